@@ -1,0 +1,2 @@
+// Public surface of lib/data (owned by the data work).
+export {};

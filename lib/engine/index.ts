@@ -1,0 +1,2 @@
+// Public surface of lib/engine (owned by the engine work).
+export {};

@@ -1,0 +1,6 @@
+/** mtl-lab: the one library behind the notebooks, the CLI and the tests. */
+export * from "./seeds";
+export * from "./backend";
+export * from "./models";
+export * from "./data";
+export * from "./engine";
