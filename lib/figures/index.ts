@@ -1,0 +1,4 @@
+export * from "./figure";
+export * from "./html";
+export * from "./render";
+export * from "./save";

@@ -1,0 +1,84 @@
+/**
+ * Showing figures, tables and text in a tslab notebook.
+ *
+ * tslab's public display API sends one MIME type per output, and sends JSON types as strings,
+ * which plotly's JupyterLab renderer cannot read. A figure needs one output with several
+ * representations, so we call the writer tslab itself uses (`lastWriteDisplayData` in
+ * tslab/dist/jupyter.js: private API, verified with tslab 1.0.22). Outside a kernel (plain Node,
+ * tests) these functions print a text form instead.
+ */
+import { type Figure, assertFigure, figureId, figureTitle } from "../figures/figure";
+import { figureFragment } from "../figures/html";
+import { ChromiumMissingError, sharedRenderer } from "../figures/render";
+import { type Table, toHtml, toMarkdown } from "../tables/table";
+
+export type MimeBundle = Record<string, unknown>;
+type DisplayWriter = (msg: { data: MimeBundle; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
+
+/** The kernel's display writer, or null when not running inside tslab. */
+function tslabWriter(): DisplayWriter | null {
+  for (const [file, mod] of Object.entries(require.cache)) {
+    if (!/tslab[\\/]dist[\\/]jupyter\.js$/.test(file)) continue;
+    const w = (mod?.exports as { lastWriteDisplayData?: unknown } | undefined)?.lastWriteDisplayData;
+    if (typeof w === "function") return w as DisplayWriter;
+  }
+  return null;
+}
+
+export function inNotebook(): boolean {
+  return tslabWriter() !== null;
+}
+
+/** Sends one display_data output with every representation in `bundle`. */
+export function displayBundle(bundle: MimeBundle): void {
+  const write = tslabWriter();
+  if (!write) {
+    process.stdout.write(`${String(bundle["text/plain"] ?? "")}\n`);
+    return;
+  }
+  write({ data: bundle, metadata: {}, transient: {} }, false);
+}
+
+let shownFigures = 0;
+
+/**
+ * The plotly figure as one output with:
+ * - application/vnd.plotly.v1+json: rendered by JupyterLab's plotly extension and VS Code;
+ * - text/html: the static PNG, replaced by the live plot where scripts run and plotly.js is
+ *   available (exported HTML, or JupyterLab started at the project root);
+ * - image/png: the static image for viewers that show images but not HTML;
+ * - text/plain: for terminals and diffs.
+ * Without chromium the static image is left out and a warning says how to install it.
+ */
+export async function showFigure(fig: Figure): Promise<void> {
+  assertFigure(fig);
+  let png: string | null = null;
+  try {
+    png = (await (await sharedRenderer()).render(fig, { format: "png" })).toString("base64");
+  } catch (e) {
+    if (!(e instanceof ChromiumMissingError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+  }
+  const id = `mtl-lab-fig-${figureId(fig)}-${++shownFigures}`;
+  const bundle: MimeBundle = {
+    "application/vnd.plotly.v1+json": { data: fig.data, layout: fig.layout, config: fig.config ?? {} },
+    "text/html": figureFragment(fig, id, png),
+    "text/plain": `<Plotly figure: ${figureTitle(fig)}>`,
+  };
+  if (png) bundle["image/png"] = png;
+  displayBundle(bundle);
+}
+
+export function showTable(t: Table): void {
+  displayBundle({ "text/html": toHtml(t), "text/markdown": toMarkdown(t), "text/plain": toMarkdown(t) });
+}
+
+export function showMarkdown(md: string): void {
+  displayBundle({ "text/markdown": md, "text/plain": md });
+}
+
+/** A JSON value (provenance records, summaries) as a collapsible-friendly pretty print. */
+export function showJson(value: unknown): void {
+  const text = JSON.stringify(value, null, 2);
+  displayBundle({ "application/json": value as object, "text/plain": text });
+}

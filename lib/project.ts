@@ -1,0 +1,29 @@
+/** Where the project lives on disk, found from this compiled file (lib/dist/…) upwards. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+let cachedRoot: string | undefined;
+
+/** The folder whose package.json declares the `lib` workspace: the repository root. */
+export function projectRoot(): string {
+  if (cachedRoot) return cachedRoot;
+  let dir = __dirname;
+  for (;;) {
+    const manifest = path.join(dir, "package.json");
+    if (fs.existsSync(manifest)) {
+      const pkg = JSON.parse(fs.readFileSync(manifest, "utf8")) as { workspaces?: string[] };
+      if (Array.isArray(pkg.workspaces) && pkg.workspaces.includes("lib")) return (cachedRoot = dir);
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`mtl-lab: no project root (package.json with workspaces ["lib"]) above ${__dirname}`);
+    dir = parent;
+  }
+}
+
+/** Writes a file so that readers see the old content or the new one, never a half-written file. */
+export function writeFileAtomic(file: string, content: string | Uint8Array): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+  fs.writeFileSync(tmp, content);
+  fs.renameSync(tmp, file);
+}
