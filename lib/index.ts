@@ -4,3 +4,8 @@ export * from "./backend";
 export * from "./models";
 export * from "./data";
 export * from "./engine";
+export * from "./project";
+export * from "./provenance";
+export * from "./figures";
+export * from "./tables";
+export * from "./notebook";
