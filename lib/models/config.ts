@@ -1,0 +1,99 @@
+/**
+ * Model configurations: the discriminated union over `kind`, each kind's fields with their
+ * defaults (one table, `SCHEMAS`), and `parseModelConfig`, which rejects unknown kinds, unknown
+ * keys and bad values with a message naming the field, and fills in defaults.
+ */
+import type { MMoEConfig } from "./mmoe";
+import type { OMoEConfig } from "./omoe";
+import type { SharedBottomConfig } from "./shared-bottom";
+import type { SingleTaskConfig } from "./single-task";
+
+export type { MMoEConfig, OMoEConfig, SharedBottomConfig, SingleTaskConfig };
+
+export type ModelConfig = SingleTaskConfig | SharedBottomConfig | OMoEConfig | MMoEConfig;
+export type ModelKind = ModelConfig["kind"];
+/** A configuration with every default filled in: what builders receive. */
+export type Resolved<C> = Required<C>;
+export type ResolvedModelConfig = { [K in ModelKind]: Resolved<Extract<ModelConfig, { kind: K }>> }[ModelKind];
+
+type FieldType =
+  | "positive integer"
+  | "non-negative integer"
+  | "non-negative number"
+  | "units" // non-empty array of positive integers
+  | "units or empty" // array of positive integers, may be empty (e.g. a tower with no hidden layer)
+  | "levels"; // non-empty array of non-empty arrays of positive integers (one per level)
+
+interface Field {
+  type: FieldType;
+  default: unknown;
+}
+
+type Schema<C> = { [F in Exclude<keyof C, "kind">]-?: Field };
+
+const experts = (d: number): Field => ({ type: "positive integer", default: d });
+const units = (d: number[]): Field => ({ type: "units", default: d });
+const tower: Field = { type: "units or empty", default: [8] };
+
+/** Every kind's fields and defaults. Defaults follow MMoE §5.1 (8 experts × 16, towers 8). */
+export const SCHEMAS: { [K in ModelKind]: Schema<Extract<ModelConfig, { kind: K }>> } = {
+  "single-task": { bottomUnits: units([16]), towerUnits: tower },
+  "shared-bottom": { bottomUnits: units([16]), towerUnits: tower },
+  omoe: { experts: experts(8), expertUnits: units([16]), towerUnits: tower },
+  mmoe: { experts: experts(8), expertUnits: units([16]), towerUnits: tower },
+};
+
+export const MODEL_KINDS = Object.keys(SCHEMAS) as ModelKind[];
+
+const isPosInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v > 0;
+
+function check(type: FieldType, v: unknown): boolean {
+  switch (type) {
+    case "positive integer":
+      return isPosInt(v);
+    case "non-negative integer":
+      return typeof v === "number" && Number.isInteger(v) && v >= 0;
+    case "non-negative number":
+      return typeof v === "number" && Number.isFinite(v) && v >= 0;
+    case "units":
+      return Array.isArray(v) && v.length > 0 && v.every(isPosInt);
+    case "units or empty":
+      return Array.isArray(v) && v.every(isPosInt);
+    case "levels":
+      return Array.isArray(v) && v.length > 0 && v.every((l) => check("units", l));
+  }
+}
+
+const ARTICLE: Record<FieldType, string> = {
+  "positive integer": "a positive integer",
+  "non-negative integer": "a non-negative integer",
+  "non-negative number": "a non-negative finite number",
+  units: "a non-empty array of positive integers",
+  "units or empty": "an array of positive integers",
+  levels: "a non-empty array (one entry per level) of non-empty arrays of positive integers",
+};
+
+/** Validates `obj` as a ModelConfig and returns it with defaults filled in (a fresh object). */
+export function parseModelConfig(obj: unknown): ResolvedModelConfig {
+  if (typeof obj !== "object" || obj === null || Array.isArray(obj)) {
+    throw new TypeError(`model config must be an object with a "kind", got ${JSON.stringify(obj)}`);
+  }
+  const o = obj as Record<string, unknown>;
+  const kind = o.kind;
+  if (typeof kind !== "string" || !(MODEL_KINDS as string[]).includes(kind)) {
+    throw new RangeError(`model.kind must be one of ${MODEL_KINDS.join(", ")}; got ${JSON.stringify(kind)}`);
+  }
+  const schema = SCHEMAS[kind as ModelKind] as Record<string, Field>;
+  for (const key of Object.keys(o)) {
+    if (key !== "kind" && !(key in schema)) {
+      throw new RangeError(`${kind}.${key} is not a field of ${kind}; valid fields: ${Object.keys(schema).join(", ")}`);
+    }
+  }
+  const out: Record<string, unknown> = { kind };
+  for (const [key, field] of Object.entries(schema)) {
+    const v = o[key] === undefined ? field.default : o[key];
+    if (!check(field.type, v)) throw new RangeError(`${kind}.${key} must be ${ARTICLE[field.type]}, got ${JSON.stringify(v)}`);
+    out[key] = structuredClone(v);
+  }
+  return out as ResolvedModelConfig;
+}
