@@ -1,0 +1,68 @@
+/**
+ * Adam (Kingma & Ba, 2015) over a replica-batched model, in the form tf.train.adam uses:
+ *   m ← β1·m + (1 − β1)·g,  v ← β2·v + (1 − β2)·g²,
+ *   θ ← θ − lr_r · (m / (1 − β1^t)) / (√(v / (1 − β2^t)) + ε).
+ * Adam is elementwise, so updating [R, …] variables at once equals R separate Adams exactly.
+ * Each replica has its own learning rate (learning-rate grids share one model) and an `active`
+ * flag: an inactive replica (stopped early or diverged) keeps its weights and moments bit for
+ * bit, so its NaNs cannot reach anything, and they never touch other replicas anyway.
+ */
+import * as tf from "@tensorflow/tfjs";
+
+export interface AdamConfig {
+  /** Default 0.9 (Kingma & Ba; tfjs). */
+  beta1: number;
+  /** Default 0.999. */
+  beta2: number;
+  /** Default 1e-7, tfjs' default, so an R = 1 run matches tf.train.adam. */
+  epsilon: number;
+}
+
+export const DEFAULT_ADAM: AdamConfig = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+
+/** A [R] vector reshaped to broadcast against a [R, …] variable. */
+function perReplica(vector: tf.Tensor1D, like: tf.Tensor): tf.Tensor {
+  return vector.reshape([vector.shape[0], ...like.shape.slice(1).map(() => 1)]);
+}
+
+export class ReplicaAdam {
+  private readonly m: tf.Variable[];
+  private readonly v: tf.Variable[];
+  private t = 0;
+
+  constructor(
+    private readonly variables: readonly tf.Variable[],
+    private readonly config: AdamConfig = DEFAULT_ADAM,
+  ) {
+    this.m = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+    this.v = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+  }
+
+  /**
+   * One update. `grads[i]` belongs to `variables[i]`; `lr` [R] float32; `active` [R] bool.
+   * Disposes nothing it did not create.
+   */
+  apply(grads: readonly tf.Tensor[], lr: tf.Tensor1D, active: tf.Tensor1D): void {
+    this.t += 1;
+    const { beta1, beta2, epsilon } = this.config;
+    const c1 = 1 - beta1 ** this.t;
+    const c2 = 1 - beta2 ** this.t;
+    tf.tidy(() => {
+      this.variables.forEach((theta, i) => {
+        const g = grads[i];
+        const keep = tf.broadcastTo(perReplica(active, theta), theta.shape);
+        const m = tf.add(tf.mul(this.m[i], beta1), tf.mul(g, 1 - beta1));
+        const v = tf.add(tf.mul(this.v[i], beta2), tf.mul(tf.square(g), 1 - beta2));
+        const step = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), epsilon));
+        const next = tf.sub(theta, tf.mul(perReplica(lr, theta), step));
+        theta.assign(tf.where(keep, next, theta));
+        this.m[i].assign(tf.where(keep, m, this.m[i]));
+        this.v[i].assign(tf.where(keep, v, this.v[i]));
+      });
+    });
+  }
+
+  dispose(): void {
+    for (const x of [...this.m, ...this.v]) x.dispose();
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * What the engine trains on: host typed arrays, one set per split, row-major.
+ * Experiments adapt lib/data's generators and pipelines to these shapes; the engine uploads the
+ * training split once and gathers minibatches on the backend.
+ */
+import type { InputSpec, TaskSpec } from "../models/types";
+
+export interface SplitArrays {
+  rows: number;
+  /** [rows, input.numeric] float32, row-major. */
+  numeric: Float32Array;
+  /** [rows, input.categorical.length] int32 indices, row-major; absent when there are no categorical columns. */
+  categorical?: Int32Array;
+  /** [rows, tasks.length] float32: 0/1 for binary tasks, the target for regression tasks. */
+  labels: Float32Array;
+  /** [rows] per-sample metric weights (metrics only; training is unweighted). */
+  weights?: Float32Array;
+}
+
+export interface DataSet {
+  tasks: TaskSpec[];
+  input: InputSpec;
+  train: SplitArrays;
+  validation: SplitArrays;
+  test: SplitArrays;
+  /** What was generated or loaded (preset, row counts, checksums): stored with every run. */
+  info?: Record<string, unknown>;
+}
+
+/**
+ * Shared: one data set, every replica sees the same rows in the same order (census: only the
+ * initialisation differs between runs, as in the papers).
+ * Per-replica: each run seed gets its own data set (synthetic studies draw a new data set per run).
+ */
+export type DataSource =
+  | { layout: "shared"; data: DataSet }
+  | { layout: "per-replica"; tasks: TaskSpec[]; input: InputSpec; dataFor(seed: number): DataSet };
+
+const SPLITS = ["train", "validation", "test"] as const;
+export type SplitName = (typeof SPLITS)[number];
+
+/** Checks every array length against the declared shapes; errors name the split and the array. */
+export function checkDataSet(data: DataSet, where = "data set"): void {
+  const nCat = data.input.categorical.length;
+  for (const split of SPLITS) {
+    const s = data[split];
+    const expect = (name: string, actual: number | undefined, wanted: number) => {
+      if (actual !== wanted) {
+        throw new RangeError(`${where}: ${split}.${name} has length ${String(actual)}, expected ${wanted} (rows ${s.rows})`);
+      }
+    };
+    if (!(s.rows > 0)) throw new RangeError(`${where}: ${split} has no rows`);
+    expect("numeric", s.numeric.length, s.rows * data.input.numeric);
+    expect("labels", s.labels.length, s.rows * data.tasks.length);
+    if (nCat > 0) expect("categorical", s.categorical?.length, s.rows * nCat);
+    if (s.weights) expect("weights", s.weights.length, s.rows);
+  }
+}
+
+/** The first `rows` rows of a split (profiles subsample by truncation of an already shuffled split). */
+export function headRows(s: SplitArrays, rows: number, numeric: number, nCat: number, tasks: number): SplitArrays {
+  if (rows >= s.rows) return s;
+  return {
+    rows,
+    numeric: s.numeric.subarray(0, rows * numeric),
+    categorical: s.categorical?.subarray(0, rows * nCat),
+    labels: s.labels.subarray(0, rows * tasks),
+    weights: s.weights?.subarray(0, rows),
+  };
+}
+
+/** Column `task` of a [rows, T] label matrix. */
+export function labelColumn(s: SplitArrays, task: number, tasks: number): Float32Array {
+  const out = new Float32Array(s.rows);
+  for (let i = 0; i < s.rows; i++) out[i] = s.labels[i * tasks + task];
+  return out;
+}

@@ -1,0 +1,90 @@
+/**
+ * The training settings of an experiment, with every default documented on its field.
+ * `resolveTrainConfig` validates them against the tasks and names the field on any error.
+ */
+import type { TaskSpec } from "../models/types";
+import { DEFAULT_ADAM, type AdamConfig } from "./adam";
+import type { StoppingRule } from "./replica-state";
+
+export interface TrainConfig {
+  /** Maximum optimiser steps per run. */
+  steps: number;
+  /** Minibatch rows (capped at the training split's size). */
+  batchSize: number;
+  /** Steps between validation evaluations; also the interval of the recorded loss curves. */
+  evalEvery: number;
+  /** Evaluations without improvement before a replica stops early. Default: never stop early. */
+  patience?: number;
+  /** Learning-rate grid; the best on validation is chosen per run. MMoE used [1e-4, 1e-3, 1e-2]. */
+  learningRates: number[];
+  /** Early stopping and learning-rate selection: the main task's validation metric.
+   *  Default: the first task, AUC for binary tasks, loss (MSE) for regression tasks. */
+  selection?: { task: string; metric: string };
+  /** Loss weight per task in task order. Default: 1 each (SPEC §2). */
+  taskWeights?: number[];
+  /** Training loss above this multiple of the first recorded loss = diverged. Default 1e4. */
+  explodeFactor?: number;
+  /** Rows per forward pass when evaluating. Default 4096. */
+  evalBatchSize?: number;
+  /** Test rows over which gate weights are averaged. Default 2048. */
+  gateRows?: number;
+  /** Adam constants. Default β1 0.9, β2 0.999, ε 1e-7 (tfjs defaults). */
+  adam?: AdamConfig;
+}
+
+export interface ResolvedTrainConfig {
+  steps: number;
+  batchSize: number;
+  evalEvery: number;
+  learningRates: number[];
+  selection: { task: string; metric: string };
+  selectionTask: number;
+  taskWeights: number[];
+  evalBatchSize: number;
+  gateRows: number;
+  adam: AdamConfig;
+  stopping: StoppingRule;
+}
+
+function positiveInt(value: number, field: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`train.${field} must be a positive integer, got ${String(value)}`);
+  return value;
+}
+
+const METRICS = { binary: ["auc", "loss", "logloss", "ne"], regression: ["loss", "mse", "pearson"] } as const;
+
+export function defaultSelection(tasks: readonly TaskSpec[]): { task: string; metric: string } {
+  return { task: tasks[0].name, metric: tasks[0].kind === "binary" ? "auc" : "loss" };
+}
+
+export function resolveTrainConfig(cfg: TrainConfig, tasks: readonly TaskSpec[]): ResolvedTrainConfig {
+  const selection = cfg.selection ?? defaultSelection(tasks);
+  const selectionTask = tasks.findIndex((t) => t.name === selection.task);
+  if (selectionTask < 0) {
+    throw new RangeError(`train.selection.task "${selection.task}" is not a task; valid: ${tasks.map((t) => t.name).join(", ")}`);
+  }
+  const valid: readonly string[] = METRICS[tasks[selectionTask].kind];
+  if (!valid.includes(selection.metric)) {
+    throw new RangeError(`train.selection.metric "${selection.metric}" does not apply to ${tasks[selectionTask].kind} task ${selection.task}; valid: ${valid.join(", ")}`);
+  }
+  const taskWeights = cfg.taskWeights ?? tasks.map(() => 1);
+  if (taskWeights.length !== tasks.length) throw new RangeError(`train.taskWeights has ${taskWeights.length} entries for ${tasks.length} tasks`);
+  if (cfg.learningRates.length === 0 || cfg.learningRates.some((lr) => !(lr > 0))) {
+    throw new RangeError(`train.learningRates must be a non-empty list of positive numbers, got [${cfg.learningRates.join(", ")}]`);
+  }
+  const patience = cfg.patience ?? Infinity;
+  if (!(patience >= 1)) throw new RangeError(`train.patience must be ≥ 1 (or omitted for no early stopping), got ${patience}`);
+  return {
+    steps: positiveInt(cfg.steps, "steps"),
+    batchSize: positiveInt(cfg.batchSize, "batchSize"),
+    evalEvery: positiveInt(cfg.evalEvery, "evalEvery"),
+    learningRates: [...cfg.learningRates],
+    selection,
+    selectionTask,
+    taskWeights,
+    evalBatchSize: positiveInt(cfg.evalBatchSize ?? 4096, "evalBatchSize"),
+    gateRows: positiveInt(cfg.gateRows ?? 2048, "gateRows"),
+    adam: cfg.adam ?? DEFAULT_ADAM,
+    stopping: { patience, explodeFactor: cfg.explodeFactor ?? 1e4, metric: selection.metric },
+  };
+}
