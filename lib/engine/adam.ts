@@ -34,8 +34,9 @@ export class ReplicaAdam {
     private readonly variables: readonly tf.Variable[],
     private readonly config: AdamConfig = DEFAULT_ADAM,
   ) {
-    this.m = variables.map((x) => tf.variable(tf.zerosLike(x), false));
-    this.v = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+    // inside tidy: the zeros tensors are released once the variables hold their data
+    this.m = tf.tidy(() => variables.map((x) => tf.variable(tf.zerosLike(x), false)));
+    this.v = tf.tidy(() => variables.map((x) => tf.variable(tf.zerosLike(x), false)));
   }
 
   /**

@@ -112,8 +112,9 @@ class TrainingSession {
     this.batchSize = Math.min(cfg.batchSize, this.train.rows);
     this.stepsPerEpoch = Math.floor(this.train.rows / this.batchSize);
     this.adam = new ReplicaAdam(model.variables, cfg.adam);
-    this.best = model.variables.map((v) => tf.variable(v.clone(), false));
-    this.lossSum = tf.variable(tf.zeros([model.replicas, tasks.length]), false);
+    // inside tidy: the initial tensors are released once the variables hold their data
+    this.best = tf.tidy(() => model.variables.map((v) => tf.variable(v.clone(), false)));
+    this.lossSum = tf.tidy(() => tf.variable(tf.zeros([model.replicas, tasks.length]), false));
     this.taskWeights = tf.tensor1d(cfg.taskWeights);
     this.lr = tf.tensor1d([...learningRates]);
     this.active = tf.ones([model.replicas], "bool");
@@ -181,7 +182,7 @@ class TrainingSession {
     const sums = this.lossSum.arraySync() as number[][];
     const n = Math.max(1, this.stepsInWindow);
     this.stepsInWindow = 0;
-    this.lossSum.assign(tf.zerosLike(this.lossSum));
+    tf.tidy(() => this.lossSum.assign(tf.zerosLike(this.lossSum)));
     return sums.map((row) => row.map((x) => x / n));
   }
 
