@@ -40,7 +40,7 @@ test("the categorical lookup equals a one-hot matmul, values and gradients", asy
   m.dispose();
 });
 
-for (const kind of ["shared-bottom", "mmoe", "omoe", "single-task"] as const) {
+for (const kind of MODEL_KINDS) {
   for (const T of [2, 3, 5]) {
     test(`${kind}: shapes and gradients, T = ${T}, shared and per-replica data`, async () => {
       await initBackend();

@@ -36,10 +36,11 @@ export class GroupedDense {
     return y.reshape([R, G, B, this.width]).add((this.bias as tf.Tensor).expandDims(2)) as tf.Tensor4D;
   }
 
-  /** Columns of block k (same offsets in every group): [R, G, B, u_k]. */
-  block(y: tf.Tensor4D, k: number): tf.Tensor4D {
+  /** Columns of blocks k .. k+count-1 (same offsets in every group): [R, G, B, Σu]. */
+  block(y: tf.Tensor4D, k: number, count = 1): tf.Tensor4D {
     const start = this.blocks[0].slice(0, k).reduce((a, c) => a + c.units, 0);
-    return y.slice([0, 0, 0, start], [-1, -1, -1, this.blocks[0][k].units]);
+    const width = this.blocks[0].slice(k, k + count).reduce((a, c) => a + c.units, 0);
+    return y.slice([0, 0, 0, start], [-1, -1, -1, width]);
   }
 }
 
@@ -76,9 +77,10 @@ export class DenseStack {
 export class Towers {
   private readonly stack: DenseStack;
 
-  constructor(p: ParamStore, tasks: number, inputDim: number, towerUnits: readonly number[]) {
-    const names = Array.from({ length: tasks }, (_, t) => `tower/${t}`);
-    this.stack = new DenseStack(p, "towers", names, inputDim, [...towerUnits, 1], "towers", true);
+  /** `first`: index of the first task served (models with towers of two input widths use two Towers). */
+  constructor(p: ParamStore, tasks: number, inputDim: number, towerUnits: readonly number[], first = 0) {
+    const names = Array.from({ length: tasks }, (_, t) => `tower/${t + first}`);
+    this.stack = new DenseStack(p, first === 0 ? "towers" : `towers/from/${first}`, names, inputDim, [...towerUnits, 1], "towers", true);
   }
 
   apply(x: tf.Tensor4D): tf.Tensor3D {
@@ -141,9 +143,8 @@ export class ExpertBank {
     return this.deep ? this.deep.apply(e) : e;
   }
 
-  /** From G groups of m experts [R, G, B, m·H1] (G·m = n) → [R, n, B, H]. */
-  fromGroups(h: tf.Tensor4D, m: number): tf.Tensor4D {
-    const e = groupExperts(h, m);
+  /** The layers after the first, on first-layer activations (after ReLU) [R, n, B, H1] → [R, n, B, H]. */
+  deepen(e: tf.Tensor4D): tf.Tensor4D {
     return this.deep ? this.deep.apply(e) : e;
   }
 }

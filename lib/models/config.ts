@@ -3,14 +3,31 @@
  * defaults (one table, `SCHEMAS`), and `parseModelConfig`, which rejects unknown kinds, unknown
  * keys and bad values with a message naming the field, and fills in defaults.
  */
+import type { AdaTTConfig, AdaTTNoNlfConfig, AdaTTSpConfig } from "./adatt";
+import type { AsymmetricConfig } from "./asymmetric";
+import type { CGCConfig } from "./cgc";
+import type { CrossStitchConfig } from "./cross-stitch";
+import type { CustomizedConfig } from "./customized";
+import type { L2ConstrainedConfig } from "./l2-constrained";
+import type { MLMMoEConfig } from "./ml-mmoe";
 import type { MMoEConfig } from "./mmoe";
 import type { OMoEConfig } from "./omoe";
+import type { PLEConfig } from "./ple";
 import type { SharedBottomConfig } from "./shared-bottom";
 import type { SingleTaskConfig } from "./single-task";
+import type { SluiceConfig } from "./sluice";
+import type { TensorFactorizationConfig } from "./tensor-factorization";
 
-export type { MMoEConfig, OMoEConfig, SharedBottomConfig, SingleTaskConfig };
+export type {
+  AdaTTConfig, AdaTTNoNlfConfig, AdaTTSpConfig, AsymmetricConfig, CGCConfig, CrossStitchConfig, CustomizedConfig,
+  L2ConstrainedConfig, MLMMoEConfig, MMoEConfig, OMoEConfig, PLEConfig, SharedBottomConfig, SingleTaskConfig,
+  SluiceConfig, TensorFactorizationConfig,
+};
 
-export type ModelConfig = SingleTaskConfig | SharedBottomConfig | OMoEConfig | MMoEConfig;
+export type ModelConfig =
+  | SingleTaskConfig | SharedBottomConfig | OMoEConfig | MMoEConfig | MLMMoEConfig | CrossStitchConfig | SluiceConfig
+  | L2ConstrainedConfig | TensorFactorizationConfig | AsymmetricConfig | CustomizedConfig | CGCConfig | PLEConfig
+  | AdaTTSpConfig | AdaTTConfig | AdaTTNoNlfConfig;
 export type ModelKind = ModelConfig["kind"];
 /** A configuration with every default filled in: what builders receive. */
 export type Resolved<C> = Required<C>;
@@ -35,12 +52,35 @@ const experts = (d: number): Field => ({ type: "positive integer", default: d })
 const units = (d: number[]): Field => ({ type: "units", default: d });
 const tower: Field = { type: "units or empty", default: [8] };
 
+const count = (d: number): Field => ({ type: "non-negative integer", default: d });
+const levels = (d: number[][]): Field => ({ type: "levels", default: d });
+
 /** Every kind's fields and defaults. Defaults follow MMoE §5.1 (8 experts × 16, towers 8). */
 export const SCHEMAS: { [K in ModelKind]: Schema<Extract<ModelConfig, { kind: K }>> } = {
   "single-task": { bottomUnits: units([16]), towerUnits: tower },
   "shared-bottom": { bottomUnits: units([16]), towerUnits: tower },
   omoe: { experts: experts(8), expertUnits: units([16]), towerUnits: tower },
   mmoe: { experts: experts(8), expertUnits: units([16]), towerUnits: tower },
+  "ml-mmoe": { experts: experts(8), expertUnits: levels([[16], [16]]), towerUnits: tower },
+  "cross-stitch": { units: units([16]), towerUnits: tower },
+  sluice: { units: units([16, 16]), subspaces: experts(2), towerUnits: tower },
+  "l2-constrained": { bottomUnits: units([16]), towerUnits: tower, alpha: { type: "non-negative number", default: 1e-3 } },
+  "tensor-factorization": { bottomUnits: units([16]), towerUnits: tower, rank: experts(8), taskRank: experts(8) },
+  asymmetric: { bottomUnits: units([16]), towerUnits: tower },
+  customized: { sharedUnits: units([16]), taskUnits: units([16]), towerUnits: tower },
+  cgc: { taskExperts: experts(1), sharedExperts: experts(1), expertUnits: units([16]), towerUnits: tower },
+  ple: { taskExperts: experts(1), sharedExperts: experts(1), expertUnits: levels([[16], [16]]), towerUnits: tower },
+  "adatt-sp": { taskExperts: experts(1), expertUnits: levels([[16], [16]]), towerUnits: tower },
+  adatt: { taskExperts: experts(1), sharedExperts: count(1), expertUnits: levels([[16], [16]]), towerUnits: tower },
+  "adatt-no-nlf": { taskExperts: experts(1), sharedExperts: count(0), expertUnits: levels([[16], [16]]), towerUnits: tower },
+};
+
+/** Checks across fields, after each field passed its own check. */
+const REFINE: { [K in ModelKind]?: (c: Resolved<Extract<ModelConfig, { kind: K }>>) => string | null } = {
+  sluice: (c) =>
+    c.units.some((u) => u !== c.units[0]) ? `sluice.units must all be equal (layer outputs are mixed by a weighted sum), got ${JSON.stringify(c.units)}`
+    : c.units[0] % c.subspaces !== 0 ? `sluice.units (${c.units[0]}) must be divisible by sluice.subspaces (${c.subspaces})`
+    : null,
 };
 
 export const MODEL_KINDS = Object.keys(SCHEMAS) as ModelKind[];
@@ -95,5 +135,8 @@ export function parseModelConfig(obj: unknown): ResolvedModelConfig {
     if (!check(field.type, v)) throw new RangeError(`${kind}.${key} must be ${ARTICLE[field.type]}, got ${JSON.stringify(v)}`);
     out[key] = structuredClone(v);
   }
+  const refine = REFINE[kind as ModelKind] as ((c: unknown) => string | null) | undefined;
+  const problem = refine?.(out);
+  if (problem) throw new RangeError(problem);
   return out as ResolvedModelConfig;
 }

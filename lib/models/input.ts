@@ -124,6 +124,13 @@ export class InputLayer {
     return readInput(batch, this.input, this.offsets, this.wNum as tf.Tensor3D | null, this.wCat as tf.Tensor3D | null, this.bias as tf.Tensor2D);
   }
 
+  /** The columns of consumers from .. from+count-1 (in registration order): [R, B, Σu]. */
+  columns(h: tf.Tensor3D, from: number, count: number): tf.Tensor3D {
+    const [start] = this.cols.get(this.consumers[from].name)!;
+    const width = this.consumers.slice(from, from + count).reduce((a, c) => a + c.units, 0);
+    return h.slice([0, 0, start], [-1, -1, width]);
+  }
+
   /** The columns of consumer `prefix` or of all consumers under `prefix/` (must be contiguous). */
   slice(h: tf.Tensor3D, prefix: string): tf.Tensor3D {
     const dir = prefix.endsWith("/") ? prefix : `${prefix}/`;

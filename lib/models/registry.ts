@@ -4,7 +4,17 @@
  */
 import { type ModelConfig, type ModelKind, type Resolved, parseModelConfig } from "./config";
 import { inputWidth } from "./input";
+import { AdaTT } from "./adatt";
+import { Asymmetric } from "./asymmetric";
+import { cgc } from "./cgc";
+import { CrossStitch } from "./cross-stitch";
+import { Customized } from "./customized";
+import { L2Constrained } from "./l2-constrained";
+import { MLMMoE } from "./ml-mmoe";
 import { MMoE } from "./mmoe";
+import { PLE } from "./ple";
+import { Sluice } from "./sluice";
+import { TensorFactorization } from "./tensor-factorization";
 import { omoe } from "./omoe";
 import { SharedBottom } from "./shared-bottom";
 import { SingleTask } from "./single-task";
@@ -17,6 +27,18 @@ export const BUILDERS: { [K in ModelKind]: Builder<Extract<ModelConfig, { kind: 
   "shared-bottom": (c, t, i, s) => new SharedBottom(c, t, i, s),
   omoe,
   mmoe: (c, t, i, s) => new MMoE(c, t, i, s),
+  "ml-mmoe": (c, t, i, s) => new MLMMoE(c, t, i, s),
+  "cross-stitch": (c, t, i, s) => new CrossStitch(c, t, i, s),
+  sluice: (c, t, i, s) => new Sluice(c, t, i, s),
+  "l2-constrained": (c, t, i, s) => new L2Constrained(c, t, i, s),
+  "tensor-factorization": (c, t, i, s) => new TensorFactorization(c, t, i, s),
+  asymmetric: (c, t, i, s) => new Asymmetric(c, t, i, s),
+  customized: (c, t, i, s) => new Customized(c, t, i, s),
+  cgc,
+  ple: (c, t, i, s) => new PLE(c, t, i, s),
+  "adatt-sp": (c, t, i, s) => new AdaTT({ ...c, sharedExperts: 0 }, t, i, s),
+  adatt: (c, t, i, s) => new AdaTT(c, t, i, s),
+  "adatt-no-nlf": (c, t, i, s) => new AdaTT(c, t, i, s),
 };
 
 function validateTasks(tasks: TaskSpec[]): void {
