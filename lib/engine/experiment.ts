@@ -1,0 +1,151 @@
+/**
+ * An experiment is one declared object (STYLE §3.5): the data, the models, the training settings
+ * and three profiles that say exactly how they subsample. `defineExperiment` validates it and
+ * freezes it; `resolveExperiment` merges a profile and the CLI's overrides into the arms and
+ * seeds to run, each arm with its config hash.
+ */
+import type { ModelConfig } from "../models/config";
+import type { Figure } from "../figures";
+import type { Table } from "../tables";
+import { configHash } from "./config-hash";
+import type { DataSource } from "./data";
+import type { RunRecord } from "./run-record";
+import type { ExperimentSummary } from "./summary";
+import type { TrainConfig } from "./train-config";
+
+export const PROFILES = ["smoke", "quick", "paper"] as const;
+export type ProfileName = (typeof PROFILES)[number];
+export const DEFAULT_PROFILE: ProfileName = "quick";
+
+export interface RowCaps {
+  train?: number;
+  validation?: number;
+  test?: number;
+}
+
+export interface ProfileSpec {
+  /** Runs (seeds 1..runs) per model and condition. */
+  runs: number;
+  /** Training settings this profile changes (steps, evalEvery, learning rates, …). */
+  train?: Partial<TrainConfig>;
+  /** Row caps per split (first rows of each split); absent = all rows. */
+  rows?: RowCaps;
+  /** Exactly how the profile subsamples (runs, steps, rows), in words; written into summary.json. */
+  statement: string;
+  /** Seeds trained together in one replica-batched model (each × every learning rate). Default: 8. */
+  seedsPerGroup?: number;
+}
+
+export interface DataContext<C> {
+  conditionName: string;
+  condition: C;
+  profile: ProfileName;
+  /** Row caps of the profile, so generators can draw only what is used. */
+  rows: RowCaps;
+}
+
+export interface ExperimentResult {
+  summary: ExperimentSummary;
+  runs: RunRecord[];
+  /** results/<experiment>/<profile>/ */
+  dir: string;
+  /** Runs trained by this call (0 when everything was loaded). */
+  computed: number;
+}
+
+export interface ExperimentDefinition<C = undefined> {
+  /** kebab-case id: the CLI argument and the results folder. */
+  id: string;
+  title: string;
+  /** The paper artefact reproduced and its claim, one or two sentences. */
+  paper: string;
+  /** Named data conditions (e.g. task correlations); default one condition "default". */
+  conditions?: Record<string, C>;
+  /** Named models; the first is the baseline of the comparisons in summary.json. */
+  models: Record<string, ModelConfig>;
+  train: TrainConfig;
+  profiles: Record<ProfileName, ProfileSpec>;
+  data(ctx: DataContext<C>): DataSource | Promise<DataSource>;
+  /** Tables and figures beyond the standard ones (summary table, validation-loss curves). */
+  report?(result: ExperimentResult): { tables?: Record<string, Table>; figures?: Record<string, Figure> };
+}
+
+export type Experiment = Readonly<ExperimentDefinition<unknown>>;
+
+const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** Validates the definition (names the field on error) and freezes it. */
+export function defineExperiment<C = undefined>(def: ExperimentDefinition<C>): Experiment {
+  const where = `experiment ${JSON.stringify(def.id)}`;
+  if (!ID.test(def.id)) throw new RangeError(`${where}: id must be kebab-case (a-z, 0-9, -)`);
+  if (Object.keys(def.models).length === 0) throw new RangeError(`${where}: models must name at least one model`);
+  for (const p of PROFILES) {
+    const spec = def.profiles[p];
+    if (!spec) throw new RangeError(`${where}: profiles.${p} is missing; every experiment states smoke, quick and paper`);
+    if (!Number.isInteger(spec.runs) || spec.runs < 1) throw new RangeError(`${where}: profiles.${p}.runs must be a positive integer, got ${spec.runs}`);
+    if (!spec.statement) throw new RangeError(`${where}: profiles.${p}.statement must say how the profile subsamples`);
+  }
+  const unknown = Object.keys(def.profiles).filter((p) => !(PROFILES as readonly string[]).includes(p));
+  if (unknown.length) throw new RangeError(`${where}: unknown profiles ${unknown.join(", ")}; valid: ${PROFILES.join(", ")}`);
+  return Object.freeze({ ...def }) as unknown as Experiment;
+}
+
+/** One model under one condition: the unit results are grouped and summarised by. */
+export interface Arm {
+  /** Key in summary.json: the model name, or `<condition>/<model>` with several conditions. */
+  key: string;
+  model: string;
+  modelConfig: ModelConfig;
+  conditionName: string;
+  condition: unknown;
+  configHash: string;
+}
+
+export interface ResolvedExperiment {
+  experiment: Experiment;
+  profile: ProfileName;
+  runs: number;
+  seeds: number[];
+  train: TrainConfig;
+  rows: RowCaps;
+  seedsPerGroup: number;
+  statement: string;
+  arms: Arm[];
+}
+
+export interface ResolveOptions {
+  profile?: ProfileName;
+  /** Overrides the profile's run count. */
+  runs?: number;
+  /** Restricts the models (names from the experiment). */
+  models?: string[];
+}
+
+export function resolveExperiment(exp: Experiment, opts: ResolveOptions = {}): ResolvedExperiment {
+  const profile = opts.profile ?? DEFAULT_PROFILE;
+  if (!(PROFILES as readonly string[]).includes(profile)) throw new RangeError(`unknown profile "${profile}"; valid: ${PROFILES.join(", ")}`);
+  const spec = exp.profiles[profile];
+  const runs = opts.runs ?? spec.runs;
+  if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`runs must be a positive integer, got ${String(opts.runs)}`);
+  const names = Object.keys(exp.models);
+  const bad = (opts.models ?? []).filter((m) => !names.includes(m));
+  if (bad.length) throw new RangeError(`unknown model ${bad.join(", ")} for experiment ${exp.id}; valid: ${names.join(", ")}`);
+  const models = opts.models?.length ? names.filter((m) => opts.models!.includes(m)) : names;
+  const train: TrainConfig = { ...exp.train, ...spec.train };
+  const rows = spec.rows ?? {};
+  const conditions: Record<string, unknown> = exp.conditions ?? { default: undefined };
+  const several = Object.keys(conditions).length > 1;
+  const arms = Object.entries(conditions).flatMap(([conditionName, condition]) =>
+    models.map((model) => ({
+      key: several ? `${conditionName}/${model}` : model,
+      model,
+      modelConfig: exp.models[model],
+      conditionName,
+      condition,
+      configHash: configHash({ experiment: exp.id, conditionName, condition, model: exp.models[model], train, rows }),
+    })),
+  );
+  const seedsPerGroup = spec.seedsPerGroup ?? 8;
+  const seeds = Array.from({ length: runs }, (_, i) => i + 1);
+  return { experiment: exp, profile, runs, seeds, train, rows, seedsPerGroup, statement: spec.statement, arms };
+}

@@ -1,0 +1,124 @@
+/**
+ * The files derived from runs.jsonl for every experiment: the summary table (tables/summary.md,
+ * .csv, .tex), the validation-loss curves per task (figures/*.html, .svg, .png) and manifest.json
+ * (provenance). Experiments add their own tables and figures through `report()`.
+ */
+import * as path from "node:path";
+import { ChromiumMissingError, saveFigures, standaloneFigureHtml, type Figure } from "../figures";
+import { writeFileAtomic } from "../project";
+import { finishProvenance, type Provenance } from "../provenance";
+import { saveTable, tableFromRows, type Table } from "../tables";
+import type { ExperimentResult, ResolvedExperiment } from "./experiment";
+import { MANIFEST_FILE, writeJsonAtomic } from "./results-store";
+import type { RunRecord } from "./run-record";
+import type { ExperimentSummary } from "./summary";
+
+const fmt = (x: number | null | undefined, digits = 4) => (x === null || x === undefined ? "–" : x.toFixed(digits));
+
+/** One row per arm, task and test metric: mean ± std (n), 95 % CI, best, and the baseline comparison. */
+export function summaryTable(summary: ExperimentSummary): Table {
+  const rows = Object.entries(summary.models).flatMap(([arm, tasks]) =>
+    Object.entries(tasks).flatMap(([task, metrics]) =>
+      Object.entries(metrics).map(([metric, s]) => {
+        const c = summary.comparisons[arm]?.[task]?.[metric];
+        return {
+          model: arm,
+          task,
+          metric,
+          "mean ± std (n)": `${fmt(s.mean)} ± ${fmt(s.std)} (${s.n})`,
+          "95 % CI": s.ci95 ? `[${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}]` : "–",
+          best: s.best,
+          median: s.median,
+          [`Δ vs baseline`]: c ? `${fmt(c.meanDifference)} (${fmt(c.relativeChangePct, 2)} %)` : "baseline",
+          p: c?.significance ? `${fmt(c.significance.p, 3)} (${c.significance.test})` : "–",
+        };
+      }),
+    ),
+  );
+  return tableFromRows(rows, {
+    caption: `${summary.title} — test metrics, profile ${summary.profile}, backend ${summary.backend}`,
+    notes: [
+      `best = test value of the run with the best validation ${summary.selection.task} ${summary.selection.metric}.`,
+      `Profile ${summary.profile}: ${summary.profileStatement.statement}`,
+      `Δ and p: against the first model of the same condition; paired t-test by seed where both hold the same seeds, Welch otherwise.`,
+    ],
+  });
+}
+
+/** Mean ± std over the runs of each step (nulls skipped). */
+function meanBand(curves: (number | null)[][]): { mean: (number | null)[]; lo: (number | null)[]; hi: (number | null)[] } {
+  const len = Math.max(0, ...curves.map((c) => c.length));
+  const mean: (number | null)[] = [];
+  const lo: (number | null)[] = [];
+  const hi: (number | null)[] = [];
+  for (let i = 0; i < len; i++) {
+    const xs = curves.map((c) => c[i]).filter((x): x is number => x !== null && x !== undefined);
+    const m = xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+    const sd = m !== null && xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)) : 0;
+    mean.push(m);
+    lo.push(m === null ? null : m - sd);
+    hi.push(m === null ? null : m + sd);
+  }
+  return { mean, lo, hi };
+}
+
+/** Validation loss of one task over training steps: mean over runs ± 1 std, one line per arm. */
+export function validationLossFigure(runs: readonly RunRecord[], task: string, title: string): Figure {
+  const arms = [...new Set(runs.map((r) => r.arm))];
+  const data = arms.flatMap((arm) => {
+    const mine = runs.filter((r) => r.arm === arm && r.status === "ok");
+    const steps = mine.reduce<number[]>((a, r) => (r.curves.steps.length > a.length ? r.curves.steps : a), []);
+    const band = meanBand(mine.map((r) => r.curves.validation[task] ?? []));
+    const line = { type: "scatter", mode: "lines", x: steps, legendgroup: arm };
+    return [
+      { ...line, y: band.hi, line: { width: 0 }, showlegend: false, hoverinfo: "skip" },
+      { ...line, y: band.lo, line: { width: 0 }, fill: "tonexty", fillcolor: "rgba(128,128,128,0.2)", showlegend: false, hoverinfo: "skip" },
+      { ...line, y: band.mean, name: `${arm} (n=${mine.length})` },
+    ];
+  });
+  return {
+    data,
+    layout: { title: { text: title }, xaxis: { title: { text: "training step" } }, yaxis: { title: { text: `validation loss (${task})` } } },
+  };
+}
+
+async function writeFigures(figures: Record<string, Figure>, dir: string): Promise<{ files: string[]; note?: string }> {
+  try {
+    const saved = await saveFigures(figures, dir);
+    return { files: Object.values(saved).flatMap((s) => [s.html, s.svg, s.png]) };
+  } catch (e) {
+    if (!(e instanceof ChromiumMissingError)) throw e;
+    const files = Object.entries(figures).map(([name, fig]) => {
+      const file = path.join(dir, `${name}.html`);
+      writeFileAtomic(file, standaloneFigureHtml(fig));
+      return file;
+    });
+    return { files, note: `SVG/PNG not written: ${e.message}` };
+  }
+}
+
+/** Writes tables, figures and manifest.json; returns the files written (relative to `dir`). */
+export async function writeReport(plan: ResolvedExperiment, result: ExperimentResult, provenance: Provenance): Promise<string[]> {
+  const { dir, summary, runs } = result;
+  const extra = plan.experiment.report?.(result) ?? {};
+  const tables = { summary: summaryTable(summary), ...extra.tables };
+  const tableFiles = Object.entries(tables).flatMap(([name, t]) => Object.values(saveTable(t, path.join(dir, "tables"), name)));
+  const tasks = Object.keys(runs.find((r) => r.metrics)?.metrics?.test ?? {});
+  const curves = Object.fromEntries(tasks.map((t) => [`validation-loss-${t}`, validationLossFigure(runs, t, `${summary.title}: validation loss, ${t}`)]));
+  const figs = await writeFigures({ ...curves, ...extra.figures }, path.join(dir, "figures"));
+  const files = [...tableFiles, ...figs.files].map((f) => path.relative(dir, f)).sort();
+  const manifest = finishProvenance(provenance, {
+    experiment: plan.experiment.id,
+    profile: plan.profile,
+    profileStatement: summary.profileStatement,
+    configHashes: Object.fromEntries(plan.arms.map((a) => [a.key, a.configHash])),
+    runs: summary.runs,
+    computedNow: result.computed,
+    studyWallTimeMs: summary.wallTimeMs,
+    data: runs[0]?.data,
+    files: ["runs.jsonl", "summary.json", ...files],
+    ...(figs.note ? { figureNote: figs.note } : {}),
+  });
+  writeJsonAtomic(path.join(dir, MANIFEST_FILE), manifest);
+  return files;
+}
