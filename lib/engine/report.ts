@@ -19,7 +19,8 @@ const fmt = (x: number | null | undefined, digits = 4) => (x === null || x === u
 export function summaryTable(summary: ExperimentSummary): Table {
   const rows = Object.entries(summary.models).flatMap(([arm, tasks]) =>
     Object.entries(tasks).flatMap(([task, metrics]) =>
-      Object.entries(metrics).map(([metric, s]) => {
+      // "loss" repeats mse (regression) or logloss (binary) under the generic name: shown once
+      Object.entries(metrics).filter(([metric]) => metric !== "loss").map(([metric, s]) => {
         const c = summary.comparisons[arm]?.[task]?.[metric];
         return {
           model: arm,
