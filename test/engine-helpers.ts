@@ -3,34 +3,45 @@ import { Rng, type DataSet, type SplitArrays } from "mtl-lab";
 
 export const TOY_FEATURES = 6;
 
-function toySplit(rng: Rng, rows: number): SplitArrays {
+/** Vocabulary sizes of the optional categorical columns; category k of column c shifts z by (k − 1)·0.7. */
+export const TOY_VOCABULARY = [3, 5];
+
+function toySplit(rng: Rng, rows: number, categorical: boolean, noise: number): SplitArrays {
   const numeric = new Float32Array(rows * TOY_FEATURES);
   const labels = new Float32Array(rows * 2);
+  const cat = categorical ? new Int32Array(rows * TOY_VOCABULARY.length) : undefined;
   for (let i = 0; i < rows; i++) {
     let z = 0;
+    TOY_VOCABULARY.forEach((v, c) => {
+      if (!cat) return;
+      const k = rng.int(v);
+      cat[i * TOY_VOCABULARY.length + c] = k;
+      z += (k - 1) * 0.7;
+    });
     for (let j = 0; j < TOY_FEATURES; j++) {
       const x = rng.normal();
       numeric[i * TOY_FEATURES + j] = x;
       z += (j % 2 === 0 ? 1 : -0.5) * x;
     }
-    labels[i * 2] = Math.sin(z) + 0.5 * z + 0.1 * rng.normal(); // "y": regression
-    labels[i * 2 + 1] = z + 0.5 * rng.normal() > 0 ? 1 : 0; // "c": binary
+    labels[i * 2] = Math.sin(z) + 0.5 * z + 0.1 * noise * rng.normal(); // "y": regression
+    labels[i * 2 + 1] = z + 0.5 * noise * rng.normal() > 0 ? 1 : 0; // "c": binary
   }
-  return { rows, numeric, labels };
+  return { rows, numeric, labels, categorical: cat };
 }
 
 /** A toy data set drawn from `seed`: 256 train, 128 validation, 128 test rows. */
-export function toyData(seed: number, rows = { train: 256, validation: 128, test: 128 }): DataSet {
+export function toyData(seed: number, rows = { train: 256, validation: 128, test: 128 }, opts: { categorical?: boolean; noise?: number } = {}): DataSet {
   const rng = new Rng(seed);
+  const split = (n: number) => toySplit(rng, n, opts.categorical ?? false, opts.noise ?? 1);
   return {
     tasks: [
       { name: "y", kind: "regression" },
       { name: "c", kind: "binary" },
     ],
-    input: { numeric: TOY_FEATURES, categorical: [] },
-    train: toySplit(rng, rows.train),
-    validation: toySplit(rng, rows.validation),
-    test: toySplit(rng, rows.test),
-    info: { generator: "toyData", seed },
+    input: { numeric: TOY_FEATURES, categorical: opts.categorical ? TOY_VOCABULARY : [] },
+    train: split(rows.train),
+    validation: split(rows.validation),
+    test: split(rows.test),
+    info: { generator: "toyData", seed, ...opts },
   };
 }
