@@ -52,6 +52,11 @@ let shownFigures = 0;
  */
 export async function showFigure(fig: Figure): Promise<void> {
   assertFigure(fig);
+  if (!inNotebook()) {
+    // Plain Node: nothing can show a plot, and a browser would keep the process alive.
+    process.stdout.write(`<Plotly figure: ${figureTitle(fig)}> (use saveFigures to write HTML/SVG/PNG)\n`);
+    return;
+  }
   let png: string | null = null;
   try {
     png = (await (await sharedRenderer()).render(fig, { format: "png" })).toString("base64");

@@ -80,7 +80,8 @@ function run(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ cod
 /**
  * Executes `src` headless and writes the executed, normalised notebook to `dest` (which may be
  * `src`). The destination is only replaced when every cell succeeded; a failing cell throws with
- * nbconvert's report of it.
+ * the cell's source and the error text tslab printed. The failed notebook is kept as
+ * `<dest>.failed.ipynb` for inspection.
  */
 export async function executeNotebook(src: string, dest: string, opts: ExecuteOptions = {}): Promise<void> {
   const problem = jupyterProblem();
@@ -89,20 +90,14 @@ export async function executeNotebook(src: string, dest: string, opts: ExecuteOp
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-lab-nb-"));
   const tmpOut = path.join(tmpDir, path.basename(dest));
   try {
-    const args = [
-      "-m", "nbconvert", "--to", "notebook", "--execute",
-      `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`,
-      `--ExecutePreprocessor.timeout=${opts.cellTimeoutSec ?? -1}`,
-      "--ExecutePreprocessor.startup_timeout=120",
-      "--ExecutePreprocessor.record_timing=False",
-      "--output-dir", tmpDir, "--output", path.basename(dest), path.resolve(src),
-    ];
+    const script = path.join(projectRoot(), "lib", "notebook", "execute_notebook.py");
+    const args = [script, path.resolve(src), tmpOut, KERNEL_NAME, String(opts.cellTimeoutSec ?? -1)];
     const env = jupyterEnv({ MTL_HEADLESS: "1", ...(opts.env ?? {}) });
-    // The kernel's working directory is the notebook's folder (nbconvert sets it from the input path).
     const { code, stderr } = await run(args, env, path.dirname(path.resolve(src)));
     if (code !== 0 || !fs.existsSync(tmpOut)) {
-      const tail = stderr.trim().split("\n").slice(-15).join("\n");
-      throw new Error(`Executing ${src} failed (nbconvert exit ${code}); the notebook was not written.\n${tail}`);
+      if (fs.existsSync(tmpOut)) writeFileAtomic(`${dest.replace(/\.ipynb$/, "")}.failed.ipynb`, normalizeNotebookJson(fs.readFileSync(tmpOut, "utf8")));
+      const tail = stderr.trim().split("\n").slice(-40).join("\n");
+      throw new Error(`Executing ${src} failed (exit ${code}); ${dest} was not written.\n${tail}`);
     }
     writeFileAtomic(dest, normalizeNotebookJson(fs.readFileSync(tmpOut, "utf8")));
   } finally {

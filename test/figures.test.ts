@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import test from "node:test";
+import {
+  ChromiumMissingError,
+  FigureRenderer,
+  type Figure,
+  assertFigure,
+  closeSharedRenderer,
+  figureFragment,
+  figureId,
+  injectPlotly,
+  saveFigures,
+  scriptSafeJson,
+  showFigure,
+} from "mtl-lab";
+
+const fig: Figure = {
+  data: [{ type: "scatter", mode: "lines", x: [0, 1, 2], y: [1, 3, 2], name: "</script><b>" }],
+  layout: { title: { text: "Loss" }, width: 400, height: 300 },
+};
+
+test("figure specs are validated", () => {
+  assert.throws(() => assertFigure({ layout: {} } as unknown as Figure), /figure\.data must be an array/);
+  assert.throws(() => assertFigure({ data: [], layout: null } as unknown as Figure), /figure\.layout must be an object/);
+  assert.throws(() => assertFigure({ data: [3], layout: {} } as unknown as Figure), /figure\.data\[0\] must be a plotly trace/);
+});
+
+test("figure ids are stable and content-addressed", () => {
+  assert.equal(figureId(fig), figureId(JSON.parse(JSON.stringify(fig)) as Figure));
+  assert.notEqual(figureId(fig), figureId({ ...fig, layout: { ...fig.layout, width: 401 } }));
+});
+
+test("the notebook fragment shows the static PNG and replaces it by the live plot; data cannot break out of the script", () => {
+  const html = figureFragment(fig, "fig-1", "iVBORw0KGgo=");
+  assert.match(html, /<div class="mtl-lab-figure" id="fig-1" style="width:400px;height:300px"><img alt="Loss" width="400" height="300" src="data:image\/png;base64,iVBORw0KGgo=">/);
+  assert.match(html, /window\.Plotly\.newPlot\(el, fig\.data/);
+  assert.match(html, /files\/node_modules\/plotly\.js-dist\/plotly\.js/);
+  assert.ok(!html.includes("</script><b>"), "trace names must be escaped inside the script");
+  assert.equal(JSON.parse(scriptSafeJson("</script>")), "</script>");
+  assert.match(figureFragment(fig, "fig-2", null), /static image not rendered \(chromium missing\)/);
+});
+
+test("injectPlotly puts plotly.js once, first in <head>", () => {
+  const page = "<!DOCTYPE html><html><head><script src=require.js></script></head><body></body></html>";
+  const once = injectPlotly(page);
+  assert.equal(injectPlotly(once), once);
+  const head = once.indexOf("<head>");
+  const plotly = once.indexOf("data-mtl-lab-plotly");
+  assert.ok(head < plotly && plotly < once.indexOf("require.js"));
+  assert.equal(once.split("data-mtl-lab-plotly").length, 2);
+  assert.ok(!/<\/script/i.test(once.slice(plotly, once.indexOf("</script>", plotly))), "plotly source must not contain a raw </script");
+  assert.throws(() => injectPlotly("<html><body></body></html>"), /has no <head>/);
+});
+
+test("chromium renders SVG and PNG; one browser for a batch", async () => {
+  const renderer = await FigureRenderer.open();
+  try {
+    const svg = (await renderer.render(fig, { format: "svg" })).toString("utf8");
+    assert.match(svg, /^<svg[\s\S]*<\/svg>$/);
+    assert.match(svg, /width="400"/);
+    const png = await renderer.render(fig, { format: "png" });
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.equal(png.readUInt32BE(16), 400); // IHDR width at scale 1
+    assert.equal(png.readUInt32BE(20), 300);
+  } finally {
+    await renderer.close();
+  }
+});
+
+test("saveFigures writes self-contained HTML, SVG and PNG", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-fig-"));
+  const saved = await saveFigures({ loss: fig }, dir);
+  assert.deepEqual(fs.readdirSync(dir).sort(), ["loss.html", "loss.png", "loss.svg"]);
+  const html = fs.readFileSync(saved.loss.html, "utf8");
+  assert.ok(html.length > 1_000_000, "plotly.js is inlined");
+  assert.ok(!/<script[^>]+src=/i.test(html), "no external script");
+  fs.rmSync(dir, { recursive: true });
+});
+
+test("a missing chromium is one clear error with the install command", async () => {
+  const prior = process.env.MTL_CHROMIUM;
+  process.env.MTL_CHROMIUM = "/nonexistent/chromium";
+  try {
+    await assert.rejects(FigureRenderer.open(), (e: Error) => e instanceof ChromiumMissingError && /apt-get install -y chromium/.test(e.message));
+  } finally {
+    if (prior === undefined) delete process.env.MTL_CHROMIUM;
+    else process.env.MTL_CHROMIUM = prior;
+  }
+});
+
+test("outside a kernel showFigure prints a text line and starts no browser", async () => {
+  const lines: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string) => lines.push(String(chunk)) > 0) as typeof process.stdout.write;
+  try {
+    await showFigure(fig);
+  } finally {
+    process.stdout.write = write;
+  }
+  assert.deepEqual(lines, ["<Plotly figure: Loss> (use saveFigures to write HTML/SVG/PNG)\n"]);
+});
+
+test("in a tslab kernel showFigure sends one output with plotly JSON (an object), HTML, PNG and text", async () => {
+  const sent: { data: Record<string, unknown> }[] = [];
+  const fake = path.join(os.tmpdir(), "fake", "tslab", "dist", "jupyter.js");
+  require.cache[fake] = { exports: { lastWriteDisplayData: (msg: { data: Record<string, unknown> }) => sent.push(msg) } } as unknown as NodeJS.Module;
+  try {
+    await showFigure(fig);
+  } finally {
+    delete require.cache[fake];
+    await closeSharedRenderer();
+  }
+  assert.equal(sent.length, 1);
+  const bundle = sent[0].data;
+  assert.deepEqual(Object.keys(bundle).sort(), ["application/vnd.plotly.v1+json", "image/png", "text/html", "text/plain"]);
+  assert.equal(typeof bundle["application/vnd.plotly.v1+json"], "object");
+  assert.deepEqual((bundle["application/vnd.plotly.v1+json"] as Figure).data, fig.data);
+  const png = Buffer.from(bundle["image/png"] as string, "base64");
+  assert.equal(png.subarray(1, 4).toString(), "PNG");
+  assert.ok((bundle["text/html"] as string).includes(bundle["image/png"] as string), "the HTML carries the same static image");
+  assert.equal(bundle["text/plain"], "<Plotly figure: Loss>");
+});

@@ -1,0 +1,112 @@
+/**
+ * Executes the notebooks headless in the smoke profile, as CI does, and checks what a reader
+ * would see: no failing cell, figures with their static image, and live plots in exported HTML.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import test from "node:test";
+import { CHROMIUM_ARGS, executeNotebook, findChromium, initBackend, projectRoot } from "mtl-lab";
+
+interface Output {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, unknown>;
+}
+interface Notebook {
+  cells: { cell_type: string; source: string | string[]; outputs?: Output[]; metadata: Record<string, unknown> }[];
+}
+
+const text = (t: string | string[] | undefined): string => (Array.isArray(t) ? t.join("") : (t ?? ""));
+const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-nb-test-"));
+
+function runNotebooksCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const cli = path.join(projectRoot(), "lib", "dist", "cli", "notebooks.js");
+  return spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: projectRoot() });
+}
+
+test("00-environment runs headless in the smoke profile with every output a reader needs", async () => {
+  const r = runNotebooksCli(["00-environment", "--profile", "smoke", "--out", outDir, "--html"]);
+  assert.equal(r.status, 0, `notebooks CLI failed:\n${r.stdout}\n${r.stderr}`);
+  const nb = JSON.parse(fs.readFileSync(path.join(outDir, "00-environment.ipynb"), "utf8")) as Notebook;
+  const outputs = nb.cells.flatMap((c) => c.outputs ?? []);
+
+  assert.deepEqual(outputs.filter((o) => o.output_type === "error" || o.name === "stderr"), [], "no cell wrote an error");
+  for (const cell of nb.cells) assert.equal(cell.metadata.execution, undefined, "timing metadata is stripped");
+
+  const stdout = outputs.filter((o) => o.name === "stdout").map((o) => text(o.text)).join("");
+  assert.match(stdout, /profile: 'smoke'/);
+  const expected = (await initBackend()).name; // what auto selection gives on this machine (wasm here)
+  assert.match(stdout, new RegExp(`^${expected} \\(tfjs`, "m"));
+  const first = /^first : (.+)$/m.exec(stdout)?.[1];
+  const again = /^again : (.+)$/m.exec(stdout)?.[1];
+  assert.ok(first && first === again, "the same seeded call site gives identical numbers");
+
+  const figures = outputs.filter((o) => o.data?.["application/vnd.plotly.v1+json"] !== undefined);
+  assert.equal(figures.length, 1);
+  const fig = figures[0].data as Record<string, unknown>;
+  assert.equal(typeof fig["application/vnd.plotly.v1+json"], "object", "plotly JSON is stored as an object");
+  const png = Buffer.from(String(fig["image/png"]), "base64");
+  assert.equal(png.subarray(1, 4).toString(), "PNG", "a static image is stored");
+  assert.match(String(fig["text/html"]), /<img alt="Seeded normal draws/);
+  assert.ok(!String(fig["text/html"]).includes("Plotly.register"), "plotly.js itself is not inlined in the notebook");
+  assert.ok(outputs.some((o) => String(o.data?.["text/html"] ?? "").includes("mtl-lab-table")), "the table is shown");
+  assert.ok(fs.statSync(path.join(outDir, "00-environment.ipynb")).size < 1_000_000, "notebook stays under 1 MB");
+});
+
+test("the exported HTML shows the live plotly figure offline in headless chromium", async () => {
+  const html = path.join(outDir, "00-environment.html");
+  assert.ok(fs.existsSync(html), "the previous test exported HTML");
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({ executablePath: findChromium() ?? undefined, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+    const requests: string[] = [];
+    page.on("request", (req) => {
+      if (!req.url().startsWith("file:") && !req.url().startsWith("data:")) requests.push(req.url());
+    });
+    await page.goto(`file://${html}`);
+    // the static <img> is replaced by plotly's SVG once plotly.js runs
+    await page.waitForSelector(".mtl-lab-figure .main-svg", { timeout: 20_000 });
+    assert.equal(await page.locator(".mtl-lab-figure img").count(), 0);
+    const shot = await page.locator(".mtl-lab-figure").first().screenshot({ path: path.join(outDir, "00-environment-figure.png") });
+    assert.ok(shot.length > 10_000, "the screenshot shows a rendered plot");
+    const notCdn = requests.filter((u) => /plot\.ly|plotly/i.test(u));
+    assert.deepEqual(notCdn, [], "plotly.js comes from the page, not a CDN");
+  } finally {
+    await browser.close();
+  }
+});
+
+test("a failing cell fails the run with its error text, and the destination is not written", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-nb-fail-"));
+  const src = path.join(dir, "broken.ipynb");
+  const nb = {
+    cells: [
+      { cell_type: "code", execution_count: null, metadata: {}, outputs: [], source: ["const x = 1;"] },
+      { cell_type: "code", execution_count: null, metadata: {}, outputs: [], source: ['throw new Error("deliberate failure 42");'] },
+      { cell_type: "code", execution_count: null, metadata: {}, outputs: [], source: ['console.log("never runs");'] },
+    ],
+    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  fs.writeFileSync(src, JSON.stringify(nb));
+  const dest = path.join(dir, "out.ipynb");
+  await assert.rejects(executeNotebook(src, dest), /cell 1 failed:[\s\S]*deliberate failure 42/);
+  assert.equal(fs.existsSync(dest), false);
+  assert.ok(fs.existsSync(path.join(dir, "out.failed.ipynb")), "the failed run is kept for inspection");
+  fs.rmSync(dir, { recursive: true });
+});
+
+test("unknown notebooks and profiles are rejected with the valid values", () => {
+  const missing = runNotebooksCli(["99-nothing", "--out", outDir]);
+  assert.notEqual(missing.status, 0);
+  assert.match(missing.stderr, /notebook "99-nothing" not found; notebooks: .*00-environment\.ipynb/);
+  const badProfile = runNotebooksCli(["--profile", "huge"]);
+  assert.notEqual(badProfile.status, 0);
+  assert.match(badProfile.stderr, /--profile must be one of smoke, quick, paper; got "huge"/);
+});
