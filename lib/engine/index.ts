@@ -1,22 +1,25 @@
-// Public surface of lib/engine: training, metrics, statistics, results and experiments.
+/**
+ * Public surface of lib/engine: metrics, statistics, the replica trainer, experiments, the
+ * results store and the runner. Internals (device data, per-replica bookkeeping) stay private.
+ */
 export * from "./metrics";
-export * from "./student-t";
+export { studentTCdf, studentTQuantile, twoSidedP, incompleteBeta } from "./student-t";
 export * from "./stats";
-export * from "./data";
-export * from "./adam";
-export * from "./losses";
-export * from "./train-config";
-export * from "./replica-state";
-export * from "./evaluate";
-export * from "./trainer";
-export * from "./config-hash";
+export { checkDataSet, type DataSet, type DataSource, type SplitArrays, type SplitName } from "./data";
+export { ReplicaAdam, DEFAULT_ADAM, type AdamConfig } from "./adam";
+export { taskLosses, totalLoss } from "./losses";
+export { resolveTrainConfig, defaultSelection, type TrainConfig, type ResolvedTrainConfig } from "./train-config";
+export type { Curves, ReplicaStatus } from "./replica-state";
+export type { GateSummary } from "./evaluate";
+export { trainReplicas, type GroupData, type ReplicaOutcome, type TrainingProgress } from "./trainer";
+export { configHash, canonicalJson, ENGINE_RESULTS_VERSION } from "./config-hash";
 export * from "./experiment";
-export * from "./run-record";
-export * from "./run-group";
+export { chooseLearningRate, RUN_SCHEMA, type RunRecord, type LearningRateTrial, type TaskMetrics, type UndefinedMetrics } from "./run-record";
+export { runGroup, seedGroups, initSeedOf, batchOrderSeedOf, sharedBatchOrderSeed, type ModelFactory, type GroupRequest } from "./run-group";
 export * from "./results-store";
 export * from "./summary";
 export * from "./progress";
-export * from "./report";
+export { summaryTable, validationLossFigure, writeReport } from "./report";
 export * from "./registry";
 export * from "./runner";
 export { ALL_EXPERIMENTS } from "./experiments";
