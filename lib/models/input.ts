@@ -11,6 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { glorotUniform } from "./init";
+import { dataBmm, dataMatMul } from "./matmul";
 import type { ParamStore } from "./params";
 import type { Batch, InputSpec } from "./types";
 
@@ -76,8 +77,8 @@ export function readInput(
   let h: tf.Tensor3D = bias.expandDims(1) as tf.Tensor3D; // [R, 1, U]
   if (wNum !== null && input.numeric > 0) {
     const xw = shared
-      ? x.as2D(B, input.numeric).matMul(wNum.transpose([1, 0, 2]).reshape([input.numeric, R * U])).reshape([B, R, U]).transpose([1, 0, 2]) // [R, B, U]
-      : tf.matMul(x as tf.Tensor3D, wNum); // [R, B, U]
+      ? dataMatMul(x.as2D(B, input.numeric), wNum.transpose([1, 0, 2]).reshape([input.numeric, R * U])).reshape([B, R, U]).transpose([1, 0, 2]) // [R, B, U]
+      : dataBmm(x as tf.Tensor3D, wNum); // [R, B, U]
     h = h.add(xw);
   }
   if (wCat !== null && offsets !== null) {
