@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { projectRoot } from "../project";
 import { gunzipSync } from "node:zlib";
 import { DataError } from "./errors";
 
@@ -45,27 +46,6 @@ export const UCI_BASE_URL = "https://archive.ics.uci.edu/ml/machine-learning-dat
 
 /** Environment variable naming a folder that holds the files (CI and the shared machine set it). */
 export const CENSUS_DIR_ENV = "CENSUS_INCOME_DIR";
-
-let cachedRoot: string | undefined;
-
-/** The project root: the nearest folder above this module whose package.json has "workspaces". */
-export function projectRoot(): string {
-  if (cachedRoot !== undefined) return cachedRoot;
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, "package.json");
-    if (fs.existsSync(manifest)) {
-      const pkg = JSON.parse(fs.readFileSync(manifest, "utf8")) as { workspaces?: unknown };
-      if (pkg.workspaces !== undefined) return (cachedRoot = dir);
-    }
-    if (path.dirname(dir) === dir) {
-      throw new DataError(
-        "no-root",
-        `no project root found above ${__dirname} (looked for a package.json with "workspaces"). ` +
-          `Run mtl-lab from inside its checkout, or pass explicit directories (dir / cacheDir options).`,
-      );
-    }
-  }
-}
 
 /** The project's own data folder, git-ignored: <root>/data/census-income. */
 export function defaultCensusDir(): string {

@@ -6,7 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { readCensusFile, locateCensusFiles, projectRoot, storedSha256 } from "./census-files";
+import { projectRoot } from "../project";
+import { readCensusFile, locateCensusFiles, storedSha256 } from "./census-files";
 import { parseCensus } from "./census-parse";
 import { CensusPrepareOptions, PREPARATION_VERSION, PreparedCensus, prepareCensus, resolvePrepareOptions } from "./census-prepare";
 import { readPreparedCache, writePreparedCache } from "./census-cache";

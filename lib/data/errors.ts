@@ -10,7 +10,6 @@ export type DataErrorCode =
   | "empty" // the file has no rows
   | "malformed-row" // wrong number of fields
   | "bad-value" // a label or numeric field we cannot read
-  | "no-root" // no project root above the compiled module
   | "fetch" // downloading failed
   | "invalid-option"; // a caller passed a value outside its domain
 
