@@ -8,7 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { before, test } from "node:test";
+import { after, before, test } from "node:test";
 import { runOrLoad, type ExperimentSummary, type RunRecord } from "mtl-lab";
 
 const CLI = path.join(__dirname, "..", "..", "lib", "dist", "cli", "reproduce.js");
@@ -50,6 +50,8 @@ function runAndKillAfterFirstRun(out: string): Promise<number> {
     child.on("error", reject);
   });
 }
+
+after(() => fs.rmSync(root, { recursive: true, force: true }));
 
 before(() => {
   const r = cli(uninterrupted);
