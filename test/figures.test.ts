@@ -7,7 +7,10 @@ import {
   ChromiumMissingError,
   FigureRenderer,
   type Figure,
+  PALETTE,
   assertFigure,
+  colorAt,
+  withAlpha,
   closeSharedRenderer,
   figureFragment,
   figureId,
@@ -122,4 +125,11 @@ test("in a tslab kernel showFigure sends one output with plotly JSON (an object)
   assert.equal(png.subarray(1, 4).toString(), "PNG");
   assert.ok((bundle["text/html"] as string).includes(bundle["image/png"] as string), "the HTML carries the same static image");
   assert.equal(bundle["text/plain"], "<Plotly figure: Loss>");
+});
+
+test("palette: colours cycle and bands get the line's colour with alpha", () => {
+  assert.equal(colorAt(0), PALETTE[0]);
+  assert.equal(colorAt(PALETTE.length + 2), PALETTE[2]);
+  assert.equal(withAlpha("#1f77b4", 0.2), "rgba(31,119,180,0.2)");
+  assert.throws(() => withAlpha("blue", 0.2), /needs a #rrggbb colour, got "blue"/);
 });

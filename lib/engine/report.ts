@@ -4,7 +4,7 @@
  * (provenance). Experiments add their own tables and figures through `report()`.
  */
 import * as path from "node:path";
-import { ChromiumMissingError, saveFigures, standaloneFigureHtml, type Figure } from "../figures";
+import { ChromiumMissingError, colorAt, saveFigures, standaloneFigureHtml, withAlpha, type Figure } from "../figures";
 import { writeFileAtomic } from "../project";
 import { finishProvenance, type Provenance } from "../provenance";
 import { saveTable, tableFromRows, type Table } from "../tables";
@@ -66,14 +66,15 @@ function meanBand(curves: (number | null)[][]): { mean: (number | null)[]; lo: (
 /** Validation loss of one task over training steps: mean over runs ± 1 std, one line per arm. */
 export function validationLossFigure(runs: readonly RunRecord[], task: string, title: string): Figure {
   const arms = [...new Set(runs.map((r) => r.arm))];
-  const data = arms.flatMap((arm) => {
+  const data = arms.flatMap((arm, i) => {
+    const color = colorAt(i);
     const mine = runs.filter((r) => r.arm === arm && r.status === "ok");
     const steps = mine.reduce<number[]>((a, r) => (r.curves.steps.length > a.length ? r.curves.steps : a), []);
     const band = meanBand(mine.map((r) => r.curves.validation[task] ?? []));
-    const line = { type: "scatter", mode: "lines", x: steps, legendgroup: arm };
+    const line = { type: "scatter", mode: "lines", x: steps, legendgroup: arm, line: { color } };
     return [
-      { ...line, y: band.hi, line: { width: 0 }, showlegend: false, hoverinfo: "skip" },
-      { ...line, y: band.lo, line: { width: 0 }, fill: "tonexty", fillcolor: "rgba(128,128,128,0.2)", showlegend: false, hoverinfo: "skip" },
+      { ...line, y: band.hi, line: { width: 0, color }, showlegend: false, hoverinfo: "skip" },
+      { ...line, y: band.lo, line: { width: 0, color }, fill: "tonexty", fillcolor: withAlpha(color, 0.2), showlegend: false, hoverinfo: "skip" },
       { ...line, y: band.mean, name: `${arm} (n=${mine.length})` },
     ];
   });

@@ -2,3 +2,4 @@ export * from "./figure";
 export * from "./html";
 export * from "./render";
 export * from "./save";
+export * from "./palette";
