@@ -1,0 +1,264 @@
+/**
+ * `npm run bench [-- options]`: training speed of the three issue-8 workloads (lib/bench/workloads.ts)
+ * at several replica counts on every available backend, beside a PyTorch reference of the same
+ * workloads (bench/reference.py, run when /usr/bin/python3 can import torch).
+ * Prints a table (last line: the ratios to PyTorch) and writes results/bench/<machine-tag>.json.
+ *
+ * Every cell runs in a fresh worker thread (fresh backend, its own memory); "×W" rows split the R
+ * replicas over W workers running at once (wasm is single-threaded in Node, so this is how a run
+ * uses more than one core), and are compared with PyTorch given W threads.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Worker } from "node:worker_threads";
+import * as tf from "@tensorflow/tfjs";
+import { projectRoot } from "../project";
+import type { BackendName } from "../backend";
+import type { CellResult, CellSpec } from "../bench/measure";
+import { WORKLOAD_NAMES, WORKLOADS, type WorkloadName } from "../bench/workloads";
+
+const USAGE = `usage: npm run bench -- [--workloads a,b] [--replicas 1,8,64] [--backends wasm,cpu]
+       [--workers W] [--seconds S] [--repeats N] [--no-reference] [--out FILE]
+  --workloads  ${WORKLOAD_NAMES.join(", ")} (default all)
+  --replicas   replica counts R (default 1,8,64)
+  --backends   backends to measure (default: every one that starts; cpu only at R <= 8)
+  --workers    also run wasm with R split over W worker threads (default: cores, 0 = off)
+  --seconds    seconds per timed window (default 2); --repeats windows per cell (default 3, median)
+  --no-reference  skip the PyTorch reference`;
+
+interface Options {
+  workloads: WorkloadName[];
+  replicas: number[];
+  backends: BackendName[] | null;
+  workers: number;
+  seconds: number;
+  repeats: number;
+  reference: boolean;
+  out?: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = {
+    workloads: [...WORKLOAD_NAMES], replicas: [1, 8, 64], backends: null, workers: Math.min(os.cpus().length, 8),
+    seconds: 2, repeats: 3, reference: true,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const v = (): string => {
+      const x = argv[++i];
+      if (x === undefined) throw new Error(`${a} needs a value\n${USAGE}`);
+      return x;
+    };
+    const num = (s: string): number => {
+      const n = Number(s);
+      if (!Number.isFinite(n) || n < 0) throw new Error(`${a}: not a non-negative number: ${s}`);
+      return n;
+    };
+    if (a === "--workloads") {
+      o.workloads = v().split(",").map((w) => {
+        if (!(WORKLOAD_NAMES as readonly string[]).includes(w)) throw new Error(`unknown workload ${w}; known: ${WORKLOAD_NAMES.join(", ")}`);
+        return w as WorkloadName;
+      });
+    } else if (a === "--replicas") o.replicas = v().split(",").map((s) => Math.max(1, Math.round(num(s))));
+    else if (a === "--backends") o.backends = v().split(",") as BackendName[];
+    else if (a === "--workers") o.workers = Math.round(num(v()));
+    else if (a === "--seconds") o.seconds = num(v());
+    else if (a === "--repeats") o.repeats = Math.max(1, Math.round(num(v())));
+    else if (a === "--no-reference") o.reference = false;
+    else if (a === "--out") o.out = v();
+    else if (a === "--help" || a === "-h") {
+      console.log(USAGE);
+      process.exit(0);
+    } else throw new Error(`unknown option ${a}\n${USAGE}`);
+  }
+  return o;
+}
+
+/** Runs one cell in a new worker thread. */
+function inWorker(backend: BackendName, spec: CellSpec): Promise<CellResult> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(path.join(__dirname, "..", "bench", "worker.js"), { workerData: { backend, spec } });
+    w.once("message", (m: CellResult | { error: string }) => {
+      void w.terminate();
+      if ("error" in m) reject(new Error(m.error));
+      else resolve(m);
+    });
+    w.once("error", reject);
+  });
+}
+
+interface Row extends CellResult {
+  /** "wasm", "wasm ×2", "cpu", … */
+  config: string;
+  workers: number;
+  /** PyTorch ms per step with as many threads as this config uses cores, and our speed ratio. */
+  torchMsPerStep?: number;
+  ratioToTorch?: number;
+}
+
+/** W workers with R/W replicas each, started together; throughput adds up, ms/step is per R-step. */
+async function cell(backend: BackendName, workload: WorkloadName, R: number, W: number, o: Options): Promise<Row> {
+  const base = { workload, seconds: o.seconds, minSteps: 3, repeats: o.repeats, readEvery: 100 };
+  const parts = Array.from({ length: W }, (_, k) => Math.floor(R / W) + (k < R % W ? 1 : 0)).filter((r) => r > 0);
+  let first = 1;
+  const results = await Promise.all(parts.map((r) => {
+    const spec: CellSpec = { ...base, replicas: r, firstSeed: first };
+    first += r;
+    return inWorker(backend, spec);
+  }));
+  const sps = results.reduce((a, x) => a + x.modelStepsPerSecond, 0);
+  const r0 = results[0];
+  return {
+    ...r0,
+    replicas: R,
+    config: W > 1 ? `${backend} x${parts.length}` : backend,
+    workers: parts.length,
+    msPerStep: (R * 1000) / sps,
+    msPerStepRuns: results.flatMap((x) => x.msPerStepRuns),
+    modelStepsPerSecond: sps,
+    peakTensorBytes: results.reduce((a, x) => a + x.peakTensorBytes, 0),
+    rssBytes: Math.max(...results.map((x) => x.rssBytes)),
+    tensorsLeaked: results.reduce((a, x) => a + x.tensorsLeaked, 0),
+  };
+}
+
+/** Backends that start in this process (each cell still gets its own worker). */
+async function availableBackends(): Promise<BackendName[]> {
+  const out: BackendName[] = [];
+  for (const b of ["tensorflow", "wasm", "cpu"] as BackendName[]) {
+    try {
+      const { initBackend } = await import("../backend");
+      await initBackend(b);
+      out.push(b);
+    } catch {
+      /* not installed here */
+    }
+  }
+  return out;
+}
+
+interface TorchResult {
+  workload: WorkloadName;
+  replicas: number;
+  threads: number;
+  msPerStep: number;
+  modelStepsPerSecond: number;
+}
+
+interface Reference {
+  available: boolean;
+  note: string;
+  torchVersion?: string;
+  results: TorchResult[];
+}
+
+const PYTHON = "/usr/bin/python3";
+
+/** Runs bench/reference.py once per thread count; absent torch → a note, no failure. */
+function runReference(o: Options, threads: number[], censusFile: string | null): Reference {
+  const script = path.join(projectRoot(), "bench", "reference.py");
+  if (!fs.existsSync(PYTHON)) return { available: false, note: `${PYTHON} not found`, results: [] };
+  const probe = spawnSync(PYTHON, ["-c", "import torch; print(torch.__version__)"], { encoding: "utf8" });
+  if (probe.status !== 0) return { available: false, note: "PyTorch not importable (apt-get install -y python3-torch)", results: [] };
+  const results: TorchResult[] = [];
+  for (const t of threads) {
+    const args = [script, "--workloads", o.workloads.join(","), "--replicas", o.replicas.join(","), "--threads", String(t),
+      "--seconds", String(o.seconds), "--repeats", String(o.repeats)];
+    if (censusFile) args.push("--census", censusFile);
+    const r = spawnSync(PYTHON, args, { encoding: "utf8", maxBuffer: 1 << 26 });
+    if (r.status !== 0) return { available: false, note: `reference.py failed: ${r.stderr.trim().split("\n").slice(-3).join(" / ")}`, results };
+    results.push(...(JSON.parse(r.stdout) as TorchResult[]));
+  }
+  return { available: true, note: `PyTorch ${probe.stdout.trim()} CPU, threads ${threads.join(", ")}`, torchVersion: probe.stdout.trim(), results };
+}
+
+/** Writes the census inputs the reference reads (raw float32/int32, shapes in a JSON header). */
+function exportCensus(dir: string): string {
+  const { censusTrainData } = require("../bench/workloads") as typeof import("../bench/workloads");
+  const d = censusTrainData();
+  const s = d.splits[0];
+  const file = path.join(dir, "census-adatt-train.bin");
+  const header = Buffer.from(JSON.stringify({ rows: s.rows, numeric: d.input.numeric, categorical: d.input.categorical, tasks: d.tasks.length }));
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(header.length);
+  fs.writeFileSync(file, Buffer.concat([len, header, Buffer.from(s.numeric.buffer, s.numeric.byteOffset, s.numeric.byteLength),
+    Buffer.from(s.categorical!.buffer, s.categorical!.byteOffset, s.categorical!.byteLength),
+    Buffer.from(s.labels.buffer, s.labels.byteOffset, s.labels.byteLength)]));
+  return file;
+}
+
+function machineTag(): string {
+  const cpu = (os.cpus()[0]?.model ?? "cpu").toLowerCase().replace(/\(r\)|\(tm\)|cpu|processor|@.*$/g, "").trim().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return `${os.cpus().length}c-${cpu}`;
+}
+
+const f = (x: number | undefined, d = 1): string => (x === undefined || !Number.isFinite(x) ? "-" : x.toFixed(d));
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const t0 = performance.now();
+  const backends = o.backends ?? (await availableBackends());
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-bench-"));
+  const needsCensus = o.workloads.some((w) => w !== "synthetic-mmoe");
+  const threads = [1, ...(o.workers > 1 ? [o.workers] : [])];
+  console.log(`mtl-lab bench: ${os.cpus().length} × ${os.cpus()[0]?.model}; tfjs ${tf.version.tfjs}; backends ${backends.join(", ")}`);
+  for (const w of o.workloads) console.log(`  ${w}: ${WORKLOADS[w].describe}`);
+
+  // PyTorch first, then tfjs: both within minutes on the same machine
+  const ref = o.reference ? runReference(o, threads, needsCensus && o.reference ? exportCensus(tmp) : null) : { available: false, note: "skipped (--no-reference)", results: [] };
+  console.log(`reference: ${ref.note}`);
+  fs.rmSync(tmp, { recursive: true, force: true });
+
+  const rows: Row[] = [];
+  for (const workload of o.workloads) {
+    for (const R of o.replicas) {
+      const configs: [BackendName, number][] = [];
+      for (const b of backends) {
+        if (b === "cpu" && R > 8) continue; // the pure-JS backend takes minutes per cell at R = 64
+        configs.push([b, 1]);
+        if (b === "wasm" && o.workers > 1 && R > 1) configs.push([b, o.workers]);
+      }
+      for (const [b, W] of configs) {
+        const row = await cell(b, workload, R, W, o);
+        const torch = ref.results.find((t) => t.workload === workload && t.replicas === R && t.threads === row.workers);
+        if (torch) {
+          row.torchMsPerStep = torch.msPerStep;
+          row.ratioToTorch = row.modelStepsPerSecond / torch.modelStepsPerSecond;
+        }
+        rows.push(row);
+        console.log(`  ${workload.padEnd(15)} R=${String(R).padEnd(3)} ${row.config.padEnd(9)} ${f(row.msPerStep, 2).padStart(9)} ms/step` +
+          ` ${f(row.modelStepsPerSecond, 0).padStart(7)} model-steps/s  peak ${f(row.peakTensorBytes / 2 ** 20)} MB` +
+          `  leaked ${row.tensorsLeaked}  torch ${f(row.torchMsPerStep, 2)} ms  ratio ${f(row.ratioToTorch, 2)}`);
+      }
+    }
+  }
+
+  const best = (w: WorkloadName, R: number, single: boolean): Row | undefined =>
+    rows.filter((r) => r.workload === w && r.replicas === R && (single ? r.workers === 1 : true) && r.ratioToTorch !== undefined)
+      .sort((a, b) => b.modelStepsPerSecond - a.modelStepsPerSecond)[0];
+  const Rmax = Math.max(...o.replicas);
+  console.log("\nworkload         R    config     ms/step  model-steps/s  torch ms/step  ratio");
+  for (const r of rows) {
+    console.log(`${r.workload.padEnd(16)} ${String(r.replicas).padEnd(4)} ${r.config.padEnd(9)} ${f(r.msPerStep, 2).padStart(9)} ${f(r.modelStepsPerSecond, 0).padStart(14)} ${f(r.torchMsPerStep, 2).padStart(14)} ${f(r.ratioToTorch, 2).padStart(6)}`);
+  }
+  const out = o.out ?? path.join(projectRoot(), "results", "bench", `${machineTag()}.json`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const seconds = (performance.now() - t0) / 1000;
+  fs.writeFileSync(out, `${JSON.stringify({
+    machine: { tag: machineTag(), cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryBytes: os.totalmem(), node: process.version },
+    tfjs: tf.version.tfjs, date: new Date().toISOString(), options: o, benchSeconds: seconds, reference: ref, rows,
+  }, null, 1)}\n`);
+  console.log(`wrote ${path.relative(process.cwd(), out)} (${seconds.toFixed(0)} s)`);
+  const ratios = o.workloads.map((w) => {
+    const s = best(w, Rmax, true), m = best(w, Rmax, false);
+    return `${w} ${f(s?.ratioToTorch, 2)}x` + (m && m !== s ? ` (${m.config}: ${f(m.ratioToTorch, 2)}x)` : "");
+  });
+  console.log(`ratio to PyTorch at R=${Rmax} (tfjs model-steps/s ÷ torch, same threads): ${ref.available ? ratios.join("; ") : `n/a — ${ref.note}`}`);
+}
+
+main().catch((e: unknown) => {
+  console.error((e as Error).message);
+  process.exit(1);
+});
