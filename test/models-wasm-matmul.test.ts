@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { Rng, initBackend, useFastWasmMatMul, fastWasmMatMulInstalled } from "mtl-lab";
+import { Rng, initBackend, useFastWasmKernels, fastWasmKernelsInstalled } from "mtl-lab";
 
 function rand(shape: number[], seed: number): tf.Tensor {
   const rng = new Rng(seed);
@@ -50,8 +50,8 @@ const CASES: [number[], number[], boolean, boolean][] = [
 
 test("fast wasm BatchMatMul equals the naive product for every shape case", async () => {
   await initBackend("wasm");
-  useFastWasmMatMul();
-  assert.ok(fastWasmMatMulInstalled());
+  useFastWasmKernels();
+  assert.ok(fastWasmKernelsInstalled());
   const before = tf.memory().numTensors;
   CASES.forEach(([sa, sb, ta, tb], i) => {
     const a = rand(sa, 10 + i), b = rand(sb, 100 + i);
@@ -67,7 +67,7 @@ test("fast wasm BatchMatMul equals the naive product for every shape case", asyn
 
 test("fast wasm BatchMatMul: gradients equal the analytic ones (dA = dY·Bᵀ, dB = Aᵀ·dY)", async () => {
   await initBackend("wasm");
-  useFastWasmMatMul();
+  useFastWasmKernels();
   const a = rand([3, 4, 5], 1), b = rand([3, 5, 2], 2), dy = rand([3, 4, 2], 3);
   const [da, db] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y).mul(dy).sum())([a, b]);
   const wantA = naive(dy, b, false, true), wantB = naive(a, dy, true, false);
@@ -78,7 +78,7 @@ test("fast wasm BatchMatMul: gradients equal the analytic ones (dA = dY·Bᵀ, d
 
 test("fast wasm BatchMatMul: repeated products on the same operands are bit-identical", async () => {
   await initBackend("wasm");
-  useFastWasmMatMul();
+  useFastWasmKernels();
   const a = rand([8, 16, 12], 4), b = rand([8, 12, 6], 5);
   const y1 = tf.matMul(a, b).dataSync(), y2 = tf.matMul(a, b).dataSync();
   assert.deepEqual(Array.from(y1), Array.from(y2));
@@ -87,4 +87,55 @@ test("fast wasm BatchMatMul: repeated products on the same operands are bit-iden
   const alone = tf.matMul(a.slice([r, 0, 0], [1, -1, -1]), b.slice([r, 0, 0], [1, -1, -1])).dataSync();
   assert.deepEqual(Array.from(alone), Array.from(y1.subarray(r * 16 * 6, (r + 1) * 16 * 6)));
   tf.dispose([a, b]);
+});
+
+/** Runs `f` on wasm (with the replacements) and on tfjs' cpu backend; both results as arrays. */
+async function onBoth(f: () => tf.Tensor): Promise<[number[], number[], number[], number[]]> {
+  await initBackend("wasm");
+  useFastWasmKernels();
+  const w = tf.tidy(f);
+  const got = [Array.from(w.dataSync()), w.shape];
+  w.dispose();
+  await tf.setBackend("cpu");
+  const c = tf.tidy(f);
+  const want = [Array.from(c.dataSync()), c.shape];
+  c.dispose();
+  await tf.setBackend("wasm");
+  return [got[0], got[1], want[0], want[1]] as [number[], number[], number[], number[]];
+}
+
+test("wasm Slice / Tile / Gather replacements equal tfjs' cpu kernels bit for bit", async () => {
+  const x = (shape: number[], dtype: "float32" | "int32" | "bool" = "float32") => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const v = Array.from({ length: n }, (_, i) => (dtype === "bool" ? i % 3 === 0 : dtype === "int32" ? i * 7 - 50 : Math.sin(i) * 10));
+    return tf.tensor(v as number[], shape, dtype);
+  };
+  const cases: [string, () => tf.Tensor][] = [
+    ["slice contiguous rows", () => x([6, 4, 5]).slice([2, 0, 0], [3, -1, -1])],
+    ["slice columns", () => x([6, 4, 5]).slice([0, 0, 1], [-1, -1, 3])],
+    ["slice middle axis", () => x([6, 4, 5]).slice([1, 1, 0], [4, 2, -1])],
+    ["slice rank 5", () => x([2, 3, 4, 2, 3]).slice([1, 0, 1, 1, 0], [1, 3, 2, 1, 2])],
+    ["slice 1-D int32", () => x([9], "int32").slice([3], [4])],
+    ["slice bool", () => x([4, 6], "bool").slice([1, 2], [2, 3])],
+    ["tile leading", () => x([1, 3, 4]).tile([5, 1, 1])],
+    ["tile middle", () => x([2, 1, 3, 4]).tile([1, 3, 1, 1])],
+    ["tile last", () => x([2, 3]).tile([1, 4])],
+    ["tile every axis", () => x([2, 3, 2]).tile([3, 2, 2])],
+    ["broadcastTo bool mask", () => tf.broadcastTo(x([4, 1, 1], "bool"), [4, 3, 5])],
+    ["broadcastTo float", () => tf.broadcastTo(x([3, 1]), [2, 3, 4])],
+    ["gather rows", () => tf.gather(x([7, 5]), tf.tensor1d([6, 0, 3, 3, 1], "int32"))],
+    ["gather 2-D indices", () => tf.gather(x([7, 5]), tf.tensor2d([6, 0, 3, 3, 1, 2], [2, 3], "int32"))],
+    ["gather axis 1", () => tf.gather(x([3, 7, 2]), tf.tensor1d([6, 0, 3], "int32"), 1)],
+    ["gather last axis int32", () => tf.gather(x([3, 7], "int32"), tf.tensor1d([2, 2, 5], "int32"), 1)],
+  ];
+  await initBackend("wasm");
+  useFastWasmKernels();
+  const before = tf.memory().numTensors;
+  for (const [name, f] of cases) {
+    const [got, gotShape, want, wantShape] = await onBoth(f);
+    assert.deepEqual(gotShape, wantShape, name);
+    assert.deepEqual(got, want, name);
+  }
+  assert.equal(tf.memory().numTensors, before);
+  assert.throws(() => tf.gather(tf.zeros([3, 2]), tf.tensor1d([3], "int32")), /not in \[0, 2\]/);
 });

@@ -17,4 +17,4 @@ export { Asymmetric } from "./asymmetric";
 export { Customized } from "./customized";
 export { PLE } from "./ple";
 export { AdaTT } from "./adatt";
-export { useFastWasmMatMul, fastWasmMatMulInstalled } from "./wasm-matmul-kernel";
+export { useFastWasmKernels, fastWasmKernelsInstalled } from "./wasm-kernels";

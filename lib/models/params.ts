@@ -8,7 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Seeds, assertMasterSeed } from "../seeds";
 import type { Batch, InputSpec, MtlModel, ParameterCount, TaskSpec } from "./types";
-import { useFastWasmMatMul } from "./wasm-matmul-kernel";
+import { useFastWasmKernels } from "./wasm-kernels";
 
 export class ParamStore {
   readonly named: Record<string, tf.Variable> = {};
@@ -74,7 +74,7 @@ export abstract class ModelBase implements MtlModel {
     this.replicaSeeds = [...replicaSeeds];
     this.replicas = replicaSeeds.length;
     this.p = new ParamStore(this.replicaSeeds);
-    useFastWasmMatMul(); // batched and transposed products through XNNPACK (issue 8)
+    useFastWasmKernels(); // XNNPACK products, run-copy slices/tiles/gathers (issue 8)
   }
 
   get variables(): readonly tf.Variable[] {

@@ -16,7 +16,7 @@
  * takes the fast path. A batch-shared right operand is a single product over all left rows.
  *
  * The numbers are the same products; only the summation order inside XNNPACK differs from the
- * generic loop (float rounding, ~1e-6 relative). Installed by `useFastWasmMatMul()` once the
+ * generic loop (float rounding, ~1e-6 relative). Installed by `useFastWasmKernels()` once the
  * wasm backend runs; other backends are untouched.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -137,22 +137,8 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
   }
 }
 
-let installed = false;
-
-/**
- * Replaces the wasm BatchMatMul kernel with the one above, once, when the current backend is
- * wasm (it must be initialised: the Transpose kernel we call is set up by then). Idempotent and
- * free on other backends; models call it when they are built.
- */
-export function useFastWasmMatMul(): void {
-  if (installed || tf.getBackend() !== "wasm") return;
-  const config = tf.getKernel("BatchMatMul", "wasm");
-  if (config) tf.unregisterKernel("BatchMatMul", "wasm");
+/** Replaces the wasm BatchMatMul kernel with the one above (call once the wasm backend runs). */
+export function installWasmMatMul(): void {
+  if (tf.getKernel("BatchMatMul", "wasm")) tf.unregisterKernel("BatchMatMul", "wasm");
   tf.registerKernel({ kernelName: "BatchMatMul", backendName: "wasm", kernelFunc: batchMatMul as unknown as tf.KernelFunc });
-  installed = true;
-}
-
-/** True once the fast kernel replaced tfjs' own (for tests and the benchmark's notes). */
-export function fastWasmMatMulInstalled(): boolean {
-  return installed;
 }
