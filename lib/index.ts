@@ -9,3 +9,5 @@ export * from "./provenance";
 export * from "./figures";
 export * from "./tables";
 export * from "./notebook";
+export * from "./papers";
+export * from "./analysis/mmoe-synthetic";
