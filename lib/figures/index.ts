@@ -3,3 +3,4 @@ export * from "./html";
 export * from "./render";
 export * from "./save";
 export * from "./palette";
+export * from "./mmoe-synthetic";
