@@ -131,9 +131,9 @@ describe("smoke profile end to end (CLI, --out in a temp dir)", () => {
     for (const t of ["final-loss", "label-pearson", "claims", "knobs", "summary"]) {
       for (const ext of ["md", "csv", "tex"]) assert.ok(fs.existsSync(path.join(dir("synthetic-correlation"), "tables", `${t}.${ext}`)), `${t}.${ext}`);
     }
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir("synthetic-correlation"), "manifest.json"), "utf8")) as { files: string[] };
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir("synthetic-correlation"), "manifest.json"), "utf8")) as { extra: { files: string[] } };
     for (const f of ["fig2-label-pearson", "fig3-shared-bottom-curves", "fig4-model-curves"]) {
-      assert.ok(manifest.files.some((x) => x.startsWith(`figures/${f}.`)), `${f} listed in the manifest`);
+      assert.ok(manifest.extra.files.some((x) => x.startsWith(`figures/${f}.`)), `${f} listed in the manifest`);
     }
     const study = JSON.parse(fs.readFileSync(path.join(dir("synthetic-correlation"), "label-pearson.json"), "utf8")) as LabelPearsonStudy;
     assert.equal(study.linear.length, 11);
@@ -150,8 +150,8 @@ describe("smoke profile end to end (CLI, --out in a temp dir)", () => {
     const spread = fs.readFileSync(path.join(dir("trainability"), "tables", "spread.csv"), "utf8").trim().split("\r\n");
     assert.equal(spread.length, 1 + 9);
     assert.match(spread[0], /model,p,n,mean,std,IQR,min/);
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir("trainability"), "manifest.json"), "utf8")) as { files: string[] };
-    assert.ok(manifest.files.some((x) => x.startsWith("figures/fig5-final-loss-histograms.")));
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir("trainability"), "manifest.json"), "utf8")) as { extra: { files: string[] } };
+    assert.ok(manifest.extra.files.some((x) => x.startsWith("figures/fig5-final-loss-histograms.")));
   });
 
   test("the notebook loaders load the complete studies without training", async () => {
@@ -194,6 +194,7 @@ describe("figure builders", () => {
     assert.deepEqual(band.steps, [10, 20, 30]);
     assert.deepEqual(band.mean, [2, 1, 1.5]);
     assert.equal(band.lo[0], 2); // identical runs: zero-width band
+    assert.equal(band.lo[2], 1); // the t-interval of {1, 2} reaches below 1: clipped at the smallest run
     assert.ok(band.lo[2]! < 1.5 && band.hi[2]! > 1.5);
     assert.equal(band.n, 2);
   });

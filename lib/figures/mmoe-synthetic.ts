@@ -23,7 +23,11 @@ export interface CurveBand {
   n: number;
 }
 
-/** Mean loss curve over runs with the 95 % CI of the mean at each step (runs that stopped are left out at that step). */
+/**
+ * Mean loss curve over runs with the 95 % CI of the mean at each step (runs that stopped are left
+ * out at that step). The lower edge is clipped at the smallest run's loss: with few runs the
+ * t-interval can reach below zero, which a loss cannot and a log axis cannot draw.
+ */
 export function meanLossCurve(runs: readonly RunRecord[]): CurveBand {
   const curves = runs.filter((r) => r.status === "ok").map(lossCurve);
   const steps = curves.reduce<number[]>((a, c) => (c.steps.length > a.length ? c.steps : a), []);
@@ -31,7 +35,7 @@ export function meanLossCurve(runs: readonly RunRecord[]): CurveBand {
   return {
     steps,
     mean: at.map((s) => s.mean),
-    lo: at.map((s) => s.ci95?.[0] ?? s.mean),
+    lo: at.map((s) => (s.ci95 && s.min !== null ? Math.max(s.ci95[0], s.min) : s.mean)),
     hi: at.map((s) => s.ci95?.[1] ?? s.mean),
     n: curves.length,
   };
@@ -116,8 +120,9 @@ export function correlationCurvesFigure(runs: readonly RunRecord[], models: read
   const layout: Record<string, unknown> = {
     title: { text: "MMoE Fig. 4: loss over training at task correlation p (mean, 95 % CI band)", font: { size: 14 } },
     width: 960,
-    height: 420,
-    legend: { orientation: "h", y: -0.2 },
+    height: 460,
+    margin: { b: 110 },
+    legend: { orientation: "h", x: 0.5, xanchor: "center", y: -0.3 },
     annotations: ps.map((p, i) => ({ text: `p = ${p}`, showarrow: false, xref: "paper", yref: "paper", x: (grid[i].domain[0] + grid[i].domain[1]) / 2, y: 1.02, xanchor: "center", yanchor: "bottom" })),
   };
   grid.forEach((g, i) => {

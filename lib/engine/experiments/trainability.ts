@@ -5,7 +5,7 @@
  * Claim (paraphrased in lib/papers.ts): Shared-Bottom's final loss varies much more than the MoE
  * models'; OMoE's robustness drops at p = 0.5 while MMoE's does not; the lowest losses of the
  * three are comparable.
- * Run:  npm run reproduce -- trainability                   (quick profile, ~7 min on wasm)
+ * Run:  npm run reproduce -- trainability                   (quick profile, ~5 min on wasm, 2 cores)
  *       npm run reproduce -- trainability --profile paper   (200 runs, as the paper)
  *
  * Same data, models, loss and checkpoint rule as synthetic-correlation. One difference, on
@@ -46,10 +46,10 @@ export const trainability = defineExperiment<CorrelationCondition>({
       seedsPerGroup: 3,
     },
     quick: {
-      runs: 10,
+      runs: 16,
       train: { steps: 1000, evalEvery: 50 },
-      statement: "10 runs per model and p (paper: 200); 1,000 steps of batch 128, evaluated every 50 (paper: not stated); learning rate 1e-2 for every run (paper: per model from {1e-4, 1e-3, 1e-2}); all rows: 10,000 / 2,000 / 2,000 train / validation / test per run.",
-      seedsPerGroup: 10,
+      statement: "16 runs per model and p (paper: 200); 1,000 steps of batch 128, evaluated every 50 (paper: not stated); learning rate 1e-2 for every run (paper: per model from {1e-4, 1e-3, 1e-2}); all rows: 10,000 / 2,000 / 2,000 train / validation / test per run.",
+      seedsPerGroup: 16,
     },
     paper: {
       runs: 200,
