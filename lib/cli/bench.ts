@@ -212,6 +212,7 @@ async function main(): Promise<void> {
   fs.rmSync(tmp, { recursive: true, force: true });
 
   const rows: Row[] = [];
+  const failures: { workload: WorkloadName; replicas: number; config: string; error: string }[] = [];
   for (const workload of o.workloads) {
     for (const R of o.replicas) {
       const configs: [BackendName, number][] = [];
@@ -221,7 +222,15 @@ async function main(): Promise<void> {
         if (b === "wasm" && o.workers > 1 && R > 1) configs.push([b, o.workers]);
       }
       for (const [b, W] of configs) {
-        const row = await cell(b, workload, R, W, o);
+        let row: Row;
+        try {
+          row = await cell(b, workload, R, W, o);
+        } catch (e) { // e.g. the 4 GB wasm heap at census R = 64: record it, measure the rest
+          const error = String((e as Error).message).split("\n")[0];
+          console.log(`  ${workload.padEnd(15)} R=${String(R).padEnd(3)} ${b}${W > 1 ? ` x${W}` : ""}: failed: ${error}`);
+          failures.push({ workload, replicas: R, config: `${b}${W > 1 ? ` x${W}` : ""}`, error });
+          continue;
+        }
         const torch = ref.results.find((t) => t.workload === workload && t.replicas === R && t.threads === row.workers);
         if (torch) {
           row.torchMsPerStep = torch.msPerStep;
@@ -248,12 +257,13 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - t0) / 1000;
   fs.writeFileSync(out, `${JSON.stringify({
     machine: { tag: machineTag(), cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryBytes: os.totalmem(), node: process.version },
-    tfjs: tf.version.tfjs, date: new Date().toISOString(), options: o, benchSeconds: seconds, reference: ref, rows,
+    tfjs: tf.version.tfjs, date: new Date().toISOString(), options: o, benchSeconds: seconds, reference: ref, rows, failures,
   }, null, 1)}\n`);
   console.log(`wrote ${path.relative(process.cwd(), out)} (${seconds.toFixed(0)} s)`);
   const ratios = o.workloads.map((w) => {
-    const s = best(w, Rmax, true), m = best(w, Rmax, false);
-    return `${w} ${f(s?.ratioToTorch, 2)}x` + (m && m !== s ? ` (${m.config}: ${f(m.ratioToTorch, 2)}x)` : "");
+    const s = best(w, Rmax, true) ?? best(w, Math.max(...rows.filter((r) => r.workload === w).map((r) => r.replicas)), true);
+    const m = s && best(w, s.replicas, false);
+    return `${w}${s && s.replicas !== Rmax ? ` (R=${s.replicas})` : ""} ${f(s?.ratioToTorch, 2)}x` + (m && m !== s ? ` (${m.config}: ${f(m.ratioToTorch, 2)}x)` : "");
   });
   console.log(`ratio to PyTorch at R=${Rmax} (tfjs model-steps/s ÷ torch, same threads): ${ref.available ? ratios.join("; ") : `n/a — ${ref.note}`}`);
 }

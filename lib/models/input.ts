@@ -6,8 +6,8 @@
  * materialising one-hot rows we compute the identical product
  *   x·W = numeric·W_num + Σ_c W_cat[offset_c + idx_c]          (a lookup-and-sum)
  * Shared data ([B, Dn]): one matmul x @ W[Dn, R·U] serves all replicas. Per-replica data
- * ([R, B, Dn]): one batched matmul. The lookup has a hand-written gradient (scatter-add), because
- * tfjs's gather gradient needs UnsortedSegmentSum, which the wasm backend lacks.
+ * ([R, B, Dn]): one batched matmul. The lookup-and-sum runs as a multi-hot product (see
+ * lookupSum for why not a gather).
  */
 import * as tf from "@tensorflow/tfjs";
 import { glorotUniform } from "./init";
@@ -22,21 +22,21 @@ export interface Consumer {
   group: string;
 }
 
-/** Σ_c table[:, idx[b, c], :] → [R, B, U], with a scatter-add gradient for the table. */
+/**
+ * Σ_c table[:, idx[b, c], :] → [R, B, U] as a product with the multi-hot count matrix
+ * X [B, V] (X[b, v] = how many of row b's columns hit v): X @ table[r] for every replica r.
+ * Why not a gather of table rows: that materialises [R, B·nCat, U] (census AdaTT, R = 64:
+ * 64 × 15,872 × 786 floats = 3.2 GB, beyond the wasm heap) and its scatter-add gradient the
+ * same again; the product needs only X (B × V) and its gradient Xᵀ·dy is an ordinary matMul.
+ * On wasm both run as one XNNPACK product per replica (wasm-matmul-kernel.ts). Exact: X holds
+ * small integers and every skipped entry contributes 0·w = 0.
+ */
 function lookupSum(table: tf.Tensor3D, flatIdx: tf.Tensor1D, B: number, nCat: number): tf.Tensor3D {
-  const [R, V, U] = table.shape;
-  const N = B * nCat;
-  const op = tf.customGrad((t, save) => {
-    const idx = flatIdx.reshape([N, 1]); // [N, 1]
-    (save as tf.GradSaveFunc)([idx]); // keeps the indices alive until the backward pass
-    const value = tf.gather(t as tf.Tensor3D, flatIdx, 1).reshape([R, B, nCat, U]).sum(2); // [R, B, U]
-    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const rows = dy.expandDims(2).tile([1, 1, nCat, 1]).reshape([R, N, U]).transpose([1, 0, 2]); // [N, R, U]
-      return tf.scatterND(saved[0], rows, [V, R, U]).transpose([1, 0, 2]); // [R, V, U]
-    };
-    return { value, gradFunc };
-  });
-  return op(table) as tf.Tensor3D;
+  const V = table.shape[1];
+  const rows = tf.range(0, B, 1, "int32").expandDims(1).tile([1, nCat]).reshape([B * nCat, 1]); // row b of each lookup
+  const where = tf.concat([rows, flatIdx.reshape([B * nCat, 1])], 1) as tf.Tensor2D; // [B·nCat, 2]
+  const counts = tf.scatterND(where, tf.ones([B * nCat]), [B, V]) as tf.Tensor2D; // duplicates add up
+  return tf.matMul(counts.expandDims(0), table) as tf.Tensor3D; // [1, B, V] @ [R, V, U], broadcast
 }
 
 /** Column offsets of each categorical column inside the one-hot view of x. */
