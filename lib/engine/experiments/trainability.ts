@@ -10,9 +10,9 @@
  *
  * Same data, models, loss and checkpoint rule as synthetic-correlation. One difference, on
  * purpose: every run uses ONE learning rate, 1e-2. A per-run choice among k rates is a best-of-k
- * that narrows every histogram, which is the thing measured here; 1e-2 is the rate
- * synthetic-correlation's grid chooses (per run and per model, for every model; notebook 02 shows
- * the counts), so this equals the paper's per-model choice wherever that choice is 1e-2.
+ * that narrows every histogram, which is the thing measured here; 1e-2 is what a per-model choice
+ * on synthetic-correlation's grid picks for every model and p (and what nearly every run picks;
+ * notebook 02 shows the counts), so this is the paper's per-model choice.
  */
 import { correlationClaims, claimsTable, trainabilityClaims, trainabilityTable, finalLossesOf, knobsTable } from "../../analysis/mmoe-synthetic";
 import { finalLossHistogramFigure } from "../../figures/mmoe-synthetic";
