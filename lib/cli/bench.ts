@@ -201,6 +201,14 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const backends = o.backends ?? (await availableBackends());
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-bench-"));
+  if (o.workloads.some((w) => w !== "synthetic-mmoe")) {
+    try {
+      (require("../bench/workloads") as typeof import("../bench/workloads")).censusTrainData();
+    } catch (e) { // no census files here: measure the synthetic workload, say why the others are missing
+      console.log(`census workloads skipped: ${String((e as Error).message).split(" — ")[0]} (set CENSUS_INCOME_DIR)`);
+      o.workloads = o.workloads.filter((w) => w === "synthetic-mmoe");
+    }
+  }
   const needsCensus = o.workloads.some((w) => w !== "synthetic-mmoe");
   const threads = [1, ...(o.workers > 1 ? [o.workers] : [])];
   console.log(`mtl-lab bench: ${os.cpus().length} × ${os.cpus()[0]?.model}; tfjs ${tf.version.tfjs}; backends ${backends.join(", ")}`);
