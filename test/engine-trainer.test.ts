@@ -48,6 +48,33 @@ test("ReplicaAdam with R = 1 matches tf.train.adam", () => {
   opt.dispose();
 });
 
+test("ReplicaAdam: 'every replica active' (null) updates exactly as an all-true mask; a false entry freezes that replica", () => {
+  const start = [[0.5, -0.5], [1, 2], [3, -1]];
+  const target = tf.tensor2d([[1, -2], [0, 1], [2, 2]]);
+  const run = (active: tf.Tensor1D | null): Float32Array => {
+    const x = tf.variable(tf.tensor2d(start));
+    const adam = new ReplicaAdam([x]);
+    const lr = tf.tensor1d([0.1, 0.01, 0.05]);
+    for (let i = 0; i < 4; i++) {
+      const { grads } = tf.variableGrads(() => tf.sum(tf.squaredDifference(x, target)) as tf.Scalar, [x]);
+      adam.apply([grads[x.name]], lr, active);
+      tf.dispose(grads);
+    }
+    const out = x.dataSync() as Float32Array;
+    tf.dispose([x, lr]);
+    adam.dispose();
+    return out;
+  };
+  const allTrue = tf.tensor1d([1, 1, 1], "bool");
+  const middleOff = tf.tensor1d([1, 0, 1], "bool");
+  const unmasked = run(null);
+  assert.deepEqual(Array.from(unmasked), Array.from(run(allTrue)));
+  const frozen = run(middleOff);
+  assert.deepEqual(Array.from(frozen.slice(2, 4)), [1, 2], "the inactive replica keeps its weights bit for bit");
+  assert.deepEqual(Array.from(frozen.slice(0, 2)), Array.from(unmasked.slice(0, 2)));
+  tf.dispose([target, allTrue, middleOff]);
+});
+
 test("training learns, records curves and best-checkpoint metrics, and leaks no tensors", async () => {
   const before = tf.memory().numTensors;
   const [r] = await train([1], [1e-2]);

@@ -66,7 +66,6 @@ export async function measureCell(spec: CellSpec): Promise<CellResult> {
   const lossSum = tf.tidy(() => tf.variable(tf.zeros([R, T]), false));
   const taskWeights = tf.ones([T]) as tf.Tensor1D;
   const lr = tf.fill([R], 1e-3) as tf.Tensor1D;
-  const active = tf.ones([R], "bool") as tf.Tensor1D;
   let epochIndex: tf.Tensor | undefined;
   let step = 0;
 
@@ -87,7 +86,7 @@ export async function measureCell(spec: CellSpec): Promise<CellResult> {
         perTask = tf.keep(taskLosses(model.apply(batch), labels, model.tasks));
         return totalLoss(perTask, taskWeights, model.extraLoss?.());
       }, [...model.variables]);
-      adam.apply(model.variables.map((v) => grads[v.name]), lr, active);
+      adam.apply(model.variables.map((v) => grads[v.name]), lr, null); // all replicas train here, as in the trainer's usual step
       lossSum.assign(tf.add(lossSum, perTask!));
       perTask!.dispose();
     });
@@ -130,7 +129,7 @@ export async function measureCell(spec: CellSpec): Promise<CellResult> {
     split.dispose();
     adam.dispose();
     model.dispose();
-    tf.dispose([lossSum, taskWeights, lr, active]);
+    tf.dispose([lossSum, taskWeights, lr]);
   }
 }
 

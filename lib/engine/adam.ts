@@ -40,10 +40,11 @@ export class ReplicaAdam {
   }
 
   /**
-   * One update. `grads[i]` belongs to `variables[i]`; `lr` [R] float32; `active` [R] bool.
+   * One update. `grads[i]` belongs to `variables[i]`; `lr` [R] float32; `active` [R] bool, or
+   * null when every replica is active (the common case: the masking then costs nothing).
    * Disposes nothing it did not create.
    */
-  apply(grads: readonly tf.Tensor[], lr: tf.Tensor1D, active: tf.Tensor1D): void {
+  apply(grads: readonly tf.Tensor[], lr: tf.Tensor1D, active: tf.Tensor1D | null): void {
     this.t += 1;
     const { beta1, beta2, epsilon } = this.config;
     const c1 = 1 - beta1 ** this.t;
@@ -51,11 +52,17 @@ export class ReplicaAdam {
     tf.tidy(() => {
       this.variables.forEach((theta, i) => {
         const g = grads[i];
-        const keep = tf.broadcastTo(perReplica(active, theta), theta.shape);
         const m = tf.add(tf.mul(this.m[i], beta1), tf.mul(g, 1 - beta1));
         const v = tf.add(tf.mul(this.v[i], beta2), tf.mul(tf.square(g), 1 - beta2));
         const step = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), epsilon));
         const next = tf.sub(theta, tf.mul(perReplica(lr, theta), step));
+        if (active === null) {
+          theta.assign(next);
+          this.m[i].assign(m);
+          this.v[i].assign(v);
+          return;
+        }
+        const keep = tf.broadcastTo(perReplica(active, theta), theta.shape);
         theta.assign(tf.where(keep, next, theta));
         this.m[i].assign(tf.where(keep, m, this.m[i]));
         this.v[i].assign(tf.where(keep, v, this.v[i]));

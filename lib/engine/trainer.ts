@@ -149,7 +149,9 @@ class TrainingSession {
         perTask = tf.keep(taskLosses(this.model.apply(batch), labels, this.model.tasks));
         return totalLoss(perTask, this.taskWeights, this.model.extraLoss?.());
       }, [...this.model.variables]);
-      this.adam.apply(this.model.variables.map((v) => grads[v.name]), this.lr, this.active);
+      // every replica still training (the usual case): Adam skips the per-replica mask
+      const active = this.trainingCount() === this.model.replicas ? null : this.active;
+      this.adam.apply(this.model.variables.map((v) => grads[v.name]), this.lr, active);
       this.lossSum.assign(tf.add(this.lossSum, perTask!));
       perTask!.dispose();
     });
