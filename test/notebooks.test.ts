@@ -23,43 +23,66 @@ interface Notebook {
 const text = (t: string | string[] | undefined): string => (Array.isArray(t) ? t.join("") : (t ?? ""));
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-nb-test-"));
 
-function runNotebooksCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+function runNotebooksCli(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   const cli = path.join(projectRoot(), "lib", "dist", "cli", "notebooks.js");
-  return spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: projectRoot() });
+  return spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: projectRoot(), env: { ...process.env, ...env } });
 }
 
-test("00-environment runs headless in the smoke profile with every output a reader needs", async () => {
-  const r = runNotebooksCli(["00-environment", "--profile", "smoke", "--out", outDir, "--html"]);
-  assert.equal(r.status, 0, `notebooks CLI failed:\n${r.stdout}\n${r.stderr}`);
-  const nb = JSON.parse(fs.readFileSync(path.join(outDir, "00-environment.ipynb"), "utf8")) as Notebook;
+const NOTEBOOKS = fs.readdirSync(path.join(projectRoot(), "notebooks")).filter((f) => f.endsWith(".ipynb") && !f.endsWith(".failed.ipynb")).sort();
+const resultsDir = path.join(outDir, "results");
+
+function readNotebook(name: string): { nb: Notebook; outputs: Output[]; stdout: string } {
+  const nb = JSON.parse(fs.readFileSync(path.join(outDir, name), "utf8")) as Notebook;
   const outputs = nb.cells.flatMap((c) => c.outputs ?? []);
-
-  assert.deepEqual(outputs.filter((o) => o.output_type === "error" || o.name === "stderr"), [], "no cell wrote an error");
-  for (const cell of nb.cells) assert.equal(cell.metadata.execution, undefined, "timing metadata is stripped");
-
   const stdout = outputs.filter((o) => o.name === "stdout").map((o) => text(o.text)).join("");
+  return { nb, outputs, stdout };
+}
+
+test("every notebook runs headless in the smoke profile; none writes an error; every figure has its static image", () => {
+  // Experiments run by the notebooks write into a temporary results root, not the committed one.
+  const r = runNotebooksCli(["--profile", "smoke", "--out", outDir, "--html"], { MTL_RESULTS_DIR: resultsDir });
+  assert.equal(r.status, 0, `notebooks CLI failed:\n${r.stdout}\n${r.stderr}`);
+  for (const name of NOTEBOOKS) {
+    const { nb, outputs } = readNotebook(name);
+    assert.deepEqual(outputs.filter((o) => o.output_type === "error"), [], `${name}: error outputs`);
+    // progress lines may go to stderr; a stack trace may not
+    const stderr = outputs.filter((o) => o.name === "stderr").map((o) => text(o.text)).join("");
+    assert.doesNotMatch(stderr, /Error|^\s+at /m, `${name} wrote an error to stderr`);
+    for (const cell of nb.cells) assert.equal(cell.metadata.execution, undefined, `${name}: timing metadata is stripped`);
+    const figures = outputs.filter((o) => o.data?.["application/vnd.plotly.v1+json"] !== undefined);
+    for (const fig of figures) {
+      const data = fig.data as Record<string, unknown>;
+      assert.equal(typeof data["application/vnd.plotly.v1+json"], "object", `${name}: plotly JSON is stored as an object`);
+      assert.equal(Buffer.from(String(data["image/png"]), "base64").subarray(1, 4).toString(), "PNG", `${name}: a static image is stored`);
+      assert.ok(!String(data["text/html"]).includes("Plotly.register"), `${name}: plotly.js itself is not inlined`);
+    }
+    assert.ok(fs.statSync(path.join(outDir, name)).size < 1_000_000, `${name} stays under 1 MB`);
+  }
+});
+
+test("00-environment shows the profile, the backend auto selection picks here, identical seeded draws, a figure and a table", async () => {
+  const { outputs, stdout } = readNotebook("00-environment.ipynb");
   assert.match(stdout, /profile: 'smoke'/);
   const expected = (await initBackend()).name; // what auto selection gives on this machine (wasm here)
   assert.match(stdout, new RegExp(`^${expected} \\(tfjs`, "m"));
   const first = /^first : (.+)$/m.exec(stdout)?.[1];
   const again = /^again : (.+)$/m.exec(stdout)?.[1];
   assert.ok(first && first === again, "the same seeded call site gives identical numbers");
-
   const figures = outputs.filter((o) => o.data?.["application/vnd.plotly.v1+json"] !== undefined);
   assert.equal(figures.length, 1);
-  const fig = figures[0].data as Record<string, unknown>;
-  assert.equal(typeof fig["application/vnd.plotly.v1+json"], "object", "plotly JSON is stored as an object");
-  const png = Buffer.from(String(fig["image/png"]), "base64");
-  assert.equal(png.subarray(1, 4).toString(), "PNG", "a static image is stored");
-  assert.match(String(fig["text/html"]), /<img alt="Seeded normal draws/);
-  assert.ok(!String(fig["text/html"]).includes("Plotly.register"), "plotly.js itself is not inlined in the notebook");
+  assert.match(String(figures[0].data?.["text/html"]), /<img alt="Seeded normal draws/);
   assert.ok(outputs.some((o) => String(o.data?.["text/html"] ?? "").includes("mtl-lab-table")), "the table is shown");
-  assert.ok(fs.statSync(path.join(outDir, "00-environment.ipynb")).size < 1_000_000, "notebook stays under 1 MB");
+});
+
+test("the smoke-profile notebooks computed their experiments into the temporary results root", () => {
+  for (const exp of ["synthetic-correlation", "trainability"]) {
+    assert.ok(fs.existsSync(path.join(resultsDir, exp, "smoke", "summary.json")), `${exp} smoke results in ${resultsDir}`);
+  }
 });
 
 test("the exported HTML shows the live plotly figure offline in headless chromium", async () => {
   const html = path.join(outDir, "00-environment.html");
-  assert.ok(fs.existsSync(html), "the previous test exported HTML");
+  assert.ok(fs.existsSync(html), "the first test exported HTML");
   const { chromium } = await import("playwright-core");
   const browser = await chromium.launch({ executablePath: findChromium() ?? undefined, args: CHROMIUM_ARGS });
   try {

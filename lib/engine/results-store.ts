@@ -14,9 +14,9 @@ export const RUNS_FILE = "runs.jsonl";
 export const SUMMARY_FILE = "summary.json";
 export const MANIFEST_FILE = "manifest.json";
 
-/** Default output root: <project>/results. */
+/** Default output root: $MTL_RESULTS_DIR (headless notebook tests use a temporary one), else <project>/results. */
 export function defaultResultsRoot(): string {
-  return path.join(projectRoot(), "results");
+  return process.env.MTL_RESULTS_DIR ? path.resolve(process.env.MTL_RESULTS_DIR) : path.join(projectRoot(), "results");
 }
 
 export function resultsDir(root: string, experiment: string, profile: string): string {
