@@ -6,38 +6,13 @@
  * Run:  npm run reproduce -- demo --profile smoke     (CI, seconds)
  *       npm run reproduce -- demo                     (quick profile)
  */
-import { generateSynthetic, syntheticParams } from "../../data/synthetic";
-import { deriveSeed } from "../../seeds";
-import type { DataSet, SplitArrays } from "../data";
-import { defineExperiment, type RowCaps } from "../experiment";
+import { defineExperiment } from "../experiment";
+import { mmoeSyntheticSource } from "./mmoe-synthetic";
 
 /** Task correlation p: MMoE Fig. 4's middle setting, where Shared-Bottom is expected to lag. */
 const P = 0.5;
 const DEFAULT_ROWS = { train: 8000, validation: 1000, test: 1000 };
 const QUICK_ROWS = { train: 4000, validation: 1000, test: 1000 };
-
-function interleave(labels: Float32Array[], from: number, rows: number): Float32Array {
-  const out = new Float32Array(rows * labels.length);
-  for (let i = 0; i < rows; i++) labels.forEach((l, k) => (out[i * labels.length + k] = l[from + i]));
-  return out;
-}
-
-/** Data set of run `seed`: one draw of the generator, split in order into train / validation / test. */
-export function demoData(seed: number, caps: RowCaps): DataSet {
-  const rows = { ...DEFAULT_ROWS, ...caps };
-  const samples = rows.train + rows.validation + rows.test;
-  const g = generateSynthetic(syntheticParams("mmoe", { p: P, seed: deriveSeed(seed, "data"), samples }));
-  const d = g.input.numeric;
-  const split = (from: number, n: number): SplitArrays => ({ rows: n, numeric: g.x.subarray(from * d, (from + n) * d), labels: interleave(g.labels, from, n) });
-  return {
-    tasks: g.tasks,
-    input: g.input,
-    train: split(0, rows.train),
-    validation: split(rows.train, rows.validation),
-    test: split(rows.train + rows.validation, rows.test),
-    info: { generator: "mmoe synthetic (SPEC §1.1)", ...g.params, rows },
-  };
-}
 
 export const demo = defineExperiment({
   id: "demo",
@@ -78,5 +53,6 @@ export const demo = defineExperiment({
       statement: "20 runs per model; up to 5,000 steps (evaluated every 100, patience 5); learning rates {1e-4, 1e-3, 1e-2}; 8,000 / 1,000 / 1,000 rows per run. (No paper run count: demo.)",
     },
   },
-  data: ({ rows }) => ({ layout: "per-replica", tasks: [{ name: "y1", kind: "regression" }, { name: "y2", kind: "regression" }], input: { numeric: 100, categorical: [] }, dataFor: (seed) => demoData(seed, rows) }),
+  // the synthetic-correlation study's data sets at one p (each run its own draw of the generator)
+  data: (ctx) => mmoeSyntheticSource({ ...ctx, condition: { p: P }, rows: { ...DEFAULT_ROWS, ...ctx.rows } }),
 });
