@@ -111,6 +111,8 @@ export interface ResolvedExperiment {
   seedsPerGroup: number;
   statement: string;
   arms: Arm[];
+  /** The options this plan was resolved with (worker threads resolve the same plan from them). */
+  resolveOptions: ResolveOptions;
 }
 
 export interface ResolveOptions {
@@ -147,5 +149,6 @@ export function resolveExperiment(exp: Experiment, opts: ResolveOptions = {}): R
   );
   const seedsPerGroup = spec.seedsPerGroup ?? 8;
   const seeds = Array.from({ length: runs }, (_, i) => i + 1);
-  return { experiment: exp, profile, runs, seeds, train, rows, seedsPerGroup, statement: spec.statement, arms };
+  const resolveOptions: ResolveOptions = { profile, runs: opts.runs, models: opts.models };
+  return { experiment: exp, profile, runs, seeds, train, rows, seedsPerGroup, statement: spec.statement, arms, resolveOptions };
 }

@@ -22,4 +22,5 @@ export * from "./progress";
 export { summaryTable, validationLossFigure, writeReport } from "./report";
 export * from "./registry";
 export * from "./runner";
+export { workerCount } from "./group-pool";
 export { ALL_EXPERIMENTS } from "./experiments";

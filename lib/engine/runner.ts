@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { initBackend, type BackendPreference } from "../backend";
+import { initBackend, type BackendName, type BackendPreference } from "../backend";
 import { createModel } from "../models/registry";
 import { startProvenance } from "../provenance";
 import type { DataSource } from "./data";
@@ -13,6 +13,7 @@ import { resolveExperiment, type Arm, type Experiment, type ExperimentResult, ty
 import { silentProgress, type ProgressSink } from "./progress";
 import { getExperiment } from "./registry";
 import { defaultResultsRoot, readJson, resultsDir, runKey, RunsFile, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
+import { runGroupsInWorkers, workerCount } from "./group-pool";
 import { runGroup, seedGroups, type ModelFactory } from "./run-group";
 import type { RunRecord } from "./run-record";
 import { buildSummary, type ExperimentSummary } from "./summary";
@@ -30,6 +31,8 @@ export interface RunOptions extends ResolveOptions {
   createModel?: ModelFactory;
   /** Write tables, figures and manifest.json (default true). */
   report?: boolean;
+  /** Groups trained at once in worker threads (default: MTL_WORKERS, else one per core on wasm/cpu). */
+  workers?: number;
 }
 
 const experimentOf = (e: Experiment | string) => (typeof e === "string" ? getExperiment(e) : e);
@@ -57,28 +60,52 @@ function dataSources(plan: ResolvedExperiment): (arm: Arm) => Promise<DataSource
   };
 }
 
+interface PendingGroup {
+  arm: Arm;
+  seeds: number[];
+  missing: number[];
+}
+
 /** Trains every planned run missing from the store; returns how many it trained. */
-async function trainMissing(plan: ResolvedExperiment, store: RunsFile, backend: string, opts: RunOptions): Promise<number> {
+async function trainMissing(plan: ResolvedExperiment, store: RunsFile, backend: BackendName, opts: RunOptions): Promise<number> {
   const progress = opts.progress ?? silentProgress;
   const done = new Set(store.read().map((r) => runKey(r.configHash, r.seed)));
   const total = plan.arms.length * plan.seeds.length;
   const alreadyDone = plan.arms.reduce((n, a) => n + plan.seeds.filter((s) => done.has(runKey(a.configHash, s))).length, 0);
   progress.start(`${plan.experiment.id}/${plan.profile}`, total, alreadyDone);
-  const source = dataSources(plan);
-  let computed = 0;
-  for (const arm of plan.arms) {
-    for (const seeds of seedGroups(plan.seeds, plan.seedsPerGroup)) {
-      const missing = seeds.filter((s) => !done.has(runKey(arm.configHash, s)));
-      if (missing.length === 0) continue;
-      progress.group(arm.key, seeds);
-      // the whole fixed group is retrained, so a resumed run computes exactly what an uninterrupted one would
-      const records = await runGroup({ plan, arm, seeds, source: await source(arm), createModel: opts.createModel ?? createModel, backend, onProgress: (p) => progress.step(p) });
-      store.append(records.filter((r) => missing.includes(r.seed)));
-      computed += missing.length;
-      progress.groupDone(arm.key, missing, records[0]?.groupWallTimeMs ?? 0);
+  // the whole fixed group is retrained, so a resumed run computes exactly what an uninterrupted one would
+  const pending: PendingGroup[] = plan.arms.flatMap((arm) =>
+    seedGroups(plan.seeds, plan.seedsPerGroup)
+      .map((seeds) => ({ arm, seeds, missing: seeds.filter((s) => !done.has(runKey(arm.configHash, s))) }))
+      .filter((g) => g.missing.length > 0),
+  );
+  const finished = (g: PendingGroup, records: RunRecord[]) => {
+    store.append(records.filter((r) => g.missing.includes(r.seed)));
+    progress.groupDone(g.arm.key, g.missing, records[0]?.groupWallTimeMs ?? 0);
+  };
+  const workers = workerCount(backend, opts.workers === undefined ? undefined : String(opts.workers));
+  // workers rebuild the experiment from the registry; in-process experiments and model doubles stay here
+  const inWorkers = workers > 1 && pending.length > 1 && !opts.createModel && isRegistered(plan.experiment);
+  if (inWorkers) {
+    const jobs = pending.map((g) => ({ experiment: plan.experiment.id, resolve: plan.resolveOptions, armKey: g.arm.key, seeds: g.seeds, backend }));
+    pending.forEach((g) => progress.group(g.arm.key, g.seeds));
+    await runGroupsInWorkers(jobs, workers, (i, records) => finished(pending[i], records), (p) => progress.step(p));
+  } else {
+    const source = dataSources(plan);
+    for (const g of pending) {
+      progress.group(g.arm.key, g.seeds);
+      finished(g, await runGroup({ plan, arm: g.arm, seeds: g.seeds, source: await source(g.arm), createModel: opts.createModel ?? createModel, backend, onProgress: (p) => progress.step(p) }));
     }
   }
-  return computed;
+  return pending.reduce((n, g) => n + g.missing.length, 0);
+}
+
+function isRegistered(experiment: Experiment): boolean {
+  try {
+    return getExperiment(experiment.id) === experiment;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs what is missing of `experiment` at a profile and writes every derived file. */

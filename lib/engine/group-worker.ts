@@ -1,0 +1,45 @@
+/**
+ * A worker thread that trains one group of a registered experiment (see group-pool.ts).
+ * wasm is single-threaded in Node, so independent groups in separate threads use the other
+ * cores; a group computes exactly what it computes on the main thread.
+ */
+import { parentPort } from "node:worker_threads";
+import { initBackend, type BackendName } from "../backend";
+import { createModel } from "../models/registry";
+import { resolveExperiment, type ResolveOptions } from "./experiment";
+import { getExperiment } from "./registry";
+import { runGroup } from "./run-group";
+
+export interface GroupJob {
+  experiment: string;
+  resolve: ResolveOptions;
+  armKey: string;
+  seeds: number[];
+  backend: BackendName;
+}
+
+export type WorkerMessage = { type: "progress"; step: number; steps: number; training: number } | { type: "done"; records: unknown[] } | { type: "error"; message: string };
+
+/** Trains one job; the backend starts on the first job and stays for the thread's life. */
+async function train(job: GroupJob): Promise<void> {
+  await initBackend(job.backend);
+  const plan = resolveExperiment(getExperiment(job.experiment), job.resolve);
+  const arm = plan.arms.find((a) => a.key === job.armKey);
+  if (!arm) throw new Error(`group worker: arm "${job.armKey}" is not in ${job.experiment}`);
+  const source = await plan.experiment.data({ conditionName: arm.conditionName, condition: arm.condition, profile: plan.profile, rows: plan.rows });
+  const records = await runGroup({
+    plan,
+    arm,
+    seeds: job.seeds,
+    source,
+    createModel,
+    backend: job.backend,
+    onProgress: (p) => parentPort!.postMessage({ type: "progress", ...p } satisfies WorkerMessage),
+  });
+  parentPort!.postMessage({ type: "done", records } satisfies WorkerMessage);
+}
+
+// One thread serves many jobs (tfjs and wasm start once): the pool sends a job, waits for "done".
+parentPort?.on("message", (job: GroupJob) => {
+  train(job).catch((e: Error) => parentPort!.postMessage({ type: "error", message: e.stack ?? e.message } satisfies WorkerMessage));
+});
