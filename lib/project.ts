@@ -20,10 +20,21 @@ export function projectRoot(): string {
   }
 }
 
-/** Writes a file so that readers see the old content or the new one, never a half-written file. */
-export function writeFileAtomic(file: string, content: string | Uint8Array): void {
+/**
+ * Writes a file so that readers see the old content or the new one, never a half-written file:
+ * a temporary file beside it, flushed to disk, then renamed over it. `content` may come in
+ * several chunks (written in order, without joining them in memory first).
+ */
+export function writeFileAtomic(file: string, content: string | Uint8Array | readonly Uint8Array[]): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  fs.writeFileSync(tmp, content);
+  const tmp = `${file}.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const fd = fs.openSync(tmp, "w");
+  try {
+    const chunks = typeof content === "string" ? [Buffer.from(content, "utf8")] : content instanceof Uint8Array ? [content] : content;
+    for (const chunk of chunks) fs.writeSync(fd, chunk);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
   fs.renameSync(tmp, file);
 }

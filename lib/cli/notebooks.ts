@@ -7,10 +7,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseBackendPreference } from "../backend";
+import { DEFAULT_PROFILE, PROFILES } from "../engine/experiment";
 import { executeNotebook, exportNotebookHtml } from "../notebook/jupyter";
 import { projectRoot } from "../project";
 
-const PROFILES = ["smoke", "quick", "paper"];
 
 interface Options {
   names: string[];
@@ -23,7 +23,7 @@ interface Options {
 const USAGE = "usage: npm run notebooks [-- NAME…] [--profile smoke|quick|paper] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--out DIR] [--html]";
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { names: [], profile: process.env.MTL_PROFILE ?? "quick", html: false };
+  const opts: Options = { names: [], profile: process.env.MTL_PROFILE ?? DEFAULT_PROFILE, html: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -41,7 +41,7 @@ function parseArgs(argv: string[]): Options {
     } else if (a.startsWith("--")) throw new Error(`unknown option ${a}\n${USAGE}`);
     else opts.names.push(a);
   }
-  if (!PROFILES.includes(opts.profile)) throw new Error(`--profile must be one of ${PROFILES.join(", ")}; got "${opts.profile}"`);
+  if (!(PROFILES as readonly string[]).includes(opts.profile)) throw new Error(`--profile must be one of ${PROFILES.join(", ")}; got "${opts.profile}"`);
   if (opts.backend !== undefined) parseBackendPreference(opts.backend, "--backend");
   return opts;
 }

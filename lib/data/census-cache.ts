@@ -9,7 +9,7 @@
  * and two processes preparing at once cannot corrupt each other.
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
+import { writeFileAtomic } from "../project";
 import { sha256Hex } from "./census-files";
 import type { PreparedCensus, PreparedRows } from "./census-prepare";
 
@@ -59,17 +59,7 @@ export function writeContainer(file: string, key: string, meta: unknown, arrays:
   prefix.writeUInt32LE(headerBytes.length, 8);
   headerBytes.copy(prefix, 12);
 
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const fd = fs.openSync(tmp, "w");
-  try {
-    fs.writeSync(fd, prefix);
-    fs.writeSync(fd, payload);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, [prefix, payload]);
 }
 
 /** Reads a container written by writeContainer; never throws for a bad file, reports why instead. */

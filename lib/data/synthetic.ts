@@ -14,6 +14,7 @@
  * samples are drawn row by row from one stream, so the data do not depend on the chunk size.
  */
 import { deriveSeed, Rng } from "../seeds";
+import { orthonormalVectors } from "../linalg";
 import type { InputSpec, TaskSpec } from "../models/types";
 import { requireOption } from "./errors";
 import { meanStd } from "./stats";
@@ -90,26 +91,7 @@ export function taskCorrelations(q: Pick<SyntheticParams, "p" | "tasks">): numbe
   return [...q.p];
 }
 
-/** `count` orthonormal vectors in R^d: Gram–Schmidt (applied twice, for float64 stability) on Gaussian draws. */
-export function orthonormalVectors(d: number, count: number, rng: Rng): Float64Array[] {
-  const us: Float64Array[] = [];
-  for (let k = 0; k < count; k++) {
-    const v = rng.fillNormal(new Float64Array(d)) as Float64Array;
-    for (let pass = 0; pass < 2; pass++) {
-      for (const u of us) {
-        let dot = 0;
-        for (let j = 0; j < d; j++) dot += v[j] * u[j];
-        for (let j = 0; j < d; j++) v[j] -= dot * u[j];
-      }
-    }
-    let norm = 0;
-    for (let j = 0; j < d; j++) norm += v[j] * v[j];
-    norm = Math.sqrt(norm);
-    for (let j = 0; j < d; j++) v[j] /= norm;
-    us.push(v);
-  }
-  return us;
-}
+export { orthonormalVectors };
 
 /** The task weight vectors w_1..w_T (float64) for the given params. */
 export function taskWeights(q: SyntheticParams): Float64Array[] {

@@ -10,6 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Rng } from "../seeds";
+import { orthonormalVectors } from "../linalg";
 
 /** U(±sqrt(6 / (fanIn + fanOut))): Glorot & Bengio (2010). */
 export function glorotUniform(shape: number[], fanIn: number, fanOut: number, seed: number): tf.Tensor {
@@ -29,26 +30,11 @@ export function uniform(shape: number[], limit: number, seed: number): tf.Tensor
 }
 
 /**
- * A rows × cols matrix with orthonormal columns (cols ≤ rows), by Gram–Schmidt on Gaussian
- * draws from a host PRNG. Used for Tucker factors so that the composed weights have a known scale.
+ * A rows × cols matrix with orthonormal columns (cols ≤ rows), from lib/linalg's Gram–Schmidt
+ * on Gaussian draws of a host PRNG. Used for Tucker factors so that the composed weights have a known scale.
  */
 export function orthonormalColumns(rows: number, cols: number, rng: Rng): tf.Tensor2D {
-  if (cols > rows) throw new RangeError(`orthonormalColumns needs cols ≤ rows, got ${cols} > ${rows}`);
-  const q: Float64Array[] = [];
-  while (q.length < cols) {
-    const v = rng.fillNormal(new Float64Array(rows)) as Float64Array;
-    for (const u of q) {
-      let d = 0;
-      for (let i = 0; i < rows; i++) d += u[i] * v[i];
-      for (let i = 0; i < rows; i++) v[i] -= d * u[i];
-    }
-    let n = 0;
-    for (let i = 0; i < rows; i++) n += v[i] * v[i];
-    n = Math.sqrt(n);
-    if (n < 1e-6) continue; // a degenerate draw: redraw (probability ~0)
-    for (let i = 0; i < rows; i++) v[i] /= n;
-    q.push(v);
-  }
+  const q = orthonormalVectors(rows, cols, rng);
   const out = new Float32Array(rows * cols);
   for (let j = 0; j < cols; j++) for (let i = 0; i < rows; i++) out[i * cols + j] = q[j][i];
   return tf.tensor2d(out, [rows, cols]);
