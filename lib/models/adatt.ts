@@ -12,6 +12,12 @@
  * Native weights init U(±sqrt(1/m)) as in facebookresearch/AdaTT mtl_lib.py. Choice: a module
  * with one expert always gets the fixed weight 1 (the reference learns it when any module has
  * several experts). Reported weights are NativeExpertLF + AllExpertGF (AdaTT Fig. 3).
+ * Initialisation differs from the official code by default: our Dense layers (experts, gates,
+ * towers) start Glorot-uniform with zero biases, mtl_lib.py's nn.Linear layers with PyTorch's
+ * default U(±1/√fan_in) for kernels and biases. The paper's hidden-unit counts were tuned with
+ * the latter; `init: "torch-default"` selects it (init.ts). Parameter counts equal the official
+ * ones (437,061 for AdaTT-sp, 2 experts per task, [[128], [64]], towers [32], input width 481;
+ * test/models-reference.test.ts).
  */
 import * as tf from "@tensorflow/tfjs";
 import { Towers, mix } from "./blocks";
@@ -48,7 +54,7 @@ export class AdaTT extends ModelBase {
   private readonly towers: Towers;
 
   constructor(private readonly cfg: AdaTTShape, tasks: TaskSpec[], input: InputSpec, replicaSeeds: readonly number[]) {
-    super(cfg.kind, tasks, input, replicaSeeds);
+    super(cfg, tasks, input, replicaSeeds);
     const T = tasks.length, m = cfg.taskExperts, ms = cfg.sharedExperts, L = cfg.expertUnits.length, N = T * m + ms;
     const nlf = cfg.kind !== "adatt-no-nlf";
     this.levels = cfg.expertUnits.map((units, l) => {

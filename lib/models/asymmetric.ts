@@ -25,7 +25,7 @@ export class Asymmetric extends ModelBase {
   private readonly otherTowers: Towers | null;
 
   constructor(cfg: Required<AsymmetricConfig>, tasks: TaskSpec[], input: InputSpec, replicaSeeds: readonly number[]) {
-    super(cfg.kind, tasks, input, replicaSeeds);
+    super(cfg, tasks, input, replicaSeeds);
     const T = tasks.length, H = cfg.bottomUnits.at(-1)!;
     this.bottoms = new ExpertBank(this.p, "bottoms", times(T, (t) => `bottom/${t}`), cfg.bottomUnits, "bottoms");
     this.encoder = new InputLayer(this.p, input, this.bottoms.consumers);

@@ -5,7 +5,6 @@
  * Groups (experts, tasks) share one batched matmul: x [R, G, B, I] @ W [R, G, I, O].
  */
 import * as tf from "@tensorflow/tfjs";
-import { glorotUniform } from "./init";
 import type { Consumer } from "./input";
 import type { ParamStore } from "./params";
 
@@ -25,9 +24,11 @@ export class GroupedDense {
     this.width = widths.reduce((a, u) => a + u, 0);
     for (const g of blocks) for (const c of g) p.credit(c.group, (inputDim + 1) * c.units);
     this.kernel = p.add(`${name}/kernel`, null, (s) =>
-      tf.stack(blocks.map((g) => tf.concat(g.map((c) => glorotUniform([inputDim, c.units], inputDim, c.units, s.at(c.name, "kernel"))), 1))),
+      tf.stack(blocks.map((g) => tf.concat(g.map((c) => p.dense.kernel(c.name, inputDim, c.units, s)), 1))),
     ); // [R, G, I, U]
-    this.bias = p.add(`${name}/bias`, null, () => tf.zeros([blocks.length, this.width])); // [R, G, U]
+    this.bias = p.add(`${name}/bias`, null, (s) =>
+      tf.stack(blocks.map((g) => tf.concat(g.map((c) => p.dense.bias(c.name, inputDim, c.units, s)), 0))),
+    ); // [R, G, U]
   }
 
   apply(x: tf.Tensor4D): tf.Tensor4D {

@@ -1,8 +1,10 @@
 /**
  * Model configurations: the discriminated union over `kind`, each kind's fields with their
- * defaults (one table, `SCHEMAS`), and `parseModelConfig`, which rejects unknown kinds, unknown
- * keys and bad values with a message naming the field, and fills in defaults.
+ * defaults (one table, `SCHEMAS`), the fields every kind shares (`init`), and `parseModelConfig`,
+ * which rejects unknown kinds, unknown keys and bad values with a message naming the field, and
+ * fills in defaults.
  */
+import { type DenseInit, INIT_SCHEMES, type InitScheme } from "./init";
 import type { AdaTTConfig, AdaTTNoNlfConfig, AdaTTSpConfig } from "./adatt";
 import type { AsymmetricConfig } from "./asymmetric";
 import type { CGCConfig } from "./cgc";
@@ -24,13 +26,30 @@ export type {
   SluiceConfig, TensorFactorizationConfig,
 };
 
-export type ModelConfig =
+/** Fields every kind accepts. */
+export interface CommonModelFields {
+  /**
+   * How every Dense layer (experts, gates, towers, bottoms, task networks) starts (init.ts):
+   * "glorot" (Glorot-uniform kernels, zero biases; the default) or "torch-default" (PyTorch's
+   * U(±1/√fan_in) for kernels and biases, as in facebookresearch/AdaTT, with which the AdaTT
+   * paper's hidden sizes were tuned). Left out of the parsed config when not given, so configs
+   * written before the field existed keep their result hashes.
+   */
+  init?: InitScheme;
+}
+
+export type ModelConfig = (
   | SingleTaskConfig | SharedBottomConfig | OMoEConfig | MMoEConfig | MLMMoEConfig | CrossStitchConfig | SluiceConfig
   | L2ConstrainedConfig | TensorFactorizationConfig | AsymmetricConfig | CustomizedConfig | CGCConfig | PLEConfig
-  | AdaTTSpConfig | AdaTTConfig | AdaTTNoNlfConfig;
+  | AdaTTSpConfig | AdaTTConfig | AdaTTNoNlfConfig
+) & CommonModelFields;
 export type ModelKind = ModelConfig["kind"];
-/** A configuration with every default filled in: what builders receive. */
-export type Resolved<C> = Required<C>;
+/**
+ * A configuration with every default filled in: what builders receive. `init` stays optional
+ * (absent = "glorot"); programmatic callers of BUILDERS may give a DenseInit object instead of a
+ * scheme name (e.g. tests that load fixed weights).
+ */
+export type Resolved<C> = Required<Omit<C, "init">> & { init?: InitScheme | DenseInit };
 export type ResolvedModelConfig = { [K in ModelKind]: Resolved<Extract<ModelConfig, { kind: K }>> }[ModelKind];
 
 type FieldType =
@@ -46,7 +65,7 @@ interface Field {
   default: unknown;
 }
 
-type Schema<C> = { [F in Exclude<keyof C, "kind">]-?: Field };
+type Schema<C> = { [F in Exclude<keyof C, "kind" | keyof CommonModelFields>]-?: Field };
 
 const experts = (d: number): Field => ({ type: "positive integer", default: d });
 const units = (d: number[]): Field => ({ type: "units", default: d });
@@ -125,8 +144,8 @@ export function parseModelConfig(obj: unknown): ResolvedModelConfig {
   }
   const schema = SCHEMAS[kind as ModelKind] as Record<string, Field>;
   for (const key of Object.keys(o)) {
-    if (key !== "kind" && !(key in schema)) {
-      throw new RangeError(`${kind}.${key} is not a field of ${kind}; valid fields: ${Object.keys(schema).join(", ")}`);
+    if (key !== "kind" && key !== "init" && !(key in schema)) {
+      throw new RangeError(`${kind}.${key} is not a field of ${kind}; valid fields: ${[...Object.keys(schema), "init"].join(", ")}`);
     }
   }
   const out: Record<string, unknown> = { kind };
@@ -134,6 +153,12 @@ export function parseModelConfig(obj: unknown): ResolvedModelConfig {
     const v = o[key] === undefined ? field.default : o[key];
     if (!check(field.type, v)) throw new RangeError(`${kind}.${key} must be ${ARTICLE[field.type]}, got ${JSON.stringify(v)}`);
     out[key] = structuredClone(v);
+  }
+  if (o.init !== undefined) {
+    if (!(INIT_SCHEMES as readonly unknown[]).includes(o.init)) {
+      throw new RangeError(`${kind}.init must be one of ${INIT_SCHEMES.map((s) => `"${s}"`).join(", ")}, got ${JSON.stringify(o.init)}`);
+    }
+    out.init = o.init;
   }
   const refine = REFINE[kind as ModelKind] as ((c: unknown) => string | null) | undefined;
   const problem = refine?.(out);

@@ -43,7 +43,7 @@ export class CrossStitch extends ModelBase {
   private readonly towers: Towers;
 
   constructor(cfg: Required<CrossStitchConfig>, tasks: TaskSpec[], input: InputSpec, replicaSeeds: readonly number[]) {
-    super(cfg.kind, tasks, input, replicaSeeds);
+    super(cfg, tasks, input, replicaSeeds);
     const T = tasks.length;
     this.encoder = new InputLayer(this.p, input, times(T, (t) => ({ name: `task/${t}/layer/0`, units: cfg.units[0], group: "networks" })));
     this.layers = taskLayers(this.p, T, cfg.units);

@@ -27,7 +27,7 @@ export class Customized extends ModelBase {
   private readonly towers: Towers;
 
   constructor(cfg: Required<CustomizedConfig>, tasks: TaskSpec[], input: InputSpec, replicaSeeds: readonly number[]) {
-    super(cfg.kind, tasks, input, replicaSeeds);
+    super(cfg, tasks, input, replicaSeeds);
     const T = tasks.length;
     this.shared = new ExpertBank(this.p, "shared", ["shared"], cfg.sharedUnits, "shared");
     this.own = new ExpertBank(this.p, "bottoms", times(T, (t) => `bottom/${t}`), cfg.taskUnits, "bottoms");

@@ -2,8 +2,11 @@
 export * from "./types";
 export * from "./config";
 export { createModel, BUILDERS } from "./registry";
-export { ModelBase, ParamStore } from "./params";
-export { glorotUniform, heUniform, uniform, orthonormalColumns } from "./init";
+export { ModelBase, ParamStore, type ModelIdentity } from "./params";
+export {
+  glorotUniform, heUniform, uniform, orthonormalColumns, denseInit, GLOROT_INIT, TORCH_DEFAULT_INIT, INIT_SCHEMES,
+  type DenseInit, type InitScheme,
+} from "./init";
 export { inputWidth } from "./input";
 export { SharedBottom, sharedBottomWidthForBudget, mmoePaperWeightCount } from "./shared-bottom";
 export { SingleTask } from "./single-task";

@@ -10,7 +10,6 @@
  * lookupSum for why not a gather).
  */
 import * as tf from "@tensorflow/tfjs";
-import { glorotUniform } from "./init";
 import { dataBmm, dataMatMul } from "./matmul";
 import type { ParamStore } from "./params";
 import type { Batch, InputSpec } from "./types";
@@ -92,7 +91,7 @@ export function readInput(
   return (h.shape[1] === B ? h : h.tile([1, B, 1])) as tf.Tensor3D;
 }
 
-/** The fused first layer of all consumers of x, with per-consumer Glorot init. */
+/** The fused first layer of all consumers of x, each consumer initialised by name (p.dense). */
 export class InputLayer {
   readonly width: number;
   private readonly cols = new Map<string, [number, number]>();
@@ -112,11 +111,11 @@ export class InputLayer {
     }
     this.width = o;
     const full = (s: import("../seeds").Seeds) => // [D, U]: consumer blocks side by side
-      tf.concat(consumers.map((c) => glorotUniform([D, c.units], D, c.units, s.at(c.name, "kernel"))), 1);
+      tf.concat(consumers.map((c) => p.dense.kernel(c.name, D, c.units, s)), 1);
     const Dn = input.numeric;
     this.wNum = Dn > 0 ? p.add("input/numeric", null, (s) => full(s).slice([0, 0], [Dn, o])) : null;
     this.wCat = D > Dn ? p.add("input/categorical", null, (s) => full(s).slice([Dn, 0], [D - Dn, o])) : null;
-    this.bias = p.add("input/bias", null, () => tf.zeros([o]));
+    this.bias = p.add("input/bias", null, (s) => tf.concat(consumers.map((c) => p.dense.bias(c.name, D, c.units, s)), 0));
     this.offsets = D > Dn ? p.keep(tf.tensor1d(categoricalOffsets(input), "int32")) : null;
   }
 

@@ -4,6 +4,11 @@
  *   level l < L: next-level expert j reads  Σ_i softmax(W_{l,j} x)_i · e_i^l
  *   level L:     task k's tower reads       Σ_i softmax(W_{L,k} x)_i · e_i^L
  * So all level-1 experts and the gates of every level fold into one input matmul.
+ * Initialisation differs from the official code by default: our Dense layers start
+ * Glorot-uniform with zero biases, mtl_lib.py's nn.Linear layers with PyTorch's default
+ * U(±1/√fan_in) for kernels and biases, with which the AdaTT paper's hidden-unit counts were
+ * tuned; `init: "torch-default"` selects it (init.ts). Parameter counts equal the official ones
+ * (452,079 for 6 experts, [[128], [64]], towers [32], input width 481; models-reference.test.ts).
  */
 import * as tf from "@tensorflow/tfjs";
 import { ExpertBank, GroupedDense, Towers, mix, softmaxGates } from "./blocks";
@@ -29,7 +34,7 @@ export class MLMMoE extends ModelBase {
   private readonly towers: Towers;
 
   constructor(private readonly cfg: Required<MLMMoEConfig>, tasks: TaskSpec[], input: InputSpec, replicaSeeds: readonly number[]) {
-    super(cfg.kind, tasks, input, replicaSeeds);
+    super(cfg, tasks, input, replicaSeeds);
     const n = cfg.experts, L = cfg.expertUnits.length;
     this.banks = cfg.expertUnits.map((u, l) => new ExpertBank(this.p, `level/${l}/experts`, times(n, (i) => `level/${l}/expert/${i}`), u));
     this.inputs = this.banks.map((b, l) => (l === 0 ? null : new GroupedDense(this.p, `level/${l}/input`, cfg.expertUnits[l - 1].at(-1)!, b.consumers.map((c) => [c]))));

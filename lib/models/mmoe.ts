@@ -27,7 +27,7 @@ export class MMoE extends ModelBase {
 
   /** `gateCount` = T for MMoE, 1 for OMoE (one gate for all tasks). */
   constructor(cfg: Required<Omit<MMoEConfig, "kind">> & { kind: string }, tasks: TaskSpec[], input: InputSpec, replicaSeeds: readonly number[], private readonly gateCount = tasks.length) {
-    super(cfg.kind, tasks, input, replicaSeeds);
+    super(cfg, tasks, input, replicaSeeds);
     this.experts = new ExpertBank(this.p, "experts", times(cfg.experts, (i) => `expert/${i}`), cfg.expertUnits);
     const gates = times(gateCount, (k) => ({ name: `gate/${k}`, units: cfg.experts, group: "gates" }));
     this.encoder = new InputLayer(this.p, input, [...this.experts.consumers, ...gates]);

@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { Seeds, assertMasterSeed } from "../seeds";
+import { type DenseInit, GLOROT_INIT, type InitScheme, denseInit } from "./init";
 import type { Batch, InputSpec, MtlModel, ParameterCount, TaskSpec } from "./types";
 import { useFastWasmKernels } from "./wasm-kernels";
 
@@ -16,7 +17,8 @@ export class ParamStore {
   readonly groups: Record<string, number> = {};
   private readonly owned: tf.Tensor[] = [];
 
-  constructor(readonly replicaSeeds: readonly number[]) {
+  /** `dense`: how every Dense block starts (init.ts). */
+  constructor(readonly replicaSeeds: readonly number[], readonly dense: DenseInit = GLOROT_INIT) {
     if (replicaSeeds.length < 1) throw new RangeError("replicaSeeds must list at least one seed");
     replicaSeeds.forEach((s, r) => assertMasterSeed(s, `replicaSeeds[${r}]`));
   }
@@ -58,22 +60,30 @@ export class ParamStore {
   }
 }
 
+/** What ModelBase reads from a model's config: its kind and its Dense initialisation (init.ts). */
+export interface ModelIdentity {
+  kind: string;
+  init?: InitScheme | DenseInit;
+}
+
 /** What every model shares: identity fields, variables, counts, disposal. */
 export abstract class ModelBase implements MtlModel {
+  readonly kind: string;
   readonly replicas: number;
   readonly replicaSeeds: readonly number[];
   protected readonly p: ParamStore;
 
   constructor(
-    readonly kind: string,
+    cfg: ModelIdentity,
     readonly tasks: readonly TaskSpec[],
     readonly input: InputSpec,
     replicaSeeds: readonly number[],
   ) {
-    if (tasks.length < 1) throw new RangeError(`${kind}: needs at least one task`);
+    this.kind = cfg.kind;
+    if (tasks.length < 1) throw new RangeError(`${cfg.kind}: needs at least one task`);
     this.replicaSeeds = [...replicaSeeds];
     this.replicas = replicaSeeds.length;
-    this.p = new ParamStore(this.replicaSeeds);
+    this.p = new ParamStore(this.replicaSeeds, denseInit(cfg.init));
     useFastWasmKernels(); // XNNPACK products, run-copy slices/tiles/gathers (issue 8)
   }
 

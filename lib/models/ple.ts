@@ -6,6 +6,11 @@
  * [all experts]. Level 1 reads x (g^0 = x); higher levels read the previous fused outputs
  * (progressive separation); the last level has no shared gate. Towers read g_k^L. One level is
  * CGC (cgc.ts).
+ * The AdaTT paper's PLE baseline is facebookresearch/AdaTT's PyTorch PLE: same data flow and
+ * parameter count (436,275 for 1 task + 3 shared experts, [[128], [64]], towers [32], input width
+ * 481; models-reference.test.ts), but its Dense layers start with PyTorch's default U(±1/√fan_in)
+ * kernels and biases where ours default to Glorot-uniform kernels and zero biases;
+ * `init: "torch-default"` selects the former (init.ts).
  */
 import * as tf from "@tensorflow/tfjs";
 import { Towers, mix } from "./blocks";
@@ -38,7 +43,7 @@ export class PLE extends ModelBase {
   private readonly towers: Towers;
 
   constructor(private readonly cfg: PLEShape, tasks: TaskSpec[], input: InputSpec, replicaSeeds: readonly number[]) {
-    super(cfg.kind, tasks, input, replicaSeeds);
+    super(cfg, tasks, input, replicaSeeds);
     const T = tasks.length, mt = cfg.taskExperts, ms = cfg.sharedExperts, L = cfg.expertUnits.length;
     this.levels = cfg.expertUnits.map((units, l) => {
       const modules: ModuleSpec[] = [

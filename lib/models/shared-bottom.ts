@@ -24,7 +24,7 @@ export class SharedBottom extends ModelBase {
   private readonly towers: Towers;
 
   constructor(cfg: Required<SharedBottomConfig>, tasks: TaskSpec[], input: InputSpec, replicaSeeds: readonly number[]) {
-    super(cfg.kind, tasks, input, replicaSeeds);
+    super(cfg, tasks, input, replicaSeeds);
     this.bottom = new ExpertBank(this.p, "bottom", ["bottom"], cfg.bottomUnits, "bottom");
     this.encoder = new InputLayer(this.p, input, this.bottom.consumers);
     this.towers = new Towers(this.p, tasks.length, this.bottom.outDim, cfg.towerUnits);

@@ -23,7 +23,7 @@ export class SingleTask extends ModelBase {
   private readonly towers: Towers;
 
   constructor(cfg: Required<Omit<SingleTaskConfig, "kind">> & { kind: string }, tasks: TaskSpec[], input: InputSpec, replicaSeeds: readonly number[]) {
-    super(cfg.kind, tasks, input, replicaSeeds);
+    super(cfg, tasks, input, replicaSeeds);
     this.bottoms = new ExpertBank(this.p, "bottoms", times(tasks.length, (t) => `bottom/${t}`), cfg.bottomUnits, "bottoms");
     this.encoder = new InputLayer(this.p, input, this.bottoms.consumers);
     this.towers = new Towers(this.p, tasks.length, this.bottoms.outDim, cfg.towerUnits);

@@ -35,7 +35,7 @@ export class TensorFactorization extends ModelBase {
   private readonly towers: Towers;
 
   constructor(cfg: Required<TensorFactorizationConfig>, tasks: TaskSpec[], input: InputSpec, replicaSeeds: readonly number[]) {
-    super(cfg.kind, tasks, input, replicaSeeds);
+    super(cfg, tasks, input, replicaSeeds);
     const T = tasks.length;
     let m = inputWidth(input);
     this.layers = cfg.bottomUnits.map((n, l) => {
