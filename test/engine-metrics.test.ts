@@ -1,5 +1,6 @@
 /** Metric and statistics values worked out by hand (reference values from scipy where noted). */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import test from "node:test";
 import {
   auc,
@@ -12,6 +13,7 @@ import {
   normalisedEntropy,
   pairedTTest,
   pearson,
+  projectRoot,
   relativeChange,
   studentTCdf,
   studentTQuantile,
@@ -48,6 +50,20 @@ test("AUC with one class only is an error naming the reason, never 0.5", () => {
   assert.match(ev.undefined!.auc, /one class only/);
   assert.match(ev.undefined!.ne, /entropy is 0/);
   assert.ok(Number.isFinite(ev.metrics.logloss));
+});
+
+test("AUC with a NaN score is an error naming it, wherever the NaN sorts (it used to loop forever)", () => {
+  // A synchronous endless loop blocks the test runner's own timeout: probe in a child first.
+  const probe = spawnSync(process.execPath, ["-e", 'try { require("mtl-lab").auc([0, 1], [NaN, 0.5]) } catch (e) { console.log(e.message) }'], {
+    cwd: projectRoot(), encoding: "utf8", timeout: 20_000,
+  });
+  assert.equal(probe.signal, null, "auc() did not return within 20 s");
+  assert.match(probe.stdout, /AUC is undefined: score 0 is NaN/);
+  assert.throws(() => auc([0, 1, 0, 1], [0.3, NaN, 0.2, 0.9]), /AUC is undefined: score 1 is NaN/);
+  assert.throws(() => auc([0, 1], [NaN, NaN]), /score 0 is NaN/);
+  const ev = evaluateTask("binary", [0, 1, 1], [0.1, NaN, 2]);
+  assert.equal(ev.metrics.auc, undefined);
+  assert.match(ev.undefined!.auc, /NaN/);
 });
 
 test("log loss and NE by hand", () => {

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { createModel, initBackend, ReplicaAdam, trainReplicas, type GroupData, type ModelConfig, type TrainConfig } from "mtl-lab";
+import { MODEL_KINDS, createModel, initBackend, ReplicaAdam, trainReplicas, type GroupData, type ModelConfig, type TrainConfig } from "mtl-lab";
 import { toyData } from "./engine-helpers";
 
 const TRAIN: TrainConfig = { steps: 60, batchSize: 32, evalEvery: 20, learningRates: [1e-2], selection: { task: "y", metric: "loss" } };
@@ -107,6 +107,38 @@ test("a diverging replica is marked with its reason and leaves the others bit-id
   assert.deepEqual(mixed[0], clean[0]);
   assert.deepEqual(mixed[2], clean[2]);
 });
+
+/** Small but complete configurations: deep experts, several levels and experts per module. */
+const SMALL: Record<string, object> = {
+  omoe: { experts: 3, expertUnits: [6, 5] }, mmoe: { experts: 3, expertUnits: [6, 5] }, "ml-mmoe": { experts: 3, expertUnits: [[6, 5], [4]] },
+  cgc: { taskExperts: 2, sharedExperts: 2, expertUnits: [6, 5] }, ple: { taskExperts: 2, sharedExperts: 2, expertUnits: [[6, 5], [4]] },
+  "adatt-sp": { taskExperts: 2, expertUnits: [[6, 5], [4]] }, adatt: { taskExperts: 2, sharedExperts: 2, expertUnits: [[6, 5], [4], [4]] },
+  "adatt-no-nlf": { taskExperts: 2, sharedExperts: 1, expertUnits: [[6, 5], [4]] }, sluice: { units: [6, 6], subspaces: 2 },
+  "cross-stitch": { units: [6, 5] }, "tensor-factorization": { bottomUnits: [6, 5], rank: 4, taskRank: 2 },
+};
+
+for (const kind of MODEL_KINDS) {
+  test(`${kind}: a diverging replica leaves the others bit-identical (census-like input)`, async () => {
+    // Replicas share no weights, so replica 1's exploding updates must not reach replicas 0 and 2;
+    // a replica that read another replica's parameter (a bias, a stitch matrix) would.
+    const data: GroupData = { layout: "shared", datasets: [toyData(21, { train: 128, validation: 64, test: 64 }, { categorical: true })], orderSeeds: [7] };
+    const cfg: TrainConfig = { ...TRAIN, steps: 8, evalEvery: 1 }; // the first loss is recorded before replica 1 explodes
+    const d = data.datasets[0];
+    const run = async (lrs: number[]) => {
+      const model = createModel({ kind, ...SMALL[kind] } as ModelConfig, d.tasks, d.input, [1, 2, 3]);
+      try {
+        return await trainReplicas(model, data, cfg, lrs);
+      } finally {
+        model.dispose();
+      }
+    };
+    const clean = await run([1e-2, 1e-2, 1e-2]);
+    const mixed = await run([1e-2, 1e9, 1e-2]);
+    assert.equal(mixed[1].status, "diverged", `${kind}: replica 1 diverges (${mixed[1].reason ?? "no reason"})`);
+    assert.deepEqual(mixed[0], clean[0]);
+    assert.deepEqual(mixed[2], clean[2]);
+  });
+}
 
 test("early stopping freezes a replica and keeps its best checkpoint", async () => {
   const cfg: TrainConfig = { ...TRAIN, steps: 400, evalEvery: 10, patience: 2 };

@@ -1,8 +1,19 @@
-// Replica r with seed s equals an R = 1 model with seed s; seeds decide everything; no leaks.
+/**
+ * Replica r with seed s equals an R = 1 model with seed s; seeds decide everything; no leaks.
+ * With every variable made different per replica (biases start at zero and the cross-stitch and
+ * sluice mixers at the same constants in every replica, so a replica reading replica 0's copy
+ * is invisible at initialisation), replica r computes from, and trains only, its own slices.
+ *
+ * Faults this file is known to catch (injected locally, uncommitted, each failed here):
+ *  - cross-stitch.ts: every replica uses replica 0's stitch matrix (replica 1's gradient is 0);
+ *  - blocks.ts: every replica uses replica 0's GroupedDense bias;
+ *  - input.ts: every replica uses replica 0's input-layer bias;
+ *  - sluice.ts: every replica uses replica 0's β.
+ */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { MODEL_KINDS, createModel, initBackend, type ModelConfig, type MtlModel, type Batch } from "mtl-lab";
+import { MODEL_KINDS, createModel, initBackend, type ModelConfig, type MtlModel, type Batch, type InputSpec } from "mtl-lab";
 import { INPUT, NUMERIC_ONLY, disposeBatch, makeBatch, maxAbsDiff, mixedTasks } from "./models-util";
 
 const small = (kind: string): ModelConfig => parseSmall(kind);
@@ -103,3 +114,68 @@ test("no tensor leak over 200 Adam steps (MMoE, census-like input); a few steps 
     model.dispose();
   }
 });
+
+/** Adds to every variable a different seeded U(±0.3) per replica, so no two replicas share any value. */
+function perturbPerReplica(model: MtlModel, seed: number): void {
+  model.variables.forEach((v, i) => tf.tidy(() => v.assign(v.add(tf.randomUniform(v.shape, -0.3, 0.3, "float32", seed * 1000 + i)))));
+}
+
+/** Replica r's slice of every variable of `from`, copied into the R = 1 model `to` (same config, same variable order). */
+function copyReplica(from: MtlModel, r: number, to: MtlModel): void {
+  from.variables.forEach((v, i) => tf.tidy(() => to.variables[i].assign(v.slice([r], [1]))));
+}
+
+/** Replica r's loss only: a weighted sum of its outputs (and its penalty). */
+function replicaLoss(model: MtlModel, batch: Batch, r: number): tf.Scalar {
+  const y = model.apply(batch).slice([r], [1]); // [1, B, T]
+  const w = tf.linspace(0.5, 1.5, y.size).reshape(y.shape);
+  let loss = y.mul(w).sum().add(y.square().sum().mul(0.25)) as tf.Scalar;
+  if (model.extraLoss) loss = loss.add(model.extraLoss().slice([r], [1]).sum());
+  return loss;
+}
+
+for (const kind of MODEL_KINDS) {
+  test(`${kind}: every variable perturbed per replica: replica r's outputs and gradients come from its own slices only`, async () => {
+    await initBackend();
+    const R = 3, seeds = [101, 202, 303];
+    const tasks = mixedTasks(3);
+    const cases: [InputSpec, Batch][] = [[INPUT, makeBatch(INPUT, 5, 41)], [NUMERIC_ONLY, makeBatch(NUMERIC_ONLY, 5, 42, R)]];
+    for (const [input, batch] of cases) {
+      const layout = batch.numeric.rank === 2 ? "shared data" : "per-replica data";
+      const many = createModel(small(kind), tasks, input, seeds);
+      perturbPerReplica(many, 7);
+      const vars = many.variables as tf.Variable[];
+      for (let r = 0; r < R; r++) {
+        const one = createModel(small(kind), tasks, input, [seeds[r]]);
+        copyReplica(many, r, one);
+        const mine: Batch = batch.numeric.rank === 2 ? batch : { numeric: batch.numeric.slice([r], [1]) };
+        const [a, b] = tf.tidy(() => [replica(many.apply(batch), r), one.apply(mine)]);
+        assert.ok(maxAbsDiff(a, b) < 1e-5, `${layout}, replica ${r}: outputs differ from its R = 1 twin by ${maxAbsDiff(a, b)}`);
+        const gMany = tf.tidy(() => {
+          const { grads } = tf.variableGrads(() => replicaLoss(many, batch, r), vars);
+          return vars.map((v) => grads[v.name].clone());
+        });
+        const gOne = tf.tidy(() => {
+          const ov = one.variables as tf.Variable[];
+          const { grads } = tf.variableGrads(() => replicaLoss(one, mine, 0), ov);
+          return ov.map((v) => grads[v.name].clone());
+        });
+        const names = Object.keys((many as unknown as { named: Record<string, tf.Variable> }).named);
+        vars.forEach((v, i) => {
+          const own = tf.tidy(() => gMany[i].slice([r], [1]));
+          const scale = Math.max(1e-3, tf.tidy(() => gOne[i].abs().max().dataSync()[0]));
+          const d = maxAbsDiff(own, gOne[i]);
+          assert.ok(d <= 1e-4 * scale, `${layout}, replica ${r}, ${names[i]}: gradient differs from the R = 1 twin's by ${d} (scale ${scale})`);
+          const others = tf.tidy(() => tf.gather(gMany[i], seeds.map((_, q) => q).filter((q) => q !== r)).abs().max().dataSync()[0]);
+          assert.equal(others, 0, `${layout}, ${names[i]}: replica ${r}'s loss reaches another replica's slice`);
+          own.dispose();
+        });
+        tf.dispose([a, b, ...gMany, ...gOne]);
+        if (mine !== batch) mine.numeric.dispose();
+        one.dispose();
+      }
+      disposeBatch(batch);
+      many.dispose();
+    }
+  });
+}
