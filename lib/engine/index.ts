@@ -23,3 +23,5 @@ export { reportTables, summaryTable, validationLossFigure, writeReport } from ".
 export * from "./runner";
 export { workerCount } from "./group-pool";
 export * from "./notebook-load";
+export * from "./verify";
+export { presentLine, lastCommitOf } from "./results-origin";
