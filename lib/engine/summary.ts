@@ -49,8 +49,10 @@ export interface ExperimentSummary {
   title: string;
   paper: string;
   profile: ProfileName;
-  /** How the profile subsamples, with the numbers it resolves to. */
+  /** How the profile subsamples, with the numbers it resolves to (a subset says so first). */
   profileStatement: { statement: string; runs: number; train: TrainConfig; rows: RowCaps; seedsPerGroup: number };
+  /** Present when --runs/--model selected other runs or models than the profile's. */
+  subset?: { label: string; description: string };
   backend: string;
   /** Runs summarised (finished, including diverged ones). */
   runs: number;
@@ -124,12 +126,9 @@ function compare(runs: readonly RunRecord[], base: readonly RunRecord[], baselin
   const b = bySeed(base, task, metric);
   const ma = summarize([...a.values()]).mean;
   const mb = summarize([...b.values()]).mean;
-  let significance: SignificanceTest | null = null;
-  try {
-    significance = compareBySeed(a, b);
-  } catch {
-    significance = null; // fewer than 2 runs on a side: no test
-  }
+  const finite = (m: Map<number, number>) => [...m.values()].filter(Number.isFinite).length;
+  // a t-test needs 2 finite values on each side (2 pairs when paired)
+  const significance: SignificanceTest | null = finite(a) >= 2 && finite(b) >= 2 ? compareBySeed(a, b) : null;
   const both = ma !== null && mb !== null;
   return {
     baseline,
@@ -175,6 +174,7 @@ export function buildSummary(plan: ResolvedExperiment, records: readonly RunReco
     paper: exp.paper,
     profile: plan.profile,
     profileStatement: { statement: plan.statement, runs: plan.runs, train: plan.train, rows: plan.rows, seedsPerGroup: plan.seedsPerGroup },
+    ...(plan.subset ? { subset: plan.subset } : {}),
     backend,
     runs: planned.length,
     expectedRuns: plan.arms.length * plan.seeds.length,
