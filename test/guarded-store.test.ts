@@ -77,7 +77,8 @@ test("option errors exit 2 with the valid form and the usage line, before anythi
     [["--force", "--drop-bad-lines"], /give one of them/],
     [["--frobnicate"], /unknown option --frobnicate/],
   ] as [string[], RegExp][]) {
-    const r = cli("reproduce.js", ["demo", ...args]);
+    // --out first (a later --out= overrides it): should a check ever let an option through, nothing lands in results/
+    const r = cli("reproduce.js", ["demo", "--profile", "smoke", "--out", path.join(root, "options"), ...args]);
     assertFails(r, 2, message);
     assert.match(r.stderr, usage);
   }
