@@ -5,6 +5,7 @@ export * from "./models";
 export * from "./data";
 export * from "./engine";
 export * from "./project";
+export * from "./errors";
 export * from "./provenance";
 export * from "./figures";
 export * from "./tables";

@@ -21,10 +21,10 @@ const studyDir = (out: string) => path.join(out, "demo", "smoke");
 const readRuns = (out: string): RunRecord[] =>
   fs.readFileSync(path.join(studyDir(out), "runs.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as RunRecord);
 
-/** A run without the fields that measure time, keyed by config hash and seed. */
+/** A run without the fields that measure time (and its checksum, which covers them), keyed by config hash and seed. */
 function comparable(runs: RunRecord[]): Record<string, unknown> {
   return Object.fromEntries(
-    runs.map(({ wallTimeMs, groupWallTimeMs, finishedAt, ...rest }) => [`${rest.configHash}#${rest.seed}`, rest]),
+    runs.map(({ wallTimeMs, groupWallTimeMs, finishedAt, checksum, ...rest }) => [`${rest.configHash}#${rest.seed}`, rest]),
   );
 }
 

@@ -14,12 +14,12 @@ import {
   RunsFile,
   seedGroups,
   type ReplicaOutcome,
-  type RunRecord,
 } from "mtl-lab";
+import { fakeRunRecord } from "./engine-helpers";
 
 const CLI = path.join(__dirname, "..", "..", "lib", "dist", "cli", "reproduce.js");
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-engine-"));
-const fake = (seed: number, backend = "wasm") => ({ schema: 1, configHash: "abc", seed, backend }) as unknown as RunRecord;
+const fake = fakeRunRecord;
 
 test("config hash ignores key order and changes with any value", () => {
   assert.equal(configHash({ a: 1, b: { c: [1, 2], d: "x" } }), configHash({ b: { d: "x", c: [1, 2] }, a: 1 }));
@@ -69,7 +69,7 @@ test("invalid CLI options exit 2 and list the valid values", () => {
   const cases: [string[], RegExp][] = [
     [["nope"], /unknown experiment or study "nope"; studies: mmoe-synthetic; experiments: demo, /],
     [["demo", "--profile", "huge"], /unknown profile "huge"; valid: smoke, quick, paper/],
-    [["demo", "--runs", "0"], /--runs must be an integer ≥ 1/],
+    [["demo", "--runs", "0"], /--runs must be a whole number from 1 to 10000/],
     [["demo", "--backend", "gpu"], /--backend must be one of auto, tensorflow-gpu, tensorflow, wasm, cpu/],
     [["demo", "--model", "ple"], /unknown model "ple"; valid: demo: shared-bottom, mmoe/],
   ];

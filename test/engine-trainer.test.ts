@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { createModel, initBackend, ReplicaAdam, trainReplicas, type GroupData, type ModelConfig, type TrainConfig } from "mtl-lab";
+import { constantPredictorLoss, createModel, initBackend, lossReference, ReplicaAdam, trainReplicas, type GroupData, type ModelConfig, type TrainConfig } from "mtl-lab";
 import { toyData } from "./engine-helpers";
 
 const TRAIN: TrainConfig = { steps: 60, batchSize: 32, evalEvery: 20, learningRates: [1e-2], selection: { task: "y", metric: "loss" } };
@@ -106,6 +106,33 @@ test("a diverging replica is marked with its reason and leaves the others bit-id
   assert.match(mixed[1].reason!, /training loss (exploded|became)/);
   assert.deepEqual(mixed[0], clean[0]);
   assert.deepEqual(mixed[2], clean[2]);
+});
+
+test("a run that blows up inside its first evaluation window is diverged: judged against the loss before training, not its first record", async () => {
+  const clean = await train([1, 2], [1e-2, 1e-2]);
+  const [blown, ok] = await train([1, 2], [1e3, 1e-2]);
+  assert.equal(blown.status, "diverged", `lr 1000 recorded as ${blown.status}: ${blown.reason}`);
+  assert.equal(blown.divergence?.cause, "exploded");
+  assert.equal(blown.divergence?.step, TRAIN.evalEvery, "caught at the first evaluation");
+  assert.ok(blown.divergence!.reference! < 10, `reference ${blown.divergence!.reference} comes from before the first update`);
+  assert.match(blown.reason!, /training loss exploded to .* by step 20 \(reference before training [\d.]+; limit ×10000\)/);
+  assert.equal(blown.test, null, "no test metrics from an exploded run");
+  assert.deepEqual(ok, clean[1], "the other replica of the group is untouched");
+  const [nan] = await train([1], [1e9]);
+  assert.ok(nan.divergence && ["nan", "infinite", "exploded"].includes(nan.divergence.cause), JSON.stringify(nan.divergence));
+});
+
+test("explosion reference: the larger of the initial loss and a constant predictor's (label variance, label entropy)", () => {
+  const d = toyData(11);
+  const y = Array.from({ length: d.train.rows }, (_, i) => d.train.labels[i * 2]);
+  const c = Array.from({ length: d.train.rows }, (_, i) => d.train.labels[i * 2 + 1]);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const variance = mean(y.map((v) => (v - mean(y)) ** 2));
+  const p = mean(c);
+  const entropy = -(p * Math.log(p) + (1 - p) * Math.log(1 - p));
+  assert.ok(Math.abs(constantPredictorLoss(d, d.tasks) - (variance + entropy)) < 1e-9);
+  assert.equal(lossReference(3, 2), 3);
+  assert.equal(lossReference(1e-9, 2), 2, "a model initialised near a perfect fit is judged against the constant predictor");
 });
 
 test("early stopping freezes a replica and keeps its best checkpoint", async () => {

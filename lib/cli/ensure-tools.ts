@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { findChromium } from "../figures/render";
 import { DEBIAN_JUPYTER_PACKAGES, jupyterProblem, registerKernel } from "../notebook/jupyter";
+import { parseCli, runCli } from "./args";
 
 function missingPackages(): string[] {
   const missing: string[] = [];
@@ -28,7 +29,8 @@ function aptInstall(packages: string[]): boolean {
   return install.status === 0;
 }
 
-function main(): void {
+function main(): number {
+  parseCli(process.argv.slice(2), {});
   let missing = missingPackages();
   if (missing.length > 0 && aptInstall(missing)) missing = missingPackages();
   if (missing.length > 0) {
@@ -36,10 +38,11 @@ function main(): void {
       `Missing system packages: ${missing.join(" ")}.\n` +
         `Install them as root, then run the command again:\n  apt-get update && apt-get install -y ${missing.join(" ")}`,
     );
-    process.exit(1);
+    return 1;
   }
   const kernel = registerKernel();
   console.log(`Tools ready: Jupyter (nbconvert, nbclient), chromium at ${findChromium()}, tslab kernel at ${kernel}`);
+  return 0;
 }
 
-main();
+runCli("usage: node lib/dist/cli/ensure-tools.js   (run by npm test; no options)", main);

@@ -5,12 +5,16 @@
 import { spawn, spawnSync } from "node:child_process";
 import { jupyterDataDir, registerKernel } from "../notebook/jupyter";
 import { projectRoot } from "../project";
+import { EXIT, parseCli, runCli } from "./args";
+
+const USAGE = "usage: npm run lab [-- --start]   (registers the tslab kernel; --start also starts JupyterLab or the classic server)";
 
 function has(command: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
 }
 
-function main(): void {
+function main(): number | Promise<number> {
+  const { values } = parseCli(process.argv.slice(2), { start: { type: "boolean" } });
   const root = projectRoot();
   const kernel = registerKernel(root);
   const jupyterPath = jupyterDataDir(root);
@@ -25,15 +29,14 @@ function main(): void {
     console.log("or use Debian's classic notebook server: apt-get install -y jupyter-notebook, then");
     console.log(`  JUPYTER_PATH=${jupyterPath} jupyter notebook`);
   }
-  if (process.argv.includes("--start")) {
-    const cmd = lab ? "jupyter-lab" : classic ? "jupyter-notebook" : null;
-    if (!cmd) {
-      console.error("\nNeither jupyter-lab nor jupyter-notebook is installed: see above.");
-      process.exit(1);
-    }
-    const child = spawn(cmd, [], { cwd: root, stdio: "inherit", env: { ...process.env, JUPYTER_PATH: jupyterPath } });
-    child.on("close", (code) => process.exit(code ?? 0));
+  if (!values.start) return EXIT.ok;
+  const cmd = lab ? "jupyter-lab" : classic ? "jupyter-notebook" : null;
+  if (!cmd) {
+    console.error("\nNeither jupyter-lab nor jupyter-notebook is installed: see above.");
+    return EXIT.failure;
   }
+  const child = spawn(cmd, [], { cwd: root, stdio: "inherit", env: { ...process.env, JUPYTER_PATH: jupyterPath } });
+  return new Promise((resolve) => child.on("close", (code) => resolve(code ?? 0)));
 }
 
-main();
+runCli(USAGE, main);

@@ -10,6 +10,7 @@ import { parseBackendPreference } from "../backend";
 import { DEFAULT_PROFILE, PROFILES } from "../engine/experiment";
 import { executeNotebook, exportNotebookHtml } from "../notebook/jupyter";
 import { projectRoot } from "../project";
+import { EXIT, parseCli, pathOption, runCli, UsageError } from "./args";
 
 
 interface Options {
@@ -22,27 +23,17 @@ interface Options {
 
 const USAGE = "usage: npm run notebooks [-- NAME…] [--profile smoke|quick|paper] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--out DIR] [--html]";
 
-function parseArgs(argv: string[]): Options {
-  const opts: Options = { names: [], profile: process.env.MTL_PROFILE ?? DEFAULT_PROFILE, html: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value\n${USAGE}`);
-      return v;
-    };
-    if (a === "--profile") opts.profile = value();
-    else if (a === "--backend") opts.backend = value();
-    else if (a === "--out") opts.out = value();
-    else if (a === "--html") opts.html = true;
-    else if (a === "--help" || a === "-h") {
-      console.log(USAGE);
-      process.exit(0);
-    } else if (a.startsWith("--")) throw new Error(`unknown option ${a}\n${USAGE}`);
-    else opts.names.push(a);
+function parseOptions(argv: string[]): Options {
+  const { values: v, positionals } = parseCli(argv, { profile: { type: "string" }, backend: { type: "string" }, out: { type: "string" }, html: { type: "boolean" } }, true);
+  const opts: Options = { names: positionals, profile: v.profile ?? process.env.MTL_PROFILE ?? DEFAULT_PROFILE, backend: v.backend, out: pathOption(v.out, "--out", "/tmp/nb"), html: v.html ?? false };
+  if (!(PROFILES as readonly string[]).includes(opts.profile)) throw new UsageError(`--profile must be one of ${PROFILES.join(", ")}; got "${opts.profile}"`);
+  if (opts.backend !== undefined) {
+    try {
+      parseBackendPreference(opts.backend, "--backend");
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
   }
-  if (!(PROFILES as readonly string[]).includes(opts.profile)) throw new Error(`--profile must be one of ${PROFILES.join(", ")}; got "${opts.profile}"`);
-  if (opts.backend !== undefined) parseBackendPreference(opts.backend, "--backend");
   return opts;
 }
 
@@ -63,26 +54,36 @@ export function selectNotebooks(dir: string, names: string[]): string[] {
   });
 }
 
-async function main(): Promise<void> {
-  const opts = parseArgs(process.argv.slice(2));
+async function main(): Promise<number> {
+  const opts = parseOptions(process.argv.slice(2));
   const dir = path.join(projectRoot(), "notebooks");
+  let selected: string[];
+  try {
+    selected = selectNotebooks(dir, opts.names);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const env: Record<string, string> = { MTL_PROFILE: opts.profile };
   if (opts.backend) env.MTL_BACKEND = opts.backend;
-  for (const src of selectNotebooks(dir, opts.names)) {
+  for (const src of selected) {
     const dest = opts.out ? path.join(path.resolve(opts.out), path.basename(src)) : src;
     const t0 = Date.now();
     console.log(`▶ ${path.basename(src)} (profile ${opts.profile}) …`);
-    await executeNotebook(src, dest, { env });
-    console.log(`✔ ${path.relative(process.cwd(), dest)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    if (opts.html) {
-      const html = dest.replace(/\.ipynb$/, ".html");
-      await exportNotebookHtml(dest, html);
-      console.log(`  HTML with live figures: ${path.relative(process.cwd(), html)}`);
+    try {
+      await executeNotebook(src, dest, { env });
+      console.log(`✔ ${path.relative(process.cwd(), dest)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      if (opts.html) {
+        const html = dest.replace(/\.ipynb$/, ".html");
+        await exportNotebookHtml(dest, html);
+        console.log(`  HTML with live figures: ${path.relative(process.cwd(), html)}`);
+      }
+    } catch (e) {
+      // a failing cell or a missing tool: its message says which and how to fix it
+      console.error(`\n✘ ${(e as Error).message}`);
+      return EXIT.failure;
     }
   }
+  return EXIT.ok;
 }
 
-main().catch((e: Error) => {
-  console.error(`\n✘ ${e.message}`);
-  process.exit(1);
-});
+runCli(USAGE, main);

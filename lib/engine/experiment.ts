@@ -14,6 +14,8 @@ import type { ExperimentSummary } from "./summary-schema";
 import type { TrainConfig } from "./train-config";
 
 import { PROFILES, DEFAULT_PROFILE, type ProfileName, type RowCaps } from "./profiles";
+/** The most runs per model and condition a plan may ask for (the papers use at most 200). */
+export const MAX_RUNS = 10_000;
 
 export { PROFILES, DEFAULT_PROFILE, type ProfileName, type RowCaps };
 
@@ -41,8 +43,10 @@ export interface DataContext<C> {
 export interface ExperimentResult {
   summary: ExperimentSummary;
   runs: RunRecord[];
-  /** results/<experiment>/<profile>/ */
+  /** results/<experiment>/<profile>/: runs.jsonl, and the report of the profile. */
   dir: string;
+  /** Where summary.json, tables, figures and manifest.json are: `dir`, or dir/subsets/<label>/ for a subset. */
+  reportDir: string;
   /** Runs trained by this call (0 when everything was loaded). */
   computed: number;
 }
@@ -110,6 +114,11 @@ export interface ResolvedExperiment {
   seedsPerGroup: number;
   statement: string;
   arms: Arm[];
+  /**
+   * Set when --runs or --model select something other than the profile (fewer or more runs, some
+   * models): the report then goes to subsets/<label>/ beside the profile's and says so everywhere.
+   */
+  subset: { label: string; description: string } | null;
   /** The options this plan was resolved with (worker threads resolve the same plan from them). */
   resolveOptions: ResolveOptions;
 }
@@ -127,7 +136,7 @@ export function resolveExperiment(exp: Experiment, opts: ResolveOptions = {}): R
   if (!(PROFILES as readonly string[]).includes(profile)) throw new RangeError(`unknown profile "${profile}"; valid: ${PROFILES.join(", ")}`);
   const spec = exp.profiles[profile];
   const runs = opts.runs ?? spec.runs;
-  if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`runs must be a positive integer, got ${String(opts.runs)}`);
+  if (!Number.isInteger(runs) || runs < 1 || runs > MAX_RUNS) throw new RangeError(`runs must be an integer from 1 to ${MAX_RUNS}, got ${String(opts.runs)}`);
   const names = Object.keys(exp.models);
   const bad = (opts.models ?? []).filter((m) => !names.includes(m));
   if (bad.length) throw new RangeError(`unknown model ${bad.join(", ")} for experiment ${exp.id}; valid: ${names.join(", ")}`);
@@ -149,5 +158,21 @@ export function resolveExperiment(exp: Experiment, opts: ResolveOptions = {}): R
   const seedsPerGroup = spec.seedsPerGroup ?? 8;
   const seeds = Array.from({ length: runs }, (_, i) => i + 1);
   const resolveOptions: ResolveOptions = { profile, runs: opts.runs, models: opts.models };
-  return { experiment: exp, profile, runs, seeds, train, rows, seedsPerGroup, statement: spec.statement, arms, resolveOptions };
+  const subset = subsetOf(profile, runs, spec.runs, models, names);
+  const statement = subset ? `SUBSET (${subset.description}), not the profile's result. The profile: ${spec.statement}` : spec.statement;
+  return { experiment: exp, profile, runs, seeds, train, rows, seedsPerGroup, statement, arms, subset, resolveOptions };
+}
+
+function subsetOf(profile: ProfileName, runs: number, profileRuns: number, models: string[], allModels: string[]): ResolvedExperiment["subset"] {
+  const label: string[] = [];
+  const said: string[] = [];
+  if (runs !== profileRuns) {
+    label.push(`runs-${runs}`);
+    said.push(`${runs} runs per model instead of profile ${profile}'s ${profileRuns}`);
+  }
+  if (models.length !== allModels.length) {
+    label.push(`models-${models.join("+")}`);
+    said.push(`models ${models.join(", ")} only, of ${allModels.join(", ")}`);
+  }
+  return label.length ? { label: label.join("_"), description: said.join("; ") } : null;
 }

@@ -9,14 +9,15 @@ export { checkDataSet, type DataSet, type DataSource, type SplitArrays, type Spl
 export { ReplicaAdam, DEFAULT_ADAM, type AdamConfig } from "./adam";
 export { taskLosses, totalLoss } from "./losses";
 export { resolveTrainConfig, defaultSelection, type TrainConfig, type ResolvedTrainConfig } from "./train-config";
-export type { Curves, ReplicaStatus } from "./replica-state";
+export { lossReference, type Curves, type Divergence, type ReplicaStatus } from "./replica-state";
 export type { GateSummary } from "./evaluate";
-export { trainReplicas, type GroupData, type ReplicaOutcome, type TrainingProgress } from "./trainer";
+export { trainReplicas, constantPredictorLoss, type GroupData, type ReplicaOutcome, type TrainingProgress } from "./trainer";
 export { configHash, canonicalJson, ENGINE_RESULTS_VERSION } from "./config-hash";
 export * from "./experiment";
 export { chooseLearningRate, RUN_SCHEMA, type RunRecord, type LearningRateTrial, type TaskMetrics, type UndefinedMetrics } from "./run-record";
 export { runGroup, seedGroups, initSeedOf, batchOrderSeedOf, sharedBatchOrderSeed, type ModelFactory, type GroupRequest } from "./run-group";
 export * from "./results-store";
+export * from "./folder-lock";
 export * from "./summary";
 export * from "./progress";
 export { reportTables, summaryTable, validationLossFigure, writeReport } from "./report";

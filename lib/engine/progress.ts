@@ -11,6 +11,8 @@ export interface ProgressSink {
   step(p: TrainingProgress): void;
   groupDone(arm: string, seeds: readonly number[], wallTimeMs: number): void;
   finish(message: string): void;
+  /** Something the user should know that is not progress (a stale lock taken over, a record set aside). */
+  note?(message: string): void;
 }
 
 export const silentProgress: ProgressSink = { start() {}, group() {}, step() {}, groupDone() {}, finish() {} };
@@ -62,6 +64,9 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
       stream.write(tty ? `\r\x1b[K${line}\n` : `${line}\n`);
     },
     finish(message) {
+      stream.write(tty ? `\r\x1b[K${message}\n` : `${message}\n`);
+    },
+    note(message) {
       stream.write(tty ? `\r\x1b[K${message}\n` : `${message}\n`);
     },
   };

@@ -7,7 +7,7 @@ import type { ParameterCount } from "../models/types";
 import type { GateSummary } from "./evaluate";
 import type { ProfileName, RowCaps } from "./profiles";
 import { higherIsBetter, type TaskEvaluation } from "./metrics";
-import type { Curves } from "./replica-state";
+import type { Curves, Divergence } from "./replica-state";
 import type { TrainConfig } from "./train-config";
 import type { ReplicaOutcome } from "./trainer";
 
@@ -22,6 +22,8 @@ export interface LearningRateTrial {
   learningRate: number;
   status: "ok" | "diverged";
   reason?: string;
+  /** How it diverged: NaN, infinite or exploded training loss or validation metric (only when it did). */
+  divergence?: Divergence;
   /** Best validation value of the selection metric (null if none). */
   selectionValue: number | null;
   bestStep: number | null;
@@ -66,6 +68,8 @@ export interface RunRecord {
   groupWallTimeMs: number;
   replicasInGroup: number;
   finishedAt: string;
+  /** sha256 of the rest of the record, added when it is stored (results-store.ts); absent in records stored before checksums existed. */
+  checksum?: string;
 }
 
 function split(evals: Record<string, TaskEvaluation>): { metrics: TaskMetrics; undefined?: UndefinedMetrics } {
@@ -105,6 +109,7 @@ export function outcomeFields(trials: readonly ReplicaOutcome[], metric: string)
       learningRate: t.learningRate,
       status: t.status,
       reason: t.reason,
+      ...(t.divergence ? { divergence: t.divergence } : {}),
       selectionValue: t.selectionValue,
       bestStep: t.bestStep,
     })),

@@ -43,8 +43,10 @@ export interface ExperimentSummary {
   title: string;
   paper: string;
   profile: ProfileName;
-  /** How the profile subsamples, with the numbers it resolves to. */
+  /** How the profile subsamples, with the numbers it resolves to (a subset says so first). */
   profileStatement: { statement: string; runs: number; train: TrainConfig; rows: RowCaps; seedsPerGroup: number };
+  /** Present when --runs/--model selected other runs or models than the profile's. */
+  subset?: { label: string; description: string };
   backend: string;
   /** Runs summarised (finished, including diverged ones). */
   runs: number;

@@ -68,12 +68,9 @@ function compare(runs: readonly RunRecord[], base: readonly RunRecord[], baselin
   const b = bySeed(base, task, metric);
   const ma = summarize([...a.values()]).mean;
   const mb = summarize([...b.values()]).mean;
-  let significance: SignificanceTest | null = null;
-  try {
-    significance = compareBySeed(a, b);
-  } catch {
-    significance = null; // fewer than 2 runs on a side: no test
-  }
+  const finite = (m: Map<number, number>) => [...m.values()].filter(Number.isFinite).length;
+  // a t-test needs 2 finite values on each side (2 pairs when paired)
+  const significance: SignificanceTest | null = finite(a) >= 2 && finite(b) >= 2 ? compareBySeed(a, b) : null;
   const both = ma !== null && mb !== null;
   return {
     baseline,
@@ -119,6 +116,7 @@ export function buildSummary(plan: ResolvedExperiment, records: readonly RunReco
     paper: exp.paper,
     profile: plan.profile,
     profileStatement: { statement: plan.statement, runs: plan.runs, train: plan.train, rows: plan.rows, seedsPerGroup: plan.seedsPerGroup },
+    ...(plan.subset ? { subset: plan.subset } : {}),
     backend,
     runs: planned.length,
     expectedRuns: plan.arms.length * plan.seeds.length,

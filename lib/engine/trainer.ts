@@ -7,14 +7,14 @@
  * At the end the best weights are restored and validation and test are evaluated once.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { MtlModel } from "../models/types";
+import type { MtlModel, TaskSpec } from "../models/types";
 import { ReplicaAdam } from "./adam";
 import type { DataSet } from "./data";
 import { DeviceSplit } from "./device-data";
 import { evaluateReplica, gateSummaries, predictSplit, selectionValue, taskColumn, taskLoss, type GateSummary } from "./evaluate";
 import { taskLosses, totalLoss } from "./losses";
 import type { TaskEvaluation } from "./metrics";
-import { checkTrainLoss, newTracks, recordCurvePoint, recordValidation, type Curves, type ReplicaTrack } from "./replica-state";
+import { checkTrainLoss, lossReference, newTracks, recordCurvePoint, recordValidation, type Curves, type Divergence, type ReplicaTrack } from "./replica-state";
 import { resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig } from "./train-config";
 import { Seeds } from "../seeds";
 
@@ -33,6 +33,8 @@ export interface ReplicaOutcome {
   status: "ok" | "diverged";
   /** Why it diverged, or why it stopped early. */
   reason?: string;
+  /** How it diverged (only when it did). */
+  divergence?: Divergence;
   learningRate: number;
   /** Step of the best validation value (the checkpoint evaluated on test); null if none. */
   bestStep: number | null;
@@ -79,6 +81,26 @@ export async function trainReplicas(
   } finally {
     session.dispose();
   }
+}
+
+/**
+ * Training loss (sum over tasks) of predicting every training label by the labels' mean: the
+ * variance for squared error, the label entropy for binary cross-entropy.
+ */
+export function constantPredictorLoss(data: DataSet, tasks: readonly TaskSpec[]): number {
+  const { rows, labels } = data.train;
+  const T = tasks.length;
+  return tasks.reduce((sum, task, t) => {
+    let mean = 0;
+    for (let i = 0; i < rows; i++) mean += labels[i * T + t];
+    mean /= Math.max(1, rows);
+    if (task.kind === "binary") {
+      return sum + (mean <= 0 || mean >= 1 ? 0 : -(mean * Math.log(mean) + (1 - mean) * Math.log(1 - mean)));
+    }
+    let sq = 0;
+    for (let i = 0; i < rows; i++) sq += (labels[i * T + t] - mean) ** 2;
+    return sum + sq / Math.max(1, rows);
+  }, 0);
 }
 
 /** The tensors and host state of one training run; every tensor it creates it disposes. */
@@ -152,10 +174,19 @@ class TrainingSession {
       // every replica still training (the usual case): Adam skips the per-replica mask
       const active = this.trainingCount() === this.model.replicas ? null : this.active;
       this.adam.apply(this.model.variables.map((v) => grads[v.name]), this.lr, active);
+      // the loss of the first batch under the initial weights: the explosion reference (read once)
+      if (step === 1) this.setReferences(tf.sum(perTask!, 1).dataSync());
       this.lossSum.assign(tf.add(this.lossSum, perTask!));
       perTask!.dispose();
     });
     this.stepsInWindow += 1;
+  }
+
+  private setReferences(initialLoss: ArrayLike<number>): void {
+    this.tracks.forEach((track, r) => {
+      const d = this.data.layout === "per-replica" ? this.data.datasetOf![r] : 0;
+      track.reference = lossReference(initialLoss[r], constantPredictorLoss(this.data.datasets[d], this.model.tasks));
+    });
   }
 
   /** Reads the training losses, evaluates validation, updates best checkpoints and stopping. */
@@ -226,6 +257,7 @@ class TrainingSession {
     return {
       status: track.status === "diverged" ? "diverged" : "ok",
       reason: track.reason,
+      ...(track.divergence ? { divergence: track.divergence } : {}),
       learningRate: this.learningRates[r],
       bestStep: track.bestStep,
       stepsTrained: track.stoppedAt ?? lastStep,

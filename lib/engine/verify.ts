@@ -143,7 +143,7 @@ function tablesChangedBy(plan: ResolvedExperiment, stored: RunRecord[], recomput
   const swapped = planned.map((r) => replacement.get(runKey(r.configHash, r.seed)) ?? r);
   const render = (runs: RunRecord[]) => {
     const summary = buildSummary(plan, runs, runs[0]?.backend ?? "unknown");
-    return Object.fromEntries(Object.entries(reportTables(plan.experiment, { summary, runs, dir: "", computed: 0 })).map(([n, t]) => [n, toMarkdown(t)]));
+    return Object.fromEntries(Object.entries(reportTables(plan.experiment, { summary, runs, dir: "", reportDir: "", computed: 0 })).map(([n, t]) => [n, toMarkdown(t)]));
   };
   const before = render(planned);
   const after = render(swapped);
