@@ -9,6 +9,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { UserError } from "../errors";
 import { canonicalJson } from "./config-hash";
 import { resolveExperiment, type Experiment, type ExperimentResult, type ProfileName, type ResolvedExperiment } from "./experiment";
 import { reportTables } from "./report";
@@ -84,7 +85,7 @@ export async function verifyExperiment(experiment: Experiment, opts: VerifyOptio
   const stored = new Map(new RunsFile(dir).read().map((r) => [runKey(r.configHash, r.seed), r]));
   const wanted = full.arms.flatMap((a) => full.seeds.map((s) => runKey(a.configHash, s)));
   const missing = wanted.filter((k) => !stored.has(k));
-  if (missing.length === wanted.length) throw new Error(`${experiment.id}/${profile}: no stored runs in ${dir} to verify; run \`npm run reproduce -- ${experiment.id} --profile ${profile}\` first`);
+  if (missing.length === wanted.length) throw new UserError(`${experiment.id}/${profile}: no stored runs in ${dir} to verify; run \`npm run reproduce -- ${experiment.id} --profile ${profile}\` first`);
   if (opts.sample !== undefined && (!Number.isInteger(opts.sample) || opts.sample < 1)) throw new RangeError(`--verify takes a whole number of runs per cell ≥ 1, got ${opts.sample}`);
   const sample = opts.sample !== undefined && opts.sample < full.seeds.length ? opts.sample : null;
   const scratch = opts.scratch ?? fs.mkdtempSync(path.join(os.tmpdir(), `mtl-verify-${experiment.id}-`));
