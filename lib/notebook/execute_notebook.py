@@ -33,6 +33,12 @@ def main(src, dest, kernel, timeout):
     )
     # Cell by cell (rather than client.execute()) so that we know which cell failed.
     with client.setup_kernel():
+        # What the kernel reports about its language, stored as Jupyter front ends store it on
+        # opening: a notebook written without it shows "unsaved changes" as soon as it is opened.
+        info = client.wait_for_reply(client.kc.kernel_info())
+        language_info = (info or {}).get("content", {}).get("language_info")
+        if language_info:
+            nb.metadata["language_info"] = language_info
         for index, cell in enumerate(nb.cells):
             try:
                 client.execute_cell(cell, index)
