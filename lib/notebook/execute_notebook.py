@@ -12,6 +12,14 @@ import sys
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from nbconvert.preprocessors import coalesce_streams
+
+
+def write(nb, dest):
+    # Consecutive stream outputs merged into one, as every Jupyter front end shows and saves them:
+    # otherwise opening and saving the notebook rewrites them.
+    nb, _ = coalesce_streams(nb, {})
+    nbformat.write(nb, dest)
 
 
 def failing_cell_report(index, cell, exc):
@@ -43,10 +51,10 @@ def main(src, dest, kernel, timeout):
             try:
                 client.execute_cell(cell, index)
             except CellExecutionError as exc:
-                nbformat.write(nb, dest)
+                write(nb, dest)
                 print(failing_cell_report(index, cell, exc), file=sys.stderr)
                 return 3
-    nbformat.write(nb, dest)
+    write(nb, dest)
     return 0
 
 
