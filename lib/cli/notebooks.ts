@@ -15,6 +15,9 @@ import { defaultResultsRoot } from "../engine/results-store";
 import { projectRoot } from "../project";
 import { displayPath, resolveUserPath } from "./user-paths";
 
+/** A mistake in the command line: exit 2 with the usage. */
+class UsageError extends Error {}
+
 interface Options {
   names: string[];
   profile: string;
@@ -31,7 +34,7 @@ function parseArgs(argv: string[]): Options {
     const a = argv[i];
     const value = (): string => {
       const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value\n${USAGE}`);
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value\n${USAGE}`);
       return v;
     };
     if (a === "--profile") opts.profile = value();
@@ -41,11 +44,17 @@ function parseArgs(argv: string[]): Options {
     else if (a === "--help" || a === "-h") {
       console.log(USAGE);
       process.exit(0);
-    } else if (a.startsWith("--")) throw new Error(`unknown option ${a}\n${USAGE}`);
+    } else if (a.startsWith("--")) throw new UsageError(`unknown option ${a}\n${USAGE}`);
     else opts.names.push(a);
   }
-  if (!(PROFILES as readonly string[]).includes(opts.profile)) throw new Error(`--profile must be one of ${PROFILES.join(", ")}; got "${opts.profile}"`);
-  if (opts.backend !== undefined) parseBackendPreference(opts.backend, "--backend");
+  if (!(PROFILES as readonly string[]).includes(opts.profile)) throw new UsageError(`--profile must be one of ${PROFILES.join(", ")}; got "${opts.profile}"`);
+  if (opts.backend !== undefined) {
+    try {
+      parseBackendPreference(opts.backend, "--backend");
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
   return opts;
 }
 
@@ -60,7 +69,7 @@ export function selectNotebooks(dir: string, names: string[]): string[] {
     const stem = n.replace(/\.ipynb$/, "");
     const hits = all.filter((f) => f === `${stem}.ipynb` || f.startsWith(`${stem}-`));
     if (hits.length !== 1) {
-      throw new Error(`notebook "${n}" ${hits.length ? `is ambiguous (${hits.join(", ")})` : "not found"}; notebooks: ${all.join(", ")}`);
+      throw new UsageError(`notebook "${n}" ${hits.length ? `is ambiguous (${hits.join(", ")})` : "not found"}; notebooks: ${all.join(", ")}`);
     }
     return path.join(dir, hits[0]);
   });
@@ -108,5 +117,5 @@ async function main(): Promise<void> {
 
 if (require.main === module) main().catch((e: Error) => {
   console.error(`\n✘ ${e.message}`);
-  process.exit(1);
+  process.exit(e instanceof UsageError ? 2 : 1);
 });
