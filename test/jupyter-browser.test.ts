@@ -21,7 +21,7 @@ import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import type { Browser, ConsoleMessage, Page } from "playwright-core";
-import { CHROMIUM_ARGS, findChromium, jupyterEnv, notebookServerProblem, projectRoot, registerKernel, serverCommand } from "mtl-lab";
+import { CHROMIUM_ARGS, findChromium, jupyterEnv, notebookFiles, notebookServerProblem, projectRoot, registerKernel, serverCommand, trustNotebooks } from "mtl-lab";
 
 const NOTEBOOK = "00-environment.ipynb";
 const serverProblem = notebookServerProblem();
@@ -42,6 +42,7 @@ let workDir = "";
 let jupyterHome = "";
 /** URL path of the copy under the server root (the server's root is the project root). */
 let nbUrlPath = "";
+let env: NodeJS.ProcessEnv = {};
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -77,11 +78,11 @@ before(async () => {
   // a copy under the server root (the committed file is never opened, so autosave cannot touch it)
   fs.mkdirSync(path.join(root, "build"), { recursive: true });
   workDir = fs.mkdtempSync(path.join(root, "build", "jupyter-browser-"));
-  fs.copyFileSync(path.join(root, "notebooks", NOTEBOOK), path.join(workDir, NOTEBOOK));
+  for (const file of notebookFiles(root)) fs.copyFileSync(file, path.join(workDir, path.basename(file)));
   nbUrlPath = path.relative(root, path.join(workDir, NOTEBOOK)).split(path.sep).join("/");
   // Jupyter's own state (trust database, runtime files, config) in a temporary home
   jupyterHome = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-jupyter-home-"));
-  const env = jupyterEnv({
+  env = jupyterEnv({
     JUPYTER_CONFIG_DIR: path.join(jupyterHome, "config"),
     JUPYTER_DATA_DIR: path.join(jupyterHome, "data"),
     JUPYTER_RUNTIME_DIR: path.join(jupyterHome, "runtime"),
@@ -122,15 +123,15 @@ interface Opened {
   errors: string[];
 }
 
-/** Opens the copy in the classic UI and waits until its kernel is ready. */
-async function openNotebook(): Promise<Opened> {
+/** Opens a copy in the classic UI and waits until its kernel is ready. */
+async function openNotebook(name = NOTEBOOK): Promise<Opened> {
   const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
   const errors: string[] = [];
   page.on("console", (m: ConsoleMessage) => {
     if (m.type() === "error") errors.push(`console: ${m.text()} (${m.location().url})`);
   });
   page.on("pageerror", (e) => errors.push(`page: ${e.message}`));
-  await page.goto(`http://127.0.0.1:${port}/notebooks/${nbUrlPath}?token=${token}`);
+  await page.goto(`http://127.0.0.1:${port}/notebooks/${path.posix.join(path.posix.dirname(nbUrlPath), name)}?token=${token}`);
   await page.waitForFunction(() => {
     const J = (window as unknown as { Jupyter?: { notebook?: { kernel?: { info_reply?: unknown } } } }).Jupyter;
     return Boolean(J?.notebook?.kernel?.info_reply);
@@ -208,5 +209,27 @@ test("trusted through the UI: the stored figure and a figure run through the UI 
     if (process.env.MTL_SCREENSHOTS) await live.screenshot({ path: path.join(process.env.MTL_SCREENSHOTS, "classic-notebook-live-figure.png") });
   } finally {
     await page.close();
+  }
+});
+
+test("every committed notebook, once trusted (`jupyter trust`, as `npm run lab` does), shows all its stored figures live", { skip, timeout: 120_000 }, async () => {
+  const names = notebookFiles(root).map((f) => path.basename(f)).filter((n) => n !== NOTEBOOK);
+  trustNotebooks(names.map((n) => path.join(workDir, n)), env);
+  for (const name of names) {
+    const { page, errors } = await openNotebook(name);
+    try {
+      assert.equal(await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { trusted: boolean } } }).Jupyter.notebook.trusted), true, `${name} is trusted`);
+      const figures = page.locator(".mtl-lab-figure");
+      const n = await figures.count();
+      await page.waitForFunction(
+        (count) => Array.from(document.querySelectorAll(".mtl-lab-figure")).filter((e) => e.hasAttribute("data-mtl-lab-live") && e.querySelector(".main-svg")).length === count,
+        n,
+        { timeout: 30_000 },
+      );
+      assert.equal(await figures.locator("img").count(), 0, `${name}: no static image left`);
+      assert.deepEqual(ours(errors), [], `${name}: no console errors`);
+    } finally {
+      await page.close();
+    }
   }
 });
