@@ -123,8 +123,8 @@ interface Opened {
   errors: string[];
 }
 
-/** Opens a copy in the classic UI and waits until its kernel is ready. */
-async function openNotebook(name = NOTEBOOK): Promise<Opened> {
+/** Opens a copy in the classic UI and waits until it is loaded and (unless told not to) its kernel is ready. */
+async function openNotebook(name = NOTEBOOK, waitForKernel = true): Promise<Opened> {
   const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
   const errors: string[] = [];
   page.on("console", (m: ConsoleMessage) => {
@@ -132,10 +132,10 @@ async function openNotebook(name = NOTEBOOK): Promise<Opened> {
   });
   page.on("pageerror", (e) => errors.push(`page: ${e.message}`));
   await page.goto(`http://127.0.0.1:${port}/notebooks/${path.posix.join(path.posix.dirname(nbUrlPath), name)}?token=${token}`);
-  await page.waitForFunction(() => {
-    const J = (window as unknown as { Jupyter?: { notebook?: { kernel?: { info_reply?: unknown } } } }).Jupyter;
-    return Boolean(J?.notebook?.kernel?.info_reply);
-  }, undefined, { timeout: 60_000 });
+  await page.waitForFunction((kernel) => {
+    const J = (window as unknown as { Jupyter?: { notebook?: { _fully_loaded?: boolean; kernel?: { info_reply?: unknown } } } }).Jupyter;
+    return Boolean(J?.notebook?._fully_loaded) && (!kernel || Boolean(J?.notebook?.kernel?.info_reply));
+  }, waitForKernel, { timeout: 60_000 });
   return { page, errors };
 }
 
@@ -144,8 +144,11 @@ function outputOf(page: Page, marker: string) {
   return page.locator(".cell.code_cell", { has: page.locator(".input", { hasText: marker }) }).locator(".output_area");
 }
 
-/** Console errors that are not ours: the classic notebook asks for optional customisation files. */
-const ours = (errors: string[]) => errors.filter((e) => !/\/custom\/custom\.(js|css)|favicon/.test(e));
+/**
+ * Console errors that are not ours: the classic notebook asks for optional customisation files,
+ * and MathJax probes web fonts through about:blank, which chromium refuses.
+ */
+const ours = (errors: string[]) => errors.filter((e) => !/\/custom\/custom\.(js|css)|favicon|font at 'about:blank'|\(about:blank\)$/.test(e));
 
 test("untrusted: the static image shows, markdown renders, and opening then saving writes the committed bytes", { skip, timeout: 120_000 }, async () => {
   const { page, errors } = await openNotebook();
@@ -176,8 +179,11 @@ test("trusted through the UI: the stored figure and a figure run through the UI 
     // File → Trust Notebook → confirm; the classic notebook reloads the page once trusted
     await page.click("#filelink");
     await page.click("#trust_notebook");
-    // (the classic menu opens the same dialog twice, one above the other: confirm the top one)
-    await page.locator(".modal-footer button.btn-danger:visible", { hasText: "Trust" }).last().click();
+    // The classic menu opens the same dialog twice, one above the other, in either order: a
+    // click event on the dialog's button (not a pointer click, which the other overlay intercepts).
+    const trust = page.locator(".modal-footer button.btn-danger", { hasText: "Trust" }).first();
+    await trust.waitFor({ state: "visible", timeout: 10_000 });
+    await trust.dispatchEvent("click");
     await page.waitForFunction(() => (window as unknown as { Jupyter?: { notebook?: { trusted?: boolean } } }).Jupyter?.notebook?.trusted === true, undefined, { timeout: 30_000 });
     const figure = outputOf(page, "showFigure");
     // the committed output's own script loads plotly.js through the server and draws
@@ -216,7 +222,7 @@ test("every committed notebook, once trusted (`jupyter trust`, as `npm run lab` 
   const names = notebookFiles(root).map((f) => path.basename(f)).filter((n) => n !== NOTEBOOK);
   trustNotebooks(names.map((n) => path.join(workDir, n)), env);
   for (const name of names) {
-    const { page, errors } = await openNotebook(name);
+    const { page, errors } = await openNotebook(name, false); // stored outputs need no kernel
     try {
       assert.equal(await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { trusted: boolean } } }).Jupyter.notebook.trusted), true, `${name} is trusted`);
       const figures = page.locator(".mtl-lab-figure");

@@ -4,6 +4,7 @@
  * kernel's quiet shutdown.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -146,4 +147,28 @@ test("the kernel shuts down quietly: output written after shutdown is dropped, n
   assert.equal(nb.metadata.language_info.name, "typescript");
   assert.equal(nb.metadata.language_info.file_extension, ".ts", "language_info is stored as the kernel reports it");
   fs.rmSync(dir, { recursive: true });
+});
+
+test("after tslab closes its sockets, a late heartbeat reply or write ends the kernel quietly with 0 (kernel preload)", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-preload-"));
+  const conn = path.join(dir, "connection.json");
+  const ports = { shell_port: "*", iopub_port: "*", stdin_port: "*", control_port: "*", hb_port: "*" };
+  fs.writeFileSync(conn, JSON.stringify({ transport: "tcp", ip: "127.0.0.1", key: "k", signature_scheme: "hmac-sha256", ...ports }));
+  // tfjs-backend-wasm's glue rethrows unhandled rejections; a ping answered just after the close
+  // then crashed the kernel with "Socket is closed"
+  const script = `
+    process.on("unhandledRejection", (reason) => { throw reason; });
+    const { ZmqServer } = require(require.resolve("tslab/dist/jupyter.js"));
+    const server = new ZmqServer({ close() {} }, ${JSON.stringify(conn)});
+    server.init().then(() => {
+      server.close();
+      process.stdout.write("late output\\n");
+      server.hb.send(["ping"]);
+    });`;
+  const preload = require.resolve("mtl-lab/dist/notebook/kernel-preload.js");
+  const r = spawnSync(process.execPath, ["--require", preload, "-e", script], { cwd: path.dirname(preload), encoding: "utf8", timeout: 30_000 });
+  fs.rmSync(dir, { recursive: true });
+  assert.equal(r.stderr, "", "no trace");
+  assert.equal(r.stdout, "", "late writes are dropped");
+  assert.equal(r.status, 0, "the kernel process ends with 0");
 });

@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   if (opts.backend) env.MTL_BACKEND = opts.backend;
   if (out && !process.env.MTL_RESULTS_DIR) {
     env.MTL_RESULTS_DIR = outResultsRoot(out, opts.profile);
-    console.log(`results: ${displayPath(env.MTL_RESULTS_DIR)} (the project's ${opts.profile} results copied in; anything missing is computed there)`);
+    console.log(`results: ${displayPath(env.MTL_RESULTS_DIR)} (starts from a copy of the project's ${opts.profile} results where there are any; anything missing is computed there)`);
   }
   for (const src of selected) {
     const dest = out ? path.join(out, path.basename(src)) : src;
