@@ -1,20 +1,25 @@
 /**
  * Makes sure the system tools the tests and notebooks need are present: Debian's Jupyter
- * (nbconvert, nbclient) and chromium (static figures). As root with apt-get it installs them;
- * otherwise it stops with the exact command to run. Then it registers the tslab kernel in the
- * project-local Jupyter path. Run by `npm test` before the test files.
+ * (nbconvert, nbclient), chromium (static figures) and the classic notebook server (the browser
+ * test of live figures). As root with apt-get it installs them; otherwise it stops with the exact
+ * command to run. The notebook server is optional: without it only the browser test is skipped.
+ * Then it registers the tslab kernel in the project-local Jupyter path. Run by `npm test` before
+ * the test files.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { findChromium } from "../figures/render";
-import { DEBIAN_JUPYTER_PACKAGES, jupyterProblem, registerKernel } from "../notebook/jupyter";
-import { parseCli, runCli } from "./args";
+import { DEBIAN_JUPYTER_PACKAGES, DEBIAN_NOTEBOOK_SERVER_PACKAGES, jupyterProblem, notebookServerProblem, registerKernel } from "../notebook/jupyter";
 
-function missingPackages(): string[] {
+function missingRequired(): string[] {
   const missing: string[] = [];
   if (jupyterProblem()) missing.push(...DEBIAN_JUPYTER_PACKAGES);
   if (!findChromium()) missing.push("chromium");
   return missing;
+}
+
+function missingOptional(): string[] {
+  return notebookServerProblem() ? [...DEBIAN_NOTEBOOK_SERVER_PACKAGES] : [];
 }
 
 function aptInstall(packages: string[]): boolean {
@@ -29,20 +34,32 @@ function aptInstall(packages: string[]): boolean {
   return install.status === 0;
 }
 
-function main(): number {
-  parseCli(process.argv.slice(2), {});
-  let missing = missingPackages();
-  if (missing.length > 0 && aptInstall(missing)) missing = missingPackages();
+function main(): void {
+  let missing = missingRequired();
+  let optional = missingOptional();
+  if (missing.length + optional.length > 0) {
+    // one apt run for both; if the optional server alone fails, the required set is retried without it
+    if (!aptInstall([...missing, ...optional]) && missing.length > 0 && optional.length > 0) aptInstall(missing);
+    missing = missingRequired();
+    optional = missingOptional();
+  }
   if (missing.length > 0) {
     console.error(
       `Missing system packages: ${missing.join(" ")}.\n` +
         `Install them as root, then run the command again:\n  apt-get update && apt-get install -y ${missing.join(" ")}`,
     );
-    return 1;
+    process.exit(1);
   }
   const kernel = registerKernel();
   console.log(`Tools ready: Jupyter (nbconvert, nbclient), chromium at ${findChromium()}, tslab kernel at ${kernel}`);
-  return 0;
+  if (optional.length > 0) {
+    console.log(
+      `Not installed: ${optional.join(" ")} (the classic notebook server): the browser test of live figures will be skipped.\n` +
+        `  Install it as root: apt-get update && apt-get install -y ${optional.join(" ")}`,
+    );
+  } else {
+    console.log("Classic notebook server ready: the browser test of live figures will run.");
+  }
 }
 
-runCli("usage: node lib/dist/cli/ensure-tools.js   (run by npm test; no options)", main);
+main();

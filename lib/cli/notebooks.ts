@@ -3,15 +3,20 @@
  *
  * Executes notebooks headless with the tslab kernel and writes them back with their outputs
  * (or into --out), normalised so that re-runs diff cleanly. Exits non-zero when any cell fails.
+ * With --out, results the notebooks compute go to <out>/results too (seeded with the project's
+ * results of the profile, so nothing already computed is trained again); MTL_RESULTS_DIR wins.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseBackendPreference } from "../backend";
 import { DEFAULT_PROFILE, PROFILES } from "../engine/experiment";
 import { executeNotebook, exportNotebookHtml } from "../notebook/jupyter";
+import { defaultResultsRoot } from "../engine/results-store";
 import { projectRoot } from "../project";
-import { EXIT, parseCli, pathOption, runCli, UsageError } from "./args";
+import { displayPath, resolveUserPath } from "./user-paths";
 
+/** A mistake in the command line: exit 2 with the usage. */
+class UsageError extends Error {}
 
 interface Options {
   names: string[];
@@ -23,9 +28,25 @@ interface Options {
 
 const USAGE = "usage: npm run notebooks [-- NAME…] [--profile smoke|quick|paper] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--out DIR] [--html]";
 
-function parseOptions(argv: string[]): Options {
-  const { values: v, positionals } = parseCli(argv, { profile: { type: "string" }, backend: { type: "string" }, out: { type: "string" }, html: { type: "boolean" } }, true);
-  const opts: Options = { names: positionals, profile: v.profile ?? process.env.MTL_PROFILE ?? DEFAULT_PROFILE, backend: v.backend, out: pathOption(v.out, "--out", "/tmp/nb"), html: v.html ?? false };
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { names: [], profile: process.env.MTL_PROFILE ?? DEFAULT_PROFILE, html: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (a === "--profile") opts.profile = value();
+    else if (a === "--backend") opts.backend = value();
+    else if (a === "--out") opts.out = value();
+    else if (a === "--html") opts.html = true;
+    else if (a === "--help" || a === "-h") {
+      console.log(USAGE);
+      process.exit(0);
+    } else if (a.startsWith("--")) throw new UsageError(`unknown option ${a}\n${USAGE}`);
+    else opts.names.push(a);
+  }
   if (!(PROFILES as readonly string[]).includes(opts.profile)) throw new UsageError(`--profile must be one of ${PROFILES.join(", ")}; got "${opts.profile}"`);
   if (opts.backend !== undefined) {
     try {
@@ -48,42 +69,53 @@ export function selectNotebooks(dir: string, names: string[]): string[] {
     const stem = n.replace(/\.ipynb$/, "");
     const hits = all.filter((f) => f === `${stem}.ipynb` || f.startsWith(`${stem}-`));
     if (hits.length !== 1) {
-      throw new Error(`notebook "${n}" ${hits.length ? `is ambiguous (${hits.join(", ")})` : "not found"}; notebooks: ${all.join(", ")}`);
+      throw new UsageError(`notebook "${n}" ${hits.length ? `is ambiguous (${hits.join(", ")})` : "not found"}; notebooks: ${all.join(", ")}`);
     }
     return path.join(dir, hits[0]);
   });
 }
 
-async function main(): Promise<number> {
-  const opts = parseOptions(process.argv.slice(2));
-  const dir = path.join(projectRoot(), "notebooks");
-  let selected: string[];
-  try {
-    selected = selectNotebooks(dir, opts.names);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
+/**
+ * <out>/results, with a copy of every experiment's results of the profile that is not there yet:
+ * the notebooks load them instead of training them again, and write whatever is missing there.
+ */
+export function outResultsRoot(out: string, profile: string, projectResults = defaultResultsRoot()): string {
+  const root = path.join(out, "results");
+  const experiments = fs.existsSync(projectResults) ? fs.readdirSync(projectResults) : [];
+  for (const exp of experiments) {
+    const from = path.join(projectResults, exp, profile);
+    const to = path.join(root, exp, profile);
+    if (fs.existsSync(from) && fs.statSync(from).isDirectory() && !fs.existsSync(to)) fs.cpSync(from, to, { recursive: true });
   }
-  const env: Record<string, string> = { MTL_PROFILE: opts.profile };
-  if (opts.backend) env.MTL_BACKEND = opts.backend;
-  for (const src of selected) {
-    const dest = opts.out ? path.join(path.resolve(opts.out), path.basename(src)) : src;
-    const t0 = Date.now();
-    console.log(`▶ ${path.basename(src)} (profile ${opts.profile}) …`);
-    try {
-      await executeNotebook(src, dest, { env });
-      console.log(`✔ ${path.relative(process.cwd(), dest)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      if (opts.html) {
-        const html = dest.replace(/\.ipynb$/, ".html");
-        await exportNotebookHtml(dest, html);
-        console.log(`  HTML with live figures: ${path.relative(process.cwd(), html)}`);
-      }
-    } catch (e) {
-      // a failing cell or a missing tool: its message says which and how to fix it
-      console.error(`\n✘ ${(e as Error).message}`);
-      return EXIT.failure;
-    }
-  }
-  return EXIT.ok;
+  return root;
 }
 
-runCli(USAGE, main);
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const dir = path.join(projectRoot(), "notebooks");
+  const selected = selectNotebooks(dir, opts.names);
+  const out = opts.out === undefined ? undefined : resolveUserPath(opts.out);
+  const env: Record<string, string> = { MTL_PROFILE: opts.profile };
+  if (opts.backend) env.MTL_BACKEND = opts.backend;
+  if (out && !process.env.MTL_RESULTS_DIR) {
+    env.MTL_RESULTS_DIR = outResultsRoot(out, opts.profile);
+    console.log(`results: ${displayPath(env.MTL_RESULTS_DIR)} (starts from a copy of the project's ${opts.profile} results where there are any; anything missing is computed there)`);
+  }
+  for (const src of selected) {
+    const dest = out ? path.join(out, path.basename(src)) : src;
+    const t0 = Date.now();
+    console.log(`▶ ${path.basename(src)} (profile ${opts.profile}) …`);
+    await executeNotebook(src, dest, { env });
+    console.log(`✔ ${displayPath(dest)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    if (opts.html) {
+      const html = dest.replace(/\.ipynb$/, ".html");
+      await exportNotebookHtml(dest, html);
+      console.log(`  HTML with live figures: ${displayPath(html)}`);
+    }
+  }
+}
+
+if (require.main === module) main().catch((e: Error) => {
+  console.error(`\n✘ ${e.message}`);
+  process.exit(e instanceof UsageError ? 2 : 1);
+});

@@ -11,6 +11,7 @@ import { type Figure, assertFigure, figureId, figureTitle } from "../figures/fig
 import { figureFragment } from "../figures/html";
 import { ChromiumMissingError, sharedRenderer } from "../figures/render";
 import { type Table, toHtml, toMarkdown } from "../tables/table";
+import { markdownToHtml } from "./markdown";
 
 export type MimeBundle = Record<string, unknown>;
 type DisplayWriter = (msg: { data: MimeBundle; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
@@ -78,8 +79,9 @@ export function showTable(t: Table): void {
   displayBundle({ "text/html": toHtml(t), "text/markdown": toMarkdown(t), "text/plain": toMarkdown(t) });
 }
 
+/** Markdown, with an HTML rendering so that it reads well in untrusted notebooks too (see markdown.ts). */
 export function showMarkdown(md: string): void {
-  displayBundle({ "text/markdown": md, "text/plain": md });
+  displayBundle({ "text/html": markdownToHtml(md), "text/markdown": md, "text/plain": md });
 }
 
 /** A JSON value (provenance records, summaries) as a collapsible-friendly pretty print. */
