@@ -10,4 +10,6 @@ export * from "./figures";
 export * from "./tables";
 export * from "./notebook";
 export * from "./papers";
-export * from "./analysis/mmoe-synthetic";
+export * from "./claims";
+export { STUDIES, listExperiments, experimentIds, studyIds, getExperiment, getStudy, resolveTargets, type Study } from "./studies";
+export * as studies from "./studies";

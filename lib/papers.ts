@@ -1,8 +1,9 @@
 /**
- * Every paper value and claim the project compares against, each with the table, figure or
- * section it comes from. Notebooks, tables and analyses read them from here; nothing else types
- * a paper number. Numbers are as printed in the papers (transcribed in SPEC §3); the claims are
- * paraphrases — short, faithful restatements, not quotations — with their section and figure.
+ * The three papers and how to cite them, and the shape of a paper claim. Each study's paper
+ * values live in its own folder (`lib/studies/<study>/paper.ts`), with the table, figure or
+ * section they come from; nothing else types a paper number. Numbers are as printed in the
+ * papers (transcribed in SPEC §3); claims are paraphrases — short, faithful restatements, not
+ * quotations — with their section and figure.
  */
 
 export interface PaperReference {
@@ -38,80 +39,6 @@ export interface PaperClaim {
   source: string;
   statement: string;
 }
-
-// ---------------------------------------------------------------------------------------------
-// MMoE synthetic study (§3.2–3.3, §5.1–5.2; Figs. 2–5)
-
-/** The setup the paper states for its synthetic study (what it leaves open is chosen in the experiments). */
-export const MMOE_SYNTHETIC_SETUP = {
-  fig2: { source: "MMoE §3.2, Fig. 2", samplesPerPoint: 10_000, dataSets: 100, band: "mean ± 2 std", nonlinearity: "Σ_{i=1..m} sin(α_i wᵀx + β_i)" },
-  fig3: { source: "MMoE §3.3, Fig. 3", model: "Shared-Bottom", bottomUnits: 16, towerUnits: 8 },
-  fig4: {
-    source: "MMoE §5.1, Fig. 4",
-    correlations: [0.5, 0.9, 1.0],
-    experts: 8,
-    expertUnits: 16,
-    towerUnits: 8,
-    sharedBottomUnits: 113,
-    runs: 200,
-    optimizer: "Adam",
-    learningRates: [1e-4, 1e-3, 1e-2],
-  },
-  fig5: { source: "MMoE §5.2, Fig. 5", correlations: [0.5, 0.9, 1.0], runs: 200 },
-} as const;
-
-export const MMOE_SYNTHETIC_CLAIMS = {
-  fig2Linear: {
-    id: "fig2.linear",
-    source: "MMoE §3.2, Fig. 2",
-    statement: "For linear tasks (m = 0) the Pearson correlation of the two labels equals the cosine p of the task weight vectors.",
-  },
-  fig2Nonlinear: {
-    id: "fig2.nonlinear",
-    source: "MMoE §3.2, Fig. 2",
-    statement: "With the sine terms the label correlation is no longer equal to p but still rises with p, so p controls how related the two tasks are.",
-  },
-  fig3: {
-    id: "fig3.shared-bottom",
-    source: "MMoE §3.3, Fig. 3",
-    statement: "Shared-Bottom's loss is higher when the tasks are less correlated: its performance drops as p decreases.",
-  },
-  fig4Ordering: {
-    id: "fig4.ordering",
-    source: "MMoE §5.1, Fig. 4",
-    statement: "For every model the loss at higher task correlation is lower than at lower correlation.",
-  },
-  fig4MmoeStable: {
-    id: "fig4.mmoe-stable",
-    source: "MMoE §5.1, Fig. 4",
-    statement: "The gap between correlations is much smaller for MMoE than for OMoE and Shared-Bottom: MMoE's loss changes least as p falls.",
-  },
-  fig4OmoeDegrades: {
-    id: "fig4.omoe-degrades",
-    source: "MMoE §5.1, Fig. 4",
-    statement: "With identical tasks (p = 1) MMoE and OMoE hardly differ; as p decreases OMoE degrades clearly while MMoE is little affected.",
-  },
-  fig4MoeBeatsSharedBottom: {
-    id: "fig4.moe-beats-sb",
-    source: "MMoE §5.1, Fig. 4",
-    statement: "Both MoE models (OMoE, MMoE) have a lower average loss than Shared-Bottom at every correlation.",
-  },
-  fig5Spread: {
-    id: "fig5.spread",
-    source: "MMoE §5.2, Fig. 5",
-    statement: "At every correlation the final loss of Shared-Bottom varies much more over runs than that of the MoE models (it has many more poor local minima).",
-  },
-  fig5OmoeRobustness: {
-    id: "fig5.omoe-robustness",
-    source: "MMoE §5.2, Fig. 5",
-    statement: "OMoE is about as robust as MMoE at p = 1, but its robustness drops clearly at p = 0.5, while MMoE's does not.",
-  },
-  fig5LowestComparable: {
-    id: "fig5.lowest-comparable",
-    source: "MMoE §5.2, Fig. 5",
-    statement: "The lowest losses of the three models are comparable: Shared-Bottom can reach the MoE models' quality, but seldom does.",
-  },
-} as const satisfies Record<string, PaperClaim>;
 
 // ---------------------------------------------------------------------------------------------
 // Census-Income AUC tables (SPEC §3.3)
@@ -236,27 +163,3 @@ export const PLE_TABLE5_CENSUS = {
   },
 } as const;
 
-// ---------------------------------------------------------------------------------------------
-// AdaTT ablation and fusion levels (SPEC §3.5; relative changes in %, negative = better for NE/MSE)
-
-/**
- * AdaTT §4.4–4.6, Tables 6–8, as transcribed in SPEC §3.5 (four tasks; the first value is
- * MSE, the others NE). The table numbers follow SPEC's order (ablation, experts per task,
- * fusion levels).
- */
-export const ADATT_ABLATION = {
-  /** Removing NativeExpertLF: relative loss change per task (every task got worse). */
-  withoutNativeExpertLf: { source: "AdaTT Table 6 (§4.4–4.6)", metrics: ["MSE", "NE", "NE", "NE"], relativeChangePct: [0.158, 0.107, 0.107, 0.222] },
-  /** Experts per task 1..4: studied in Table 7; SPEC gives no values to compare against. */
-  expertsPerTask: { source: "AdaTT Table 7 (§4.4–4.6)", experts: [1, 2, 3, 4] },
-  /** Fusion levels 3..5 against 2 levels: relative NE change per task, in %. */
-  fusionLevels: {
-    source: "AdaTT Table 8 (§4.4–4.6)",
-    expertUnits: { 2: [256, 128], 3: [512, 256, 128], 4: [1024, 512, 256, 128], 5: [2048, 1024, 512, 256, 128] },
-    relativeChangePctVsTwoLevels: {
-      3: [-0.225, -0.242, -0.284, -0.409],
-      4: [-0.503, -0.448, -0.522, -0.619],
-      5: [-0.664, -0.587, -0.655, -0.766],
-    },
-  },
-} as const;

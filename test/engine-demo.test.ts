@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, test } from "node:test";
-import { runOrLoad, type ExperimentSummary, type RunRecord } from "mtl-lab";
+import { runOrLoad, type ExperimentSummary, type RunRecord, getExperiment } from "mtl-lab";
 
 const CLI = path.join(__dirname, "..", "..", "lib", "dist", "cli", "reproduce.js");
 const ARGS = ["demo", "--profile", "smoke", "--backend", "wasm"];
@@ -111,7 +111,7 @@ test("a finished study is not retrained, and another backend is refused", async 
   const other = cli(uninterrupted, ["--backend", "cpu"]);
   assert.equal(other.status, 1);
   assert.match(other.stderr, /holds runs from backend wasm.*--force.*--out/s);
-  const loaded = await runOrLoad("demo", { profile: "smoke", out: uninterrupted });
+  const loaded = await runOrLoad(getExperiment("demo"), { profile: "smoke", out: uninterrupted });
   assert.equal(loaded.computed, 0);
   assert.equal(loaded.runs.length, 4);
   assert.equal(loaded.summary.models.mmoe.y1.mse.mean, JSON.parse(fs.readFileSync(path.join(studyDir(uninterrupted), "summary.json"), "utf8")).models.mmoe.y1.mse.mean);

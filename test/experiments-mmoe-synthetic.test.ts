@@ -9,33 +9,29 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
-import {
-  assertFigure,
+import { assertFigure, getExperiment, PLE_TABLE5_CENSUS, resolveExperiment, studies, type ExperimentSummary, type RunRecord } from "mtl-lab";
+
+const {
   correlationClaims,
   correlationCurvesFigure,
   equalWidthHistogram,
   finalLoss,
   finalLossesOf,
   finalLossHistogramFigure,
-  getExperiment,
   labelPearsonClaims,
   labelPearsonFigure,
   loadSyntheticCorrelation,
   loadTrainability,
   meanLossCurve,
   MMOE_SYNTHETIC_CLAIMS,
-  PLE_TABLE5_CENSUS,
   quantile,
-  resolveExperiment,
   sharedBottomClaims,
   sharedBottomCurvesFigure,
   spreadOf,
   trainabilityClaims,
-  type ExperimentSummary,
-  type FinalLosses,
-  type LabelPearsonStudy,
-  type RunRecord,
-} from "mtl-lab";
+} = studies.mmoeSynthetic;
+type FinalLosses = studies.mmoeSynthetic.FinalLosses;
+type LabelPearsonStudy = studies.mmoeSynthetic.LabelPearsonStudy;
 
 // ---------------------------------------------------------------------------------------------
 // hand-made inputs

@@ -1,15 +1,16 @@
 /**
- * npm run reproduce -- [experiment…] [--profile smoke|quick|paper] [--runs N] [--model NAME]…
+ * npm run reproduce -- [experiment|study…] [--profile smoke|quick|paper] [--runs N] [--model NAME]…
  *                      [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--out DIR] [--force]
  *
  * A thin shell over runExperiment (lib/engine/runner.ts): parses and validates the options, then
- * runs each experiment (all registered ones when none is named) at the profile. Finished runs
+ * runs each experiment (a study id stands for all its experiments; every experiment of
+ * lib/studies when none is named) at the profile. Finished runs
  * are kept in results/<experiment>/<profile>/runs.jsonl, so an interrupted command picks up
  * where it stopped. Exit codes: 0 done, 2 invalid options, 1 failure.
  */
 import { BACKENDS, parseBackendPreference, type BackendPreference } from "../backend";
 import { DEFAULT_PROFILE, PROFILES, type ProfileName } from "../engine/experiment";
-import { experimentIds, getExperiment } from "../engine/registry";
+import { experimentIds, getExperiment, resolveTargets } from "../studies";
 import { runExperiment } from "../engine/runner";
 import { terminalProgress } from "../engine/progress";
 
@@ -25,7 +26,7 @@ export interface ReproduceArgs {
 
 export class UsageError extends Error {}
 
-const USAGE = `usage: npm run reproduce -- [experiment…] [--profile ${PROFILES.join("|")}] [--runs N] [--model NAME]… [--backend auto|${BACKENDS.join("|")}] [--out DIR] [--force]`;
+const USAGE = `usage: npm run reproduce -- [experiment|study…] [--profile ${PROFILES.join("|")}] [--runs N] [--model NAME]… [--backend auto|${BACKENDS.join("|")}] [--out DIR] [--force]`;
 
 function takeValue(argv: string[], i: number, flag: string): string {
   const v = argv[i + 1];
@@ -73,14 +74,11 @@ export function parseReproduceArgs(argv: string[]): ReproduceArgs {
 }
 
 function validateSelection(args: ReproduceArgs): ReproduceArgs {
-  for (const id of args.experiments) {
-    try {
-      getExperiment(id);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+  try {
+    args.experiments = args.experiments.length === 0 ? experimentIds() : resolveTargets(args.experiments).map((e) => e.id);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
-  if (args.experiments.length === 0) args.experiments = experimentIds();
   for (const m of args.models) {
     const owners = args.experiments.filter((id) => Object.keys(getExperiment(id).models).includes(m));
     if (owners.length === 0) {
@@ -103,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
   const progress = terminalProgress(process.stderr);
   for (const id of args.experiments) {
     const models = args.models.filter((m) => Object.keys(getExperiment(id).models).includes(m));
-    const result = await runExperiment(id, { profile: args.profile, runs: args.runs, models, backend: args.backend, out: args.out, force: args.force, progress });
+    const result = await runExperiment(getExperiment(id), { profile: args.profile, runs: args.runs, models, backend: args.backend, out: args.out, force: args.force, progress });
     process.stdout.write(`${result.dir}\n`);
   }
   return 0;

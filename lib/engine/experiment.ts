@@ -10,18 +10,12 @@ import type { Table } from "../tables";
 import { configHash } from "./config-hash";
 import type { DataSource } from "./data";
 import type { RunRecord } from "./run-record";
-import type { ExperimentSummary } from "./summary";
+import type { ExperimentSummary } from "./summary-schema";
 import type { TrainConfig } from "./train-config";
 
-export const PROFILES = ["smoke", "quick", "paper"] as const;
-export type ProfileName = (typeof PROFILES)[number];
-export const DEFAULT_PROFILE: ProfileName = "quick";
+import { PROFILES, DEFAULT_PROFILE, type ProfileName, type RowCaps } from "./profiles";
 
-export interface RowCaps {
-  train?: number;
-  validation?: number;
-  test?: number;
-}
+export { PROFILES, DEFAULT_PROFILE, type ProfileName, type RowCaps };
 
 export interface ProfileSpec {
   /** Runs (seeds 1..runs) per model and condition. */
@@ -56,6 +50,11 @@ export interface ExperimentResult {
 export interface ExperimentDefinition<C = undefined> {
   /** kebab-case id: the CLI argument and the results folder. */
   id: string;
+  /**
+   * The compiled file that exports this experiment (write `module: __filename`). Worker threads
+   * load it from there to train groups in parallel; without it groups train in the calling thread.
+   */
+  module?: string;
   title: string;
   /** The paper artefact reproduced and its claim, one or two sentences. */
   paper: string;

@@ -19,8 +19,7 @@ export { runGroup, seedGroups, initSeedOf, batchOrderSeedOf, sharedBatchOrderSee
 export * from "./results-store";
 export * from "./summary";
 export * from "./progress";
-export { summaryTable, validationLossFigure, writeReport } from "./report";
-export * from "./registry";
+export { reportTables, summaryTable, validationLossFigure, writeReport } from "./report";
 export * from "./runner";
 export { workerCount } from "./group-pool";
-export { ALL_EXPERIMENTS } from "./experiments";
+export * from "./notebook-load";

@@ -8,7 +8,7 @@ import { ChromiumMissingError, colorAt, saveFigures, standaloneFigureHtml, withA
 import { writeFileAtomic } from "../project";
 import { finishProvenance, type Provenance } from "../provenance";
 import { saveTable, tableFromRows, type Table } from "../tables";
-import type { ExperimentResult, ResolvedExperiment } from "./experiment";
+import type { Experiment, ExperimentResult, ResolvedExperiment } from "./experiment";
 import { MANIFEST_FILE, writeJsonAtomic } from "./results-store";
 import type { RunRecord } from "./run-record";
 import type { ExperimentSummary } from "./summary";
@@ -100,6 +100,11 @@ async function writeFigures(figures: Record<string, Figure>, dir: string): Promi
 }
 
 /** Writes tables, figures and manifest.json; returns the files written (relative to `dir`). */
+/** Every table of an experiment's report by file name: the summary table and the experiment's own. */
+export function reportTables(experiment: Experiment, result: ExperimentResult): Record<string, Table> {
+  return { summary: summaryTable(result.summary), ...experiment.report?.(result).tables };
+}
+
 export async function writeReport(plan: ResolvedExperiment, result: ExperimentResult, provenance: Provenance): Promise<string[]> {
   const { dir, summary, runs } = result;
   const extra = plan.experiment.report?.(result) ?? {};

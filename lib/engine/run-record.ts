@@ -5,7 +5,7 @@
 import type { ModelConfig } from "../models/config";
 import type { ParameterCount } from "../models/types";
 import type { GateSummary } from "./evaluate";
-import type { ProfileName, RowCaps } from "./experiment";
+import type { ProfileName, RowCaps } from "./profiles";
 import { higherIsBetter, type TaskEvaluation } from "./metrics";
 import type { Curves } from "./replica-state";
 import type { TrainConfig } from "./train-config";

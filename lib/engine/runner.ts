@@ -11,8 +11,8 @@ import { startProvenance } from "../provenance";
 import type { DataSource } from "./data";
 import { resolveExperiment, type Arm, type Experiment, type ExperimentResult, type ResolveOptions, type ResolvedExperiment } from "./experiment";
 import { silentProgress, type ProgressSink } from "./progress";
-import { getExperiment } from "./registry";
 import { defaultResultsRoot, readJson, resultsDir, runKey, RunsFile, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
+import { experimentInModule } from "./experiment-module";
 import { runGroupsInWorkers, workerCount } from "./group-pool";
 import { runGroup, seedGroups, type ModelFactory } from "./run-group";
 import type { RunRecord } from "./run-record";
@@ -34,8 +34,6 @@ export interface RunOptions extends ResolveOptions {
   /** Groups trained at once in worker threads (default: MTL_WORKERS, else one per core on wasm/cpu). */
   workers?: number;
 }
-
-const experimentOf = (e: Experiment | string) => (typeof e === "string" ? getExperiment(e) : e);
 
 function plannedRuns(plan: ResolvedExperiment, records: readonly RunRecord[]): RunRecord[] {
   const keys = new Set(plan.arms.flatMap((a) => plan.seeds.map((s) => runKey(a.configHash, s))));
@@ -84,10 +82,10 @@ async function trainMissing(plan: ResolvedExperiment, store: RunsFile, backend: 
     progress.groupDone(g.arm.key, g.missing, records[0]?.groupWallTimeMs ?? 0);
   };
   const workers = workerCount(backend, opts.workers === undefined ? undefined : String(opts.workers));
-  // workers rebuild the experiment from the registry; in-process experiments and model doubles stay here
-  const inWorkers = workers > 1 && pending.length > 1 && !opts.createModel && isRegistered(plan.experiment);
+  // workers load the experiment from its module; experiments without one and model doubles stay here
+  const inWorkers = workers > 1 && pending.length > 1 && !opts.createModel && loadableInWorkers(plan.experiment);
   if (inWorkers) {
-    const jobs = pending.map((g) => ({ experiment: plan.experiment.id, resolve: plan.resolveOptions, armKey: g.arm.key, seeds: g.seeds, backend }));
+    const jobs = pending.map((g) => ({ experiment: plan.experiment.id, module: plan.experiment.module!, resolve: plan.resolveOptions, armKey: g.arm.key, seeds: g.seeds, backend }));
     pending.forEach((g) => progress.group(g.arm.key, g.seeds));
     await runGroupsInWorkers(jobs, workers, (i, records) => finished(pending[i], records), (p) => progress.step(p));
   } else {
@@ -100,17 +98,14 @@ async function trainMissing(plan: ResolvedExperiment, store: RunsFile, backend: 
   return pending.reduce((n, g) => n + g.missing.length, 0);
 }
 
-function isRegistered(experiment: Experiment): boolean {
-  try {
-    return getExperiment(experiment.id) === experiment;
-  } catch {
-    return false;
-  }
+/** A worker rebuilds exactly this experiment only if its module exports this very object. */
+function loadableInWorkers(experiment: Experiment): boolean {
+  return experiment.module !== undefined && experimentInModule(experiment.module, experiment.id) === experiment;
 }
 
 /** Runs what is missing of `experiment` at a profile and writes every derived file. */
-export async function runExperiment(experiment: Experiment | string, opts: RunOptions = {}): Promise<ExperimentResult> {
-  const plan = resolveExperiment(experimentOf(experiment), opts);
+export async function runExperiment(experiment: Experiment, opts: RunOptions = {}): Promise<ExperimentResult> {
+  const plan = resolveExperiment(experiment, opts);
   const info = await initBackend(opts.backend);
   const dir = resultsDir(opts.out ?? defaultResultsRoot(), plan.experiment.id, plan.profile);
   const store = new RunsFile(dir);
@@ -131,8 +126,8 @@ export async function runExperiment(experiment: Experiment | string, opts: RunOp
  * For notebooks: the results of `experiment` at a profile, loaded from results/<exp>/<profile>/
  * when complete, otherwise completed first (only the missing runs are trained).
  */
-export async function runOrLoad(experiment: Experiment | string, opts: Omit<RunOptions, "force"> = {}): Promise<ExperimentResult> {
-  const plan = resolveExperiment(experimentOf(experiment), opts);
+export async function runOrLoad(experiment: Experiment, opts: Omit<RunOptions, "force"> = {}): Promise<ExperimentResult> {
+  const plan = resolveExperiment(experiment, opts);
   const dir = resultsDir(opts.out ?? defaultResultsRoot(), plan.experiment.id, plan.profile);
   const summary = readJson<ExperimentSummary>(path.join(dir, SUMMARY_FILE));
   const runs = fs.existsSync(dir) ? plannedRuns(plan, new RunsFile(dir).read()) : [];

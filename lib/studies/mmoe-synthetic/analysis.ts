@@ -7,14 +7,14 @@
  * loss is the test loss of the run's checkpoint, a curve is the validation loss over steps.
  * Pure functions over run records, except the two loaders at the end (they run what is missing).
  */
-import type { LabelPearsonPoint, LabelPearsonStudy } from "../engine/experiments/mmoe-synthetic";
-export type { LabelPearsonPoint, LabelPearsonStudy } from "../engine/experiments/mmoe-synthetic";
-import type { ExperimentResult, ProfileName } from "../engine/experiment";
-import type { RunRecord } from "../engine/run-record";
-import { pairedTTest, summarize, welchTTest, type Summary } from "../engine/stats";
-import { MMOE_SYNTHETIC_CLAIMS, MMOE_SYNTHETIC_SETUP, type PaperClaim } from "../papers";
-import { tableFromRows, type Table } from "../tables";
-import type { BackendPreference } from "../backend";
+import type { LabelPearsonPoint, LabelPearsonStudy } from "./data";
+export type { LabelPearsonPoint, LabelPearsonStudy } from "./data";
+import type { ExperimentResult } from "../../engine/experiment";
+import type { RunRecord } from "../../engine/run-record";
+import { pairedTTest, summarize, welchTTest, type Summary } from "../../engine/stats";
+import type { PaperClaim } from "../../papers";
+import { MMOE_SYNTHETIC_CLAIMS, MMOE_SYNTHETIC_SETUP } from "./paper";
+import { tableFromRows, type Table } from "../../tables";
 
 /** Display names, one place (STYLE §3.10). */
 export const MMOE_SYNTHETIC_LABELS: Record<string, string> = {
@@ -458,70 +458,4 @@ export function knobsTable(result: Pick<ExperimentResult, "runs" | "summary">): 
     { knob: "trainable parameters per run", ours: Object.entries(params).map(([m, n]) => `${modelLabel(m)} ${n}`).join("; "), paper: "≈ equal for Shared-Bottom (113) and the MoE models" },
   ];
   return tableFromRows(rows, { caption: `Every knob of ${result.summary.experiment} (profile ${result.summary.profile})`, notes: [`Profile ${result.summary.profile}: ${st.statement}`] });
-}
-
-// ---------------------------------------------------------------------------------------------
-// loaders for the notebooks (run what is missing, then load)
-
-export interface LoadOptions {
-  /** smoke | quick | paper (default quick). */
-  profile?: string;
-  /** tfjs backend preference (default MTL_BACKEND or auto). */
-  backend?: string;
-  /** Results root (default <project>/results). */
-  out?: string;
-  /** Print progress to stderr while training (default true). */
-  progress?: boolean;
-}
-
-async function load(id: string, opts: LoadOptions): Promise<ExperimentResult> {
-  // imported here, not at the top: the runner reaches the experiment registry, whose experiments import this file
-  const { runOrLoad } = await import("../engine/runner");
-  const { terminalProgress } = await import("../engine/progress");
-  const backend = opts.backend === undefined || opts.backend === "" ? undefined : (opts.backend as BackendPreference);
-  return runOrLoad(id, { profile: (opts.profile ?? "quick") as ProfileName, backend, out: opts.out, progress: opts.progress === false ? undefined : terminalProgress(process.stderr) });
-}
-
-/**
- * Wall time the paper profile would take on this machine, scaled from a study's measured run
- * times by runs × learning rates × steps (a rough estimate: larger replica groups are somewhat
- * cheaper per run, evaluation and data generation scale differently).
- */
-export async function estimatePaperProfile(result: ExperimentResult): Promise<{ hours: number; factor: number; measuredMinutes: number; sentence: string }> {
-  const { getExperiment } = await import("../engine/registry");
-  const { resolveExperiment } = await import("../engine/experiment");
-  const paper = resolveExperiment(getExperiment(result.summary.experiment), { profile: "paper" });
-  const st = result.summary.profileStatement;
-  const work = (runs: number, lrs: number, steps: number) => runs * lrs * steps;
-  const factor = work(paper.runs, paper.train.learningRates.length, paper.train.steps) / work(st.runs, st.train.learningRates.length, st.train.steps);
-  const measuredMinutes = result.summary.wallTimeMs / 60_000;
-  const hours = (measuredMinutes * factor) / 60;
-  const sentence = `The ${result.summary.profile} profile trained in ${measuredMinutes.toFixed(1)} min on ${result.summary.backend}; the paper profile does ${factor.toFixed(0)}× the work (${paper.runs} runs × ${paper.train.learningRates.length} learning rate(s) × ${paper.train.steps.toLocaleString("en-US")} steps per model and p), about ${hours.toFixed(1)} h here.`;
-  return { hours, factor, measuredMinutes, sentence };
-}
-
-export interface SyntheticCorrelationResults {
-  result: ExperimentResult;
-  losses: FinalLosses;
-  labelPearson: LabelPearsonStudy;
-  correlations: number[];
-}
-
-/** synthetic-correlation at a profile (trained where missing) with its final losses and the Fig. 2 study. */
-export async function loadSyntheticCorrelation(opts: LoadOptions = {}): Promise<SyntheticCorrelationResults> {
-  const result = await load("synthetic-correlation", opts);
-  const { labelPearsonStudy } = await import("../engine/experiments/mmoe-synthetic");
-  return { result, losses: finalLossesOf(result.runs), labelPearson: labelPearsonStudy(result.summary.profile, result.dir), correlations: [...new Set(result.runs.map(correlationOf))].sort((a, b) => a - b) };
-}
-
-export interface TrainabilityResults {
-  result: ExperimentResult;
-  losses: FinalLosses;
-  correlations: number[];
-}
-
-/** trainability at a profile (trained where missing) with its final losses. */
-export async function loadTrainability(opts: LoadOptions = {}): Promise<TrainabilityResults> {
-  const result = await load("trainability", opts);
-  return { result, losses: finalLossesOf(result.runs), correlations: [...new Set(result.runs.map(correlationOf))].sort((a, b) => a - b) };
 }

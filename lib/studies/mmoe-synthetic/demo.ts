@@ -6,8 +6,8 @@
  * Run:  npm run reproduce -- demo --profile smoke     (CI, seconds)
  *       npm run reproduce -- demo                     (quick profile)
  */
-import { defineExperiment } from "../experiment";
-import { mmoeSyntheticSource } from "./mmoe-synthetic";
+import { defineExperiment } from "../../engine/experiment";
+import { mmoeSyntheticSource } from "./data";
 
 /** Task correlation p: MMoE Fig. 4's middle setting, where Shared-Bottom is expected to lag. */
 const P = 0.5;
@@ -16,6 +16,7 @@ const QUICK_ROWS = { train: 4000, validation: 1000, test: 1000 };
 
 export const demo = defineExperiment({
   id: "demo",
+  module: __filename,
   title: "Engine demo: Shared-Bottom vs MMoE on synthetic tasks (p = 0.5)",
   paper: "Not a paper artefact; the setting of MMoE §5.1 (Ma et al., KDD 2018) at one correlation, to exercise the engine.",
   models: {

@@ -3,12 +3,12 @@
  * results to `Figure`; no display, no I/O. Bands are 95 % confidence intervals of the mean over
  * runs (Student t) unless a caption says otherwise.
  */
-import { correlationOf, FIG3_MODEL, FIG4_MODELS, finalLossesOf, lossCurve, modelLabel, type FinalLosses } from "../analysis/mmoe-synthetic";
-import type { LabelPearsonStudy } from "../engine/experiments/mmoe-synthetic";
-import type { RunRecord } from "../engine/run-record";
-import { summarize } from "../engine/stats";
-import type { Figure } from "./figure";
-import { PALETTE, withAlpha } from "./palette";
+import { correlationOf, FIG3_MODEL, FIG4_MODELS, finalLossesOf, lossCurve, modelLabel, type FinalLosses } from "./analysis";
+import type { LabelPearsonStudy } from "./data";
+import type { RunRecord } from "../../engine/run-record";
+import { summarize } from "../../engine/stats";
+import type { Figure } from "../../figures";
+import { PALETTE, withAlpha } from "../../figures";
 
 const MODEL_COLOR: Record<string, string> = { "shared-bottom": PALETTE[0], omoe: PALETTE[1], mmoe: PALETTE[2], "shared-bottom-16": PALETTE[4] };
 const P_COLOR: Record<string, string> = { "1": "#1b9e77", "0.9": "#d95f02", "0.8": "#e7298a", "0.5": "#7570b3" };

@@ -16,8 +16,8 @@ import * as path from "node:path";
 import { generateSynthetic, labelPearsonGrid, SYNTHETIC_PRESETS, syntheticParams, syntheticTasks, type LabelPearsonResult } from "../../data/synthetic";
 import { writeFileAtomic } from "../../project";
 import { deriveSeed } from "../../seeds";
-import type { DataSet, DataSource, SplitArrays } from "../data";
-import type { DataContext, ProfileName, RowCaps } from "../experiment";
+import type { DataSet, DataSource, SplitArrays } from "../../engine/data";
+import type { DataContext, ProfileName, RowCaps } from "../../engine/experiment";
 
 /** A data condition of the synthetic experiments: the task correlation p = cos(w1, w2). */
 export interface CorrelationCondition {

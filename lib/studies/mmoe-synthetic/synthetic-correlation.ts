@@ -15,16 +15,17 @@
  * which also chooses each run's learning rate (the engine selects on one task; y1 and y2 are
  * symmetric in the construction).
  */
-import { defineExperiment } from "../experiment";
-import { correlationCurvesFigure, labelPearsonFigure, sharedBottomCurvesFigure } from "../../figures/mmoe-synthetic";
-import { claimsTable, correlationClaims, correlationFinalLossTable, finalLossesOf, knobsTable, labelPearsonClaims, labelPearsonTable, sharedBottomClaims } from "../../analysis/mmoe-synthetic";
-import { correlationConditions, labelPearsonStudy, mmoeSyntheticSource, type CorrelationCondition } from "./mmoe-synthetic";
+import { defineExperiment } from "../../engine/experiment";
+import { correlationCurvesFigure, labelPearsonFigure, sharedBottomCurvesFigure } from "./figures";
+import { claimsTable, correlationClaims, correlationFinalLossTable, finalLossesOf, knobsTable, labelPearsonClaims, labelPearsonTable, sharedBottomClaims } from "./analysis";
+import { correlationConditions, labelPearsonStudy, mmoeSyntheticSource, type CorrelationCondition } from "./data";
 
 /** MMoE Fig. 4's correlations; Fig. 3's Shared-Bottom is trained at the same three. */
 export const SYNTHETIC_CORRELATIONS = [0.5, 0.9, 1.0] as const;
 
 export const syntheticCorrelation = defineExperiment<CorrelationCondition>({
   id: "synthetic-correlation",
+  module: __filename,
   title: "MMoE synthetic tasks: loss against task correlation (MMoE Figs. 2–4)",
   paper: "MMoE (Ma et al., KDD 2018) §3.3 Fig. 3 and §5.1 Fig. 4: Shared-Bottom degrades as the task correlation p falls; MMoE's loss changes least with p, OMoE degrades at low p, both MoE models beat Shared-Bottom on average.",
   conditions: correlationConditions(SYNTHETIC_CORRELATIONS),

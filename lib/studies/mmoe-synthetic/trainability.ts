@@ -14,14 +14,15 @@
  * on synthetic-correlation's grid picks for every model and p (and what nearly every run picks;
  * notebook 02 shows the counts), so this is the paper's per-model choice.
  */
-import { correlationClaims, claimsTable, trainabilityClaims, trainabilityTable, finalLossesOf, knobsTable } from "../../analysis/mmoe-synthetic";
-import { finalLossHistogramFigure } from "../../figures/mmoe-synthetic";
-import { defineExperiment } from "../experiment";
-import { correlationConditions, mmoeSyntheticSource, type CorrelationCondition } from "./mmoe-synthetic";
+import { correlationClaims, claimsTable, trainabilityClaims, trainabilityTable, finalLossesOf, knobsTable } from "./analysis";
+import { finalLossHistogramFigure } from "./figures";
+import { defineExperiment } from "../../engine/experiment";
+import { correlationConditions, mmoeSyntheticSource, type CorrelationCondition } from "./data";
 import { SYNTHETIC_CORRELATIONS } from "./synthetic-correlation";
 
 export const trainability = defineExperiment<CorrelationCondition>({
   id: "trainability",
+  module: __filename,
   title: "MMoE trainability: spread of the final loss over runs (MMoE Fig. 5)",
   paper: "MMoE (Ma et al., KDD 2018) §5.2 Fig. 5: over repeated runs Shared-Bottom's final loss spreads much more than OMoE's and MMoE's; OMoE's robustness drops at p = 0.5, MMoE's does not; the lowest losses of all three are comparable.",
   conditions: correlationConditions(SYNTHETIC_CORRELATIONS),

@@ -1,0 +1,91 @@
+/** Claims: evidence, Holm, the three verdicts and what an inconclusive verdict reports. */
+import assert from "node:assert/strict";
+import test from "node:test";
+import { bootstrapEvidence, claimsTable, directionClaim, equivalenceClaim, holmAdjust, judgeFamily, pairedEvidence, pairedTTest, toMarkdown, verdictSentences, welchEvidence, welchTTest, type Evidence } from "mtl-lab";
+
+const close = (a: number, b: number, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `expected ${b}, got ${a}`);
+const claim = (id: string, evidence: Evidence, expect: "positive" | "negative" = "positive") =>
+  directionClaim({ id, source: "test", statement: `claim ${id}`, effect: "a − b", finding: "", evidence, expect });
+
+test("Holm's adjustment matches R's p.adjust(method = 'holm')", () => {
+  // p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") = 0.03 0.06 0.06 0.02
+  const adj = holmAdjust([0.01, 0.04, 0.03, 0.005]);
+  [0.03, 0.06, 0.06, 0.02].forEach((v, i) => close(adj[i], v, 1e-12));
+  assert.deepEqual(holmAdjust([0.9, 0.8]), [1, 1]); // capped at 1
+  assert.deepEqual(holmAdjust([0.02, 0.5, 0.01]), [0.04, 0.5, 0.03]); // monotone: 0.02 · 2 = 0.04 after 0.01 · 3 = 0.03
+});
+
+test("paired and Welch evidence give the t-tests' two-sided p-values and t intervals", () => {
+  const a = [1.2, 0.9, 1.4, 1.1, 1.0, 1.3];
+  const b = [1.0, 0.95, 1.1, 1.0, 0.8, 1.1];
+  const d = a.map((x, i) => x - b[i]);
+  const pe = pairedEvidence(d);
+  close(2 * Math.min(pe.pOneSided(0, "greater"), pe.pOneSided(0, "less")), pairedTTest(a, b).p, 1e-9);
+  const we = welchEvidence(a, b);
+  close(2 * Math.min(we.pOneSided(0, "greater"), we.pOneSided(0, "less")), welchTTest(a, b).p, 1e-9);
+  // scipy: stats.ttest_1samp(d, 0) -> t = 3.3541, CI by t.interval(0.95, 5) around mean 0.1583
+  const [lo, hi] = pe.interval(0.05);
+  close((lo + hi) / 2, 0.158333333333, 1e-9);
+  close(hi - lo, 2 * 2.570581835636 * pe.se, 1e-6);
+});
+
+test("a clear effect in the expected direction is supported, in the other contradicted, noise inconclusive", () => {
+  const up = pairedEvidence([0.5, 0.6, 0.55, 0.45, 0.52, 0.58]);
+  const down = pairedEvidence([-0.5, -0.6, -0.55, -0.45, -0.52, -0.58]);
+  const noise = pairedEvidence([0.1, -0.12, 0.05, -0.03, 0.08, -0.07]);
+  const [s, c, i] = judgeFamily([claim("up", up), claim("down", down), claim("noise", noise)]);
+  assert.equal(s.verdict, "supported");
+  assert.equal(c.verdict, "contradicted");
+  assert.equal(i.verdict, "inconclusive");
+  assert.equal(s.runsToResolve, null);
+  assert.ok(i.runsToResolve! > 6, `runs to resolve ${i.runsToResolve}`);
+  assert.ok(i.minimumDetectable! > Math.abs(noise.estimate));
+  // the same data with the opposite expectation flips support and contradiction
+  assert.equal(judgeFamily([claim("up", up, "negative")])[0].verdict, "contradicted");
+});
+
+test("Holm makes a family more demanding than one claim alone", () => {
+  const borderline = pairedEvidence([0.3, 0.1, 0.25, -0.05, 0.2, 0.15]); // p ≈ 0.03 alone
+  assert.equal(judgeFamily([claim("b", borderline)])[0].verdict, "supported");
+  const family = [claim("b", borderline), ...[1, 2, 3, 4].map((k) => claim(`n${k}`, pairedEvidence([0.1, -0.1, 0.05, -0.04, 0.02, -0.03])))];
+  assert.equal(judgeFamily(family)[0].verdict, "inconclusive");
+});
+
+test("equivalence: tight around 0 is supported, far outside the margin contradicted, wide inconclusive", () => {
+  const eq = (id: string, d: number[], margin: number) => equivalenceClaim({ id, source: "t", statement: id, effect: "d", finding: "", evidence: pairedEvidence(d), margin });
+  const [tight, far, wide] = judgeFamily([
+    eq("tight", [0.01, -0.01, 0.005, -0.004, 0.002, 0.0], 0.1),
+    eq("far", [0.5, 0.6, 0.55, 0.45, 0.52, 0.58], 0.1),
+    eq("wide", [0.3, -0.3, 0.2, -0.25, 0.1, -0.2], 0.1),
+  ]);
+  assert.equal(tight.verdict, "supported");
+  assert.equal(far.verdict, "contradicted");
+  assert.equal(wide.verdict, "inconclusive");
+});
+
+test("bootstrap evidence is seeded, keeps pairing through shared unit indices, and covers the estimate", () => {
+  const a = [3, 5, 4, 6, 5, 7, 4, 5];
+  const b = a.map((x) => x / 2 + 0.1);
+  const stat = (u: readonly number[]) => u.reduce((s, i) => s + a[i] - b[i], 0) / u.length;
+  const e1 = bootstrapEvidence({ n: a.length, statistic: stat, seed: 7 });
+  const e2 = bootstrapEvidence({ n: a.length, statistic: stat, seed: 7 });
+  assert.deepEqual(e1.interval(0.05), e2.interval(0.05));
+  const [lo, hi] = e1.interval(0.05);
+  assert.ok(lo < e1.estimate && e1.estimate < hi && lo > 0, `[${lo}, ${hi}] around ${e1.estimate}`);
+  assert.ok(e1.pOneSided(0, "greater") < 0.01);
+});
+
+test("evidence refuses non-finite values and too few units, naming the problem", () => {
+  assert.throws(() => pairedEvidence([1, NaN, 2]), /value 1 is NaN; leave diverged runs out/);
+  assert.throws(() => pairedEvidence([1]), /at least 2 pairs/);
+  assert.throws(() => judgeFamily([claim("x", pairedEvidence([1, 2])), claim("x", pairedEvidence([1, 2]))]), /share the id "x"/);
+});
+
+test("the claims table and sentences carry verdict, adjusted p, CI, the family statement and runs to resolve", () => {
+  const judged = judgeFamily([claim("up", pairedEvidence([0.5, 0.6, 0.55, 0.45])), claim("noise", pairedEvidence([0.1, -0.12, 0.05, -0.03]))]);
+  const md = toMarkdown(claimsTable(judged, "caption"));
+  assert.match(md, /\| supported \|/);
+  assert.match(md, /\| inconclusive \|/);
+  assert.match(md, /2 claim\(s\) judged as one family at α = 0.05 with Holm's correction: 1 supported, 0 contradicted, 1 inconclusive/);
+  assert.match(verdictSentences(judged), /runs would resolve it/);
+});
