@@ -107,3 +107,18 @@ test("orderKey: conditions with one key train on the same minibatch order; by de
   assert.notDeepEqual(own.a, own.b);
   assert.equal(own.order, 2);
 });
+
+test("preflight runs once per condition with runs to train, before any training; its error stops the experiment", async () => {
+  const base = toyExperiment([1e-2]);
+  const seen: string[] = [];
+  const ok = defineExperiment({ ...base, id: "toy-preflight", preflight: (ctx: { conditionName: string }) => void seen.push(ctx.conditionName) } as Parameters<typeof defineExperiment>[0]);
+  const dir = out();
+  await runExperiment(ok, { profile: "smoke", runs: 2, models: ["mmoe"], out: dir, report: false, backend: "wasm" });
+  assert.deepEqual(seen, ["quiet", "noisy"]);
+  await runExperiment(ok, { profile: "smoke", runs: 2, models: ["mmoe"], out: dir, report: false, backend: "wasm" });
+  assert.deepEqual(seen, ["quiet", "noisy"], "nothing to train: no preflight");
+  const failing = defineExperiment({ ...base, id: "toy-preflight-fails", preflight: () => { throw new Error("data file missing: get it first"); } } as Parameters<typeof defineExperiment>[0]);
+  const dir2 = out();
+  await assert.rejects(runExperiment(failing, { profile: "smoke", runs: 2, out: dir2, report: false, backend: "wasm" }), /data file missing: get it first/);
+  assert.ok(!fs.existsSync(path.join(dir2, "toy-preflight-fails", "smoke", "runs.jsonl")), "no run was trained");
+});

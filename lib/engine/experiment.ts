@@ -70,6 +70,12 @@ export interface ExperimentDefinition<C = undefined> {
   train: TrainConfig;
   profiles: Record<ProfileName, ProfileSpec>;
   data(ctx: DataContext<C>): DataSource | Promise<DataSource>;
+  /**
+   * Called in the calling thread for every condition that has runs to train, before any training
+   * (worker threads build their data themselves, where an error would surface late and wrapped):
+   * throw here when the data cannot be had — a missing or altered file — with the message to show.
+   */
+  preflight?(ctx: DataContext<C>): void | Promise<void>;
   /** Tables and figures beyond the standard ones (summary table, validation-loss curves). */
   report?(result: ExperimentResult): { tables?: Record<string, Table>; figures?: Record<string, Figure> };
 }
