@@ -87,6 +87,7 @@ test("training learns, records curves and best-checkpoint metrics, and leaks no 
   assert.ok(r.test!.c.metrics.auc > 0.6, `test AUC ${r.test!.c.metrics.auc}`);
   assert.equal(r.selectionValue, Math.min(...y));
   assert.equal(r.validation!.y.metrics.loss, r.selectionValue);
+  assert.deepEqual(r.curves.selection, y, "the selection curve is the selection metric (here y's validation loss) at every evaluation");
 });
 
 test("same seeds give identical results; per-replica data works", async () => {
@@ -143,4 +144,6 @@ test("early stopping freezes a replica and keeps its best checkpoint", async () 
   assert.ok(r.stepsTrained < 400);
   const bestIndex = r.curves.steps.indexOf(r.bestStep!);
   assert.equal(r.curves.validation.y[bestIndex], r.selectionValue);
+  assert.equal(r.curves.selection![bestIndex], r.selectionValue);
+  assert.equal(r.curves.selection!.length, r.curves.steps.length);
 });

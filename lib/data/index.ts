@@ -10,6 +10,7 @@ export type { CensusFileRole, LocatedCensusFiles, FileContent } from "./census-f
 export * from "./census-parse";
 export * from "./census-prepare";
 export * from "./census-split";
+export * from "./census-positional";
 export * from "./census-cache";
 export * from "./census";
 export * from "./task-groups";

@@ -33,7 +33,16 @@ export interface DataSet {
  * Per-replica: each run seed gets its own data set (synthetic studies draw a new data set per run).
  */
 export type DataSource =
-  | { layout: "shared"; data: DataSet }
+  | {
+      layout: "shared";
+      data: DataSet;
+      /**
+       * Conditions whose sources give the same key train on the same minibatch order (default: the
+       * condition name). For conditions that share the training rows and differ only in how
+       * validation/test are presented, so that their runs differ in nothing else.
+       */
+      orderKey?: string;
+    }
   | { layout: "per-replica"; tasks: TaskSpec[]; input: InputSpec; dataFor(seed: number): DataSet };
 
 const SPLITS = ["train", "validation", "test"] as const;

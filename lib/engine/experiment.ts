@@ -66,9 +66,20 @@ export interface ExperimentDefinition<C = undefined> {
   conditions?: Record<string, C>;
   /** Named models; the first is the baseline of the comparisons in summary.json. */
   models: Record<string, ModelConfig>;
+  /**
+   * The models trained under a condition, by condition name (in `models` order; the first listed
+   * is that condition's baseline). A condition not named here trains every model.
+   */
+  conditionModels?: Record<string, string[]>;
   train: TrainConfig;
   profiles: Record<ProfileName, ProfileSpec>;
   data(ctx: DataContext<C>): DataSource | Promise<DataSource>;
+  /**
+   * Called in the calling thread for every condition that has runs to train, before any training
+   * (worker threads build their data themselves, where an error would surface late and wrapped):
+   * throw here when the data cannot be had — a missing or altered file — with the message to show.
+   */
+  preflight?(ctx: DataContext<C>): void | Promise<void>;
   /** Tables and figures beyond the standard ones (summary table, validation-loss curves). */
   report?(result: ExperimentResult): { tables?: Record<string, Table>; figures?: Record<string, Figure> };
 }
@@ -90,6 +101,13 @@ export function defineExperiment<C = undefined>(def: ExperimentDefinition<C>): E
   }
   const unknown = Object.keys(def.profiles).filter((p) => !(PROFILES as readonly string[]).includes(p));
   if (unknown.length) throw new RangeError(`${where}: unknown profiles ${unknown.join(", ")}; valid: ${PROFILES.join(", ")}`);
+  const conditionNames = Object.keys(def.conditions ?? { default: undefined });
+  for (const [condition, models] of Object.entries(def.conditionModels ?? {})) {
+    if (!conditionNames.includes(condition)) throw new RangeError(`${where}: conditionModels names condition "${condition}"; valid: ${conditionNames.join(", ")}`);
+    const bad = models.filter((m) => !(m in def.models));
+    if (bad.length) throw new RangeError(`${where}: conditionModels.${condition} names unknown model ${bad.join(", ")}; valid: ${Object.keys(def.models).join(", ")}`);
+    if (models.length === 0) throw new RangeError(`${where}: conditionModels.${condition} must name at least one model`);
+  }
   return Object.freeze({ ...def }) as unknown as Experiment;
 }
 
@@ -145,8 +163,12 @@ export function resolveExperiment(exp: Experiment, opts: ResolveOptions = {}): R
   const rows = spec.rows ?? {};
   const conditions: Record<string, unknown> = exp.conditions ?? { default: undefined };
   const several = Object.keys(conditions).length > 1;
+  const under = (conditionName: string) => {
+    const only = exp.conditionModels?.[conditionName];
+    return only ? models.filter((m) => only.includes(m)) : models;
+  };
   const arms = Object.entries(conditions).flatMap(([conditionName, condition]) =>
-    models.map((model) => ({
+    under(conditionName).map((model) => ({
       key: several ? `${conditionName}/${model}` : model,
       model,
       modelConfig: exp.models[model],

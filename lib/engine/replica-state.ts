@@ -13,6 +13,11 @@ export interface Curves {
   train: Record<string, (number | null)[]>;
   /** task → validation loss at that step (null once the replica stopped). */
   validation: Record<string, (number | null)[]>;
+  /**
+   * The validation selection metric at that step (e.g. the main task's AUC; null once the replica
+   * stopped). Absent in runs recorded before the engine kept it.
+   */
+  selection?: (number | null)[];
 }
 
 export interface ReplicaTrack {
@@ -73,7 +78,7 @@ export function newTracks(replicas: number, taskNames: readonly string[]): Repli
     best: NaN,
     bestStep: null,
     evalsSinceBest: 0,
-    curves: { steps: [], train: perTask(), validation: perTask() },
+    curves: { steps: [], train: perTask(), validation: perTask(), selection: [] },
   }));
 }
 
@@ -134,9 +139,11 @@ export function recordCurvePoint(
   train: (r: number, t: number) => number,
   validation: (r: number, t: number) => number,
   wasTraining: readonly boolean[],
+  selection?: (r: number) => number,
 ): void {
   tracks.forEach((track, r) => {
     track.curves.steps.push(step);
+    if (selection) (track.curves.selection ??= []).push(wasTraining[r] ? finiteOrNull(selection(r)) : null);
     taskNames.forEach((name, t) => {
       track.curves.train[name].push(wasTraining[r] ? finiteOrNull(train(r, t)) : null);
       track.curves.validation[name].push(wasTraining[r] ? finiteOrNull(validation(r, t)) : null);

@@ -23,7 +23,7 @@ export const initSeedOf = (seed: number) => deriveSeed(seed, "model-init");
 export const batchOrderSeedOf = (seed: number) => deriveSeed(seed, "batch-order");
 /** Minibatch-order seed with shared data: one order for every run of the arm (runs differ only in
  *  their initialisation, as in the papers), independent of how runs are grouped. */
-export const sharedBatchOrderSeed = (experiment: string, condition: string) => deriveSeed(1, "shared-batch-order", experiment, condition);
+export const sharedBatchOrderSeed = (experiment: string, orderKey: string) => deriveSeed(1, "shared-batch-order", experiment, orderKey);
 
 /** Fixed chunks of the seed list: [1..k], [k+1..2k], … */
 export function seedGroups(seeds: readonly number[], perGroup: number): number[][] {
@@ -44,7 +44,7 @@ export function capRows(data: DataSet, rows: RowCaps): DataSet {
 
 function groupData(source: DataSource, seeds: readonly number[], lrs: number, arm: Arm, plan: ResolvedExperiment): GroupData {
   if (source.layout === "shared") {
-    const order = sharedBatchOrderSeed(plan.experiment.id, arm.conditionName);
+    const order = sharedBatchOrderSeed(plan.experiment.id, source.orderKey ?? arm.conditionName);
     return { layout: "shared", datasets: [capRows(source.data, plan.rows)], orderSeeds: [order] };
   }
   return {

@@ -90,6 +90,9 @@ async function trainMissing(plan: ResolvedExperiment, store: RunsFile, lock: Fol
     store.append(records.filter((r) => g.missing.includes(r.seed)));
     progress.groupDone(g.arm.key, g.missing, records[0]?.groupWallTimeMs ?? 0);
   };
+  for (const arm of [...new Map(pending.map((g) => [g.arm.conditionName, g.arm])).values()]) {
+    await plan.experiment.preflight?.({ conditionName: arm.conditionName, condition: arm.condition, profile: plan.profile, rows: plan.rows });
+  }
   const workers = workerCount(backend, opts.workers === undefined ? undefined : String(opts.workers));
   // workers load the experiment from its module; experiments without one and model doubles stay here
   const inWorkers = workers > 1 && pending.length > 1 && !opts.createModel && loadableInWorkers(plan.experiment);

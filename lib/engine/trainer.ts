@@ -196,12 +196,12 @@ class TrainingSession {
     this.tracks.forEach((track, r) => checkTrainLoss(track, trainLoss[r], step, this.cfg.stopping));
     const pred = predictSplit(this.model, this.validation, this.cfg.evalBatchSize);
     const valLoss = this.tracks.map((_, r) => this.model.tasks.map((task, t) => taskLoss(this.column(pred, r, t, "validation"), task.kind)));
-    const improved = this.tracks.map((track, r) => {
+    const selected = this.tracks.map((track, r) => {
       const c = this.column(pred, r, this.cfg.selectionTask, "validation");
-      const value = track.status === "training" ? selectionValue(c, this.model.tasks[this.cfg.selectionTask].kind, this.cfg.selection.metric) : NaN;
-      return recordValidation(track, value, step, this.cfg.stopping);
+      return track.status === "training" ? selectionValue(c, this.model.tasks[this.cfg.selectionTask].kind, this.cfg.selection.metric) : NaN;
     });
-    recordCurvePoint(this.tracks, step, this.taskNames, (r, t) => trainLoss[r][t], (r, t) => valLoss[r][t], wasTraining);
+    const improved = this.tracks.map((track, r) => recordValidation(track, selected[r], step, this.cfg.stopping));
+    recordCurvePoint(this.tracks, step, this.taskNames, (r, t) => trainLoss[r][t], (r, t) => valLoss[r][t], wasTraining, (r) => selected[r]);
     if (improved.some(Boolean)) this.copyToBest(improved);
     this.refreshActive();
   }
