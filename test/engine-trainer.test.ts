@@ -117,3 +117,32 @@ test("early stopping freezes a replica and keeps its best checkpoint", async () 
   const bestIndex = r.curves.steps.indexOf(r.bestStep!);
   assert.equal(r.curves.validation.y[bestIndex], r.selectionValue);
 });
+
+test("gate statistics cover the requested test rows in evaluation-sized chunks and equal one pass over them", async () => {
+  const data = shared(13);
+  const d = data.datasets[0];
+  const model = createModel({ kind: "mmoe", experts: 3, expertUnits: [6], towerUnits: [4] }, d.tasks, d.input, [3, 4]);
+  try {
+    // 100 of the 128 test rows, read in chunks of 30, 30, 30 and 10
+    const outcomes = await trainReplicas(model, data, { ...TRAIN, evalBatchSize: 30, gateRows: 100 }, [1e-2, 1e-2]);
+    // the model now holds each replica's checkpoint: one pass over the same 100 rows, directly
+    const rows = 100;
+    const batch = { numeric: tf.tensor2d(d.test.numeric.subarray(0, rows * d.input.numeric), [rows, d.input.numeric]) };
+    const direct = model.gates!(batch);
+    direct.forEach((g, k) => {
+      const { mean, variance } = tf.moments(g.weights, 1);
+      const m = mean.arraySync() as number[][];
+      const s = (tf.sqrt(variance).arraySync() as number[][]);
+      outcomes.forEach((o, r) => {
+        assert.equal(o.gates[k].task, g.task);
+        o.gates[k].mean.forEach((x, e) => assert.ok(Math.abs(x - m[r][e]) < 1e-6, `replica ${r} gate ${g.task} expert ${e}: mean ${x} vs ${m[r][e]}`));
+        o.gates[k].std.forEach((x, e) => assert.ok(Math.abs(x - s[r][e]) < 1e-5, `replica ${r} gate ${g.task} expert ${e}: std ${x} vs ${s[r][e]}`));
+      });
+      tf.dispose([mean, variance, g.weights]);
+    });
+    assert.ok(outcomes[0].gates[0].std.some((x) => x > 1e-4), "the gates vary over rows (a test of the std, not of zeros)");
+    batch.numeric.dispose();
+  } finally {
+    model.dispose();
+  }
+});
