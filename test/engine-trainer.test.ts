@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { createModel, initBackend, ReplicaAdam, trainReplicas, type GroupData, type ModelConfig, type TrainConfig } from "mtl-lab";
+import { ALL_TASKS, createModel, initBackend, ReplicaAdam, resolveTrainConfig, trainReplicas, type GroupData, type ModelConfig, type TrainConfig } from "mtl-lab";
 import { toyData } from "./engine-helpers";
 
 const TRAIN: TrainConfig = { steps: 60, batchSize: 32, evalEvery: 20, learningRates: [1e-2], selection: { task: "y", metric: "loss" } };
@@ -145,4 +145,23 @@ test("gate statistics cover the requested test rows in evaluation-sized chunks a
   } finally {
     model.dispose();
   }
+});
+
+test("selection on the whole objective: the checkpoint is the evaluation with the lowest weighted sum of validation losses", async () => {
+  const weights = [1, 3];
+  const cfg: TrainConfig = { ...TRAIN, steps: 200, evalEvery: 10, learningRates: [3e-2], taskWeights: weights, selection: { task: ALL_TASKS, metric: "loss" } };
+  // 64 training rows: the two tasks overfit at different steps, so the three criteria disagree
+  const small: GroupData = { layout: "shared", datasets: [toyData(17, { train: 64, validation: 128, test: 128 })], orderSeeds: [101] };
+  const [o] = await train([5], [3e-2], small, cfg);
+  const v = o.curves.validation;
+  const objective = o.curves.steps.map((_, i) => weights[0] * v.y[i]! + weights[1] * v.c[i]!);
+  const best = objective.indexOf(Math.min(...objective));
+  assert.equal(o.bestStep, o.curves.steps[best]);
+  assert.ok(Math.abs(o.selectionValue! - objective[best]) < 1e-9, `${o.selectionValue} vs ${objective[best]}`);
+  // neither task's own criterion would have chosen this step (else the test could not tell them apart)
+  const argmin = (xs: (number | null)[]) => xs.indexOf(Math.min(...(xs as number[])));
+  assert.ok(argmin(v.y) !== best && argmin(v.c) !== best, `objective's step ${best} vs the tasks' ${argmin(v.y)} and ${argmin(v.c)}`);
+  const tasks = shared().datasets[0].tasks;
+  assert.throws(() => resolveTrainConfig({ ...cfg, selection: { task: ALL_TASKS, metric: "auc" } }, tasks), /does not apply to task "all" \(the weighted sum of the task losses\); use "loss"/);
+  assert.throws(() => resolveTrainConfig({ ...cfg, selection: { task: "nope", metric: "loss" } }, tasks), /"nope" is not a task; valid: y, c, or "all"/);
 });

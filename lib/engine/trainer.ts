@@ -166,8 +166,10 @@ class TrainingSession {
     const pred = predictSplit(this.model, this.validation, this.cfg.evalBatchSize);
     const valLoss = this.tracks.map((_, r) => this.model.tasks.map((task, t) => taskLoss(this.column(pred, r, t, "validation"), task.kind)));
     const improved = this.tracks.map((track, r) => {
-      const c = this.column(pred, r, this.cfg.selectionTask, "validation");
-      const value = track.status === "training" ? selectionValue(c, this.model.tasks[this.cfg.selectionTask].kind, this.cfg.selection.metric) : NaN;
+      if (track.status !== "training") return recordValidation(track, NaN, step, this.cfg.stopping);
+      const t = this.cfg.selectionTask;
+      // t < 0: the validation objective, Σ_t w_t · loss_t (train-config.ts, ALL_TASKS)
+      const value = t < 0 ? valLoss[r].reduce((s, l, k) => s + this.cfg.taskWeights[k] * l, 0) : selectionValue(this.column(pred, r, t, "validation"), this.model.tasks[t].kind, this.cfg.selection.metric);
       return recordValidation(track, value, step, this.cfg.stopping);
     });
     recordCurvePoint(this.tracks, step, this.taskNames, (r, t) => trainLoss[r][t], (r, t) => valLoss[r][t], wasTraining);
