@@ -8,7 +8,7 @@ export * from "./stats";
 export { checkDataSet, type DataSet, type DataSource, type SplitArrays, type SplitName } from "./data";
 export { ReplicaAdam, DEFAULT_ADAM, type AdamConfig } from "./adam";
 export { taskLosses, totalLoss } from "./losses";
-export { resolveTrainConfig, defaultSelection, type TrainConfig, type ResolvedTrainConfig } from "./train-config";
+export { resolveTrainConfig, defaultSelection, ALL_TASKS, type TrainConfig, type ResolvedTrainConfig } from "./train-config";
 export { lossReference, type Curves, type Divergence, type ReplicaStatus } from "./replica-state";
 export type { GateSummary } from "./evaluate";
 export { trainReplicas, constantPredictorLoss, type GroupData, type ReplicaOutcome, type TrainingProgress } from "./trainer";

@@ -197,8 +197,10 @@ class TrainingSession {
     const pred = predictSplit(this.model, this.validation, this.cfg.evalBatchSize);
     const valLoss = this.tracks.map((_, r) => this.model.tasks.map((task, t) => taskLoss(this.column(pred, r, t, "validation"), task.kind)));
     const selected = this.tracks.map((track, r) => {
-      const c = this.column(pred, r, this.cfg.selectionTask, "validation");
-      return track.status === "training" ? selectionValue(c, this.model.tasks[this.cfg.selectionTask].kind, this.cfg.selection.metric) : NaN;
+      if (track.status !== "training") return NaN;
+      const t = this.cfg.selectionTask;
+      // t < 0: the validation objective, Σ_t w_t · loss_t (train-config.ts, ALL_TASKS)
+      return t < 0 ? valLoss[r].reduce((s, l, k) => s + this.cfg.taskWeights[k] * l, 0) : selectionValue(this.column(pred, r, t, "validation"), this.model.tasks[t].kind, this.cfg.selection.metric);
     });
     const improved = this.tracks.map((track, r) => recordValidation(track, selected[r], step, this.cfg.stopping));
     recordCurvePoint(this.tracks, step, this.taskNames, (r, t) => trainLoss[r][t], (r, t) => valLoss[r][t], wasTraining, (r) => selected[r]);
@@ -243,7 +245,7 @@ class TrainingSession {
     try {
       const valPred = predictSplit(this.model, this.validation, this.cfg.evalBatchSize);
       const testPred = predictSplit(this.model, test, this.cfg.evalBatchSize);
-      const gates = gateSummaries(this.model, test, this.cfg.gateRows);
+      const gates = gateSummaries(this.model, test, this.cfg.gateRows, this.cfg.evalBatchSize);
       return this.tracks.map((track, r) => this.outcome(track, r, valPred, testPred, gates[r]));
     } finally {
       test.dispose();

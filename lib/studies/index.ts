@@ -7,13 +7,15 @@ import type { Experiment } from "../engine/experiment";
 import type { Study } from "./study";
 import { study as mmoeSyntheticStudy } from "./mmoe-synthetic";
 import { study as censusAucStudy } from "./census-auc";
+import { study as seesawStudy } from "./seesaw";
 
 export type { Study } from "./study";
 
-export const STUDIES: readonly Study[] = [mmoeSyntheticStudy, censusAucStudy];
+export const STUDIES: readonly Study[] = [mmoeSyntheticStudy, censusAucStudy, seesawStudy];
 
 export * as mmoeSynthetic from "./mmoe-synthetic";
 export * as censusAuc from "./census-auc";
+export * as seesaw from "./seesaw";
 
 /** Every experiment of every study, in the order `npm run reproduce` (no argument) runs them. */
 export function listExperiments(): Experiment[] {
