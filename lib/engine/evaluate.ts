@@ -83,19 +83,35 @@ export interface GateSummary {
   std: number[];
 }
 
-/** Gate statistics per replica over the first `rows` rows of a split; [] for models without gates. */
-export function gateSummaries(model: MtlModel, split: DeviceSplit, rows: number): GateSummary[][] {
+/**
+ * Gate statistics per replica over the first `rows` rows of a split (pass the split's row count
+ * for the whole split), read in chunks of `chunkRows` rows so a large split never builds one huge
+ * forward pass; [] for models without gates. std is the population standard deviation over rows.
+ */
+export function gateSummaries(model: MtlModel, split: DeviceSplit, rows: number, chunkRows = 4096): GateSummary[][] {
   const perReplica: GateSummary[][] = Array.from({ length: model.replicas }, () => []);
   if (!model.gates) return perReplica;
   const gates = model.gates.bind(model);
-  const read = tf.tidy(() =>
-    gates(split.chunk(0, Math.min(rows, split.rows))).map((g) => {
-      const { mean, variance } = tf.moments(g.weights, 1); // [R, E] each
-      return { g: { task: g.task, level: g.level, experts: g.experts }, mean: mean.arraySync() as number[][], std: tf.sqrt(variance).arraySync() as number[][] };
-    }),
-  );
-  for (const { g, mean, std } of read) {
-    for (let r = 0; r < model.replicas; r++) perReplica[r].push({ ...g, mean: mean[r], std: std[r] });
+  const n = Math.min(rows, split.rows);
+  let sums: { g: Omit<GateSummary, "mean" | "std">; s: number[][]; ss: number[][] }[] = [];
+  for (let start = 0; start < n; start += chunkRows) {
+    const count = Math.min(chunkRows, n - start);
+    const read = tf.tidy(() =>
+      gates(split.chunk(start, count)).map((g) => ({
+        g: { task: g.task, level: g.level, experts: g.experts },
+        s: g.weights.sum(1).arraySync() as number[][], // [R, E]
+        ss: g.weights.square().sum(1).arraySync() as number[][],
+      })),
+    );
+    if (sums.length === 0) sums = read;
+    else read.forEach((r, i) => r.s.forEach((row, k) => row.forEach((v, e) => ((sums[i].s[k][e] += v), (sums[i].ss[k][e] += r.ss[k][e])))));
+  }
+  for (const { g, s, ss } of sums) {
+    for (let r = 0; r < model.replicas; r++) {
+      const mean = s[r].map((v) => v / n);
+      const std = ss[r].map((v, e) => Math.sqrt(Math.max(0, v / n - mean[e] ** 2)));
+      perReplica[r].push({ ...g, mean, std });
+    }
   }
   return perReplica;
 }

@@ -26,7 +26,7 @@ export interface TrainConfig {
   explodeFactor?: number;
   /** Rows per forward pass when evaluating. Default 4096. */
   evalBatchSize?: number;
-  /** Test rows over which gate weights are averaged. Default 2048. */
+  /** Test rows over which gate weights are averaged (the first ones; read in chunks of evalBatchSize). Default 2048. */
   gateRows?: number;
   /** Adam constants. Default β1 0.9, β2 0.999, ε 1e-7 (tfjs defaults). */
   adam?: AdamConfig;

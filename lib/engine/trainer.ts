@@ -212,7 +212,7 @@ class TrainingSession {
     try {
       const valPred = predictSplit(this.model, this.validation, this.cfg.evalBatchSize);
       const testPred = predictSplit(this.model, test, this.cfg.evalBatchSize);
-      const gates = gateSummaries(this.model, test, this.cfg.gateRows);
+      const gates = gateSummaries(this.model, test, this.cfg.gateRows, this.cfg.evalBatchSize);
       return this.tracks.map((track, r) => this.outcome(track, r, valPred, testPred, gates[r]));
     } finally {
       test.dispose();
