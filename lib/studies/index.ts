@@ -6,12 +6,14 @@
 import type { Experiment } from "../engine/experiment";
 import type { Study } from "./study";
 import { study as mmoeSyntheticStudy } from "./mmoe-synthetic";
+import { study as adattAblationStudy } from "./adatt-ablation";
 
 export type { Study } from "./study";
 
-export const STUDIES: readonly Study[] = [mmoeSyntheticStudy];
+export const STUDIES: readonly Study[] = [mmoeSyntheticStudy, adattAblationStudy];
 
 export * as mmoeSynthetic from "./mmoe-synthetic";
+export * as adattAblation from "./adatt-ablation";
 
 /** Every experiment of every study, in the order `npm run reproduce` (no argument) runs them. */
 export function listExperiments(): Experiment[] {
