@@ -28,6 +28,7 @@ const {
   relatedTasks,
   SYNTHETIC_CONDITION,
   syntheticGroupDataSet,
+  verdictLines,
 } = studies.adattAblation;
 
 // ---------------------------------------------------------------------------------------------
@@ -212,6 +213,15 @@ describe("analysis on hand-made runs with known verdicts", () => {
     assert.match(String(row[col("Δ % [95 % CI]")]), /^\+2\.0\d\d \[/);
     assert.ok(Number(row[col("min. detectable |Δ| %")]) > 0);
     assert.equal(relativeChangeTable(changes, judged, 6).rows.length, 7);
+  });
+
+  test("verdict lines: one per claim of the table, the minimum detectable effect, the whole family named", () => {
+    const lines = verdictLines(judged, 7).split("\n").filter((l) => l.startsWith("- "));
+    assert.equal(lines.length, 3 * 7);
+    assert.equal(lines.filter((l) => l.startsWith("- **contradicted** (")).length, 7, "3 experts per task, every task of both groups");
+    assert.ok(lines.every((l) => /minimum detectable \|effect\| [0-9.e+-]+ %\.$/.test(l)), lines[0]);
+    assert.match(verdictLines(judged, 7), new RegExp(`one family of ${judged.length} \\(Holm`));
+    assert.equal(verdictLines(judged, "fig3").split("\n").filter((l) => l.startsWith("- ")).length, 2);
   });
 
   test("Fig. 3 weights: mean over seeds per level; the relation contrast sees related tasks", () => {

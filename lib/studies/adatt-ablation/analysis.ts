@@ -32,6 +32,8 @@ const groupLabel = (g: string) => GROUP_LABELS[g] ?? g;
 const fmt = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(digits));
 const signed = (x: number, digits = 3) => `${x > 0 ? "+" : x < 0 ? "−" : ""}${Math.abs(x).toFixed(digits)}`;
 const fmtP = (p: number) => (p < 1e-4 ? "< 0.0001" : p.toFixed(4));
+/** A minimum detectable effect: two significant digits, whole numbers from 100 on. */
+const fmtMde = (x: number) => (x >= 100 ? x.toFixed(0) : x.toPrecision(2));
 /** Two decimals without a "-0.00". */
 const r2 = (x: number) => (Math.abs(x) < 0.005 ? 0 : x).toFixed(2);
 const paperRow = (values: readonly number[]) => values.map((v) => signed(v)).join(" / ");
@@ -252,7 +254,7 @@ export function relativeChangeTable(changes: readonly RelativeChange[], judged: 
         "paper Δ % (tasks 1–4: MSE, NE, NE, NE)": paperRow(ch.comparison.paper),
         verdict: j?.verdict ?? "not judged (< 2 seeds)",
         "p (Holm)": j ? fmtP(j.pAdjusted) : "–",
-        "min. detectable |Δ| %": j?.minimumDetectable != null ? j.minimumDetectable.toPrecision(2) : "–",
+        "min. detectable |Δ| %": j?.minimumDetectable != null ? fmtMde(j.minimumDetectable) : "–",
       };
       return row;
     });
@@ -389,3 +391,28 @@ export function directionsSummary(changes: readonly RelativeChange[], judged: re
   }
   return lines.join("\n");
 }
+
+/** The claim id's table: "census/table7.experts-2/income" → 7; "synthetic/fig3.relations/level-1" → "fig3". */
+export function claimTable(id: string): 6 | 7 | 8 | "fig3" {
+  const part = id.split("/")[1] ?? "";
+  return part.startsWith("fig3") ? "fig3" : (Number(/^table(\d)/.exec(part)?.[1]) as 6 | 7 | 8);
+}
+
+/**
+ * One line per judged claim of a table (or of Fig. 3): verdict, effect with its 95 % CI, the test,
+ * the Holm-adjusted p within the whole family and the minimum detectable effect of this profile.
+ */
+export function verdictLines(judged: readonly Judged[], table: 6 | 7 | 8 | "fig3"): string {
+  const own = judged.filter((j) => claimTable(j.id) === table);
+  if (own.length === 0) return "No claim of this table could be judged (fewer than 2 seeds with results).";
+  const unit = table === "fig3" ? "" : " %";
+  const lines = own.map((j) => {
+    const [group, , task] = j.id.split("/");
+    const what = table === "fig3" ? `fusion ${task.replace("-", " ")}` : `${groupLabel(group)} ${task}, ${COMPARISONS.find((c) => j.id.includes(`/${c.id}/`))?.short ?? ""}`;
+    const mde = j.minimumDetectable === null ? "" : `; minimum detectable |effect| ${fmtMde(j.minimumDetectable)}${unit}`;
+    return `- **${j.verdict}** (${what}): ${signed(j.evidence.estimate)}${unit} [${signed(j.ci95[0])}, ${signed(j.ci95[1])}], ${j.evidence.test}, Holm p = ${fmtP(j.pAdjusted)}${mde}.`;
+  });
+  const f = own[0];
+  return [...lines, "", `Judged with the other claims of this notebook as one family of ${f.familySize} (Holm, α = ${f.alpha}); minimum detectable |effect|: the smallest true effect this profile finds with 80 % power at the family's Bonferroni level, given the observed spread.`].join("\n");
+}
+
