@@ -1,6 +1,7 @@
 // Public surface of lib/data: synthetic MMoE/PLE tasks, the seesaw variants, and Census-Income.
 export * from "./errors";
 export * from "./synthetic";
+export * from "./synthetic-group";
 export * from "./seesaw";
 export {
   CENSUS_FILES, CENSUS_DIR_ENV, UCI_BASE_URL, defaultCensusDir, howToGetCensusFiles, locateCensusFiles,

@@ -8,14 +8,16 @@ import type { Study } from "./study";
 import { study as mmoeSyntheticStudy } from "./mmoe-synthetic";
 import { study as censusAucStudy } from "./census-auc";
 import { study as seesawStudy } from "./seesaw";
+import { study as adattAblationStudy } from "./adatt-ablation";
 
 export type { Study } from "./study";
 
-export const STUDIES: readonly Study[] = [mmoeSyntheticStudy, censusAucStudy, seesawStudy];
+export const STUDIES: readonly Study[] = [mmoeSyntheticStudy, censusAucStudy, seesawStudy, adattAblationStudy];
 
 export * as mmoeSynthetic from "./mmoe-synthetic";
 export * as censusAuc from "./census-auc";
 export * as seesaw from "./seesaw";
+export * as adattAblation from "./adatt-ablation";
 
 /** Every experiment of every study, in the order `npm run reproduce` (no argument) runs them. */
 export function listExperiments(): Experiment[] {
