@@ -20,7 +20,8 @@ import { buildSummary } from "./summary";
 import { toMarkdown } from "../tables";
 
 /** Fields that differ between two computations of the same run without the run differing. */
-export const VOLATILE_FIELDS = ["wallTimeMs", "groupWallTimeMs", "replicasInGroup", "finishedAt", "host"] as const;
+// the checksum covers the timing fields too, so it differs whenever they do; the other fields are compared one by one
+export const VOLATILE_FIELDS = ["wallTimeMs", "groupWallTimeMs", "replicasInGroup", "finishedAt", "host", "checksum"] as const;
 
 export interface RecordDifference {
   arm: string;
