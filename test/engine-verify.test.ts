@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, test } from "node:test";
-import { firstDifferingField, getExperiment, runExperiment, verifyExperiment } from "mtl-lab";
+import { firstDifferingField, getExperiment, recordLine, runExperiment, verifyExperiment, withoutAdditions } from "mtl-lab";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-verify-test-"));
 const demo = getExperiment("demo");
@@ -33,7 +33,8 @@ test("an altered stored number is found: the run, the field, both values and the
   const first = JSON.parse(lines[0]);
   const task = Object.keys(first.metrics.test)[0];
   first.metrics.test[task].mse += 0.5;
-  const altered = [JSON.stringify(first), ...lines.slice(1)].join("\n") + "\n";
+  // a record as other code would have written it: a different number under a valid checksum
+  const altered = [recordLine(first).trimEnd(), ...lines.slice(1)].join("\n") + "\n";
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-verify-altered-"));
   try {
     fs.mkdirSync(path.join(copy, "demo", "smoke"), { recursive: true });
@@ -58,4 +59,11 @@ test("nothing stored is an error that says how to produce it; a bad sample size 
   } finally {
     fs.rmSync(empty, { recursive: true, force: true });
   }
+});
+
+test("fields a newer engine records are named as additions, not differences; a changed stored field still is one", () => {
+  const { value, added } = withoutAdditions({ a: 1, c: { d: 2 } }, { a: 1, b: 5, c: { d: 2, e: [1] } });
+  assert.deepEqual(value, { a: 1, c: { d: 2 } });
+  assert.deepEqual(added, ["b", "c.e"]);
+  assert.deepEqual(firstDifferingField({ a: 1 }, withoutAdditions({ a: 1 }, { a: 2, z: 0 }).value), { field: "a", a: 1, b: 2 });
 });

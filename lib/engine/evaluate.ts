@@ -128,7 +128,8 @@ export function gateSummaries(model: MtlModel, split: DeviceSplit, rows: number,
     const E = g.experts.length;
     for (let r = 0; r < model.replicas; r++) {
       const m = Array.from(mean[k].subarray(r * E, (r + 1) * E));
-      const std = Array.from(m2[k].subarray(r * E, (r + 1) * E), (s) => Math.sqrt(Math.max(0, s / seen)));
+      // float32 like the weights (and like one tf.moments pass: a single chunk gives the same bits as before chunking)
+      const std = Array.from(m2[k].subarray(r * E, (r + 1) * E), (s) => Math.fround(Math.sqrt(Math.max(0, s / seen))));
       perReplica[r].push({ ...g, mean: m, std });
     }
   });

@@ -47,6 +47,8 @@ export interface VerifyReport {
   largestDifference: Record<string, number>;
   /** Tables whose Markdown changes when the recomputed runs replace the stored ones. */
   changedTables: string[];
+  /** Fields the recomputed records carry that the stored ones predate (not counted as differences). */
+  added: string[];
   line: string;
 }
 
@@ -105,11 +107,15 @@ function compare(full: ResolvedExperiment, stored: RunRecord[], again: Experimen
   let first: RecordDifference | null = null;
   const largest: Record<string, number> = {};
   let checked = 0;
+  const added: string[] = [];
   for (const r of again.runs) {
     const s = byKey.get(runKey(r.configHash, r.seed));
     if (!s) continue;
     checked++;
-    const d = firstDifferingField(canonicalize(stripVolatile(s)), canonicalize(stripVolatile(r)));
+    const kept = canonicalize(stripVolatile(s));
+    const { value, added: more } = withoutAdditions(kept, canonicalize(stripVolatile(r)));
+    for (const a of more) if (!added.includes(a)) added.push(a);
+    const d = firstDifferingField(kept, value);
     if (d && !first) first = { arm: r.arm, seed: r.seed, field: d.field, stored: d.a, recomputed: d.b };
     for (const [task, metrics] of Object.entries(r.metrics?.test ?? {})) {
       for (const [metric, v] of Object.entries(metrics)) {
@@ -125,17 +131,40 @@ function compare(full: ResolvedExperiment, stored: RunRecord[], again: Experimen
   const what = sample === null ? `all ${checked} runs` : `${checked} runs (the first ${sample} seed(s) of each arm)`;
   const id = `${full.experiment.id}/${full.profile}`;
   const largestText = Object.entries(largest).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(", ");
+  const additions = added.length ? ` (recomputed records also carry ${added.join(", ")}, which the stored ones predate)` : "";
   const line = identical
-    ? `${id}: identical — ${what} recomputed on ${backend} match the stored records bit for bit`
+    ? `${id}: identical — ${what} recomputed on ${backend} match the stored records bit for bit${additions}`
     : first === null && missing > 0
       ? `${id}: incomplete — ${missing} stored run(s) missing; ${what} recomputed match`
       : `${id}: differs — ${what} recomputed on ${backend} (stored: ${storedBackend}); first difference: ${first!.arm} seed ${first!.seed}, ${first!.field}: stored ${JSON.stringify(first!.stored)}, recomputed ${JSON.stringify(first!.recomputed)}` +
         (largestText ? `; largest test-metric differences: ${largestText}` : "") +
         (changedTables.length ? `; tables that would change: ${changedTables.join(", ")}` : "; no table cell would change");
-  return { experiment: full.experiment.id, profile: full.profile, storedBackend, backend, checked, sample, identical, firstDifference: first, largestDifference: largest, changedTables, line };
+  return { experiment: full.experiment.id, profile: full.profile, storedBackend, backend, checked, sample, identical, firstDifference: first, largestDifference: largest, changedTables, added, line };
 }
 
 const canonicalize = (v: unknown) => JSON.parse(canonicalJson(v)) as unknown;
+
+/**
+ * `recomputed` without the fields `stored` lacks (fields a newer engine records, such as a new
+ * curve), and their dotted paths: stored numbers are still checked field by field, and the
+ * additions are named rather than counted as differences.
+ */
+export function withoutAdditions(stored: unknown, recomputed: unknown, at = ""): { value: unknown; added: string[] } {
+  if (typeof stored !== "object" || stored === null || typeof recomputed !== "object" || recomputed === null || Array.isArray(stored) || Array.isArray(recomputed)) return { value: recomputed, added: [] };
+  const out: Record<string, unknown> = {};
+  const added: string[] = [];
+  for (const [k, v] of Object.entries(recomputed)) {
+    const here = at ? `${at}.${k}` : k;
+    if (!(k in stored)) {
+      added.push(here);
+      continue;
+    }
+    const inner = withoutAdditions((stored as Record<string, unknown>)[k], v, here);
+    out[k] = inner.value;
+    added.push(...inner.added);
+  }
+  return { value: out, added };
+}
 
 /** Tables (by name) whose Markdown changes when recomputed runs replace the stored ones. */
 function tablesChangedBy(plan: ResolvedExperiment, stored: RunRecord[], recomputed: RunRecord[]): string[] {
