@@ -7,6 +7,9 @@ import { spawn, spawnSync } from "node:child_process";
 import { jupyterDataDir, jupyterEnv, notebookServerProblem, registerKernel } from "../notebook/jupyter";
 import { type FrontEnd, notebookFiles, serverCommand, trustNotebooks } from "../notebook/server";
 import { projectRoot } from "../project";
+import { EXIT, parseCli, runCli } from "./args";
+
+const USAGE = "usage: npm run lab [-- --start]   (registers the tslab kernel, trusts the notebooks; --start also starts JupyterLab or the classic server)";
 
 function has(command: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
@@ -14,7 +17,8 @@ function has(command: string): boolean {
 
 const shellQuote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
 
-function main(): void {
+function main(): number | Promise<number> {
+  const { values } = parseCli(process.argv.slice(2), { start: { type: "boolean" } });
   const root = projectRoot();
   const kernel = registerKernel(root);
   const jupyterPath = jupyterDataDir(root);
@@ -36,18 +40,17 @@ function main(): void {
   console.log("then open the URL it prints (with its token) and notebooks/ in the file browser.");
   if (!lab) console.log("\nJupyterLab is not installed here: `pip install jupyterlab` where PyPI is reachable.");
   if (!classic) console.log("The classic notebook server is not installed: apt-get install -y jupyter-notebook (as root).");
-  if (process.argv.includes("--start")) {
-    const frontEnd: FrontEnd | null = lab ? "lab" : classic ? "classic" : null;
-    if (!frontEnd) {
-      console.error("\nNeither JupyterLab nor the classic notebook server is installed: see above.");
-      process.exit(1);
-    }
-    const [cmd, ...args] = serverCommand(frontEnd, { root });
-    const child = spawn(cmd, args, { cwd: root, stdio: "inherit", env: jupyterEnv({}, root) });
-    // Ctrl-C reaches the server through the terminal; we only wait for it
-    process.on("SIGINT", () => undefined);
-    child.on("close", (code) => process.exit(code ?? 0));
+  if (!values.start) return EXIT.ok;
+  const frontEnd: FrontEnd | null = lab ? "lab" : classic ? "classic" : null;
+  if (!frontEnd) {
+    console.error("\nNeither JupyterLab nor the classic notebook server is installed: see above.");
+    return EXIT.failure;
   }
+  const [cmd, ...args] = serverCommand(frontEnd, { root });
+  const child = spawn(cmd, args, { cwd: root, stdio: "inherit", env: jupyterEnv({}, root) });
+  // Ctrl-C reaches the server through the terminal; we only wait for it
+  process.on("SIGINT", () => undefined);
+  return new Promise((resolve) => child.on("close", (code) => resolve(code ?? 0)));
 }
 
-main();
+runCli(USAGE, main);
