@@ -6,7 +6,6 @@
  * the project's data-frame library; `runsRows` as plain objects.
  */
 import type { DataFrame } from "danfojs-node";
-import type { ExperimentResult } from "../engine/experiment";
 import type { RunRecord } from "../engine/run-record";
 
 export type RunRow = Record<string, string | number | boolean>;
@@ -37,7 +36,7 @@ function metricColumns(runs: readonly RunRecord[]): string[] {
 }
 
 /** One object per run; a metric the run has no value for (diverged, undefined) is NaN. */
-export function runsRows(result: Pick<ExperimentResult, "runs">): RunRow[] {
+export function runsRows(result: { runs: readonly RunRecord[] }): RunRow[] {
   const metrics = metricColumns(result.runs);
   return result.runs.map((r) => {
     const row: RunRow = {
@@ -66,7 +65,7 @@ export function runsRows(result: Pick<ExperimentResult, "runs">): RunRow[] {
  * The runs as a danfojs DataFrame, one row per run and metrics as columns, e.g.
  * `runs.query(runs["model"].eq("mmoe"))`, or `runs.groupby(["condition", "model"]).agg({ "test.y1.mse": "mean" })`.
  */
-export function runsFrame(result: Pick<ExperimentResult, "runs">): DataFrame {
+export function runsFrame(result: { runs: readonly RunRecord[] }): DataFrame {
   const rows = runsRows(result);
   if (rows.length === 0) throw new RangeError("runsFrame: the result has no runs (nothing trained or loaded yet)");
   // required here, not imported at the top: danfojs is slow to load and only notebooks need it
