@@ -22,7 +22,7 @@ export function seesawColor(model: string): string {
 /** Shading of the "both better" quadrant. */
 export const BOTH_BETTER_FILL = "rgba(44, 160, 44, 0.10)";
 /** Largest bubble diameter in pixels (the largest parameter count). */
-const MAX_BUBBLE_PX = 36;
+const MAX_BUBBLE_PX = 32;
 
 interface Point {
   model: ModelResult;
@@ -65,7 +65,7 @@ export function bubbleFigure(a: SeesawAnalysis, runsPerModel?: number): Figure {
   const data = pts.map((p) => ({
     type: "scatter",
     mode: "markers+text",
-    name: `${p.model.label} (${(p.model.parameters ?? 0).toLocaleString("en-US")} params)`,
+    name: p.model.label, // parameter counts: hover and the sizes table (a longer legend costs ~15 % of the static image)
     x: [p.x],
     y: [p.y],
     text: [p.model.label],
@@ -74,7 +74,7 @@ export function bubbleFigure(a: SeesawAnalysis, runsPerModel?: number): Figure {
     error_x: { type: "data", symmetric: false, array: [p.xHi - p.x], arrayminus: [p.x - p.xLo], color: seesawColor(p.model.model), thickness: 1.2, width: 3 },
     error_y: { type: "data", symmetric: false, array: [p.yHi - p.y], arrayminus: [p.y - p.yLo], color: seesawColor(p.model.model), thickness: 1.2, width: 3 },
     marker: { size: [p.model.parameters ?? 0], sizemode: "area", sizeref, sizemin: 4, color: withAlpha(seesawColor(p.model.model), 0.7), line: { color: seesawColor(p.model.model), width: 1 } },
-    hovertemplate: `${p.model.label}<br>MSE gain %{x:.5f} [${p.xLo.toFixed(5)}, ${p.xHi.toFixed(5)}]<br>AUC gain %{y:.5f} [${p.yLo.toFixed(5)}, ${p.yHi.toFixed(5)}]<extra></extra>`,
+    hovertemplate: `${p.model.label} (${(p.model.parameters ?? 0).toLocaleString("en-US")} parameters)<br>MSE gain %{x:.5f} [${p.xLo.toFixed(5)}, ${p.xHi.toFixed(5)}]<br>AUC gain %{y:.5f} [${p.yLo.toFixed(5)}, ${p.yHi.toFixed(5)}]<extra></extra>`,
   }));
   const corner = (x: number, y: number, text: string, xanchor: string, yanchor: string) => ({ x, y, xref: "x", yref: "y", text, showarrow: false, xanchor, yanchor, font: { size: 11, color: "#555555" } });
   return {
@@ -94,8 +94,8 @@ export function bubbleFigure(a: SeesawAnalysis, runsPerModel?: number): Figure {
         corner(xr[1], yr[0], `${a.tasks.regression} better, ${a.tasks.binary} worse`, "right", "bottom"),
         corner(xr[0], yr[0], "both worse", "left", "bottom"),
       ],
-      width: 860,
-      height: 600,
+      width: 760,
+      height: 520,
       legend: { font: { size: 10 } },
     },
   };
@@ -124,8 +124,8 @@ export function expertUtilisationFigure(runs: readonly RunRecord[], tasks: Seesa
   const layout: Record<string, unknown> = {
     title: { text: `PLE Fig. 8 — expert utilisation, ${SEESAW_GROUP_LABELS[group]}<br><sub>mean gate weight over the test rows ± 1 std over rows; run seed ${seed ?? "–"} of each model</sub>`, font: { size: 14 } },
     barmode: "group",
-    width: 1100,
-    height: 480,
+    width: 960,
+    height: 440,
     margin: { b: 140 },
     legend: { orientation: "h", x: 0.5, xanchor: "center", y: -0.42 },
     annotations: [] as Record<string, unknown>[],
