@@ -67,8 +67,8 @@ test("bootstrap evidence is seeded, keeps pairing through shared unit indices, a
   const a = [3, 5, 4, 6, 5, 7, 4, 5];
   const b = a.map((x) => x / 2 + 0.1);
   const stat = (u: readonly number[]) => u.reduce((s, i) => s + a[i] - b[i], 0) / u.length;
-  const e1 = bootstrapEvidence({ n: a.length, statistic: stat, seed: 7 });
-  const e2 = bootstrapEvidence({ n: a.length, statistic: stat, seed: 7 });
+  const e1 = bootstrapEvidence({ n: a.length, statistic: stat, seed: 7, minUnits: 8 });
+  const e2 = bootstrapEvidence({ n: a.length, statistic: stat, seed: 7, minUnits: 8 });
   assert.deepEqual(e1.interval(0.05), e2.interval(0.05));
   const [lo, hi] = e1.interval(0.05);
   assert.ok(lo < e1.estimate && e1.estimate < hi && lo > 0, `[${lo}, ${hi}] around ${e1.estimate}`);
@@ -140,11 +140,23 @@ test("paired bootstrap resamples the same units in every sample", () => {
   const meanDiff = ([x, y]: number[][]) => y.reduce((s, v, i) => s + v - x[i], 0) / x.length;
   const e = pairedBootstrapEvidence({ samples: [a, b], statistic: meanDiff, seed: 3 });
   assert.deepEqual(e.interval(0.05), [1, 1]); // unpaired resampling would spread it over ±3
-  assert.match(e.test, /^paired bootstrap over 10 seeds/);
+  assert.match(e.test, /^paired bootstrap over 10 seeds, \d+ resamples$/);
   // a spread ratio: b2 is a scaled by 2, so log(sd(b2) / sd(a)) = log 2 in every resample with spread
   const sd = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + (x - v.reduce((p, q) => p + q, 0) / v.length) ** 2, 0) / (v.length - 1));
   const r = pairedBootstrapEvidence({ samples: [a, a.map((x) => 2 * x)], statistic: ([x, y]) => Math.log(sd(y) / sd(x)), seed: 4 });
   close(r.estimate, Math.log(2), 1e-12);
   assert.ok(r.pOneSided(0, "greater") < 0.001);
   assert.throws(() => pairedBootstrapEvidence({ samples: [a, [1, 2]], statistic: meanDiff, seed: 1 }), /sample 1 has 2 units, sample 0 has 10/);
+});
+
+test("a bootstrap over too few units keeps its estimate but decides nothing", () => {
+  const few = [1, 2, 3, 4, 5];
+  const e = bootstrapEvidence({ n: 5, statistic: (u) => u.reduce((s, i) => s + few[i], 0) / u.length, seed: 1 });
+  assert.equal(e.estimate, 3);
+  assert.equal(e.pOneSided(0, "greater"), 1);
+  assert.deepEqual(e.interval(0.05), [-Infinity, Infinity]);
+  assert.match(e.test, /too few to decide \(needs 10\)/);
+  assert.equal(judgeFamily([claim("few", e)])[0].verdict, "inconclusive");
+  const enough = bootstrapEvidence({ n: 5, statistic: (u) => u.reduce((s, i) => s + few[i], 0) / u.length, seed: 1, minUnits: 5 });
+  assert.ok(enough.pOneSided(0, "greater") < 0.01);
 });

@@ -115,6 +115,12 @@ export interface BootstrapOptions {
   seed: number;
   /** Resamples (default 4,000). */
   resamples?: number;
+  /**
+   * Fewest units the percentile bootstrap decides with (default 10): with fewer, resamples repeat
+   * the same few units and the interval is far too narrow, so the evidence keeps its estimate and
+   * spread but decides nothing (p = 1, interval (−∞, ∞)).
+   */
+  minUnits?: number;
 }
 
 /**
@@ -137,6 +143,17 @@ export function bootstrapEvidence(opts: BootstrapOptions): Evidence {
   }
   if (draws.length < B / 2) throw new RangeError(`bootstrapEvidence: the statistic was undefined in ${B - draws.length} of ${B} resamples`);
   draws.sort((x, y) => x - y);
+  const minUnits = opts.minUnits ?? 10;
+  if (n < minUnits) {
+    return {
+      estimate,
+      n,
+      se: sampleStandardDeviation(draws),
+      test: `bootstrap over ${n} seeds: too few to decide (needs ${minUnits})`,
+      pOneSided: () => 1,
+      interval: () => [-Infinity, Infinity],
+    };
+  }
   const quantile = (q: number) => {
     const pos = q * (draws.length - 1);
     const lo = Math.floor(pos);
@@ -163,13 +180,13 @@ export function bootstrapEvidence(opts: BootstrapOptions): Evidence {
  * same units for every sample, so the pairing survives; `statistic` receives the resampled arrays.
  * E.g. the log ratio of two models' spreads: statistic = ([a, b]) => log(sd(a) / sd(b)).
  */
-export function pairedBootstrapEvidence(opts: { samples: readonly (readonly number[])[]; statistic: (samples: number[][]) => number; seed: number; resamples?: number }): Evidence {
+export function pairedBootstrapEvidence(opts: { samples: readonly (readonly number[])[]; statistic: (samples: number[][]) => number; seed: number; resamples?: number; minUnits?: number }): Evidence {
   const { samples, statistic } = opts;
   if (samples.length === 0) throw new RangeError("pairedBootstrapEvidence needs at least one sample");
   const n = samples[0].length;
   const ragged = samples.findIndex((x) => x.length !== n);
   if (ragged >= 0) throw new RangeError(`pairedBootstrapEvidence: sample ${ragged} has ${samples[ragged].length} units, sample 0 has ${n}; paired samples are aligned by unit`);
   samples.forEach((x, k) => finiteOrThrow(x, `pairedBootstrapEvidence (sample ${k})`));
-  const e = bootstrapEvidence({ n, seed: opts.seed, resamples: opts.resamples, statistic: (units) => statistic(samples.map((x) => units.map((i) => x[i]))) });
-  return { ...e, test: `paired bootstrap over ${n} seeds (${e.test.replace(/^bootstrap over \d+ seeds, /, "")})` };
+  const e = bootstrapEvidence({ n, seed: opts.seed, resamples: opts.resamples, minUnits: opts.minUnits, statistic: (units) => statistic(samples.map((x) => units.map((i) => x[i]))) });
+  return { ...e, test: `paired ${e.test}` };
 }

@@ -28,6 +28,9 @@ export function casesText(j: Judged): string {
   return j.parts.map((p) => `${p.label} ${fmt(p.evidence.estimate)} [${fmt(p.ci95[0])}, ${fmt(p.ci95[1])}]`).join("; ");
 }
 
+/** "text" → "Text." ("" stays ""). */
+const sentence = (text: string) => (text ? `${text[0].toUpperCase()}${text.slice(1)}${text.endsWith(".") ? "" : "."}` : "");
+
 /** What would settle an inconclusive claim, or "" for a decided one. */
 export function resolveText(j: Judged): string {
   if (j.verdict !== "inconclusive" || j.runsToResolve === null) return "";
@@ -44,7 +47,7 @@ export function claimsTable(judged: readonly Judged[], caption: string): Table {
     "estimate [95 % CI]": formatEffect(j),
     test: j.evidence.test,
     "p (Holm)": fmtP(j.pAdjusted),
-    "we find": [j.finding, resolveText(j)].filter(Boolean).join("; "),
+    "we find": [j.finding, sentence(resolveText(j))].filter(Boolean).join(" "),
     verdict: j.verdict,
   }));
   return tableFromRows(rows, { caption, notes: [familyStatement(judged)] });
