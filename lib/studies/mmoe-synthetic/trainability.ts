@@ -11,9 +11,9 @@
  * Same data (fresh training samples), models, loss and checkpoint rule as synthetic-correlation,
  * on its own seeds (20,001 onwards), so its runs are a second, independent sample. The learning
  * rate is one per model and p: at the paper profile chosen on validation from MMoE's grid, as in
- * synthetic-correlation; at quick and smoke 1e-2 for every model, the rate synthetic-correlation's
- * per-model choice picks (notebook 02 shows it). Never a per-run choice: keeping the best of k
- * rates per run would narrow the very distributions measured here.
+ * synthetic-correlation; at quick and smoke 1e-2 for every model, the rate a per-model choice
+ * picked for every model and p in synthetic-correlation's pilot. Never a per-run choice: keeping
+ * the best of k rates per run would narrow the very distributions measured here.
  */
 import { finalLossesOf, knobsTable, trainabilityTable, trainTestTable } from "./analysis";
 import { trainabilityFamily } from "./claims";
@@ -21,7 +21,7 @@ import { claimsTable } from "../../claims";
 import { finalLossHistogramFigure } from "./figures";
 import { defineExperiment } from "../../engine/experiment";
 import { correlationConditions, mmoeSyntheticFreshSource, type CorrelationCondition } from "./data";
-import { SYNTHETIC_CORRELATIONS } from "./synthetic-correlation";
+import { QUICK_SIZING, SYNTHETIC_CORRELATIONS } from "./synthetic-correlation";
 
 export const trainability = defineExperiment<CorrelationCondition>({
   id: "trainability",
@@ -52,10 +52,10 @@ export const trainability = defineExperiment<CorrelationCondition>({
       seedsPerGroup: 3,
     },
     quick: {
-      runs: 24,
-      train: { steps: 2000, learningRates: [1e-2] },
-      statement: "24 runs per model and p (paper: 200); 2,000 steps of batch 128, evaluated every 100 (paper: not stated), on fresh samples (10,240 new rows per epoch, none seen twice); learning rate 1e-2 for every model and p, the rate synthetic-correlation's per-model choice on validation picks (paper: per model from {1e-4, 1e-3, 1e-2}); 2,000 / 2,000 validation / test rows.",
-      seedsPerGroup: 12,
+      runs: 10,
+      train: { steps: 1000, evalEvery: 50, learningRates: [1e-2] },
+      statement: `10 runs per model and p (paper: 200); 1,000 steps of batch 128, evaluated every 50 (paper: not stated), on fresh samples (10,240 new rows per epoch, none seen twice); learning rate 1e-2 for every model and p, the rate a per-model choice on validation picked for every model and p in synthetic-correlation's pilot (paper: per model from {1e-4, 1e-3, 1e-2}); 2,000 / 2,000 validation / test rows. Shrunk to fit a shared machine: ${QUICK_SIZING}`,
+      seedsPerGroup: 10,
     },
     paper: {
       runs: 200,
