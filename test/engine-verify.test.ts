@@ -66,4 +66,10 @@ test("fields a newer engine records are named as additions, not differences; a c
   assert.deepEqual(value, { a: 1, c: { d: 2 } });
   assert.deepEqual(added, ["b", "c.e"]);
   assert.deepEqual(firstDifferingField({ a: 1 }, withoutAdditions({ a: 1 }, { a: 2, z: 0 }).value), { field: "a", a: 1, b: 2 });
+  // inside arrays of records (learning-rate trials), element by element, named once
+  const trials = withoutAdditions({ t: [{ lr: 1 }, { lr: 2 }] }, { t: [{ lr: 1, sel: [0.5] }, { lr: 3, sel: [0.4] }] });
+  assert.deepEqual(trials.added, ["t[].sel"]);
+  assert.deepEqual(firstDifferingField({ t: [{ lr: 1 }, { lr: 2 }] }, trials.value), { field: "t.1.lr", a: 2, b: 3 });
+  // an array that changed length is a difference, not an addition
+  assert.deepEqual(withoutAdditions({ t: [1] }, { t: [1, 2] }).added, []);
 });

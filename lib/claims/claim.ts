@@ -6,6 +6,8 @@
  *   support when the estimate has the expected sign and contradiction otherwise;
  * - equivalence ("comparable minima", "MMoE is little affected"): within ±margin is support (TOST),
  *   significantly outside is contradiction.
+ * A claim about several cases ("at every p") is supported only if every case is (intersection–
+ * union test) and contradicted if any case is (Bonferroni over its cases).
  * An inconclusive verdict carries the runs that would resolve it at 80 % power, assuming the
  * observed effect and spread; a direction claim also carries its minimum detectable effect.
  */
@@ -15,6 +17,12 @@ import type { Evidence } from "./evidence";
 export type Verdict = "supported" | "contradicted" | "inconclusive";
 
 export type ClaimRule = { kind: "direction"; expect: "positive" | "negative" } | { kind: "equivalence"; margin: number };
+
+/** One case of a claim about several ("at every p", "for every model"), with its own evidence. */
+export interface Part {
+  label: string;
+  evidence: Evidence;
+}
 
 export interface Claim {
   id: string;
@@ -26,7 +34,12 @@ export interface Claim {
   effect: string;
   /** What we find, in words with the numbers that matter beyond the effect. */
   finding: string;
-  evidence: Evidence;
+  /**
+   * One effect, or the cases of a claim about several: then the claim is supported only if every
+   * case is (intersection–union test: the largest case p-value) and contradicted if any case is
+   * (Bonferroni over the cases).
+   */
+  evidence: Evidence | readonly Part[];
   rule: ClaimRule;
 }
 
@@ -36,7 +49,7 @@ export interface ClaimSpec {
   statement: string;
   effect: string;
   finding: string;
-  evidence: Evidence;
+  evidence: Evidence | readonly Part[];
 }
 
 export function directionClaim(spec: ClaimSpec & { expect: "positive" | "negative" }): Claim {
@@ -57,7 +70,22 @@ export interface FamilyOptions {
   power?: number;
 }
 
-export interface Judged extends Claim {
+/** One case of a judged claim: its effect, interval and the two one-sided p-values (doubled, as the claim's). */
+export interface JudgedPart {
+  label: string;
+  evidence: Evidence;
+  ci95: [number, number];
+  pSupport: number;
+  pContradiction: number;
+}
+
+export interface Judged extends Omit<Claim, "evidence"> {
+  /** The evidence that decides the verdict: the claim's own, or its weakest case (support, inconclusive) or strongest contradiction. */
+  evidence: Evidence;
+  /** Label of that case ("" for a single effect). */
+  decisive: string;
+  /** Every case of a claim about several (empty for a single effect). */
+  parts: JudgedPart[];
   verdict: Verdict;
   /** The claim's own p-value (direction: two-sided; equivalence: the more decisive of TOST and "outside"). */
   p: number;
@@ -75,20 +103,38 @@ export interface Judged extends Claim {
 
 const z = (p: number) => studentTQuantile(p, 1e7); // the normal quantile, to 1e-6
 
-function claimP(c: Claim): { p: number; favours: "support" | "contradiction" } {
-  const e = c.evidence;
-  if (c.rule.kind === "direction") {
+/**
+ * The two p-values of one effect: of support and of contradiction, each a one-sided test doubled
+ * (direction: the two-sided test of no effect split by sign; equivalence: TOST against the
+ * margin and "outside the margin", Bonferroni within the claim).
+ */
+function partPs(rule: ClaimRule, e: Evidence): { pSupport: number; pContradiction: number } {
+  if (rule.kind === "direction") {
     const greater = e.pOneSided(0, "greater");
     const less = e.pOneSided(0, "less");
-    const p = Math.min(1, 2 * Math.min(greater, less));
-    const positive = greater <= less;
-    return { p, favours: positive === (c.rule.expect === "positive") ? "support" : "contradiction" };
+    const positive = rule.expect === "positive";
+    return { pSupport: Math.min(1, 2 * (positive ? greater : less)), pContradiction: Math.min(1, 2 * (positive ? less : greater)) };
   }
-  const m = c.rule.margin;
+  const m = rule.margin;
   const within = Math.max(e.pOneSided(-m, "greater"), e.pOneSided(m, "less"));
   const outside = Math.min(e.pOneSided(m, "greater"), e.pOneSided(-m, "less"));
-  // two tests for one claim: Bonferroni within the claim keeps its level
-  return within <= outside ? { p: Math.min(1, 2 * within), favours: "support" } : { p: Math.min(1, 2 * outside), favours: "contradiction" };
+  return { pSupport: Math.min(1, 2 * within), pContradiction: Math.min(1, 2 * outside) };
+}
+
+const partsOf = (c: Claim): readonly Part[] => (Array.isArray(c.evidence) ? (c.evidence as readonly Part[]) : [{ label: "", evidence: c.evidence as Evidence }]);
+
+function claimP(c: Claim): { p: number; favours: "support" | "contradiction"; parts: JudgedPart[]; decisive: JudgedPart } {
+  const cases = partsOf(c);
+  if (cases.length === 0) throw new RangeError(`claim ${c.id}: no evidence (an empty list of cases)`);
+  const parts = cases.map((x) => ({ label: x.label, evidence: x.evidence, ci95: x.evidence.interval(0.05), ...partPs(c.rule, x.evidence) }));
+  // every case must support (intersection–union); any case may contradict (Bonferroni over cases)
+  const weakest = parts.reduce((a, b) => (b.pSupport > a.pSupport ? b : a));
+  const strongest = parts.reduce((a, b) => (b.pContradiction < a.pContradiction ? b : a));
+  const pSupport = weakest.pSupport;
+  const pContradiction = Math.min(1, parts.length * strongest.pContradiction);
+  return pSupport <= pContradiction
+    ? { p: pSupport, favours: "support", parts, decisive: weakest }
+    : { p: pContradiction, favours: "contradiction", parts, decisive: strongest };
 }
 
 /** Holm's step-down adjustment (monotone, capped at 1), in the input order. */
@@ -103,8 +149,7 @@ export function holmAdjust(ps: readonly number[]): number[] {
   return out;
 }
 
-function runsNeeded(c: Claim, level: number, power: number): number {
-  const e = c.evidence;
+function runsNeeded(c: Claim, e: Evidence, level: number, power: number): number {
   const sd = e.se * Math.sqrt(e.n); // per-unit spread
   const gap = c.rule.kind === "direction" ? Math.abs(e.estimate) : Math.abs(Math.abs(e.estimate) - c.rule.margin);
   if (gap === 0 || !Number.isFinite(sd)) return Infinity;
@@ -127,15 +172,21 @@ export function judgeFamily(claims: readonly Claim[], opts: FamilyOptions = {}):
   return claims.map((c, i) => {
     const significant = adjusted[i] < alpha;
     const verdict: Verdict = !significant ? "inconclusive" : tested[i].favours === "support" ? "supported" : "contradicted";
-    const sd = c.evidence.se * Math.sqrt(c.evidence.n);
+    // an undecided claim about several cases waits on its weakest case
+    const decisive = verdict === "inconclusive" ? tested[i].parts.reduce((a, b) => (b.pSupport > a.pSupport ? b : a)) : tested[i].decisive;
+    const e = decisive.evidence;
+    const sd = e.se * Math.sqrt(e.n);
     return {
       ...c,
+      evidence: e,
+      decisive: decisive.label,
+      parts: tested[i].parts.length > 1 ? tested[i].parts : [],
       verdict,
       p: tested[i].p,
       pAdjusted: adjusted[i],
-      ci95: c.evidence.interval(0.05),
-      minimumDetectable: c.rule.kind === "direction" ? ((z(1 - bonferroni / 2) + z(power)) * sd) / Math.sqrt(c.evidence.n) : null,
-      runsToResolve: verdict === "inconclusive" ? runsNeeded(c, bonferroni, power) : null,
+      ci95: decisive.ci95,
+      minimumDetectable: c.rule.kind === "direction" ? ((z(1 - bonferroni / 2) + z(power)) * sd) / Math.sqrt(e.n) : null,
+      runsToResolve: verdict === "inconclusive" ? runsNeeded(c, e, bonferroni, power) : null,
       alpha,
       familySize: claims.length,
     };

@@ -5,7 +5,7 @@
  * batch order), Welch's t for unpaired samples, and a seeded bootstrap over units for statistics
  * with no closed-form error (spreads, quantile ratios).
  */
-import { mean, sampleStandardDeviation, sampleVariance } from "simple-statistics";
+import { mean, sampleStandardDeviation } from "simple-statistics";
 import { Rng } from "../seeds";
 import { studentTCdf, studentTQuantile } from "../engine/student-t";
 
@@ -59,16 +59,51 @@ export function pairedEvidence(differences: readonly number[]): Evidence {
   return tEvidence(mean(differences as number[]), sampleStandardDeviation(differences as number[]) / Math.sqrt(n), n - 1, n, `paired t, n = ${n}`);
 }
 
-/** Welch's t for mean(a) − mean(b), unpaired. */
-export function welchEvidence(a: readonly number[], b: readonly number[]): Evidence {
-  finiteOrThrow(a, "welchEvidence (a)");
-  finiteOrThrow(b, "welchEvidence (b)");
-  if (a.length < 2 || b.length < 2) throw new RangeError(`welchEvidence needs at least 2 values per sample, got ${a.length} and ${b.length}`);
-  const va = sampleVariance(a as number[]) / a.length;
-  const vb = sampleVariance(b as number[]) / b.length;
+/** Mean, sample standard deviation and count of a sample: what a study stores when it keeps no values. */
+export interface SampleSummary {
+  mean: number;
+  sd: number;
+  n: number;
+}
+
+function checkSummary(s: SampleSummary, what: string): void {
+  if (!Number.isFinite(s.mean) || !(s.sd >= 0) || !Number.isInteger(s.n) || s.n < 2) {
+    throw new RangeError(`${what}: needs a finite mean, sd ≥ 0 and n ≥ 2, got mean ${s.mean}, sd ${s.sd}, n ${s.n}`);
+  }
+}
+
+/** One-sample t for the mean of independent values (effect = their mean), from the values or their summary. */
+export function oneSampleEvidence(values: readonly number[] | SampleSummary): Evidence {
+  let s: SampleSummary;
+  if (Array.isArray(values)) {
+    const xs = values as readonly number[];
+    finiteOrThrow(xs, "oneSampleEvidence");
+    if (xs.length < 2) throw new RangeError(`oneSampleEvidence needs at least 2 values, got ${xs.length}`);
+    s = { mean: mean(xs as number[]), sd: sampleStandardDeviation(xs as number[]), n: xs.length };
+  } else {
+    s = values as SampleSummary;
+    checkSummary(s, "oneSampleEvidence");
+  }
+  return tEvidence(s.mean, s.sd / Math.sqrt(s.n), s.n - 1, s.n, `one-sample t, n = ${s.n}`);
+}
+
+const summaryOf = (xs: readonly number[], what: string): SampleSummary => {
+  finiteOrThrow(xs, what);
+  if (xs.length < 2) throw new RangeError(`welchEvidence needs at least 2 values per sample, got ${xs.length}`);
+  return { mean: mean(xs as number[]), sd: sampleStandardDeviation(xs as number[]), n: xs.length };
+};
+
+/** Welch's t for mean(a) − mean(b), unpaired, from the values or their summaries. */
+export function welchEvidence(a: readonly number[] | SampleSummary, b: readonly number[] | SampleSummary): Evidence {
+  const sa = Array.isArray(a) ? summaryOf(a as readonly number[], "welchEvidence (a)") : (a as SampleSummary);
+  const sb = Array.isArray(b) ? summaryOf(b as readonly number[], "welchEvidence (b)") : (b as SampleSummary);
+  checkSummary(sa, "welchEvidence (a)");
+  checkSummary(sb, "welchEvidence (b)");
+  const va = sa.sd ** 2 / sa.n;
+  const vb = sb.sd ** 2 / sb.n;
   const se = Math.sqrt(va + vb);
-  const df = se === 0 ? a.length + b.length - 2 : (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
-  return tEvidence(mean(a as number[]) - mean(b as number[]), se, df, Math.min(a.length, b.length), `Welch t, n = ${a.length} and ${b.length}`);
+  const df = se === 0 ? sa.n + sb.n - 2 : (va + vb) ** 2 / (va ** 2 / (sa.n - 1) + vb ** 2 / (sb.n - 1));
+  return tEvidence(sa.mean - sb.mean, se, df, Math.min(sa.n, sb.n), `Welch t, n = ${sa.n} and ${sb.n}`);
 }
 
 export interface BootstrapOptions {
@@ -80,6 +115,12 @@ export interface BootstrapOptions {
   seed: number;
   /** Resamples (default 4,000). */
   resamples?: number;
+  /**
+   * Fewest units the percentile bootstrap decides with (default 10): with fewer, resamples repeat
+   * the same few units and the interval is far too narrow, so the evidence keeps its estimate and
+   * spread but decides nothing (p = 1, interval (−∞, ∞)).
+   */
+  minUnits?: number;
 }
 
 /**
@@ -102,6 +143,17 @@ export function bootstrapEvidence(opts: BootstrapOptions): Evidence {
   }
   if (draws.length < B / 2) throw new RangeError(`bootstrapEvidence: the statistic was undefined in ${B - draws.length} of ${B} resamples`);
   draws.sort((x, y) => x - y);
+  const minUnits = opts.minUnits ?? 10;
+  if (n < minUnits) {
+    return {
+      estimate,
+      n,
+      se: sampleStandardDeviation(draws),
+      test: `bootstrap over ${n} seeds: too few to decide (needs ${minUnits})`,
+      pOneSided: () => 1,
+      interval: () => [-Infinity, Infinity],
+    };
+  }
   const quantile = (q: number) => {
     const pos = q * (draws.length - 1);
     const lo = Math.floor(pos);
@@ -120,4 +172,21 @@ export function bootstrapEvidence(opts: BootstrapOptions): Evidence {
       return [quantile(alpha / 2), quantile(1 - alpha / 2)];
     },
   };
+}
+
+/**
+ * Paired bootstrap over units for a statistic of several aligned samples (samples[k][i] is unit
+ * i's value in sample k: models sharing seeds, data and batch order). Every resample draws the
+ * same units for every sample, so the pairing survives; `statistic` receives the resampled arrays.
+ * E.g. the log ratio of two models' spreads: statistic = ([a, b]) => log(sd(a) / sd(b)).
+ */
+export function pairedBootstrapEvidence(opts: { samples: readonly (readonly number[])[]; statistic: (samples: number[][]) => number; seed: number; resamples?: number; minUnits?: number }): Evidence {
+  const { samples, statistic } = opts;
+  if (samples.length === 0) throw new RangeError("pairedBootstrapEvidence needs at least one sample");
+  const n = samples[0].length;
+  const ragged = samples.findIndex((x) => x.length !== n);
+  if (ragged >= 0) throw new RangeError(`pairedBootstrapEvidence: sample ${ragged} has ${samples[ragged].length} units, sample 0 has ${n}; paired samples are aligned by unit`);
+  samples.forEach((x, k) => finiteOrThrow(x, `pairedBootstrapEvidence (sample ${k})`));
+  const e = bootstrapEvidence({ n, seed: opts.seed, resamples: opts.resamples, minUnits: opts.minUnits, statistic: (units) => statistic(samples.map((x) => units.map((i) => x[i]))) });
+  return { ...e, test: `paired ${e.test}` };
 }

@@ -25,6 +25,13 @@ export interface DataSet {
   test: SplitArrays;
   /** What was generated or loaded (preset, row counts, checksums): stored with every run. */
   info?: Record<string, unknown>;
+  /**
+   * Fresh training rows for epoch `epoch` ≥ 1, for a generator that can draw without end: a new
+   * split with `train`'s row count each call (`train` is epoch 0), called once per epoch in
+   * order. With it no training row is seen twice, so the training loss is a loss on unseen
+   * samples and training studies optimisation rather than memorisation of a finite set.
+   */
+  freshTrain?(epoch: number): SplitArrays;
 }
 
 /**

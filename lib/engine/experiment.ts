@@ -20,7 +20,7 @@ export const MAX_RUNS = 10_000;
 export { PROFILES, DEFAULT_PROFILE, type ProfileName, type RowCaps };
 
 export interface ProfileSpec {
-  /** Runs (seeds 1..runs) per model and condition. */
+  /** Runs per model and condition (seeds 1..runs after the experiment's seedOffset). */
   runs: number;
   /** Training settings this profile changes (steps, evalEvery, learning rates, …). */
   train?: Partial<TrainConfig>;
@@ -62,6 +62,11 @@ export interface ExperimentDefinition<C = undefined> {
   title: string;
   /** The paper artefact reproduced and its claim, one or two sentences. */
   paper: string;
+  /**
+   * Runs use seeds seedOffset + 1 … seedOffset + runs (default 0). Experiments that must not
+   * share seeds (and so data sets and initialisations) with another take disjoint ranges.
+   */
+  seedOffset?: number;
   /** Named data conditions (e.g. task correlations); default one condition "default". */
   conditions?: Record<string, C>;
   /** Named models; the first is the baseline of the comparisons in summary.json. */
@@ -99,6 +104,8 @@ export function defineExperiment<C = undefined>(def: ExperimentDefinition<C>): E
     if (!Number.isInteger(spec.runs) || spec.runs < 1) throw new RangeError(`${where}: profiles.${p}.runs must be a positive integer, got ${spec.runs}`);
     if (!spec.statement) throw new RangeError(`${where}: profiles.${p}.statement must say how the profile subsamples`);
   }
+  const offset = def.seedOffset ?? 0;
+  if (!Number.isInteger(offset) || offset < 0 || offset > 0xffffffff - 1e6) throw new RangeError(`${where}: seedOffset must be an integer in [0, 2^32 − 10^6), got ${String(def.seedOffset)}`);
   const unknown = Object.keys(def.profiles).filter((p) => !(PROFILES as readonly string[]).includes(p));
   if (unknown.length) throw new RangeError(`${where}: unknown profiles ${unknown.join(", ")}; valid: ${PROFILES.join(", ")}`);
   const conditionNames = Object.keys(def.conditions ?? { default: undefined });
@@ -178,7 +185,7 @@ export function resolveExperiment(exp: Experiment, opts: ResolveOptions = {}): R
     })),
   );
   const seedsPerGroup = spec.seedsPerGroup ?? 8;
-  const seeds = Array.from({ length: runs }, (_, i) => i + 1);
+  const seeds = Array.from({ length: runs }, (_, i) => (exp.seedOffset ?? 0) + i + 1);
   const resolveOptions: ResolveOptions = { profile, runs: opts.runs, models: opts.models };
   const subset = subsetOf(profile, runs, spec.runs, models, names);
   const statement = subset ? `SUBSET (${subset.description}), not the profile's result. The profile: ${spec.statement}` : spec.statement;

@@ -14,7 +14,7 @@ export type { GateSummary } from "./evaluate";
 export { trainReplicas, constantPredictorLoss, type GroupData, type ReplicaOutcome, type TrainingProgress } from "./trainer";
 export { configHash, canonicalJson, ENGINE_RESULTS_VERSION } from "./config-hash";
 export * from "./experiment";
-export { chooseLearningRate, RUN_SCHEMA, type RunRecord, type LearningRateTrial, type TaskMetrics, type UndefinedMetrics } from "./run-record";
+export { applyArmLearningRates, armLearningRate, chooseLearningRate, runAtLearningRate, RUN_SCHEMA, type RunRecord, type LearningRateTrial, type TaskMetrics, type UndefinedMetrics } from "./run-record";
 export { runGroup, seedGroups, initSeedOf, batchOrderSeedOf, sharedBatchOrderSeed, type ModelFactory, type GroupRequest } from "./run-group";
 export * from "./results-store";
 export * from "./folder-lock";

@@ -11,7 +11,7 @@ import { finishProvenance, type Provenance } from "../provenance";
 import { saveTable, tableFromRows, type Table } from "../tables";
 import type { Experiment, ExperimentResult, ResolvedExperiment } from "./experiment";
 import { MANIFEST_FILE, RUNS_FILE, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
-import type { RunRecord } from "./run-record";
+import { applyArmLearningRates, type RunRecord } from "./run-record";
 import type { ExperimentSummary } from "./summary";
 
 const fmt = (x: number | null | undefined, digits = 4) => (x === null || x === undefined ? "–" : x.toFixed(digits));
@@ -57,6 +57,9 @@ export function summaryTable(summary: ExperimentSummary): Table {
       profileNote,
       `Δ and p: against the first model of the same condition; paired t-test by seed where both hold the same seeds, Welch otherwise.`,
       ...(missing.length ? [`No row (every run diverged): ${missing.join("; ")}.`] : []),
+      ...(summary.profileStatement.train.learningRateChoice === "per-arm"
+        ? [`Learning rate: one per row's model and condition, from {${summary.profileStatement.train.learningRates.join(", ")}}, the best mean validation ${summary.selection.task} ${summary.selection.metric} over its runs; every run is reported at that rate.`]
+        : []),
     ],
   });
 }
@@ -93,9 +96,18 @@ export function validationLossFigure(runs: readonly RunRecord[], task: string, t
       { ...line, y: band.mean, name: `${arm} (n=${mine.length})` },
     ];
   });
+  // the legend goes below the plot and the figure grows with it, so no arm's entry is cut off
+  const legendRows = Math.ceil(arms.length / 3);
   return {
     data,
-    layout: { title: { text: title }, xaxis: { title: { text: "training step" } }, yaxis: { title: { text: `validation loss (${task})` } } },
+    layout: {
+      title: { text: `${title} (mean ± 1 std over runs)` },
+      xaxis: { title: { text: "training step" } },
+      yaxis: { title: { text: `validation loss (${task})` } },
+      legend: { orientation: "h", x: 0, xanchor: "left", y: -0.18, yanchor: "top" },
+      height: 460 + 24 * legendRows,
+      margin: { b: 90 + 24 * legendRows },
+    },
   };
 }
 
@@ -116,7 +128,12 @@ async function writeFigures(figures: Record<string, Figure>, dir: string): Promi
 
 /** Every table of an experiment's report by file name: the summary table and the experiment's own. */
 export function reportTables(experiment: Experiment, result: ExperimentResult): Record<string, Table> {
-  return { summary: summaryTable(result.summary), ...experiment.report?.(result).tables };
+  return { summary: summaryTable(result.summary), ...experiment.report?.(atArmRates(result)).tables };
+}
+
+/** The result as its report reads it: runs of learningRateChoice "per-arm" at their arm's rate. */
+function atArmRates(result: ExperimentResult): ExperimentResult {
+  return { ...result, runs: applyArmLearningRates(result.runs) };
 }
 
 
@@ -145,8 +162,9 @@ function removeStale(dir: string, written: readonly string[]): string[] {
  * figures an earlier report left there; returns the files written (relative to reportDir).
  */
 export async function writeReport(plan: ResolvedExperiment, result: ExperimentResult, provenance: Provenance): Promise<string[]> {
-  const { reportDir: dir, summary, runs } = result;
-  const extra = plan.experiment.report?.(result) ?? {};
+  const atRates = atArmRates(result);
+  const { reportDir: dir, summary, runs } = atRates;
+  const extra = plan.experiment.report?.(atRates) ?? {};
   const tables = { summary: summaryTable(summary), ...extra.tables };
   const tableFiles = Object.entries(tables).flatMap(([name, t]) => Object.values(saveTable(t, path.join(dir, "tables"), name)));
   const tasks = Object.keys(runs.find((r) => r.metrics)?.metrics?.test ?? {});

@@ -37,7 +37,11 @@ export function capRows(data: DataSet, rows: RowCaps): DataSet {
   const nCat = data.input.categorical.length;
   const T = data.tasks.length;
   const cap = (name: "train" | "validation" | "test") => headRows(data[name], rows[name] ?? Infinity, numeric, nCat, T);
-  const capped = { ...data, train: cap("train"), validation: cap("validation"), test: cap("test") };
+  const capped: DataSet = { ...data, train: cap("train"), validation: cap("validation"), test: cap("test") };
+  if (data.freshTrain) {
+    const fresh = data.freshTrain.bind(data);
+    capped.freshTrain = (epoch) => headRows(fresh(epoch), rows.train ?? Infinity, numeric, nCat, T);
+  }
   checkDataSet(capped);
   return capped;
 }
@@ -96,7 +100,7 @@ export async function runGroup(req: GroupRequest): Promise<RunRecord[]> {
     config: { model: arm.modelConfig, train: plan.train, rows: plan.rows, condition: arm.condition },
     backend: req.backend,
     selection,
-    ...outcomeFields(outcomes.slice(i * lrs.length, (i + 1) * lrs.length), selection.metric),
+    ...outcomeFields(outcomes.slice(i * lrs.length, (i + 1) * lrs.length), selection.metric, plan.train.learningRateChoice === "per-arm"),
     parameters: { perReplica: parameters.perReplica, groups: parameters.groups },
     data: data.datasets[data.layout === "shared" ? 0 : i].info,
     wallTimeMs: Math.round(groupWallTimeMs / seeds.length),

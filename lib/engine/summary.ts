@@ -6,7 +6,7 @@
  */
 import type { ResolvedExperiment } from "./experiment";
 import { SUMMARY_SCHEMA, type ArmInfo, type Comparison, type ExperimentSummary, type MetricSummary, type ModelSummaries } from "./summary-schema";
-import type { RunRecord } from "./run-record";
+import { applyArmLearningRates, type RunRecord } from "./run-record";
 import { argBest, compareBySeed, mtlGain, relativeChange, summarize, type SignificanceTest, type Summary } from "./stats";
 import type { TrainConfig } from "./train-config";
 
@@ -98,7 +98,8 @@ function comparisons(plan: ResolvedExperiment, byArm: Map<string, RunRecord[]>, 
 /** The summary of the planned runs found in `records` (runs outside the plan are ignored). */
 export function buildSummary(plan: ResolvedExperiment, records: readonly RunRecord[], backend: string): ExperimentSummary {
   const seeds = new Set(plan.seeds);
-  const byArm = new Map(plan.arms.map((a) => [a.key, records.filter((r) => r.configHash === a.configHash && seeds.has(r.seed))]));
+  // learningRateChoice "per-arm": each arm's runs at the arm's rate, chosen over the planned runs
+  const byArm = new Map(plan.arms.map((a) => [a.key, applyArmLearningRates(records.filter((r) => r.configHash === a.configHash && seeds.has(r.seed)))]));
   const planned = [...byArm.values()].flat();
   const models: ModelSummaries = {};
   const validation: ModelSummaries = {};

@@ -17,6 +17,13 @@ export interface TrainConfig {
   patience?: number;
   /** Learning-rate grid; the best on validation is chosen per run. MMoE used [1e-4, 1e-3, 1e-2]. */
   learningRates: number[];
+  /**
+   * How the grid's winner is chosen. "per-run" (default): each run keeps its own best rate.
+   * "per-arm": every run trains every rate and one rate per arm (model × condition) is chosen
+   * on the mean validation selection metric over its runs, as MMoE §5.1 grid-searches per model;
+   * runs keep every rate's outcome and are reported at the arm's rate (see applyArmLearningRates).
+   */
+  learningRateChoice?: "per-run" | "per-arm";
   /** Early stopping and learning-rate selection: the main task's validation metric.
    *  Default: the first task, AUC for binary tasks, loss (MSE) for regression tasks.
    *  `{ task: "all", metric: "loss" }` selects on the validation objective instead: the task
@@ -82,6 +89,9 @@ export function resolveTrainConfig(cfg: TrainConfig, tasks: readonly TaskSpec[])
   if (taskWeights.length !== tasks.length) throw new RangeError(`train.taskWeights has ${taskWeights.length} entries for ${tasks.length} tasks`);
   if (cfg.learningRates.length === 0 || cfg.learningRates.some((lr) => !(lr > 0))) {
     throw new RangeError(`train.learningRates must be a non-empty list of positive numbers, got [${cfg.learningRates.join(", ")}]`);
+  }
+  if (cfg.learningRateChoice !== undefined && cfg.learningRateChoice !== "per-run" && cfg.learningRateChoice !== "per-arm") {
+    throw new RangeError(`train.learningRateChoice must be "per-run" or "per-arm", got ${JSON.stringify(cfg.learningRateChoice)}`);
   }
   const patience = cfg.patience ?? Infinity;
   if (!(patience >= 1)) throw new RangeError(`train.patience must be ≥ 1 (or omitted for no early stopping), got ${patience}`);

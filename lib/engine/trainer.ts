@@ -105,7 +105,7 @@ export function constantPredictorLoss(data: DataSet, tasks: readonly TaskSpec[])
 
 /** The tensors and host state of one training run; every tensor it creates it disposes. */
 class TrainingSession {
-  private readonly train: DeviceSplit;
+  private train: DeviceSplit;
   private readonly validation: DeviceSplit;
   private readonly adam: ReplicaAdam;
   private readonly best: tf.Variable[];
@@ -129,6 +129,8 @@ class TrainingSession {
     const { input, tasks } = data.datasets[0];
     this.taskNames = tasks.map((t) => t.name);
     const datasetOf = data.layout === "per-replica" ? data.datasetOf : undefined;
+    const fresh = data.datasets.filter((d) => d.freshTrain).length;
+    if (fresh !== 0 && fresh !== data.datasets.length) throw new RangeError(`trainReplicas: ${fresh} of ${data.datasets.length} data sets draw fresh training rows; all or none must`);
     this.train = new DeviceSplit(data.datasets.map((d) => d.train), input.numeric, tasks.length, datasetOf);
     this.validation = new DeviceSplit(data.datasets.map((d) => d.validation), input.numeric, tasks.length, datasetOf);
     this.batchSize = Math.min(cfg.batchSize, this.train.rows);
@@ -151,9 +153,15 @@ class TrainingSession {
     return this.tracks.filter((t) => t.status === "training").length;
   }
 
-  /** The seeded row order of epoch `epoch`: one permutation per data set. */
+  /** The seeded row order of epoch `epoch`: one permutation per data set (of fresh rows, where the data draw them). */
   private newEpoch(epoch: number): void {
     this.epochIndex?.dispose();
+    if (epoch > 0 && this.data.datasets[0].freshTrain) {
+      const splits = this.data.datasets.map((d) => d.freshTrain!(epoch));
+      if (splits.some((s) => s.rows !== this.train.rows)) throw new RangeError(`freshTrain(${epoch}) returned ${splits.map((s) => s.rows).join(", ")} rows; every epoch must have the ${this.train.rows} rows of epoch 0`);
+      this.train.dispose();
+      this.train = new DeviceSplit(splits, this.train.features, this.train.tasks, this.train.datasetOf);
+    }
     const perms = this.data.orderSeeds.map((seed) => new Seeds(seed).rng("batch-order", epoch).permutation(this.train.rows));
     this.epochIndex = this.train.epochIndices(perms);
   }

@@ -150,6 +150,11 @@ const canonicalize = (v: unknown) => JSON.parse(canonicalJson(v)) as unknown;
  * additions are named rather than counted as differences.
  */
 export function withoutAdditions(stored: unknown, recomputed: unknown, at = ""): { value: unknown; added: string[] } {
+  if (Array.isArray(stored) && Array.isArray(recomputed) && stored.length === recomputed.length) {
+    // per-element additions (a field new in every learning-rate trial) are named once, as name[]
+    const inner = recomputed.map((v, i) => withoutAdditions(stored[i], v, `${at}[]`));
+    return { value: inner.map((x) => x.value), added: [...new Set(inner.flatMap((x) => x.added))] };
+  }
   if (typeof stored !== "object" || stored === null || typeof recomputed !== "object" || recomputed === null || Array.isArray(stored) || Array.isArray(recomputed)) return { value: recomputed, added: [] };
   const out: Record<string, unknown> = {};
   const added: string[] = [];

@@ -1,19 +1,22 @@
 /**
  * Analyses of the MMoE synthetic experiments (synthetic-correlation, trainability): the loss of
- * every run, the tables of final losses and their spread, and the paper's qualitative claims
- * (lib/papers.ts) checked against our numbers, each with a sentence whose numbers are computed.
+ * every run, training loss beside held-out loss, the spread of the final loss over runs, and the
+ * tables. The paper's claims, judged on these numbers, are in claims.ts.
  *
- * The loss of a run is the training objective, MSE(y1) + MSE(y2), on held-out data: the final
- * loss is the test loss of the run's checkpoint, a curve is the validation loss over steps.
- * Pure functions over run records, except the two loaders at the end (they run what is missing).
+ * The loss of a run is the training objective, MSE(y1) + MSE(y2). Training draws fresh samples
+ * every epoch (data.ts), so the training loss is measured on rows the model has not fitted and
+ * estimates the same quantity as the held-out loss. The final loss is the held-out TEST loss of
+ * the run's checkpoint (the evaluation with the best validation MSE(y1)): independent of the
+ * checkpoint choice, on the same 2,000 rows for every model of a seed. Runs of an experiment with
+ * learningRateChoice "per-arm" are read at their arm's rate (one rate per model and p).
  */
 import type { LabelPearsonPoint, LabelPearsonStudy } from "./data";
 export type { LabelPearsonPoint, LabelPearsonStudy } from "./data";
 import type { ExperimentResult } from "../../engine/experiment";
-import type { RunRecord } from "../../engine/run-record";
-import { pairedTTest, summarize, welchTTest, type Summary } from "../../engine/stats";
-import type { PaperClaim } from "../../papers";
-import { MMOE_SYNTHETIC_CLAIMS, MMOE_SYNTHETIC_SETUP } from "./paper";
+import { applyArmLearningRates, type RunRecord } from "../../engine/run-record";
+import { summarize, type Summary } from "../../engine/stats";
+import { mmoePaperWeightCount } from "../../models/shared-bottom";
+import { MMOE_SYNTHETIC_SETUP } from "./paper";
 import { tableFromRows, type Table } from "../../tables";
 
 /** Display names, one place (STYLE §3.10). */
@@ -45,9 +48,9 @@ export function finalLoss(run: RunRecord): number | null {
   return parts.every((x) => typeof x === "number" && Number.isFinite(x)) ? (parts as number[]).reduce((a, b) => a + b, 0) : null;
 }
 
-/** Validation MSE(y1) + MSE(y2) at each recorded step (null where the run had stopped). */
-export function lossCurve(run: RunRecord): { steps: number[]; loss: (number | null)[] } {
-  const v = run.curves.validation;
+/** MSE(y1) + MSE(y2) at each recorded step: "validation" on the fixed validation rows, "train" the mean minibatch loss since the previous point (null where the run had stopped). */
+export function lossCurve(run: RunRecord, split: "validation" | "train" = "validation"): { steps: number[]; loss: (number | null)[] } {
+  const v = run.curves[split];
   const loss = run.curves.steps.map((_, i) => {
     const parts = TASKS.map((t) => v[t]?.[i]);
     return parts.every((x) => typeof x === "number") ? (parts as number[]).reduce((a, b) => a + b, 0) : null;
@@ -55,26 +58,40 @@ export function lossCurve(run: RunRecord): { steps: number[]; loss: (number | nu
   return { steps: [...run.curves.steps], loss };
 }
 
-/** model → p → seed → final loss (diverged runs left out; `divergedRuns` counts them). */
+/** Training loss at the end of training: the mean minibatch MSE(y1) + MSE(y2) over the last evaluation window (null if none). */
+export function finalTrainingLoss(run: RunRecord): number | null {
+  if (run.status !== "ok") return null;
+  const { loss } = lossCurve(run, "train");
+  const last = loss[loss.length - 1];
+  return last === null || last === undefined || !Number.isFinite(last) ? null : last;
+}
+
+/** model → p → seed → loss (diverged runs left out; `divergedRuns` counts them). */
 export type FinalLosses = Map<string, Map<number, Map<number, number>>>;
 
-export function finalLossesOf(runs: readonly RunRecord[]): FinalLosses {
+function lossesBy(runs: readonly RunRecord[], loss: (r: RunRecord) => number | null): FinalLosses {
   const out: FinalLosses = new Map();
-  for (const run of runs) {
-    const loss = finalLoss(run);
-    if (loss === null) continue;
+  for (const run of applyArmLearningRates(runs)) {
+    const value = loss(run);
+    if (value === null) continue;
     const byP = out.get(run.model) ?? new Map<number, Map<number, number>>();
     out.set(run.model, byP);
     const bySeed = byP.get(correlationOf(run)) ?? new Map<number, number>();
     byP.set(correlationOf(run), bySeed);
-    bySeed.set(run.seed, loss);
+    bySeed.set(run.seed, value);
   }
   return out;
 }
 
-export const divergedRuns = (runs: readonly RunRecord[]) => runs.filter((r) => finalLoss(r) === null).length;
+/** Final (held-out test) loss per model, p and seed; runs of a per-arm rate grid at their arm's rate. */
+export const finalLossesOf = (runs: readonly RunRecord[]): FinalLosses => lossesBy(runs, finalLoss);
+/** Final training loss (fresh samples, last window) per model, p and seed. */
+export const trainingLossesOf = (runs: readonly RunRecord[]): FinalLosses => lossesBy(runs, finalTrainingLoss);
 
-function lossesAt(losses: FinalLosses, model: string, p: number): Map<number, number> {
+export const divergedRuns = (runs: readonly RunRecord[]) => applyArmLearningRates(runs).filter((r) => finalLoss(r) === null).length;
+
+/** The losses of one model at one p, by seed (empty when absent). */
+export function lossesAt(losses: FinalLosses, model: string, p: number): Map<number, number> {
   return losses.get(model)?.get(p) ?? new Map();
 }
 
@@ -87,328 +104,162 @@ export function quantile(values: readonly number[], q: number): number | null {
   return xs[lo] + (h - lo) * ((xs[Math.min(lo + 1, xs.length - 1)] ?? xs[lo]) - xs[lo]);
 }
 
+/** Sample standard deviation of log(x): a scale-free spread (≈ the coefficient of variation when small). */
+export function logSpread(values: readonly number[]): number | null {
+  const logs = values.filter((x) => x > 0).map(Math.log);
+  if (logs.length < 2) return null;
+  const m = logs.reduce((a, b) => a + b, 0) / logs.length;
+  return Math.sqrt(logs.reduce((a, x) => a + (x - m) ** 2, 0) / (logs.length - 1));
+}
+
+/** The low quantile Fig. 5's "lowest losses" are compared at (the minimum of 200 runs is too noisy a statistic at our run counts). */
+export const LOW_QUANTILE = 0.1;
+
 export interface Spread extends Summary {
+  q10: number | null;
   q25: number | null;
   q75: number | null;
   iqr: number | null;
+  /** Standard deviation of log loss. */
+  logSd: number | null;
+  /** std / mean. */
+  cv: number | null;
 }
 
 export function spreadOf(values: readonly number[]): Spread {
   const s = summarize(values);
   const q25 = quantile(values, 0.25);
   const q75 = quantile(values, 0.75);
-  return { ...s, q25, q75, iqr: q25 === null || q75 === null ? null : q75 - q25 };
-}
-
-/** Mean of a − b over the seeds both hold, with its paired t-test (null with < 2 pairs). */
-export function pairedDifference(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): { mean: number | null; ci95: [number, number] | null; p: number | null; n: number } {
-  const seeds = [...a.keys()].filter((s) => b.has(s)).sort((x, y) => x - y);
-  const d = seeds.map((s) => a.get(s)! - b.get(s)!);
-  const s = summarize(d);
-  if (seeds.length < 2) return { mean: s.mean, ci95: null, p: null, n: seeds.length };
-  const t = pairedTTest(seeds.map((x) => a.get(x)!), seeds.map((x) => b.get(x)!));
-  return { mean: s.mean, ci95: s.ci95, p: t.p, n: seeds.length };
-}
-
-/**
- * Brown–Forsythe test of equal spread for two groups: Welch's t-test on the absolute deviations
- * from each group's median (robust to the skewed loss distributions; null with < 2 values).
- */
-export function spreadTestP(a: readonly number[], b: readonly number[]): number | null {
-  if (a.length < 2 || b.length < 2) return null;
-  const dev = (xs: readonly number[]) => {
-    const m = quantile(xs, 0.5)!;
-    return xs.map((x) => Math.abs(x - m));
+  return {
+    ...s,
+    q10: quantile(values, LOW_QUANTILE),
+    q25,
+    q75,
+    iqr: q25 === null || q75 === null ? null : q75 - q25,
+    logSd: logSpread(values),
+    cv: s.std !== null && s.mean ? s.std / s.mean : null,
   };
-  const t = welchTTest(dev(a), dev(b));
-  return Number.isFinite(t.p) ? t.p : null;
 }
 
 // ---------------------------------------------------------------------------------------------
 // formatting
 
 const fmt = (x: number | null | undefined, digits = 4): string => (x === null || x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(digits));
-const fmtP = (p: number | null) => (p === null ? "n/a" : p < 0.001 ? "< 0.001" : p.toFixed(3));
-const pLabel = (p: number) => `p = ${p.toFixed(1)}`;
-
-// ---------------------------------------------------------------------------------------------
-// claims
-
-export interface ClaimCheck {
-  claim: PaperClaim;
-  /** true / false from the point estimates; null when the data cannot decide (missing arms). */
-  holds: boolean | null;
-  /** What we find, with the computed numbers. */
-  finding: string;
-}
-
-const verdictWord = (c: ClaimCheck) => (c.holds === null ? "undecided" : c.holds ? "holds" : "does not hold");
-
-/** The table the notebooks show: the paper's statement beside ours. */
-export function claimsTable(checks: readonly ClaimCheck[], caption: string, notes: string[] = []): Table {
-  return tableFromRows(
-    checks.map((c) => ({ source: c.claim.source, "the paper says": c.claim.statement, "we find": c.finding, verdict: verdictWord(c) })),
-    { caption, notes },
-  );
-}
-
-/** One sentence per check, for the verdict cell. */
-export function verdictSentences(checks: readonly ClaimCheck[]): string {
-  const held = checks.filter((c) => c.holds === true).length;
-  const lines = checks.map((c) => `- **${c.claim.source}** — ${verdictWord(c)}: ${c.finding}`);
-  return [`${held} of ${checks.length} claims hold on these results.`, ...lines].join("\n");
-}
-
-const undecided = (claim: PaperClaim, why: string): ClaimCheck => ({ claim, holds: null, finding: why });
-
-/** MMoE Fig. 2: the linear curve equals p (up to the noise), the non-linear one rises with p. */
-export function labelPearsonClaims(study: LabelPearsonStudy): ClaimCheck[] {
-  // the label noise ε (variance σ²) attenuates the linear correlation to p·c²/(c² + σ²)
-  const attenuation = (study.c * study.c) / (study.c * study.c + study.noiseStd * study.noiseStd);
-  const dev = study.linear.map((pt) => Math.abs(pt.mean - pt.p));
-  const worst = study.linear[dev.indexOf(Math.max(...dev))];
-  const within = study.linear.every((pt) => Math.abs(pt.mean - attenuation * pt.p) <= 2 * pt.std + 1e-12);
-  const rising = study.nonlinear.every((pt, i) => i === 0 || pt.mean > study.nonlinear[i - 1].mean);
-  const nonDev = study.nonlinear.map((pt) => Math.abs(pt.mean - pt.p));
-  const far = study.nonlinear[nonDev.indexOf(Math.max(...nonDev))];
-  const at = (pts: LabelPearsonPoint[], p: number) => pts.find((pt) => Math.abs(pt.p - p) < 1e-9);
-  return [
-    {
-      claim: MMOE_SYNTHETIC_CLAIMS.fig2Linear,
-      holds: within,
-      finding: `largest |mean − p| is ${fmt(Math.abs(worst.mean - worst.p))} (at p = ${worst.p}); the label noise (σ² = ${fmt(study.noiseStd ** 2, 2)}) scales the correlation by c²/(c² + σ²) = ${fmt(attenuation)}, and every point lies within 2 std of ${fmt(attenuation, 3)}·p: ${within ? "yes" : "no"}.`,
-    },
-    {
-      claim: MMOE_SYNTHETIC_CLAIMS.fig2Nonlinear,
-      holds: rising,
-      finding: `the mean label correlation ${rising ? "rises strictly" : "does not rise strictly"} over the ${study.nonlinear.length} grid points; it reaches ${fmt(at(study.nonlinear, 1)?.mean ?? null, 3)} at p = 1 and ${fmt(at(study.nonlinear, -1)?.mean ?? null, 3)} at p = −1, and differs from p by up to ${fmt(Math.abs(far.mean - far.p), 3)} (at p = ${far.p}).`,
-    },
-  ];
-}
-
-const meanAt = (losses: FinalLosses, model: string, p: number) => summarize([...lossesAt(losses, model, p).values()]).mean;
-
-/** Whether the mean final loss rises as p falls (monotone over the given correlations). */
-function risesAsPFalls(losses: FinalLosses, model: string, ps: readonly number[]): { ok: boolean; means: (number | null)[] } {
-  const sorted = [...ps].sort((a, b) => b - a); // 1.0, 0.9, 0.5
-  const means = sorted.map((p) => meanAt(losses, model, p));
-  const ok = means.every((m, i) => m !== null && (i === 0 || m > (means[i - 1] as number)));
-  return { ok, means };
-}
-
-function meansText(model: string, ps: readonly number[], means: (number | null)[]): string {
-  const sorted = [...ps].sort((a, b) => b - a);
-  return `${modelLabel(model)} ${sorted.map((p, i) => `${fmt(means[i])} (p = ${p})`).join(" → ")}`;
-}
-
-/** MMoE Fig. 3: Shared-Bottom (16) loses more as p falls. */
-export function sharedBottomClaims(losses: FinalLosses, ps: readonly number[]): ClaimCheck[] {
-  if (!losses.has(FIG3_MODEL)) return [undecided(MMOE_SYNTHETIC_CLAIMS.fig3, `no runs of ${FIG3_MODEL}`)];
-  const { ok, means } = risesAsPFalls(losses, FIG3_MODEL, ps);
-  const hi = Math.max(...ps);
-  const lo = Math.min(...ps);
-  const d = pairedDifference(lossesAt(losses, FIG3_MODEL, lo), lossesAt(losses, FIG3_MODEL, hi));
-  return [
-    {
-      claim: MMOE_SYNTHETIC_CLAIMS.fig3,
-      holds: ok,
-      finding: `mean final loss ${meansText(FIG3_MODEL, ps, means)}; the loss at p = ${lo} minus that at p = ${hi} is ${fmt(d.mean)} (paired over ${d.n} seeds, 95 % CI [${fmt(d.ci95?.[0])}, ${fmt(d.ci95?.[1])}], p = ${fmtP(d.p)}).`,
-    },
-  ];
-}
-
-/** MMoE Fig. 4: the four statements of §5.1 against the final losses. */
-export function correlationClaims(losses: FinalLosses, ps: readonly number[]): ClaimCheck[] {
-  const missing = FIG4_MODELS.filter((m) => !losses.has(m));
-  const C = MMOE_SYNTHETIC_CLAIMS;
-  if (missing.length) return [C.fig4Ordering, C.fig4MmoeStable, C.fig4OmoeDegrades, C.fig4MoeBeatsSharedBottom].map((c) => undecided(c, `no runs of ${missing.join(", ")}`));
-  const hi = Math.max(...ps);
-  const lo = Math.min(...ps);
-
-  const ordering = FIG4_MODELS.map((m) => ({ m, ...risesAsPFalls(losses, m, ps) }));
-  const orderingCheck: ClaimCheck = {
-    claim: C.fig4Ordering,
-    holds: ordering.every((o) => o.ok),
-    finding: `${ordering.filter((o) => o.ok).length} of ${ordering.length} models lose more at every lower p: ${ordering.map((o) => meansText(o.m, ps, o.means)).join("; ")}.`,
-  };
-
-  // change of the loss from p = hi to p = lo, paired by seed (same x, u1, u2, α, β at every p)
-  const change = Object.fromEntries(FIG4_MODELS.map((m) => [m, pairedDifference(lossesAt(losses, m, lo), lossesAt(losses, m, hi))]));
-  const dm = change.mmoe.mean;
-  const stable = dm !== null && FIG4_MODELS.every((m) => m === "mmoe" || (change[m].mean !== null && dm < change[m].mean!));
-  const stableCheck: ClaimCheck = {
-    claim: C.fig4MmoeStable,
-    holds: stable,
-    finding: `loss at p = ${lo} minus loss at p = ${hi} (paired by seed): ${FIG4_MODELS.map((m) => `${modelLabel(m)} ${fmt(change[m].mean)} [${fmt(change[m].ci95?.[0])}, ${fmt(change[m].ci95?.[1])}]`).join(", ")}; MMoE's change is ${stable ? "the smallest" : "not the smallest"}.`,
-  };
-
-  const gapAt = (p: number) => pairedDifference(lossesAt(losses, "omoe", p), lossesAt(losses, "mmoe", p));
-  const gHi = gapAt(hi);
-  const gLo = gapAt(lo);
-  const omoeUp = change.omoe;
-  const degrades = gHi.mean !== null && gLo.mean !== null && omoeUp.mean !== null && omoeUp.mean > 0 && gLo.mean > gHi.mean;
-  const degradesCheck: ClaimCheck = {
-    claim: C.fig4OmoeDegrades,
-    holds: degrades,
-    finding: `OMoE − MMoE is ${fmt(gHi.mean)} at p = ${hi} (paired p = ${fmtP(gHi.p)}) and ${fmt(gLo.mean)} at p = ${lo} (paired p = ${fmtP(gLo.p)}); OMoE's own loss changes by ${fmt(omoeUp.mean)} from p = ${hi} to ${lo} (paired p = ${fmtP(omoeUp.p)}).`,
-  };
-
-  const duels = ps.flatMap((p) => (["omoe", "mmoe"] as const).map((m) => ({ p, m, d: pairedDifference(lossesAt(losses, m, p), lossesAt(losses, "shared-bottom", p)) })));
-  const wins = duels.filter((x) => x.d.mean !== null && x.d.mean < 0);
-  const beatsCheck: ClaimCheck = {
-    claim: C.fig4MoeBeatsSharedBottom,
-    holds: wins.length === duels.length,
-    finding: `a MoE model has the lower mean loss in ${wins.length} of ${duels.length} (model, p) pairs; MoE − Shared-Bottom: ${duels.map((x) => `${modelLabel(x.m)} ${fmt(x.d.mean)} at ${pLabel(x.p)} (p = ${fmtP(x.d.p)})`).join(", ")}.`,
-  };
-  return [orderingCheck, stableCheck, degradesCheck, beatsCheck];
-}
-
-/** MMoE Fig. 5: spread of the final loss over runs (std, IQR, minimum) against the three observations of §5.2. */
-export function trainabilityClaims(losses: FinalLosses, ps: readonly number[]): ClaimCheck[] {
-  const C = MMOE_SYNTHETIC_CLAIMS;
-  const missing = FIG4_MODELS.filter((m) => !losses.has(m));
-  if (missing.length) return [C.fig5Spread, C.fig5OmoeRobustness, C.fig5LowestComparable].map((c) => undecided(c, `no runs of ${missing.join(", ")}`));
-  const values = (m: string, p: number) => [...lossesAt(losses, m, p).values()];
-  const sp = (m: string, p: number) => spreadOf(values(m, p));
-
-  const spreadRows = ps.flatMap((p) => (["omoe", "mmoe"] as const).map((m) => {
-    const sb = sp("shared-bottom", p);
-    const moe = sp(m, p);
-    return { p, m, stdRatio: sb.std !== null && moe.std ? sb.std / moe.std : null, iqrRatio: sb.iqr !== null && moe.iqr ? sb.iqr / moe.iqr : null, test: spreadTestP(values("shared-bottom", p), values(m, p)) };
-  }));
-  const wider = spreadRows.filter((r) => r.stdRatio !== null && r.stdRatio > 1 && r.iqrRatio !== null && r.iqrRatio > 1);
-  const spreadCheck: ClaimCheck = {
-    claim: C.fig5Spread,
-    holds: wider.length === spreadRows.length,
-    finding: `Shared-Bottom's std and IQR are both larger in ${wider.length} of ${spreadRows.length} (MoE model, p) pairs; std ratio SB / MoE: ${spreadRows.map((r) => `${fmt(r.stdRatio, 2)} vs ${modelLabel(r.m)} at ${pLabel(r.p)} (Brown–Forsythe p = ${fmtP(r.test)})`).join(", ")}.`,
-  };
-
-  const hi = Math.max(...ps);
-  const lo = Math.min(...ps);
-  const ratio = (p: number) => {
-    const o = sp("omoe", p).std;
-    const m = sp("mmoe", p).std;
-    return o !== null && m ? o / m : null;
-  };
-  const rHi = ratio(hi);
-  const rLo = ratio(lo);
-  const robustCheck: ClaimCheck = {
-    claim: C.fig5OmoeRobustness,
-    holds: rHi !== null && rLo !== null ? rLo > rHi && rLo > 1 : null,
-    finding: `std of OMoE / std of MMoE is ${fmt(rHi, 2)} at p = ${hi} and ${fmt(rLo, 2)} at p = ${lo} (Brown–Forsythe p at ${lo}: ${fmtP(spreadTestP(values("omoe", lo), values("mmoe", lo)))}); OMoE std ${fmt(sp("omoe", hi).std)} → ${fmt(sp("omoe", lo).std)}, MMoE std ${fmt(sp("mmoe", hi).std)} → ${fmt(sp("mmoe", lo).std)}.`,
-  };
-
-  // "comparable": the minima differ less than the means do (Shared-Bottom can reach the MoE models; on average it does not)
-  const lowest = ps.map((p) => {
-    const mins = FIG4_MODELS.map((m) => sp(m, p).min!);
-    const means = FIG4_MODELS.map((m) => sp(m, p).mean!);
-    return { p, mins, minRange: Math.max(...mins) - Math.min(...mins), meanRange: Math.max(...means) - Math.min(...means) };
-  });
-  const comparable = lowest.filter((l) => l.minRange < l.meanRange);
-  const lowestCheck: ClaimCheck = {
-    claim: C.fig5LowestComparable,
-    holds: comparable.length === lowest.length,
-    finding: `the three minima differ less than the three means in ${comparable.length} of ${lowest.length} settings: ${lowest.map((l) => `${pLabel(l.p)}: minima ${l.mins.map((x) => fmt(x)).join(" / ")} (range ${fmt(l.minRange)}, range of means ${fmt(l.meanRange)})`).join("; ")} (order ${FIG4_MODELS.map(modelLabel).join(" / ")}).`,
-  };
-  return [spreadCheck, robustCheck, lowestCheck];
-}
-
-/** The claims our numbers contradict, as a short list (or a sentence saying there are none). */
-export function disagreementSummary(checks: readonly ClaimCheck[]): string {
-  const against = checks.filter((c) => c.holds === false);
-  const open = checks.filter((c) => c.holds === null);
-  const head = against.length === 0 ? `Our numbers agree with all ${checks.length - open.length} decided claims.` : `Our numbers disagree with the paper on ${against.length} of ${checks.length} claims:`;
-  return [head, ...against.map((c) => `- ${c.claim.source}: "${c.claim.statement}" — ${c.finding}`), ...(open.length ? [`${open.length} claim(s) undecided: ${open.map((c) => c.claim.id).join(", ")}.`] : [])].join("\n");
-}
 
 // ---------------------------------------------------------------------------------------------
 // tables
 
-function learningRatesChosen(runs: readonly RunRecord[]): string {
-  const counts = new Map<number, number>();
-  for (const r of runs) if (r.learningRate !== null) counts.set(r.learningRate, (counts.get(r.learningRate) ?? 0) + 1);
-  return [...counts].sort((a, b) => a[0] - b[0]).map(([lr, n]) => `${lr}: ${n}`).join(", ") || "–";
-}
-
-/**
- * The learning rate a per-model choice would make (MMoE §5.1): the rate with the lowest mean
- * best-validation MSE(y1) over the runs, from every run's trials; next to the per-run choices
- * the engine made.
- */
-export function perModelLearningRate(runs: readonly RunRecord[]): number | null {
-  const byLr = new Map<number, number[]>();
-  for (const r of runs) for (const t of r.learningRateTrials) if (t.status === "ok" && t.selectionValue !== null) byLr.set(t.learningRate, [...(byLr.get(t.learningRate) ?? []), t.selectionValue]);
-  let best: number | null = null;
-  let bestMean = Infinity;
-  for (const [lr, xs] of byLr) {
-    const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-    if (xs.length === runs.length && m < bestMean) [best, bestMean] = [lr, m];
-  }
-  return best;
-}
-
 function armsOf(runs: readonly RunRecord[]): { model: string; p: number; runs: RunRecord[] }[] {
-  const keys = [...new Set(runs.map((r) => `${r.model}\u0000${correlationOf(r)}`))];
+  const chosen = applyArmLearningRates(runs);
+  const keys = [...new Set(chosen.map((r) => `${r.model}\u0000${correlationOf(r)}`))];
   return keys.map((k) => {
     const [model, p] = k.split("\u0000");
-    return { model, p: Number(p), runs: runs.filter((r) => r.model === model && correlationOf(r) === Number(p)) };
+    return { model, p: Number(p), runs: chosen.filter((r) => r.model === model && correlationOf(r) === Number(p)) };
   }).sort((a, b) => Object.keys(MMOE_SYNTHETIC_LABELS).indexOf(a.model) - Object.keys(MMOE_SYNTHETIC_LABELS).indexOf(b.model) || b.p - a.p);
 }
 
-/** Learning rates per model and p: how many runs chose each rate, and what a per-model choice picks. */
-export function learningRateTable(result: Pick<ExperimentResult, "runs" | "summary">): Table {
-  const rows = armsOf(result.runs).map(({ model, p, runs }) => ({
-    model: modelLabel(model),
-    p: String(p),
-    grid: `{${result.summary.profileStatement.train.learningRates.join(", ")}}`,
-    "chosen per run (runs)": learningRatesChosen(runs),
-    "per-model choice": perModelLearningRate(runs),
-  }));
-  return tableFromRows(rows, {
-    caption: `Learning rates chosen on validation MSE(y1) — ${result.summary.experiment}, profile ${result.summary.profile}`,
-    notes: [`Paper: ${MMOE_SYNTHETIC_SETUP.fig4.source}, ${MMOE_SYNTHETIC_SETUP.fig4.optimizer} with the rate grid-searched from {${MMOE_SYNTHETIC_SETUP.fig4.learningRates.join(", ")}}.`],
-  });
+/** The learning rate of a cell's runs: one value when they share it (the per-arm choice), else the counts. */
+function learningRateOf(runs: readonly RunRecord[]): string {
+  const counts = new Map<number, number>();
+  for (const r of runs) if (r.learningRate !== null) counts.set(r.learningRate, (counts.get(r.learningRate) ?? 0) + 1);
+  if (counts.size === 1) return String([...counts.keys()][0]);
+  return [...counts].sort((a, b) => a[0] - b[0]).map(([lr, n]) => `${lr}: ${n} runs`).join(", ") || "–";
 }
 
-/** Final loss per model and p: mean ± std (n), 95 % CI, median, min, max, learning rates chosen. */
-export function correlationFinalLossTable(result: Pick<ExperimentResult, "runs" | "summary">): Table {
+/** Mean best validation MSE(y1) of each rate of the grid over a cell's runs (the per-model choice's criterion). */
+function validationByRate(runs: readonly RunRecord[]): Map<number, number | null> {
+  const lrs = runs[0]?.config.train.learningRates ?? [];
+  return new Map(lrs.map((lr) => {
+    const xs = runs.map((r) => r.learningRateTrials.find((t) => t.learningRate === lr)).filter((t) => t?.status === "ok" && t.selectionValue !== null).map((t) => t!.selectionValue!);
+    return [lr, xs.length === runs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null];
+  }));
+}
+
+/**
+ * Learning rates per model and p: the grid, each rate's mean best validation MSE(y1) over the
+ * runs, and the rate every run of the cell is reported at (MMoE §5.1: chosen per model on
+ * validation). A cell whose runs chose differently says so.
+ */
+export function learningRateTable(result: Pick<ExperimentResult, "runs" | "summary">): Table {
+  const train = result.summary.profileStatement.train;
   const rows = armsOf(result.runs).map(({ model, p, runs }) => {
-    const s = summarize(runs.map(finalLoss).filter((x): x is number => x !== null));
+    const byRate = validationByRate(runs);
     return {
       model: modelLabel(model),
       p: String(p),
-      "final loss mean ± std (n)": `${fmt(s.mean)} ± ${fmt(s.std)} (${s.n})`,
+      ...Object.fromEntries([...byRate].map(([lr, v]) => [`validation MSE(y1) at ${lr}`, v])),
+      "rate of every run": learningRateOf(runs),
+    };
+  });
+  return tableFromRows(rows, {
+    caption: `Learning rate per model and p, chosen on validation — ${result.summary.experiment}, profile ${result.summary.profile}`,
+    notes: [
+      train.learningRateChoice === "per-arm"
+        ? `Every run trains every rate of {${train.learningRates.join(", ")}}; the rate with the lowest mean best validation MSE(y1) over the cell's runs is the cell's rate, and every run is reported at it.`
+        : `One rate per run chosen on its own validation MSE(y1) from {${train.learningRates.join(", ")}}.`,
+      `Paper: ${MMOE_SYNTHETIC_SETUP.fig4.source}, ${MMOE_SYNTHETIC_SETUP.fig4.optimizer} with the rate grid-searched per model from {${MMOE_SYNTHETIC_SETUP.fig4.learningRates.join(", ")}}.`,
+    ],
+  });
+}
+
+/** Final loss per model and p: held-out mean ± std (n), 95 % CI, median, range; training loss beside it; the cell's learning rate. */
+export function correlationFinalLossTable(result: Pick<ExperimentResult, "runs" | "summary">): Table {
+  const rows = armsOf(result.runs).map(({ model, p, runs }) => {
+    const s = summarize(runs.map(finalLoss).filter((x): x is number => x !== null));
+    const tr = summarize(runs.map(finalTrainingLoss).filter((x): x is number => x !== null));
+    return {
+      model: modelLabel(model),
+      p: String(p),
+      "test loss mean ± std (n)": `${fmt(s.mean)} ± ${fmt(s.std)} (${s.n})`,
       "95 % CI": s.ci95 ? `[${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}]` : "–",
       median: s.median,
       min: s.min,
       max: s.max,
-      "learning rate chosen (runs)": learningRatesChosen(runs),
-      "per-model choice": perModelLearningRate(runs),
+      "training loss mean": tr.mean,
+      "learning rate": learningRateOf(runs),
       parameters: runs[0]?.parameters.perReplica ?? null,
       diverged: runs.length - s.n,
     };
   });
   return tableFromRows(rows, {
-    caption: `Final loss, test MSE(y1) + MSE(y2) — profile ${result.summary.profile}, backend ${result.summary.backend}`,
+    caption: `Final loss, MSE(y1) + MSE(y2) — profile ${result.summary.profile}, backend ${result.summary.backend}`,
     notes: [
-      "Final loss: test MSE(y1) + MSE(y2) of each run's checkpoint (the evaluation with the best validation MSE(y1)). 95 % CI of the mean (Student t).",
-      "learning rate chosen: each run's choice on validation MSE(y1) (the engine's per-run selection); per-model choice: the rate with the lowest mean validation MSE(y1) over the runs.",
+      "Test loss: held-out test MSE(y1) + MSE(y2) of each run's checkpoint (the evaluation with the best validation MSE(y1)); 95 % CI of the mean (Student t). The claims use it.",
+      "Training loss: mean minibatch MSE(y1) + MSE(y2) over the last evaluation window; every epoch draws fresh rows, so it is measured on unseen samples too and estimates the same quantity.",
       `Paper: ${MMOE_SYNTHETIC_SETUP.fig4.source} and ${MMOE_SYNTHETIC_SETUP.fig3.source} print curves only, no numbers; the comparison with the paper is the claims table.`,
       `Profile ${result.summary.profile}: ${result.summary.profileStatement.statement}`,
     ],
   });
 }
 
-/** Fig. 5's distributions: n, mean, std, IQR, minimum, median, maximum per model and p. */
+/** Training loss beside held-out loss per model and p, and their ratio: does training measure what the held-out sets do? */
+export function trainTestTable(result: Pick<ExperimentResult, "runs" | "summary">): Table {
+  const rows = armsOf(result.runs).map(({ model, p, runs }) => {
+    const ok = runs.filter((r) => finalLoss(r) !== null && finalTrainingLoss(r) !== null);
+    const train = summarize(ok.map((r) => finalTrainingLoss(r)!));
+    const test = summarize(ok.map((r) => finalLoss(r)!));
+    const ratio = summarize(ok.map((r) => finalLoss(r)! / finalTrainingLoss(r)!));
+    return { model: modelLabel(model), p: String(p), n: ok.length, "training loss": train.mean, "test loss": test.mean, "test / training (mean over runs)": ratio.mean, "95 % CI of the ratio": ratio.ci95 ? `[${fmt(ratio.ci95[0], 3)}, ${fmt(ratio.ci95[1], 3)}]` : "–" };
+  });
+  return tableFromRows(rows, {
+    caption: `Training loss beside held-out loss — ${result.summary.experiment}, profile ${result.summary.profile}`,
+    notes: [
+      "Training loss: last evaluation window's mean minibatch MSE(y1) + MSE(y2) on fresh samples; test loss: the checkpoint's held-out test MSE(y1) + MSE(y2). A ratio near 1 means the runs do not memorise their training rows.",
+    ],
+    digits: 4,
+  });
+}
+
+/** Fig. 5's distributions per model and p: n, mean, std, CV, std of log loss, low quantile, quartiles, range. */
 export function trainabilityTable(result: Pick<ExperimentResult, "runs" | "summary">): Table {
   const rows = armsOf(result.runs).map(({ model, p, runs }) => {
     const s = spreadOf(runs.map(finalLoss).filter((x): x is number => x !== null));
-    return { model: modelLabel(model), p: String(p), n: s.n, mean: s.mean, std: s.std, IQR: s.iqr, min: s.min, q25: s.q25, median: s.median, q75: s.q75, max: s.max, diverged: runs.length - s.n };
+    return { model: modelLabel(model), p: String(p), n: s.n, mean: s.mean, std: s.std, CV: s.cv, "std of log loss": s.logSd, min: s.min, q10: s.q10, q25: s.q25, median: s.median, q75: s.q75, max: s.max, diverged: runs.length - s.n };
   });
   return tableFromRows(rows, {
     caption: `Spread of the final loss over runs (MMoE Fig. 5) — profile ${result.summary.profile}, backend ${result.summary.backend}`,
     notes: [
-      "Final loss: test MSE(y1) + MSE(y2) of each run's checkpoint. std: sample standard deviation; IQR: q75 − q25 (linear interpolation).",
+      "Final loss: held-out test MSE(y1) + MSE(y2) of each run's checkpoint. CV: std / mean; std of log loss: the scale-free spread the claims compare (a model with a higher mean is not wider for that alone). q10: the 10th percentile (linear interpolation, as all quantiles).",
       `Paper: ${MMOE_SYNTHETIC_SETUP.fig5.source} shows histograms over ${MMOE_SYNTHETIC_SETUP.fig5.runs} runs, no numbers; the comparison with the paper is the claims table.`,
       `Profile ${result.summary.profile}: ${result.summary.profileStatement.statement}`,
     ],
@@ -431,31 +282,58 @@ export function labelPearsonTable(study: LabelPearsonStudy): Table {
   });
 }
 
+/** Expert (or bottom) and tower kernel weights as the MMoE paper counts them: no biases, no gates, no output layer. */
+export function paperWeightCount(model: RunRecord["config"]["model"], inputDim: number, tasks = 2): number | null {
+  const m = model as { kind: string; experts?: number; expertUnits?: number[]; bottomUnits?: number[]; towerUnits?: number[] };
+  const tower = m.towerUnits?.[0];
+  if (tower === undefined) return null;
+  if ((m.kind === "mmoe" || m.kind === "omoe") && m.experts && m.expertUnits?.length === 1) return mmoePaperWeightCount(inputDim, m.experts, m.expertUnits[0], tasks, tower);
+  if (m.kind === "shared-bottom" && m.bottomUnits?.length === 1) return mmoePaperWeightCount(inputDim, 1, m.bottomUnits[0], tasks, tower);
+  return null;
+}
+
 /** Every knob of a study (generator, rows, training, runs), ours beside the paper's where it states one. */
 export function knobsTable(result: Pick<ExperimentResult, "runs" | "summary">): Table {
   const run = result.runs[0];
-  const data = (run?.data ?? {}) as { d?: number; c?: number; m?: number; noiseStd?: number; rows?: { train: number; validation: number; test: number } };
+  const data = (run?.data ?? {}) as { d?: number; c?: number; m?: number; noiseStd?: number; training?: string; rows?: { train?: number; trainPerEpoch?: number; validation: number; test: number } };
   const st = result.summary.profileStatement;
   const setup = MMOE_SYNTHETIC_SETUP.fig4;
   const moe = result.runs.find((r) => r.config.model.kind === "mmoe")?.config.model as { experts: number; expertUnits: number[]; towerUnits: number[] } | undefined;
   const bottoms = [...new Set(result.runs.filter((r) => r.config.model.kind === "shared-bottom").map((r) => `${(r.config.model as { bottomUnits: number[] }).bottomUnits.join("·")} (${r.model})`))].join("; ");
-  const params = Object.fromEntries(armsOf(result.runs).map((a) => [a.model, a.runs[0]?.parameters.perReplica ?? null]));
+  const arms = armsOf(result.runs);
+  const models = [...new Set(arms.map((a) => a.model))];
+  const first = (m: string) => arms.find((a) => a.model === m)!.runs[0];
+  const seeds = [...new Set(result.runs.map((r) => r.seed))].sort((a, b) => a - b);
   const rows: { knob: string; ours: string; paper: string }[] = [
     { knob: "input dimension d", ours: String(data.d ?? "–"), paper: "not stated" },
     { knob: "weight scale c", ours: String(data.c ?? "–"), paper: "not stated" },
     { knob: "sine terms m", ours: String(data.m ?? "–"), paper: "not stated" },
     { knob: "label noise variance", ours: data.noiseStd === undefined ? "–" : fmt(data.noiseStd ** 2, 2), paper: "0.01" },
-    { knob: "rows per run (train / validation / test)", ours: data.rows ? `${data.rows.train} / ${data.rows.validation} / ${data.rows.test}` : "–", paper: "not stated" },
+    {
+      knob: "training rows",
+      ours: data.rows?.trainPerEpoch !== undefined ? `fresh samples: ${data.rows.trainPerEpoch.toLocaleString("en-US")} new rows per epoch, ${(st.train.steps * st.train.batchSize).toLocaleString("en-US")} in all (no row seen twice)` : data.rows?.train !== undefined ? `${data.rows.train} (reused every epoch)` : "–",
+      paper: "not stated (a generator)",
+    },
+    { knob: "held-out rows (validation / test)", ours: data.rows ? `${data.rows.validation} / ${data.rows.test}` : "–", paper: "not stated" },
     { knob: "task correlations p", ours: [...new Set(result.runs.map(correlationOf))].sort().join(", "), paper: setup.correlations.join(", ") },
-    { knob: "runs per model and p", ours: String(st.runs), paper: String(setup.runs) },
+    { knob: "runs per model and p (seeds)", ours: `${st.runs} (seeds ${seeds[0]}–${seeds[seeds.length - 1]})`, paper: String(setup.runs) },
     { knob: "training steps", ours: String(st.train.steps), paper: "not stated" },
     { knob: "batch size", ours: String(st.train.batchSize), paper: "not stated" },
     { knob: "evaluated every (steps)", ours: String(st.train.evalEvery), paper: "–" },
     { knob: "early stopping", ours: st.train.patience === undefined ? "none (all steps; best validation MSE(y1) checkpoint)" : `patience ${st.train.patience}`, paper: "not stated" },
-    { knob: "optimiser; learning rates", ours: `Adam; {${st.train.learningRates.join(", ")}} per run`, paper: `${setup.optimizer}; {${setup.learningRates.join(", ")}} per model` },
+    {
+      knob: "optimiser; learning rates",
+      ours: `Adam; {${st.train.learningRates.join(", ")}} ${st.train.learningRateChoice === "per-arm" ? "chosen per model and p on mean validation MSE(y1)" : st.train.learningRates.length === 1 ? "for every run" : "chosen per run"}`,
+      paper: `${setup.optimizer}; {${setup.learningRates.join(", ")}} per model`,
+    },
     { knob: "MoE experts × units; towers", ours: moe ? `${moe.experts} × ${moe.expertUnits.join("·")}; ${moe.towerUnits.join("·")}` : "–", paper: `${setup.experts} × ${setup.expertUnits}; ${setup.towerUnits}` },
     { knob: "Shared-Bottom bottom units", ours: bottoms || "–", paper: `${setup.sharedBottomUnits} (Fig. 4); ${MMOE_SYNTHETIC_SETUP.fig3.bottomUnits} (Fig. 3)` },
-    { knob: "trainable parameters per run", ours: Object.entries(params).map(([m, n]) => `${modelLabel(m)} ${n}`).join("; "), paper: "≈ equal for Shared-Bottom (113) and the MoE models" },
+    {
+      knob: "expert + tower weights as the paper counts them (kernels only)",
+      ours: models.map((m) => `${modelLabel(m)} ${paperWeightCount(first(m).config.model, data.d ?? 100)?.toLocaleString("en-US") ?? "–"}`).join("; "),
+      paper: `${setup.weights.toLocaleString("en-US")} (MMoE; Shared-Bottom's ${setup.sharedBottomUnits} units match it)`,
+    },
+    { knob: "trainable parameters per run (all: biases, gates, output layers)", ours: models.map((m) => `${modelLabel(m)} ${first(m).parameters.perReplica.toLocaleString("en-US")}`).join("; "), paper: "not stated" },
   ];
   return tableFromRows(rows, { caption: `Every knob of ${result.summary.experiment} (profile ${result.summary.profile})`, notes: [`Profile ${result.summary.profile}: ${st.statement}`] });
 }

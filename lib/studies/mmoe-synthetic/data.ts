@@ -13,7 +13,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { generateSynthetic, labelPearsonGrid, SYNTHETIC_PRESETS, syntheticParams, syntheticTasks, type LabelPearsonResult } from "../../data/synthetic";
+import { generateSynthetic, labelPearsonGrid, SYNTHETIC_PRESETS, syntheticChunks, syntheticParams, syntheticTasks, type LabelPearsonResult, type SyntheticChunk } from "../../data/synthetic";
 import { writeFileAtomic } from "../../project";
 import { deriveSeed } from "../../seeds";
 import type { DataSet, DataSource, SplitArrays } from "../../engine/data";
@@ -60,6 +60,59 @@ export function mmoeSyntheticDataSet(seed: number, p: number, caps: RowCaps = {}
 export function mmoeSyntheticSource(ctx: DataContext<CorrelationCondition>): DataSource {
   const { p } = ctx.condition;
   return { layout: "per-replica", tasks: syntheticTasks(2), input: { numeric: SYNTHETIC_PRESETS.mmoe.d, categorical: [] }, dataFor: (seed) => mmoeSyntheticDataSet(seed, p, ctx.rows) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fresh samples: MMoE's figures plot the training objective of a model that can always draw more
+// data from the generator; a finite training set seen many times measures memorisation instead.
+
+/** Rows per run with fresh samples: training rows per epoch (80 batches of 128, each epoch new draws) and the fixed held-out sets. */
+export const MMOE_SYNTHETIC_FRESH_ROWS = { train: 10_240, validation: 2_000, test: 2_000 } as const;
+
+/**
+ * Run `seed`'s data at correlation p with fresh training samples: validation and test are fixed
+ * draws (the generator's "samples" stream), and every epoch of training draws `rows.train` new
+ * rows of the same tasks (w1, w2, α, β) from a second stream, so no training row is seen twice
+ * and the training loss is measured on samples the model has not fitted. Like the finite data
+ * set, the draws ignore p: run s sees the same x at every p.
+ */
+export function mmoeSyntheticFreshDataSet(seed: number, p: number, caps: RowCaps = {}): DataSet {
+  const rows = { ...MMOE_SYNTHETIC_FRESH_ROWS, ...caps };
+  const params = syntheticParams("mmoe", { p, seed: deriveSeed(seed, "mmoe-synthetic-data"), samples: rows.validation + rows.test });
+  const heldOut = generateSynthetic(params);
+  const d = heldOut.input.numeric;
+  const toSplit = (x: Float32Array, labels: Float32Array[], from: number, n: number): SplitArrays => ({ rows: n, numeric: x.subarray(from * d, (from + n) * d), labels: interleave(labels, from, n) });
+  const stream = syntheticChunks({ ...params, samples: Number.MAX_SAFE_INTEGER }, rows.train, "fresh-train");
+  let drawn = 0;
+  const nextEpoch = (): SplitArrays => {
+    const chunk = stream.next().value as SyntheticChunk;
+    drawn += 1;
+    return toSplit(chunk.x, chunk.labels, 0, chunk.rows);
+  };
+  const train = nextEpoch();
+  return {
+    tasks: heldOut.tasks,
+    input: heldOut.input,
+    train,
+    validation: toSplit(heldOut.x, heldOut.labels, 0, rows.validation),
+    test: toSplit(heldOut.x, heldOut.labels, rows.validation, rows.test),
+    freshTrain: (epoch) => {
+      if (epoch !== drawn) throw new RangeError(`mmoeSyntheticFreshDataSet: epoch ${epoch} requested after ${drawn - 1}; fresh rows are drawn once per epoch, in order`);
+      return nextEpoch();
+    },
+    info: {
+      generator: "MMoE §3.2 synthetic tasks (SPEC §1.1, preset mmoe)",
+      training: "fresh samples: every epoch draws new training rows (no row is seen twice)",
+      d: heldOut.params.d, c: heldOut.params.c, m: heldOut.params.m, noiseStd: heldOut.params.noiseStd, p: heldOut.params.p, seed: heldOut.params.seed, alpha: heldOut.params.alpha, beta: heldOut.params.beta,
+      rows: { trainPerEpoch: rows.train, validation: rows.validation, test: rows.test },
+    },
+  };
+}
+
+/** The engine's data source with fresh training samples (synthetic-correlation, trainability). */
+export function mmoeSyntheticFreshSource(ctx: DataContext<CorrelationCondition>): DataSource {
+  const { p } = ctx.condition;
+  return { layout: "per-replica", tasks: syntheticTasks(2), input: { numeric: SYNTHETIC_PRESETS.mmoe.d, categorical: [] }, dataFor: (seed) => mmoeSyntheticFreshDataSet(seed, p, ctx.rows) };
 }
 
 // ---------------------------------------------------------------------------------------------

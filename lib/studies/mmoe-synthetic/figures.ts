@@ -1,12 +1,13 @@
 /**
  * Figures of the MMoE synthetic study (MMoE Figs. 2–5) as plotly specs: pure functions from
- * results to `Figure`; no display, no I/O. Bands are 95 % confidence intervals of the mean over
- * runs (Student t) unless a caption says otherwise.
+ * results to `Figure`; no display, no I/O. Losses are drawn on log axes, so a curve is the
+ * geometric mean over runs with the 95 % confidence interval of the mean LOG loss (Student t,
+ * exponentiated): it stays positive and symmetric on the axis, and nothing is clipped.
  */
 import { correlationOf, FIG3_MODEL, FIG4_MODELS, finalLossesOf, lossCurve, modelLabel, type FinalLosses } from "./analysis";
 import type { LabelPearsonStudy } from "./data";
-import type { RunRecord } from "../../engine/run-record";
-import { summarize } from "../../engine/stats";
+import { applyArmLearningRates, type RunRecord } from "../../engine/run-record";
+import { studentTQuantile } from "../../engine/student-t";
 import type { Figure } from "../../figures";
 import { PALETTE, withAlpha } from "../../figures";
 
@@ -15,30 +16,37 @@ const P_COLOR: Record<string, string> = { "1": "#1b9e77", "0.9": "#d95f02", "0.8
 const colorOfModel = (m: string) => MODEL_COLOR[m] ?? "#555555";
 const colorOfP = (p: number) => P_COLOR[String(p)] ?? "#555555";
 
+/** Which loss the curves of Figs. 3–4 show: the training loss on fresh samples (the paper's training objective). */
+export const CURVE_SPLIT = "train" as const;
+const CURVE_AXIS = "training MSE(y1) + MSE(y2), fresh samples";
+
 export interface CurveBand {
   steps: number[];
+  /** Geometric mean over runs. */
   mean: (number | null)[];
+  /** 95 % CI of the mean log loss, exponentiated. */
   lo: (number | null)[];
   hi: (number | null)[];
   n: number;
 }
 
-/**
- * Mean loss curve over runs with the 95 % CI of the mean at each step (runs that stopped are left
- * out at that step). The lower edge is clipped at the smallest run's loss: with few runs the
- * t-interval can reach below zero, which a loss cannot and a log axis cannot draw.
- */
-export function meanLossCurve(runs: readonly RunRecord[]): CurveBand {
-  const curves = runs.filter((r) => r.status === "ok").map(lossCurve);
+/** Geometric mean and the exponentiated 95 % t-interval of the mean log of positive values (null with none). */
+export function geometricMeanCi(values: readonly number[]): { mean: number; lo: number; hi: number } | null {
+  const logs = values.filter((x) => x > 0 && Number.isFinite(x)).map(Math.log);
+  if (logs.length === 0) return null;
+  const m = logs.reduce((a, b) => a + b, 0) / logs.length;
+  if (logs.length < 2) return { mean: Math.exp(m), lo: Math.exp(m), hi: Math.exp(m) };
+  const sd = Math.sqrt(logs.reduce((a, x) => a + (x - m) ** 2, 0) / (logs.length - 1));
+  const half = (studentTQuantile(0.975, logs.length - 1) * sd) / Math.sqrt(logs.length);
+  return { mean: Math.exp(m), lo: Math.exp(m - half), hi: Math.exp(m + half) };
+}
+
+/** Loss curve over runs (runs that stopped are left out at that step): geometric mean with the 95 % CI of the mean log loss. */
+export function meanLossCurve(runs: readonly RunRecord[], split: "train" | "validation" = CURVE_SPLIT): CurveBand {
+  const curves = applyArmLearningRates(runs).filter((r) => r.status === "ok").map((r) => lossCurve(r, split));
   const steps = curves.reduce<number[]>((a, c) => (c.steps.length > a.length ? c.steps : a), []);
-  const at = steps.map((_, i) => summarize(curves.map((c) => c.loss[i]).filter((x): x is number => x !== null && x !== undefined)));
-  return {
-    steps,
-    mean: at.map((s) => s.mean),
-    lo: at.map((s) => (s.ci95 && s.min !== null ? Math.max(s.ci95[0], s.min) : s.mean)),
-    hi: at.map((s) => s.ci95?.[1] ?? s.mean),
-    n: curves.length,
-  };
+  const at = steps.map((_, i) => geometricMeanCi(curves.map((c) => c.loss[i]).filter((x): x is number => x !== null && x !== undefined)));
+  return { steps, mean: at.map((s) => s?.mean ?? null), lo: at.map((s) => s?.lo ?? null), hi: at.map((s) => s?.hi ?? null), n: curves.length };
 }
 
 /** Three traces: upper edge, lower edge filled to it, and the mean line. */
@@ -51,8 +59,37 @@ function bandTraces(band: CurveBand, name: string, color: string, axes: { xaxis?
   ];
 }
 
-/** MMoE Fig. 2: label Pearson correlation against p, mean ± 2 std over data sets, linear and non-linear, with the line y = p. */
+/**
+ * Tick values 1, 2, 5 × 10^k covering [lo, hi] (only 1 × 10^k beyond 3 decades), with their
+ * labels: plotly's own log ticks label every digit inside a decade, and those labels overprint.
+ */
+export function logTicks(lo: number, hi: number): { tickvals: number[]; ticktext: string[] } {
+  if (!(lo > 0) || !(hi >= lo)) return { tickvals: [], ticktext: [] };
+  const decades = Math.log10(hi / lo);
+  // wide ranges keep fewer labels per decade (1 only; every other decade beyond 8)
+  const digits = decades > 3 ? [1] : [1, 2, 5];
+  const every = decades > 8 ? 2 : 1;
+  const vals: number[] = [];
+  for (let k = Math.floor(Math.log10(lo)) - 1; k <= Math.ceil(Math.log10(hi)); k++) {
+    if (k % every !== 0) continue;
+    for (const d of digits) {
+      const v = d * 10 ** k;
+      if (v >= lo / 1.05 && v <= hi * 1.05) vals.push(Number(v.toPrecision(1)));
+    }
+  }
+  return { tickvals: vals, ticktext: vals.map((v) => (v >= 1e5 || v < 1e-4 ? v.toExponential(0) : v >= 1 ? String(v) : v.toPrecision(1))) };
+}
+
+function logAxis(values: readonly (number | null)[]): Record<string, unknown> {
+  const xs = values.filter((x): x is number => x !== null && x > 0);
+  const lo = xs.length ? Math.min(...xs) : 0.01;
+  const hi = xs.length ? Math.max(...xs) : 1;
+  return { type: "log", ...logTicks(lo, hi), range: [Math.log10(lo) - 0.05, Math.log10(hi) + 0.05] };
+}
+
+/** MMoE Fig. 2: label Pearson correlation against p, mean ± 2 std over data sets, linear and non-linear, with y = p and the noise-attenuated y = c²/(c² + σ²)·p on top. */
 export function labelPearsonFigure(study: LabelPearsonStudy): Figure {
+  const attenuation = (study.c * study.c) / (study.c * study.c + study.noiseStd * study.noiseStd);
   const trace = (pts: LabelPearsonStudy["linear"], name: string, color: string) => ({
     type: "scatter",
     mode: "lines+markers",
@@ -60,17 +97,19 @@ export function labelPearsonFigure(study: LabelPearsonStudy): Figure {
     x: pts.map((p) => p.p),
     y: pts.map((p) => p.mean),
     error_y: { type: "data", array: pts.map((p) => 2 * p.std), visible: true, color },
-    line: { color },
+    line: { color, width: 1.5 },
     marker: { size: 5 },
   });
   return {
     data: [
-      { type: "scatter", mode: "lines", name: "y = p", x: [-1, 1], y: [-1, 1], line: { color: "#999999", dash: "dot", width: 1 } },
       trace(study.linear, "linear (m = 0)", "#1f77b4"),
       trace(study.nonlinear, `non-linear (m = ${study.m})`, "#d62728"),
+      // drawn last, so they stay visible over the linear curve they nearly coincide with
+      { type: "scatter", mode: "lines", name: "y = p", x: [-1, 1], y: [-1, 1], line: { color: "#000000", dash: "dot", width: 1.5 } },
+      { type: "scatter", mode: "lines", name: `y = ${attenuation.toFixed(3)}·p (label noise)`, x: [-1, 1], y: [-attenuation, attenuation], line: { color: "#ff7f0e", dash: "dash", width: 1.5 } },
     ],
     layout: {
-      title: { text: `MMoE Fig. 2: label Pearson correlation vs weight cosine p (${study.dataSets} data sets × ${study.samples.toLocaleString("en-US")} samples, mean ± 2 std)` , font: { size: 14 } },
+      title: { text: `MMoE Fig. 2: label Pearson correlation vs weight cosine p (${study.dataSets} data sets × ${study.samples.toLocaleString("en-US")} samples, mean ± 2 std)`, font: { size: 14 } },
       xaxis: { title: { text: "cosine of the task weights p" }, range: [-1.05, 1.05] },
       yaxis: { title: { text: "Pearson correlation of (y1, y2)" }, range: [-1.05, 1.05] },
       width: 720,
@@ -80,20 +119,17 @@ export function labelPearsonFigure(study: LabelPearsonStudy): Figure {
   };
 }
 
-/** MMoE Fig. 3: Shared-Bottom (16) validation loss over steps, one curve per p, mean over runs with 95 % CI bands. */
+/** MMoE Fig. 3: Shared-Bottom (16) training loss over steps, one curve per p (geometric mean, 95 % CI band). */
 export function sharedBottomCurvesFigure(runs: readonly RunRecord[], model: string = FIG3_MODEL): Figure {
-  const mine = runs.filter((r) => r.model === model);
+  const mine = applyArmLearningRates(runs).filter((r) => r.model === model);
   const ps = [...new Set(mine.map(correlationOf))].sort((a, b) => b - a);
-  const data = ps.flatMap((p) => {
-    const band = meanLossCurve(mine.filter((r) => correlationOf(r) === p));
-    return bandTraces(band, `p = ${p} (n = ${band.n})`, colorOfP(p));
-  });
+  const bands = ps.map((p) => ({ p, band: meanLossCurve(mine.filter((r) => correlationOf(r) === p)) }));
   return {
-    data,
+    data: bands.flatMap(({ p, band }) => bandTraces(band, `p = ${p} (n = ${band.n})`, colorOfP(p))),
     layout: {
-      title: { text: `MMoE Fig. 3: ${modelLabel(model)} loss over training, by task correlation`, font: { size: 14 } },
+      title: { text: `MMoE Fig. 3: ${modelLabel(model)} loss over training, by task correlation (geometric mean, 95 % CI)`, font: { size: 14 } },
       xaxis: { title: { text: "training step" } },
-      yaxis: { title: { text: "validation MSE(y1) + MSE(y2)" }, type: "log" },
+      yaxis: { title: { text: CURVE_AXIS }, ...logAxis(bands.flatMap((b) => [...b.band.lo, ...b.band.hi])) },
       width: 720,
       height: 450,
     },
@@ -106,19 +142,16 @@ function panels(count: number, gap = 0.06): { xaxis: string; yaxis: string; doma
   return Array.from({ length: count }, (_, i) => ({ xaxis: i === 0 ? "x" : `x${i + 1}`, yaxis: i === 0 ? "y" : `y${i + 1}`, domain: [i * (w + gap), i * (w + gap) + w] as [number, number] }));
 }
 
-/** MMoE Fig. 4: one panel per p (descending), the models' mean validation loss with 95 % CI bands. */
+/** MMoE Fig. 4: one panel per p (descending), the models' training loss (geometric mean, 95 % CI band), one shared log axis. */
 export function correlationCurvesFigure(runs: readonly RunRecord[], models: readonly string[] = FIG4_MODELS): Figure {
-  const mine = runs.filter((r) => models.includes(r.model));
+  const mine = applyArmLearningRates(runs).filter((r) => models.includes(r.model));
   const ps = [...new Set(mine.map(correlationOf))].sort((a, b) => b - a);
   const grid = panels(ps.length);
-  const data = ps.flatMap((p, i) =>
-    models.flatMap((m) => {
-      const band = meanLossCurve(mine.filter((r) => r.model === m && correlationOf(r) === p));
-      return bandTraces(band, `${modelLabel(m)} (n = ${band.n})`, colorOfModel(m), { xaxis: grid[i].xaxis, yaxis: grid[i].yaxis }, i === 0);
-    }),
-  );
+  const bands = ps.map((p) => models.map((m) => ({ m, band: meanLossCurve(mine.filter((r) => r.model === m && correlationOf(r) === p)) })));
+  const data = bands.flatMap((row, i) => row.flatMap(({ m, band }) => bandTraces(band, `${modelLabel(m)} (n = ${band.n})`, colorOfModel(m), { xaxis: grid[i].xaxis, yaxis: grid[i].yaxis }, i === 0)));
+  const yAxis = logAxis(bands.flat().flatMap((b) => [...b.band.lo, ...b.band.hi]));
   const layout: Record<string, unknown> = {
-    title: { text: "MMoE Fig. 4: loss over training at task correlation p (mean, 95 % CI band)", font: { size: 14 } },
+    title: { text: "MMoE Fig. 4: loss over training at task correlation p (geometric mean, 95 % CI band)", font: { size: 14 } },
     width: 960,
     height: 460,
     margin: { b: 110 },
@@ -128,42 +161,46 @@ export function correlationCurvesFigure(runs: readonly RunRecord[], models: read
   grid.forEach((g, i) => {
     const suffix = i === 0 ? "" : String(i + 1);
     layout[`xaxis${suffix}`] = { domain: g.domain, anchor: g.yaxis, title: { text: "training step" } };
-    layout[`yaxis${suffix}`] = { anchor: g.xaxis, type: "log", ...(i === 0 ? { title: { text: "validation MSE(y1) + MSE(y2)" } } : { matches: "y" }) };
+    layout[`yaxis${suffix}`] = { anchor: g.xaxis, ...yAxis, ...(i === 0 ? { title: { text: CURVE_AXIS } } : {}) };
   });
   return { data, layout };
 }
 
-/** Equal-width bins over [lo, hi]: centres and counts of `values`. */
-export function equalWidthHistogram(values: readonly number[], lo: number, hi: number, bins: number): { centers: number[]; counts: number[]; width: number } {
-  const width = hi > lo ? (hi - lo) / bins : 1;
+/** `bins` bins of equal width in log(x) over [lo, hi] (lo > 0): edges, geometric centres and counts of `values`. */
+export function logHistogram(values: readonly number[], lo: number, hi: number, bins: number): { edges: number[]; centers: number[]; counts: number[] } {
+  if (!(lo > 0) || !(hi > lo)) throw new RangeError(`logHistogram needs 0 < lo < hi, got [${lo}, ${hi}]`);
+  const step = (Math.log(hi) - Math.log(lo)) / bins;
+  const edges = Array.from({ length: bins + 1 }, (_, i) => Math.exp(Math.log(lo) + i * step));
   const counts = new Array<number>(bins).fill(0);
   for (const v of values) {
-    if (!Number.isFinite(v)) continue;
-    counts[Math.min(bins - 1, Math.max(0, Math.floor((v - lo) / width)))] += 1;
+    if (!(v > 0) || !Number.isFinite(v)) continue;
+    counts[Math.min(bins - 1, Math.max(0, Math.floor((Math.log(v) - Math.log(lo)) / step)))] += 1;
   }
-  return { centers: counts.map((_, i) => lo + width * (i + 0.5)), counts, width };
+  return { edges, centers: counts.map((_, i) => Math.sqrt(edges[i] * edges[i + 1])), counts };
 }
 
 /**
  * MMoE Fig. 5: histograms of the final loss over runs, one panel per (p, model): rows p
- * (descending), columns Shared-Bottom, OMoE, MMoE; the same bins everywhere so panels compare.
+ * (descending), columns Shared-Bottom, OMoE, MMoE; every panel on the same log-spaced bins and the
+ * same log x range, so shapes and positions compare directly.
  */
-export function finalLossHistogramFigure(losses: FinalLosses | readonly RunRecord[], models: readonly string[] = FIG4_MODELS, bins = 20): Figure {
+export function finalLossHistogramFigure(losses: FinalLosses | readonly RunRecord[], models: readonly string[] = FIG4_MODELS, bins = 24): Figure {
   const byModel: FinalLosses = Array.isArray(losses) ? finalLossesOf(losses as readonly RunRecord[]) : (losses as FinalLosses);
   const ps = [...new Set(models.flatMap((m) => [...(byModel.get(m)?.keys() ?? [])]))].sort((a, b) => b - a);
-  const all = models.flatMap((m) => ps.flatMap((p) => [...(byModel.get(m)?.get(p)?.values() ?? [])]));
-  const lo = all.length ? Math.min(...all) : 0;
-  const hi = all.length ? Math.max(...all) : 1;
+  const all = models.flatMap((m) => ps.flatMap((p) => [...(byModel.get(m)?.get(p)?.values() ?? [])])).filter((x) => x > 0);
+  const lo = all.length ? Math.min(...all) / 1.02 : 0.01;
+  const hi = all.length ? Math.max(...all) * 1.02 : 1;
   const gap = 0.05;
   const w = (1 - gap * (models.length - 1)) / models.length;
   const h = (1 - 0.08 * (ps.length - 1)) / Math.max(1, ps.length);
+  const ticks = logTicks(lo, hi);
   const data: Record<string, unknown>[] = [];
   const layout: Record<string, unknown> = {
-    title: { text: `MMoE Fig. 5: final loss over runs (test MSE(y1) + MSE(y2)), ${bins} equal bins`, font: { size: 14 } },
+    title: { text: `MMoE Fig. 5: final loss over runs (test MSE(y1) + MSE(y2)), ${bins} log-spaced bins`, font: { size: 14 } },
     width: 960,
     height: 260 * Math.max(1, ps.length) + 80,
     showlegend: false,
-    bargap: 0.05,
+    bargap: 0,
     annotations: [] as Record<string, unknown>[],
   };
   ps.forEach((p, row) => {
@@ -172,12 +209,24 @@ export function finalLossHistogramFigure(losses: FinalLosses | readonly RunRecor
       const xa = k === 1 ? "x" : `x${k}`;
       const ya = k === 1 ? "y" : `y${k}`;
       const values = [...(byModel.get(m)?.get(p)?.values() ?? [])];
-      const hist = equalWidthHistogram(values, lo, hi, bins);
-      data.push({ type: "bar", x: hist.centers, y: hist.counts, width: hist.width * 0.95, marker: { color: colorOfModel(m) }, name: `${modelLabel(m)}, p = ${p}`, xaxis: xa, yaxis: ya });
+      const hist = logHistogram(values, lo, hi, bins);
+      // bars as filled steps between the edges: bar widths cannot follow a log axis
+      data.push({
+        type: "scatter",
+        mode: "lines",
+        x: hist.edges.flatMap((e, i) => (i < bins ? [e, e, hist.edges[i + 1]] : [e])),
+        y: hist.counts.flatMap((c, i) => [i === 0 ? 0 : hist.counts[i - 1], c, c]).concat([0]),
+        fill: "tozeroy",
+        line: { color: colorOfModel(m), width: 1, shape: "linear" },
+        fillcolor: withAlpha(colorOfModel(m), 0.6),
+        name: `${modelLabel(m)}, p = ${p}`,
+        xaxis: xa,
+        yaxis: ya,
+      });
       const xDomain: [number, number] = [col * (w + gap), col * (w + gap) + w];
       const yTop = 1 - row * (h + 0.08);
-      layout[`xaxis${k === 1 ? "" : k}`] = { domain: xDomain, anchor: ya, range: [lo - (hi - lo) * 0.02, hi + (hi - lo) * 0.02], ...(row === ps.length - 1 ? { title: { text: "final loss" } } : {}) };
-      layout[`yaxis${k === 1 ? "" : k}`] = { domain: [yTop - h, yTop], anchor: xa, ...(col === 0 ? { title: { text: "runs" } } : {}) };
+      layout[`xaxis${k === 1 ? "" : k}`] = { domain: xDomain, anchor: ya, type: "log", range: [Math.log10(lo), Math.log10(hi)], ...ticks, ...(k === 1 ? {} : { matches: "x" }), ...(row === ps.length - 1 ? { title: { text: "final loss (log scale)" } } : {}) };
+      layout[`yaxis${k === 1 ? "" : k}`] = { domain: [yTop - h, yTop], anchor: xa, rangemode: "tozero", ...(col === 0 ? { title: { text: "runs" } } : {}) };
       (layout.annotations as Record<string, unknown>[]).push({ text: `${modelLabel(m)}, p = ${p} (n = ${values.length})`, showarrow: false, xref: "paper", yref: "paper", x: (xDomain[0] + xDomain[1]) / 2, y: yTop, xanchor: "center", yanchor: "bottom", font: { size: 12 } });
     });
   });

@@ -1,5 +1,6 @@
 /** One-call loaders for notebooks 01 and 02: the profile's results (trained where missing) with what their cells plot. */
 import type { ExperimentResult } from "../../engine/experiment";
+import { applyArmLearningRates } from "../../engine/run-record";
 import { estimatePaperProfile as estimateFor, loadExperiment, type LoadOptions } from "../../engine/notebook-load";
 import { correlationOf, finalLossesOf, type FinalLosses } from "./analysis";
 import { labelPearsonStudy, type LabelPearsonStudy } from "./data";
@@ -14,11 +15,14 @@ export interface SyntheticCorrelationResults {
   correlations: number[];
 }
 
+/** The result with every run at its model and p's learning rate (learningRateChoice "per-arm"). */
+const atArmRates = (result: ExperimentResult): ExperimentResult => ({ ...result, runs: applyArmLearningRates(result.runs) });
+
 const correlationsOf = (result: ExperimentResult) => [...new Set(result.runs.map(correlationOf))].sort((a, b) => a - b);
 
 /** synthetic-correlation at a profile (trained where missing) with its final losses and the Fig. 2 study. */
 export async function loadSyntheticCorrelation(opts: LoadOptions = {}): Promise<SyntheticCorrelationResults> {
-  const result = await loadExperiment(syntheticCorrelation, opts);
+  const result = atArmRates(await loadExperiment(syntheticCorrelation, opts));
   return { result, losses: finalLossesOf(result.runs), labelPearson: labelPearsonStudy(result.summary.profile, result.dir), correlations: correlationsOf(result) };
 }
 
@@ -30,7 +34,7 @@ export interface TrainabilityResults {
 
 /** trainability at a profile (trained where missing) with its final losses. */
 export async function loadTrainability(opts: LoadOptions = {}): Promise<TrainabilityResults> {
-  const result = await loadExperiment(trainability, opts);
+  const result = atArmRates(await loadExperiment(trainability, opts));
   return { result, losses: finalLossesOf(result.runs), correlations: correlationsOf(result) };
 }
 
