@@ -205,7 +205,13 @@ test("in a tslab kernel showFigure sends one output with plotly JSON (an object)
   assert.deepEqual((bundle["application/vnd.plotly.v1+json"] as Figure).data, fig.data);
   const png = Buffer.from(bundle["image/png"] as string, "base64");
   assert.equal(png.subarray(1, 4).toString(), "PNG");
-  assert.ok((bundle["text/html"] as string).includes(bundle["image/png"] as string), "the HTML carries the same static image");
+  // the HTML's static image is the same figure as WebP (a fraction of the PNG's bytes), not a second PNG
+  const webp = /src="data:image\/webp;base64,([^"]+)"/.exec(bundle["text/html"] as string)?.[1];
+  assert.ok(webp, "the HTML carries a WebP static image");
+  const riff = Buffer.from(webp, "base64");
+  assert.equal(riff.subarray(0, 4).toString() + riff.subarray(8, 12).toString(), "RIFFWEBP");
+  assert.ok(riff.length < png.length, `WebP ${riff.length} B smaller than PNG ${png.length} B`);
+  assert.ok(!(bundle["text/html"] as string).includes(bundle["image/png"] as string), "the PNG is not stored twice");
   assert.equal(bundle["text/plain"], "<Plotly figure: Loss>");
 });
 

@@ -76,9 +76,7 @@ test("every notebook runs headless in the smoke profile; none writes an error; e
       assert.equal(Buffer.from(String(data["image/png"]), "base64").subarray(1, 4).toString(), "PNG", `${name}: a static image is stored`);
       assert.ok(!String(data["text/html"]).includes("Plotly.register"), `${name}: plotly.js itself is not inlined`);
     }
-    // Known open problem (issue 13): executed 04-seesaw carries more static figure images than fit in 1 MB;
-    // its figures must shrink before its quick-profile outputs are committed. Committed files are checked below.
-    if (name !== "04-seesaw.ipynb") assert.ok(fs.statSync(path.join(outDir, name)).size < 1_000_000, `${name} stays under 1 MB`);
+    assert.ok(fs.statSync(path.join(outDir, name)).size < 1_000_000, `${name} stays under 1 MB`);
   }
 });
 

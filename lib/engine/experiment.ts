@@ -85,6 +85,12 @@ export interface ExperimentDefinition<C = undefined> {
    * throw here when the data cannot be had — a missing or altered file — with the message to show.
    */
   preflight?(ctx: DataContext<C>): void | Promise<void>;
+  /**
+   * The tables README.md shows for this experiment, by file name without extension, in order
+   * (default: `claims` if the report writes one, else `summary`): the verdicts a reader cites
+   * first, not every table of the report.
+   */
+  headlineTables?: readonly string[];
   /** Tables and figures beyond the standard ones (summary table, validation-loss curves). */
   report?(result: ExperimentResult): { tables?: Record<string, Table>; figures?: Record<string, Figure> };
 }

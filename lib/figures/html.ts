@@ -22,7 +22,7 @@ function escapeHtml(s: string): string {
 export const PLOTLY_LOADER_KEY = "__mtlLabPlotlyLoader2";
 
 /**
- * A notebook output fragment: the static PNG (seen wherever scripts do not run: GitHub's viewer,
+ * A notebook output fragment: the static image, PNG or WebP (seen wherever scripts do not run: GitHub's viewer,
  * untrusted notebooks, plain nbconvert exports) which a script replaces by the live plot when
  * plotly.js is available: already on the page (our HTML export injects it once), or served from
  * node_modules by a Jupyter server started at the project root (JupyterLab, or the classic
@@ -34,11 +34,11 @@ export const PLOTLY_LOADER_KEY = "__mtlLabPlotlyLoader2";
  * older output that clobbers window.Plotly cannot stop later figures from drawing; the figure is
  * drawn into every not-yet-live element of its id (a stale output of the same figure included).
  */
-export function figureFragment(fig: Figure, elementId: string, pngBase64: string | null): string {
+export function figureFragment(fig: Figure, elementId: string, imageBase64: string | null, imageMime: "image/png" | "image/webp" = "image/png"): string {
   const { width, height } = figureSize(fig);
   const title = escapeHtml(figureTitle(fig));
-  const img = pngBase64
-    ? `<img alt="${title}" width="${width}" height="${height}" src="data:image/png;base64,${pngBase64}">`
+  const img = imageBase64
+    ? `<img alt="${title}" width="${width}" height="${height}" src="data:${imageMime};base64,${imageBase64}">`
     : `<p><em>${title}</em>: static image not rendered (chromium missing); the live plot needs plotly.js.</p>`;
   const script = `(function () {
   var id = ${JSON.stringify(elementId)}, key = ${JSON.stringify(PLOTLY_LOADER_KEY)};

@@ -45,7 +45,7 @@ let shownFigures = 0;
 /**
  * The plotly figure as one output with:
  * - application/vnd.plotly.v1+json: rendered by JupyterLab's plotly extension and VS Code;
- * - text/html: the static PNG, replaced by the live plot where scripts run and plotly.js is
+ * - text/html: the static image (WebP), replaced by the live plot where scripts run and plotly.js is
  *   available (exported HTML, or JupyterLab started at the project root);
  * - image/png: the static image for viewers that show images but not HTML;
  * - text/plain: for terminals and diffs.
@@ -59,8 +59,13 @@ export async function showFigure(fig: Figure): Promise<void> {
     return;
   }
   let png: string | null = null;
+  // The HTML output carries its own copy of the static image; as WebP it costs a fraction of the
+  // PNG's bytes, which keeps a notebook of a dozen figures under 1 MB.
+  let webp: string | null = null;
   try {
-    png = (await (await sharedRenderer()).render(fig, { format: "png" })).toString("base64");
+    const renderer = await sharedRenderer();
+    png = (await renderer.render(fig, { format: "png" })).toString("base64");
+    webp = (await renderer.render(fig, { format: "webp" })).toString("base64");
   } catch (e) {
     if (!(e instanceof ChromiumMissingError)) throw e;
     process.stderr.write(`${e.message}\n`);
@@ -68,7 +73,7 @@ export async function showFigure(fig: Figure): Promise<void> {
   const id = `mtl-lab-fig-${figureId(fig)}-${++shownFigures}`;
   const bundle: MimeBundle = {
     "application/vnd.plotly.v1+json": { data: fig.data, layout: fig.layout, config: fig.config ?? {} },
-    "text/html": figureFragment(fig, id, png),
+    "text/html": figureFragment(fig, id, webp, "image/webp"),
     "text/plain": `<Plotly figure: ${figureTitle(fig)}>`,
   };
   if (png) bundle["image/png"] = png;

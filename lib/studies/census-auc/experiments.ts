@@ -80,6 +80,7 @@ export const censusMmoe = defineExperiment<CensusCondition>({
   },
   data: censusSource,
   preflight: censusPreflight,
+  headlineTables: ["auc", "ple-table5"],
   report: (result) => censusMmoeReport(result, censusFigures),
 });
 
@@ -125,6 +126,7 @@ export const censusAdatt = defineExperiment<CensusCondition>({
   data: censusSource,
   preflight: censusPreflight,
   // notebook 03's claims are one family: judged here over both experiments once census-mmoe's runs are beside these
+  headlineTables: ["auc", "claims"],
   report: (result) => censusAdattReport(result, plannedRunsAt(censusMmoe, result.summary.profile, path.dirname(path.dirname(result.dir))), censusFigures),
 });
 

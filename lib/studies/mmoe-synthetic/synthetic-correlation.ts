@@ -78,6 +78,7 @@ export const syntheticCorrelation = defineExperiment<CorrelationCondition>({
     },
   },
   data: mmoeSyntheticFreshSource,
+  headlineTables: ["final-loss", "claims"],
   report: (result) => {
     const fig2 = labelPearsonStudy(result.summary.profile, result.dir);
     const family = syntheticCorrelationFamily(fig2, finalLossesOf(result.runs), [...SYNTHETIC_CORRELATIONS]);

@@ -64,6 +64,7 @@ export const trainability = defineExperiment<CorrelationCondition>({
     },
   },
   data: mmoeSyntheticFreshSource,
+  headlineTables: ["spread", "claims"],
   report: (result) => {
     const family = trainabilityFamily(finalLossesOf(result.runs), [...SYNTHETIC_CORRELATIONS]);
     return {

@@ -56,5 +56,6 @@ export const seesawCensus = defineExperiment({
     },
   },
   data: seesawCensusSource,
+  headlineTables: ["table1", "claims"],
   report: (result) => seesawReport(result, "census"),
 });

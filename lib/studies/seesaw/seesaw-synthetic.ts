@@ -53,5 +53,6 @@ export const seesawSynthetic = defineExperiment({
     },
   },
   data: seesawSyntheticSource,
+  headlineTables: ["table1", "claims"],
   report: (result) => seesawReport(result, "synthetic"),
 });
