@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import test from "node:test";
-import { defineExperiment, runExperiment, type TrainConfig } from "mtl-lab";
+import { defineExperiment, interleaveLabels, runExperiment, type TrainConfig } from "mtl-lab";
 import { toyData } from "./engine-helpers";
 
 const out = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-exp-"));
@@ -121,4 +121,13 @@ test("preflight runs once per condition with runs to train, before any training;
   const dir2 = out();
   await assert.rejects(runExperiment(failing, { profile: "smoke", runs: 2, out: dir2, report: false, backend: "wasm" }), /data file missing: get it first/);
   assert.ok(!fs.existsSync(path.join(dir2, "toy-preflight-fails", "smoke", "runs.jsonl")), "no run was trained");
+});
+
+test("interleaveLabels: task columns to [rows, T] row-major, from a row offset; too few labels are named", () => {
+  const a = Float32Array.from([1, 2, 3, 4]);
+  const b = Float32Array.from([10, 20, 30, 40]);
+  assert.deepEqual([...interleaveLabels([a, b], 2)], [1, 10, 2, 20]);
+  assert.deepEqual([...interleaveLabels([a, b], 2, 2)], [3, 30, 4, 40]);
+  assert.deepEqual([...interleaveLabels([a, b, a], 1, 3)], [4, 40, 4]);
+  assert.throws(() => interleaveLabels([a, b.subarray(0, 3)], 2, 2), /task 1 has 3 labels, rows 2…3 asked/);
 });

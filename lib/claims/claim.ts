@@ -24,7 +24,8 @@ export interface Part {
   evidence: Evidence;
 }
 
-export interface Claim {
+/** What a study states about one claim; `directionClaim` / `equivalenceClaim` add the rule. */
+export interface ClaimSpec {
   id: string;
   /** Where the paper says it: "MMoE §5.1, Fig. 4". */
   source: string;
@@ -40,16 +41,10 @@ export interface Claim {
    * (Bonferroni over the cases).
    */
   evidence: Evidence | readonly Part[];
-  rule: ClaimRule;
 }
 
-export interface ClaimSpec {
-  id: string;
-  source: string;
-  statement: string;
-  effect: string;
-  finding: string;
-  evidence: Evidence | readonly Part[];
+export interface Claim extends ClaimSpec {
+  rule: ClaimRule;
 }
 
 export function directionClaim(spec: ClaimSpec & { expect: "positive" | "negative" }): Claim {

@@ -5,7 +5,7 @@
 export * from "./metrics";
 export { studentTCdf, studentTQuantile, twoSidedP, incompleteBeta } from "./student-t";
 export * from "./stats";
-export { checkDataSet, type DataSet, type DataSource, type SplitArrays, type SplitName } from "./data";
+export { checkDataSet, interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays, type SplitName } from "./data";
 export { ReplicaAdam, DEFAULT_ADAM, type AdamConfig } from "./adam";
 export { taskLosses, totalLoss } from "./losses";
 export { resolveTrainConfig, defaultSelection, ALL_TASKS, type TrainConfig, type ResolvedTrainConfig } from "./train-config";

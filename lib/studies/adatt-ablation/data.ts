@@ -13,7 +13,7 @@
  *   every run seed draws its own data set, so comparisons between models are paired by seed.
  */
 import { blockCosines, censusGroup, generateSyntheticGroup, loadCensus, type CensusGroup, type SyntheticGroupParams } from "../../data";
-import type { DataSet, DataSource, SplitArrays } from "../../engine/data";
+import { splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/data";
 import type { DataContext, RowCaps } from "../../engine/experiment";
 import type { TaskKind } from "../../models/types";
 import { deriveSeed } from "../../seeds";
@@ -86,26 +86,16 @@ export function syntheticGroupParams(c: SyntheticGroupCondition, seed: number, s
   };
 }
 
-function interleave(labels: Float32Array[], from: number, rows: number): Float32Array {
-  const T = labels.length;
-  const out = new Float32Array(rows * T);
-  for (let i = 0; i < rows; i++) for (let k = 0; k < T; k++) out[i * T + k] = labels[k][from + i];
-  return out;
-}
-
 /** Run `seed`'s synthetic data set: one draw of the generator, split in order, only the rows used. */
 export function syntheticGroupDataSet(c: SyntheticGroupCondition, seed: number, caps: RowCaps = {}): DataSet {
   const rows = { train: Math.min(c.rows.train, caps.train ?? Infinity), validation: Math.min(c.rows.validation, caps.validation ?? Infinity), test: Math.min(c.rows.test, caps.test ?? Infinity) };
   const g = generateSyntheticGroup(syntheticGroupParams(c, deriveSeed(seed, "adatt-synthetic-data"), rows.train + rows.validation + rows.test));
   const d = c.d;
-  const split = (from: number, n: number): SplitArrays => ({ rows: n, numeric: g.x.subarray(from * d, (from + n) * d), labels: interleave(g.labels, from, n) });
   const { alpha, beta, threshold, seed: dataSeed } = g.params;
   return {
     tasks: g.tasks,
     input: g.input,
-    train: split(0, rows.train),
-    validation: split(rows.train, rows.validation),
-    test: split(rows.train + rows.validation, rows.test),
+    ...splitsInOrder(g.x, d, g.labels, rows),
     info: { generator: "synthetic task group (lib/data/synthetic-group.ts)", seed: dataSeed, cosines: g.params.cosines, kinds: g.params.kinds, alpha, beta, threshold, rows },
   };
 }

@@ -13,7 +13,7 @@
  * A missing or altered data file stops here, before any training, with lib/data's error.
  */
 import { censusGroup, loadCensus, type CategoricalEncoding, type CensusGroup, type CensusGroupName } from "../../data";
-import type { DataSet, DataSource, SplitArrays } from "../../engine/data";
+import { interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/data";
 import type { DataContext } from "../../engine/experiment";
 
 export interface CensusCondition {
@@ -21,19 +21,9 @@ export interface CensusCondition {
   encoding: CategoricalEncoding;
 }
 
-/** Labels as the engine wants them: [rows, T] row-major. */
-function interleaved(labels: readonly Float32Array[], rows: number): Float32Array {
-  const T = labels.length;
-  const out = new Float32Array(rows * T);
-  labels.forEach((col, t) => {
-    for (let i = 0; i < rows; i++) out[i * T + t] = col[i];
-  });
-  return out;
-}
-
 function split(g: CensusGroup, name: "train" | "validation" | "test"): SplitArrays {
   const s = g[name];
-  return { rows: s.rows, numeric: s.numeric, categorical: s.categorical, labels: interleaved(s.labels, s.rows) };
+  return { rows: s.rows, numeric: s.numeric, categorical: s.categorical, labels: interleaveLabels(s.labels, s.rows) };
 }
 
 const memo = new Map<string, DataSet>();

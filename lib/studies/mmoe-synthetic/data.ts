@@ -16,7 +16,7 @@ import * as path from "node:path";
 import { generateSynthetic, labelPearsonGrid, SYNTHETIC_PRESETS, syntheticChunks, syntheticParams, syntheticTasks, type LabelPearsonResult, type SyntheticChunk } from "../../data/synthetic";
 import { writeFileAtomic } from "../../project";
 import { deriveSeed } from "../../seeds";
-import type { DataSet, DataSource, SplitArrays } from "../../engine/data";
+import { interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/data";
 import type { DataContext, ProfileName, RowCaps } from "../../engine/experiment";
 
 /** A data condition of the synthetic experiments: the task correlation p = cos(w1, w2). */
@@ -32,12 +32,6 @@ export function correlationConditions(ps: readonly number[]): Record<string, Cor
   return Object.fromEntries(ps.map((p) => [`p=${p}`, { p }]));
 }
 
-function interleave(labels: Float32Array[], from: number, rows: number): Float32Array {
-  const out = new Float32Array(rows * labels.length);
-  for (let i = 0; i < rows; i++) labels.forEach((l, k) => (out[i * labels.length + k] = l[from + i]));
-  return out;
-}
-
 /** Run `seed`'s data set at correlation p: one draw of the generator, split in order. */
 export function mmoeSyntheticDataSet(seed: number, p: number, caps: RowCaps = {}): DataSet {
   const rows = { ...MMOE_SYNTHETIC_ROWS, ...caps };
@@ -45,13 +39,10 @@ export function mmoeSyntheticDataSet(seed: number, p: number, caps: RowCaps = {}
   // the seed ignores p on purpose: the same run sees the same x, u1, u2, α, β at every p (header)
   const g = generateSynthetic(syntheticParams("mmoe", { p, seed: deriveSeed(seed, "mmoe-synthetic-data"), samples }));
   const d = g.input.numeric;
-  const split = (from: number, n: number): SplitArrays => ({ rows: n, numeric: g.x.subarray(from * d, (from + n) * d), labels: interleave(g.labels, from, n) });
   return {
     tasks: g.tasks,
     input: g.input,
-    train: split(0, rows.train),
-    validation: split(rows.train, rows.validation),
-    test: split(rows.train + rows.validation, rows.test),
+    ...splitsInOrder(g.x, d, g.labels, rows),
     info: { generator: "MMoE §3.2 synthetic tasks (SPEC §1.1, preset mmoe)", d: g.params.d, c: g.params.c, m: g.params.m, noiseStd: g.params.noiseStd, p: g.params.p, seed: g.params.seed, alpha: g.params.alpha, beta: g.params.beta, rows },
   };
 }
@@ -81,7 +72,7 @@ export function mmoeSyntheticFreshDataSet(seed: number, p: number, caps: RowCaps
   const params = syntheticParams("mmoe", { p, seed: deriveSeed(seed, "mmoe-synthetic-data"), samples: rows.validation + rows.test });
   const heldOut = generateSynthetic(params);
   const d = heldOut.input.numeric;
-  const toSplit = (x: Float32Array, labels: Float32Array[], from: number, n: number): SplitArrays => ({ rows: n, numeric: x.subarray(from * d, (from + n) * d), labels: interleave(labels, from, n) });
+  const toSplit = (x: Float32Array, labels: Float32Array[], from: number, n: number): SplitArrays => ({ rows: n, numeric: x.subarray(from * d, (from + n) * d), labels: interleaveLabels(labels, n, from) });
   const stream = syntheticChunks({ ...params, samples: Number.MAX_SAFE_INTEGER }, rows.train, "fresh-train");
   let drawn = 0;
   const nextEpoch = (): SplitArrays => {

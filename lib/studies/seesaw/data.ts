@@ -19,7 +19,7 @@ import { censusGroup, loadCensus, type CensusSplit } from "../../data";
 import { generateSeesawSynthetic, seesawSyntheticParams } from "../../data/seesaw";
 import { pearson } from "../../engine/metrics";
 import { deriveSeed } from "../../seeds";
-import type { DataSet, DataSource, SplitArrays } from "../../engine/data";
+import { interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/data";
 import type { DataContext, RowCaps } from "../../engine/experiment";
 import type { InputSpec, TaskSpec } from "../../models/types";
 
@@ -49,14 +49,7 @@ export const SEESAW_SYNTHETIC_CORRELATIONS = { pPositive: 0.9, pNegative: -0.5 }
 export const SEESAW_SYNTHETIC_ROWS = { train: 20_000, validation: 5_000, test: 5_000 } as const;
 export const SEESAW_SYNTHETIC_D = 100;
 
-function interleave(labels: readonly Float32Array[], rows: number): Float32Array {
-  const T = labels.length;
-  const out = new Float32Array(rows * T);
-  for (let i = 0; i < rows; i++) for (let t = 0; t < T; t++) out[i * T + t] = labels[t][i];
-  return out;
-}
-
-const toSplit = (s: CensusSplit): SplitArrays => ({ rows: s.rows, numeric: s.numeric, categorical: s.categorical, labels: interleave(s.labels, s.rows) });
+const toSplit = (s: CensusSplit): SplitArrays => ({ rows: s.rows, numeric: s.numeric, categorical: s.categorical, labels: interleaveLabels(s.labels, s.rows) });
 
 /** Pearson correlation of the two label columns of a split (what "related tasks" means here). */
 export function labelPearsonOf(split: SplitArrays, tasks = 2): number {
@@ -126,15 +119,12 @@ export function seesawSyntheticDataSet(seed: number, caps: RowCaps = {}): DataSe
   const g = generateSeesawSynthetic(seesawSyntheticParams({ ...SEESAW_SYNTHETIC_CORRELATIONS, seed: deriveSeed(seed, "seesaw-synthetic-data"), samples }));
   const d = g.input.numeric;
   const [y1, y2] = g.labels;
-  const split = (from: number, n: number): SplitArrays => ({ rows: n, numeric: g.x.subarray(from * d, (from + n) * d), labels: interleave([y1.subarray(from, from + n), y2.subarray(from, from + n)], n) });
   let positives = 0;
   for (const v of y2) positives += v;
   return {
     tasks: g.tasks,
     input: g.input,
-    train: split(0, rows.train),
-    validation: split(rows.train, rows.validation),
-    test: split(rows.train + rows.validation, rows.test),
+    ...splitsInOrder(g.x, d, [y1, y2], rows),
     info: {
       generator: "synthetic seesaw group (SPEC §1.3, lib/data/seesaw.ts; MMoE §3.2 construction with a per-sample task correlation)",
       d: g.params.d,
