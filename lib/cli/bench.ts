@@ -18,6 +18,8 @@ import { projectRoot, writeFileAtomic } from "../project";
 import { BACKENDS, initBackend, type BackendName } from "../backend";
 import { DataError } from "../data/errors";
 import { UserError } from "../errors";
+import { aptCommand, aptInstall } from "../system/apt";
+import { blasThreadsEnv, cpuLine, describeCpu } from "../system/cpu";
 import { intOption, parseCli, pathOption, runCli, UsageError } from "./args";
 import type { CellResult, CellSpec } from "../bench/measure";
 import { WORKLOAD_NAMES, WORKLOADS, type WorkloadName } from "../bench/workloads";
@@ -147,22 +149,34 @@ interface Reference {
 
 const PYTHON = "/usr/bin/python3";
 
-/** Runs bench/reference.py once per thread count; absent torch → a note, no failure. */
+const TORCH_PACKAGES = ["python3-torch"];
+
+function torchVersion(): string | null {
+  const probe = spawnSync(PYTHON, ["-c", "import torch; print(torch.__version__)"], { encoding: "utf8" });
+  return probe.status === 0 ? probe.stdout.trim() : null;
+}
+
+/**
+ * Runs bench/reference.py once per thread count, BLAS pinned to that count. Without PyTorch it
+ * installs Debian's python3-torch where it can (root), else stops with the command: a bench
+ * without its reference would print no ratio, which is the number the bench exists for.
+ */
 function runReference(o: Options, threads: number[], censusFile: string | null): Reference {
   const script = path.join(projectRoot(), "bench", "reference.py");
-  if (!fs.existsSync(PYTHON)) return { available: false, note: `${PYTHON} not found`, results: [] };
-  const probe = spawnSync(PYTHON, ["-c", "import torch; print(torch.__version__)"], { encoding: "utf8" });
-  if (probe.status !== 0) return { available: false, note: "PyTorch not importable (apt-get install -y python3-torch)", results: [] };
+  if (!fs.existsSync(PYTHON)) throw new UserError(`${PYTHON} not found: the PyTorch reference needs Debian's python3. Install as root: ${aptCommand(["python3", ...TORCH_PACKAGES])}; or pass --no-reference to measure without ratios`);
+  let version = torchVersion();
+  if (version === null && aptInstall(TORCH_PACKAGES)) version = torchVersion();
+  if (version === null) throw new UserError(`PyTorch is not importable by ${PYTHON}: the bench's reference needs it. Install as root: ${aptCommand(TORCH_PACKAGES)}; or pass --no-reference to measure without ratios`);
   const results: TorchResult[] = [];
   for (const t of threads) {
     const args = [script, "--workloads", o.workloads.join(","), "--replicas", o.replicas.join(","), "--threads", String(t),
       "--seconds", String(o.seconds), "--repeats", String(o.repeats)];
     if (censusFile) args.push("--census", censusFile);
-    const r = spawnSync(PYTHON, args, { encoding: "utf8", maxBuffer: 1 << 26 });
+    const r = spawnSync(PYTHON, args, { encoding: "utf8", maxBuffer: 1 << 26, env: blasThreadsEnv(t) });
     if (r.status !== 0) return { available: false, note: `reference.py failed: ${r.stderr.trim().split("\n").slice(-3).join(" / ")}`, results };
     results.push(...(JSON.parse(r.stdout) as TorchResult[]));
   }
-  return { available: true, note: `PyTorch ${probe.stdout.trim()} CPU, threads ${threads.join(", ")}`, torchVersion: probe.stdout.trim(), results };
+  return { available: true, note: `PyTorch ${version} CPU, threads ${threads.join(", ")} (torch.set_num_threads and OPENBLAS/OMP/MKL_NUM_THREADS pinned to each)`, torchVersion: version, results };
 }
 
 /** Writes the census inputs the reference reads (raw float32/int32, shapes in a JSON header). */
@@ -203,7 +217,8 @@ async function main(): Promise<void> {
   }
   const needsCensus = o.workloads.some((w) => w !== "synthetic-mmoe");
   const threads = [1, ...(o.workers > 1 ? [o.workers] : [])];
-  console.log(`mtl-lab bench: ${os.cpus().length} × ${os.cpus()[0]?.model}; tfjs ${tf.version.tfjs}; backends ${backends.join(", ")}`);
+  const cpu = describeCpu();
+  console.log(`mtl-lab bench: ${cpuLine(cpu)}; tfjs ${tf.version.tfjs}; backends ${backends.join(", ")}`);
   for (const w of o.workloads) console.log(`  ${w}: ${WORKLOADS[w].describe}`);
 
   // PyTorch first, then tfjs: both within minutes on the same machine
@@ -258,7 +273,7 @@ async function main(): Promise<void> {
   const out = o.out ?? path.join(projectRoot(), "results", "bench", `${machineTag()}.json`);
   const seconds = (performance.now() - t0) / 1000;
   writeFileAtomic(out, `${JSON.stringify({
-    machine: { tag: machineTag(), cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryBytes: os.totalmem(), node: process.version },
+    machine: { tag: machineTag(), cpus: os.cpus().length, model: os.cpus()[0]?.model, vectorExtensions: cpu.vector, memoryBytes: os.totalmem(), node: process.version },
     tfjs: tf.version.tfjs, date: new Date().toISOString(), options: o, benchSeconds: seconds, reference: ref, rows, failures,
   }, null, 1)}\n`);
   console.log(`wrote ${path.relative(process.cwd(), out)} (${seconds.toFixed(0)} s)`);

@@ -6,9 +6,8 @@
  * Then it registers the tslab kernel in the project-local Jupyter path. Run by `npm test` before
  * the test files.
  */
-import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
 import { findChromium } from "../figures/render";
+import { aptInstall } from "../system/apt";
 import { DEBIAN_JUPYTER_PACKAGES, DEBIAN_NOTEBOOK_SERVER_PACKAGES, jupyterProblem, notebookServerProblem, registerKernel } from "../notebook/jupyter";
 
 function missingRequired(): string[] {
@@ -20,18 +19,6 @@ function missingRequired(): string[] {
 
 function missingOptional(): string[] {
   return notebookServerProblem() ? [...DEBIAN_NOTEBOOK_SERVER_PACKAGES] : [];
-}
-
-function aptInstall(packages: string[]): boolean {
-  const canApt = process.getuid?.() === 0 && fs.existsSync("/usr/bin/apt-get");
-  if (!canApt) return false;
-  console.log(`Installing Debian packages: ${packages.join(" ")} …`);
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  const update = spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
-  if (update.status !== 0) return false;
-  // with recommends: the package set the tests were verified with
-  const install = spawnSync("apt-get", ["install", "-y", "-qq", ...packages], { stdio: "inherit", env });
-  return install.status === 0;
 }
 
 function main(): void {
