@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import test from "node:test";
 import { defineExperiment, interleaveLabels, runExperiment, type TrainConfig } from "mtl-lab";
+import { terminalProgress } from "mtl-lab/dist/engine/progress";
 import { toyData } from "./engine-helpers";
 
 const out = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-exp-"));
@@ -130,4 +131,19 @@ test("interleaveLabels: task columns to [rows, T] row-major, from a row offset; 
   assert.deepEqual([...interleaveLabels([a, b], 2, 2)], [3, 30, 4, 40]);
   assert.deepEqual([...interleaveLabels([a, b, a], 1, 3)], [4, 40, 4]);
   assert.throws(() => interleaveLabels([a, b.subarray(0, 3)], 2, 2), /task 1 has 3 labels, rows 2…3 asked/);
+});
+
+test("progress in a log (not a terminal): one line per group with runs done and an ETA until the last", () => {
+  const lines: string[] = [];
+  const stream = { isTTY: false, write: (t: string) => lines.push(t) } as unknown as NodeJS.WriteStream;
+  const p = terminalProgress(stream);
+  p.start("exp/quick", 6, 2);
+  p.group("a", [3, 4]);
+  p.groupDone("a", [3, 4], 1500);
+  p.group("b", [5, 6]);
+  p.groupDone("b", [5, 6], 1500);
+  assert.match(lines[0], /exp\/quick: 2\/6 runs already in results, resuming/);
+  assert.match(lines[1], /^exp\/quick: a seeds 3–4 done in .* \(4\/6 runs, ETA [^)]+\)\n$/);
+  assert.match(lines[2], /\(6\/6 runs\)\n$/, "no ETA once every run is done");
+  assert.equal(lines.length, 3, "nothing is redrawn in a log");
 });

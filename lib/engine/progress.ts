@@ -60,7 +60,10 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
     groupDone(a, s, ms) {
       done += s.length;
       doneHere += s.length;
-      const line = `${label}: ${a} ${seedRange(s)} done in ${formatDuration(ms)} (${done}/${total} runs)`;
+      // logs (CI, nohup) get the ETA too: the rate of the runs this process finished
+      const left = total - done;
+      const eta = left > 0 ? `, ETA ${formatDuration(((Date.now() - started) / doneHere) * left)}` : "";
+      const line = `${label}: ${a} ${seedRange(s)} done in ${formatDuration(ms)} (${done}/${total} runs${eta})`;
       stream.write(tty ? `\r\x1b[K${line}\n` : `${line}\n`);
     },
     finish(message) {
