@@ -8,6 +8,7 @@
  * it cannot start. Every result records `BackendInfo`; tables never mix backends.
  */
 import * as tf from "@tensorflow/tfjs";
+import { UserError } from "./errors";
 
 export const BACKENDS = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -113,7 +114,7 @@ export async function initBackend(preference?: BackendPreference): Promise<Backe
     }
   }
   const why = attempts.map((a) => `  ${a.backend}: ${a.reason}`).join("\n");
-  throw new Error(
+  throw new UserError(
     `Could not start the tfjs backend "${requested}" (from ${source}):\n${why}\n` +
       `Set MTL_BACKEND to one of auto, ${BACKENDS.join(", ")} (auto tries them in that order).`,
   );

@@ -1,6 +1,7 @@
 /** Where the project lives on disk, found from this compiled file (lib/dist/…) upwards. */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { WriteError } from "./errors";
 
 let cachedRoot: string | undefined;
 
@@ -23,18 +24,36 @@ export function projectRoot(): string {
 /**
  * Writes a file so that readers see the old content or the new one, never a half-written file:
  * a temporary file beside it, flushed to disk, then renamed over it. `content` may come in
- * several chunks (written in order, without joining them in memory first).
+ * several chunks (written in order, without joining them in memory first). Any failure (a full
+ * disk, a short write, no permission) removes the temporary file and throws a WriteError naming
+ * `file` and the cause; the old content is untouched.
  */
 export function writeFileAtomic(file: string, content: string | Uint8Array | readonly Uint8Array[]): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const fd = fs.openSync(tmp, "w");
+  let created = false;
   try {
-    const chunks = typeof content === "string" ? [Buffer.from(content, "utf8")] : content instanceof Uint8Array ? [content] : content;
-    for (const chunk of chunks) fs.writeSync(fd, chunk);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const fd = fs.openSync(tmp, "w");
+    created = true;
+    try {
+      const chunks = typeof content === "string" ? [Buffer.from(content, "utf8")] : content instanceof Uint8Array ? [content] : content;
+      for (const chunk of chunks) writeFully(fd, chunk);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    if (created) fs.rmSync(tmp, { force: true });
+    throw e instanceof WriteError ? e : new WriteError(file, e);
   }
-  fs.renameSync(tmp, file);
+}
+
+/** write(2) until every byte is written: a write may return fewer bytes than asked (full disk, size limit). */
+export function writeFully(fd: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length; ) {
+    const n = fs.writeSync(fd, bytes, at, bytes.length - at);
+    if (n <= 0) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    at += n;
+  }
 }

@@ -26,8 +26,14 @@ const TRACKED_PACKAGES = [
 export interface CodeRevision {
   /** `git rev-parse HEAD`, or null outside a git checkout. */
   commit: string | null;
-  /** True when tracked files differ from the commit: the numbers may not be reproducible from it. */
+  /**
+   * True when the working tree differs from the commit — a modified, deleted or untracked
+   * (not ignored) file anywhere outside `results/`: the numbers may not be reproducible from
+   * the commit. `results/` is left out because it holds what this very run writes.
+   */
   dirty: boolean | null;
+  /** The first differing paths (`git status --porcelain` lines), when dirty. */
+  changed?: string[];
 }
 
 export interface Provenance {
@@ -55,8 +61,10 @@ function git(args: string[], cwd: string): string | null {
 export function codeRevision(root = projectRoot()): CodeRevision {
   const commit = git(["rev-parse", "HEAD"], root);
   if (commit === null) return { commit: null, dirty: null };
-  const status = git(["status", "--porcelain", "--untracked-files=no"], root);
-  return { commit, dirty: status === null ? null : status.length > 0 };
+  const status = git(["status", "--porcelain", "--untracked-files=all", "--", ".", ":(exclude)results"], root);
+  if (status === null) return { commit, dirty: null };
+  const lines = status.split("\n").filter(Boolean);
+  return lines.length === 0 ? { commit, dirty: false } : { commit, dirty: true, changed: lines.slice(0, 20) };
 }
 
 /** Installed version of a package, read from its package.json (null when absent). */

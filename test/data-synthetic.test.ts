@@ -2,7 +2,7 @@ import test from "node:test";
 import assert from "node:assert/strict";
 import {
   DataError, generateSeesawSynthetic, generateSynthetic, labelPearson, seesawSyntheticParams, syntheticChunks,
-  syntheticParams, syntheticReplicas,
+  syntheticParams, syntheticReplicas, taskWeights,
 } from "mtl-lab";
 
 function cosine(a: Float64Array, b: Float64Array): number {
@@ -84,6 +84,21 @@ test("chunked generation gives the same rows whatever the chunk size", () => {
   for (const ch of chunks) x.set(ch.x, ch.offset * 16);
   assert.deepEqual(x, whole.x);
   assert.deepEqual(Float32Array.from(chunks.flatMap((ch) => [...ch.labels[1]])), whole.labels[1]);
+});
+
+test("a second sample stream draws other x of the same tasks (fresh training rows)", () => {
+  const q = syntheticParams("mmoe", { p: 0.6, seed: 4, samples: 20, d: 8, m: 0, noiseStd: 0 });
+  const [a] = [...syntheticChunks(q, 20)];
+  const [b] = [...syntheticChunks(q, 20, "fresh-train")];
+  assert.notDeepEqual(a.x, b.x);
+  // linear, noiseless: y_k = w_kᵀx exactly, with the same w_k in both streams
+  const w = taskWeights(q);
+  for (const ch of [a, b]) {
+    for (let i = 0; i < 20; i++) {
+      const z = w[1].reduce((s, wj, j) => s + wj * ch.x[i * 8 + j], 0);
+      assert.ok(Math.abs(ch.labels[1][i] - z) < 1e-5, `row ${i}: ${ch.labels[1][i]} vs ${z}`);
+    }
+  }
 });
 
 test("per-replica data: replica r is the data set of seed r, laid out [R, n, d]", () => {

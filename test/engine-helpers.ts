@@ -1,5 +1,5 @@
 /** Small data sets for the engine tests: a regression task and a binary task on Gaussian inputs. */
-import { Rng, type DataSet, type SplitArrays } from "mtl-lab";
+import { Rng, type DataSet, type RunRecord, type SplitArrays } from "mtl-lab";
 
 export const TOY_FEATURES = 6;
 
@@ -43,5 +43,17 @@ export function toyData(seed: number, rows = { train: 256, validation: 128, test
     validation: split(rows.validation),
     test: split(rows.test),
     info: { generator: "toyData", seed, ...opts },
+  };
+}
+
+/** A run record with every field a reader checks (results-store tests); numbers are placeholders. */
+export function fakeRunRecord(seed: number, backend = "wasm"): RunRecord {
+  return {
+    schema: 1, experiment: "toy", profile: "smoke", arm: "a", model: "a", condition: "default", configHash: "abc", seed,
+    derivedSeeds: { init: 1, batchOrder: 2 }, config: { model: { kind: "shared-bottom", bottomUnits: [4], towerUnits: [2] }, train: { steps: 1, batchSize: 1, evalEvery: 1, learningRates: [0.01] }, rows: {}, condition: null },
+    backend, status: "ok", learningRate: 0.01, learningRateTrials: [], selection: { task: "y", metric: "loss" }, bestStep: 1, stepsTrained: 1,
+    metrics: { validation: { y: { mse: 0.5 } }, test: { y: { mse: 0.25 + seed } } },
+    curves: { steps: [1], train: { y: [1] }, validation: { y: [1] } }, gates: [], parameters: { perReplica: 1, groups: {} },
+    wallTimeMs: 1, groupWallTimeMs: 1, replicasInGroup: 1, finishedAt: "2026-01-01T00:00:00.000Z",
   };
 }

@@ -14,12 +14,12 @@ import {
   RunsFile,
   seedGroups,
   type ReplicaOutcome,
-  type RunRecord,
 } from "mtl-lab";
+import { fakeRunRecord } from "./engine-helpers";
 
 const CLI = path.join(__dirname, "..", "..", "lib", "dist", "cli", "reproduce.js");
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-engine-"));
-const fake = (seed: number, backend = "wasm") => ({ schema: 1, configHash: "abc", seed, backend }) as unknown as RunRecord;
+const fake = fakeRunRecord;
 
 test("config hash ignores key order and changes with any value", () => {
   assert.equal(configHash({ a: 1, b: { c: [1, 2], d: "x" } }), configHash({ b: { d: "x", c: [1, 2] }, a: 1 }));
@@ -54,8 +54,7 @@ test("experiment resolution: profile merge, run override, model subset, errors l
   assert.equal(plan.train.steps, demo.profiles.smoke.train!.steps);
   assert.notEqual(plan.arms[0].configHash, resolveExperiment(demo, { profile: "quick" }).arms[1].configHash);
   assert.throws(() => resolveExperiment(demo, { models: ["nope"] }), /unknown model nope.*valid: shared-bottom, mmoe/);
-  assert.throws(() => getExperiment("census-auc"), /planned but not implemented yet/);
-  assert.throws(() => getExperiment("nope"), /unknown experiment "nope"; valid: demo/);
+  assert.throws(() => getExperiment("nope"), /unknown experiment "nope"; valid: demo, /);
   assert.deepEqual(seedGroups([1, 2, 3, 4, 5], 2), [[1, 2], [3, 4], [5]]);
 });
 
@@ -68,9 +67,9 @@ test("learning-rate choice: best validation value wins, diverged trials never do
 
 test("invalid CLI options exit 2 and list the valid values", () => {
   const cases: [string[], RegExp][] = [
-    [["nope"], /unknown experiment "nope"; valid: demo/],
+    [["nope"], /unknown experiment or study "nope"; studies: mmoe-synthetic(, [a-z0-9-]+)*; experiments: demo, /],
     [["demo", "--profile", "huge"], /unknown profile "huge"; valid: smoke, quick, paper/],
-    [["demo", "--runs", "0"], /--runs must be an integer ≥ 1/],
+    [["demo", "--runs", "0"], /--runs must be a whole number from 1 to 10000/],
     [["demo", "--backend", "gpu"], /--backend must be one of auto, tensorflow-gpu, tensorflow, wasm, cpu/],
     [["demo", "--model", "ple"], /unknown model "ple"; valid: demo: shared-bottom, mmoe/],
   ];

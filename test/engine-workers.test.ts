@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import test from "node:test";
-import { runExperiment, workerCount, type RunRecord } from "mtl-lab";
+import { runExperiment, workerCount, type RunRecord, getExperiment } from "mtl-lab";
 
 test("workerCount: MTL_WORKERS wins; otherwise one per core on wasm/cpu and one on native backends", () => {
   assert.equal(workerCount("wasm", "3"), 3);
@@ -17,16 +17,17 @@ test("workerCount: MTL_WORKERS wins; otherwise one per core on wasm/cpu and one 
   assert.throws(() => workerCount("wasm", "two"), /got "two"/);
 });
 
+/** A run without what measures time (the checksum covers the timing fields too). */
 const comparable = (r: RunRecord) => {
-  const { wallTimeMs, groupWallTimeMs, finishedAt, ...rest } = r;
-  void wallTimeMs, groupWallTimeMs, finishedAt;
+  const { wallTimeMs, groupWallTimeMs, finishedAt, checksum, ...rest } = r;
+  void wallTimeMs, groupWallTimeMs, finishedAt, checksum;
   return JSON.stringify(rest);
 };
 
 test("groups trained in two worker threads give exactly the runs of one thread, in the same order", async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-workers-"));
-  const one = await runExperiment("demo", { profile: "smoke", out: path.join(root, "one"), workers: 1, report: false });
-  const two = await runExperiment("demo", { profile: "smoke", out: path.join(root, "two"), workers: 2, report: false });
+  const one = await runExperiment(getExperiment("demo"), { profile: "smoke", out: path.join(root, "one"), workers: 1, report: false });
+  const two = await runExperiment(getExperiment("demo"), { profile: "smoke", out: path.join(root, "two"), workers: 2, report: false });
   assert.equal(one.runs.length, 4);
   assert.deepEqual(two.runs.map(comparable), one.runs.map(comparable));
   const lines = (dir: string) => fs.readFileSync(path.join(dir, "runs.jsonl"), "utf8").trim().split("\n").map((l) => comparable(JSON.parse(l) as RunRecord));

@@ -18,6 +18,7 @@ interface Output {
 }
 interface Notebook {
   cells: { cell_type: string; source: string | string[]; outputs?: Output[]; metadata: Record<string, unknown> }[];
+  metadata: { language_info?: Record<string, unknown> };
 }
 
 const text = (t: string | string[] | undefined): string => (Array.isArray(t) ? t.join("") : (t ?? ""));
@@ -38,12 +39,31 @@ function readNotebook(name: string): { nb: Notebook; outputs: Output[]; stdout: 
   return { nb, outputs, stdout };
 }
 
+test("every committed notebook stays under 1 MB (no plotly.js inlined)", () => {
+  const dir = path.join(projectRoot(), "notebooks");
+  for (const name of fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb"))) {
+    assert.ok(fs.statSync(path.join(dir, name)).size < 1_000_000, `notebooks/${name} stays under 1 MB`);
+  }
+});
+
 test("every notebook runs headless in the smoke profile; none writes an error; every figure has its static image", () => {
   // Experiments run by the notebooks write into a temporary results root, not the committed one.
   const r = runNotebooksCli(["--profile", "smoke", "--out", outDir, "--html"], { MTL_RESULTS_DIR: resultsDir });
   assert.equal(r.status, 0, `notebooks CLI failed:\n${r.stdout}\n${r.stderr}`);
+  assert.doesNotMatch(r.stderr, /Socket is closed|EBADF|UncaughtException/, "the kernels shut down quietly");
   for (const name of NOTEBOOKS) {
+    // a path outside the folder the command ran in is printed absolute
+    assert.ok(r.stdout.includes(`✔ ${path.join(outDir, name)} in `), `${name}: printed with its absolute path`);
     const { nb, outputs } = readNotebook(name);
+    // what Jupyter writes on opening and saving, so that doing so leaves no diff
+    assert.equal(nb.metadata.language_info?.file_extension, ".ts", `${name}: language_info as the kernel reports it`);
+    for (const cell of nb.cells) {
+      const outs = cell.outputs ?? [];
+      outs.slice(1).forEach((o, i) => {
+        const before = outs[i];
+        assert.ok(!(o.output_type === "stream" && before.output_type === "stream" && o.name === before.name), `${name}: consecutive ${o.name} streams are merged`);
+      });
+    }
     assert.deepEqual(outputs.filter((o) => o.output_type === "error"), [], `${name}: error outputs`);
     // progress lines may go to stderr; a stack trace may not
     const stderr = outputs.filter((o) => o.name === "stderr").map((o) => text(o.text)).join("");
@@ -125,11 +145,11 @@ test("a failing cell fails the run with its error text, and the destination is n
   fs.rmSync(dir, { recursive: true });
 });
 
-test("unknown notebooks and profiles are rejected with the valid values", () => {
+test("unknown notebooks and profiles are usage errors (exit 2) naming the valid values", () => {
   const missing = runNotebooksCli(["99-nothing", "--out", outDir]);
-  assert.notEqual(missing.status, 0);
+  assert.equal(missing.status, 2);
   assert.match(missing.stderr, /notebook "99-nothing" not found; notebooks: .*00-environment\.ipynb/);
   const badProfile = runNotebooksCli(["--profile", "huge"]);
-  assert.notEqual(badProfile.status, 0);
+  assert.equal(badProfile.status, 2);
   assert.match(badProfile.stderr, /--profile must be one of smoke, quick, paper; got "huge"/);
 });

@@ -3,7 +3,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import test from "node:test";
-import { finishProvenance, initBackend, packageVersion, projectRoot, startProvenance } from "mtl-lab";
+import * as os from "node:os";
+import { codeRevision, finishProvenance, initBackend, packageVersion, projectRoot, startProvenance } from "mtl-lab";
 
 test("provenance records code revision, packages, backend, machine, seeds and times", async () => {
   const backend = await initBackend();
@@ -30,4 +31,38 @@ test("a package installed under another name (danfojs' tfjs-node shim) does not 
   assert.ok(fs.existsSync(shim), "the danfojs-node override should install the tfjs-node shim");
   const version = packageVersion("@tensorflow/tfjs-node");
   assert.notEqual(version, "0.0.0-mtl-lab-shim");
+});
+
+test("the tree counts as dirty with a modified or an untracked file, but not for what results/ holds", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-git-"));
+  const git = (...args: string[]) => execFileSync("git", ["-c", "user.email=t@t", "-c", "user.name=t", ...args], { cwd: dir, stdio: "ignore" });
+  git("init", "-q");
+  fs.writeFileSync(path.join(dir, "a.ts"), "1");
+  git("add", "a.ts");
+  git("commit", "-q", "-m", "a");
+  assert.equal(codeRevision(dir).dirty, false);
+  fs.mkdirSync(path.join(dir, "results", "x"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "results", "x", "runs.jsonl"), "{}");
+  assert.equal(codeRevision(dir).dirty, false, "results/ is output, not code");
+  fs.mkdirSync(path.join(dir, "lib"));
+  fs.writeFileSync(path.join(dir, "lib", "new.ts"), "2");
+  assert.deepEqual(codeRevision(dir), { commit: codeRevision(dir).commit, dirty: true, changed: ["?? lib/new.ts"] });
+  fs.rmSync(path.join(dir, "lib"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "a.ts"), "changed");
+  assert.equal(codeRevision(dir).dirty, true);
+});
+
+test("every committed result comes from a clean, committed tree and records when it finished", () => {
+  const root = path.join(projectRoot(), "results");
+  const manifests = fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory())
+    .flatMap((d) => fs.readdirSync(path.join(root, d.name), { withFileTypes: true }).filter((p) => p.isDirectory()).map((p) => path.join(root, d.name, p.name, "manifest.json")))
+    .filter((f) => fs.existsSync(f));
+  assert.ok(manifests.length > 0, "no committed manifest found under results/");
+  for (const file of manifests) {
+    const where = path.relative(projectRoot(), file);
+    const m = JSON.parse(fs.readFileSync(file, "utf8")) as { code?: { commit?: unknown; dirty?: unknown }; finishedAt?: unknown };
+    assert.match(String(m.code?.commit), /^[0-9a-f]{40}$/, `${where}: no commit recorded`);
+    assert.equal(m.code?.dirty, false, `${where}: produced from a tree with uncommitted changes (code.dirty = ${String(m.code?.dirty)}); commit, then rerun npm run reproduce -- <experiment> --force`);
+    assert.equal(typeof m.finishedAt, "string", `${where}: finishedAt is missing`);
+  }
 });

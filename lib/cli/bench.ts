@@ -14,8 +14,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
-import { projectRoot } from "../project";
-import type { BackendName } from "../backend";
+import { projectRoot, writeFileAtomic } from "../project";
+import { BACKENDS, initBackend, type BackendName } from "../backend";
+import { DataError } from "../data/errors";
+import { UserError } from "../errors";
+import { aptCommand, aptInstall } from "../system/apt";
+import { blasThreadsEnv, cpuLine, describeCpu } from "../system/cpu";
+import { intOption, parseCli, pathOption, runCli, UsageError } from "./args";
 import type { CellResult, CellSpec } from "../bench/measure";
 import { WORKLOAD_NAMES, WORKLOADS, type WorkloadName } from "../bench/workloads";
 
@@ -39,41 +44,30 @@ interface Options {
   out?: string;
 }
 
-function parseArgs(argv: string[]): Options {
-  const o: Options = {
-    workloads: [...WORKLOAD_NAMES], replicas: [1, 8, 64], backends: null, workers: Math.min(os.cpus().length, 8),
-    seconds: 2, repeats: 3, reference: true,
+const list = (value: string) => value.split(",").map((x) => x.trim()).filter((x) => x !== "");
+
+function parseOptions(argv: string[]): Options {
+  const { values: v } = parseCli(argv, {
+    workloads: { type: "string" }, replicas: { type: "string" }, backends: { type: "string" }, workers: { type: "string" },
+    seconds: { type: "string" }, repeats: { type: "string" }, "no-reference": { type: "boolean" }, out: { type: "string" },
+  });
+  const oneOf = <T extends string>(values: string[], valid: readonly T[], flag: string): T[] => {
+    const bad = values.filter((x) => !(valid as readonly string[]).includes(x));
+    if (bad.length || values.length === 0) throw new UsageError(`${flag}: unknown ${bad.join(", ") || "(empty)"}; valid: ${valid.join(", ")}`);
+    return values as T[];
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const v = (): string => {
-      const x = argv[++i];
-      if (x === undefined) throw new Error(`${a} needs a value\n${USAGE}`);
-      return x;
-    };
-    const num = (s: string): number => {
-      const n = Number(s);
-      if (!Number.isFinite(n) || n < 0) throw new Error(`${a}: not a non-negative number: ${s}`);
-      return n;
-    };
-    if (a === "--workloads") {
-      o.workloads = v().split(",").map((w) => {
-        if (!(WORKLOAD_NAMES as readonly string[]).includes(w)) throw new Error(`unknown workload ${w}; known: ${WORKLOAD_NAMES.join(", ")}`);
-        return w as WorkloadName;
-      });
-    } else if (a === "--replicas") o.replicas = v().split(",").map((s) => Math.max(1, Math.round(num(s))));
-    else if (a === "--backends") o.backends = v().split(",") as BackendName[];
-    else if (a === "--workers") o.workers = Math.round(num(v()));
-    else if (a === "--seconds") o.seconds = num(v());
-    else if (a === "--repeats") o.repeats = Math.max(1, Math.round(num(v())));
-    else if (a === "--no-reference") o.reference = false;
-    else if (a === "--out") o.out = v();
-    else if (a === "--help" || a === "-h") {
-      console.log(USAGE);
-      process.exit(0);
-    } else throw new Error(`unknown option ${a}\n${USAGE}`);
-  }
-  return o;
+  const seconds = v.seconds === undefined ? 2 : Number(v.seconds);
+  if (!(seconds > 0 && seconds <= 600)) throw new UsageError(`--seconds must be a number of seconds in (0, 600], got "${v.seconds}"`);
+  return {
+    workloads: v.workloads === undefined ? [...WORKLOAD_NAMES] : oneOf(list(v.workloads), WORKLOAD_NAMES, "--workloads"),
+    replicas: v.replicas === undefined ? [1, 8, 64] : list(v.replicas).map((r) => intOption(r, "--replicas", 1, 4096)),
+    backends: v.backends === undefined ? null : oneOf(list(v.backends), BACKENDS, "--backends"),
+    workers: v.workers === undefined ? Math.min(os.cpus().length, 8) : intOption(v.workers, "--workers", 0, 256),
+    seconds,
+    repeats: v.repeats === undefined ? 3 : intOption(v.repeats, "--repeats", 1, 100),
+    reference: !v["no-reference"],
+    out: pathOption(v.out, "--out", "/tmp/bench.json"),
+  };
 }
 
 /** Runs one cell in a new worker thread. */
@@ -129,11 +123,10 @@ async function availableBackends(): Promise<BackendName[]> {
   const out: BackendName[] = [];
   for (const b of ["tensorflow", "wasm", "cpu"] as BackendName[]) {
     try {
-      const { initBackend } = await import("../backend");
       await initBackend(b);
       out.push(b);
-    } catch {
-      /* not installed here */
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e; // "could not start": not installed here, measure the others
     }
   }
   return out;
@@ -156,22 +149,34 @@ interface Reference {
 
 const PYTHON = "/usr/bin/python3";
 
-/** Runs bench/reference.py once per thread count; absent torch → a note, no failure. */
+const TORCH_PACKAGES = ["python3-torch"];
+
+function torchVersion(): string | null {
+  const probe = spawnSync(PYTHON, ["-c", "import torch; print(torch.__version__)"], { encoding: "utf8" });
+  return probe.status === 0 ? probe.stdout.trim() : null;
+}
+
+/**
+ * Runs bench/reference.py once per thread count, BLAS pinned to that count. Without PyTorch it
+ * installs Debian's python3-torch where it can (root), else stops with the command: a bench
+ * without its reference would print no ratio, which is the number the bench exists for.
+ */
 function runReference(o: Options, threads: number[], censusFile: string | null): Reference {
   const script = path.join(projectRoot(), "bench", "reference.py");
-  if (!fs.existsSync(PYTHON)) return { available: false, note: `${PYTHON} not found`, results: [] };
-  const probe = spawnSync(PYTHON, ["-c", "import torch; print(torch.__version__)"], { encoding: "utf8" });
-  if (probe.status !== 0) return { available: false, note: "PyTorch not importable (apt-get install -y python3-torch)", results: [] };
+  if (!fs.existsSync(PYTHON)) throw new UserError(`${PYTHON} not found: the PyTorch reference needs Debian's python3. Install as root: ${aptCommand(["python3", ...TORCH_PACKAGES])}; or pass --no-reference to measure without ratios`);
+  let version = torchVersion();
+  if (version === null && aptInstall(TORCH_PACKAGES)) version = torchVersion();
+  if (version === null) throw new UserError(`PyTorch is not importable by ${PYTHON}: the bench's reference needs it. Install as root: ${aptCommand(TORCH_PACKAGES)}; or pass --no-reference to measure without ratios`);
   const results: TorchResult[] = [];
   for (const t of threads) {
     const args = [script, "--workloads", o.workloads.join(","), "--replicas", o.replicas.join(","), "--threads", String(t),
       "--seconds", String(o.seconds), "--repeats", String(o.repeats)];
     if (censusFile) args.push("--census", censusFile);
-    const r = spawnSync(PYTHON, args, { encoding: "utf8", maxBuffer: 1 << 26 });
+    const r = spawnSync(PYTHON, args, { encoding: "utf8", maxBuffer: 1 << 26, env: blasThreadsEnv(t) });
     if (r.status !== 0) return { available: false, note: `reference.py failed: ${r.stderr.trim().split("\n").slice(-3).join(" / ")}`, results };
     results.push(...(JSON.parse(r.stdout) as TorchResult[]));
   }
-  return { available: true, note: `PyTorch ${probe.stdout.trim()} CPU, threads ${threads.join(", ")}`, torchVersion: probe.stdout.trim(), results };
+  return { available: true, note: `PyTorch ${version} CPU, threads ${threads.join(", ")} (torch.set_num_threads and OPENBLAS/OMP/MKL_NUM_THREADS pinned to each)`, torchVersion: version, results };
 }
 
 /** Writes the census inputs the reference reads (raw float32/int32, shapes in a JSON header). */
@@ -197,7 +202,7 @@ function machineTag(): string {
 const f = (x: number | undefined, d = 1): string => (x === undefined || !Number.isFinite(x) ? "-" : x.toFixed(d));
 
 async function main(): Promise<void> {
-  const o = parseArgs(process.argv.slice(2));
+  const o = parseOptions(process.argv.slice(2));
   const t0 = performance.now();
   const backends = o.backends ?? (await availableBackends());
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-bench-"));
@@ -205,13 +210,15 @@ async function main(): Promise<void> {
     try {
       (require("../bench/workloads") as typeof import("../bench/workloads")).censusTrainData();
     } catch (e) { // no census files here: measure the synthetic workload, say why the others are missing
+      if (!(e instanceof DataError)) throw e;
       console.log(`census workloads skipped: ${String((e as Error).message).split(" — ")[0]} (set CENSUS_INCOME_DIR)`);
       o.workloads = o.workloads.filter((w) => w === "synthetic-mmoe");
     }
   }
   const needsCensus = o.workloads.some((w) => w !== "synthetic-mmoe");
   const threads = [1, ...(o.workers > 1 ? [o.workers] : [])];
-  console.log(`mtl-lab bench: ${os.cpus().length} × ${os.cpus()[0]?.model}; tfjs ${tf.version.tfjs}; backends ${backends.join(", ")}`);
+  const cpu = describeCpu();
+  console.log(`mtl-lab bench: ${cpuLine(cpu)}; tfjs ${tf.version.tfjs}; backends ${backends.join(", ")}`);
   for (const w of o.workloads) console.log(`  ${w}: ${WORKLOADS[w].describe}`);
 
   // PyTorch first, then tfjs: both within minutes on the same machine
@@ -264,10 +271,9 @@ async function main(): Promise<void> {
     console.log(`${r.workload.padEnd(16)} ${String(r.replicas).padEnd(4)} ${r.config.padEnd(9)} ${f(r.msPerStep, 2).padStart(9)} ${f(r.modelStepsPerSecond, 0).padStart(14)} ${f(r.torchMsPerStep, 2).padStart(14)} ${f(r.ratioToTorch, 2).padStart(6)}`);
   }
   const out = o.out ?? path.join(projectRoot(), "results", "bench", `${machineTag()}.json`);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
   const seconds = (performance.now() - t0) / 1000;
-  fs.writeFileSync(out, `${JSON.stringify({
-    machine: { tag: machineTag(), cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryBytes: os.totalmem(), node: process.version },
+  writeFileAtomic(out, `${JSON.stringify({
+    machine: { tag: machineTag(), cpus: os.cpus().length, model: os.cpus()[0]?.model, vectorExtensions: cpu.vector, memoryBytes: os.totalmem(), node: process.version },
     tfjs: tf.version.tfjs, date: new Date().toISOString(), options: o, benchSeconds: seconds, reference: ref, rows, failures,
   }, null, 1)}\n`);
   console.log(`wrote ${path.relative(process.cwd(), out)} (${seconds.toFixed(0)} s)`);
@@ -279,7 +285,7 @@ async function main(): Promise<void> {
   console.log(`ratio to PyTorch at R=${Rmax} (tfjs model-steps/s ÷ torch, same threads): ${ref.available ? ratios.join("; ") : `n/a — ${ref.note}`}`);
 }
 
-main().catch((e: unknown) => {
-  console.error((e as Error).message);
-  process.exit(1);
+runCli(USAGE, async () => {
+  await main();
+  return 0;
 });

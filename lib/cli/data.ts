@@ -18,12 +18,21 @@ import {
 } from "../data";
 import { CENSUS_SPLIT_SEED } from "../data/census-split";
 import { prevalence } from "../data/stats";
+import { WriteError } from "../errors";
+import { intOption, parseCli, pathOption, runCli, UsageError } from "./args";
 
-const USAGE = `usage: npm run data -- <verify | prepare | fetch | bench> [--dir DIR] [--split-seed N] [--keep-instance-weight]
+const USAGE = `usage: npm run data -- <verify | prepare | fetch | bench> [--dir DIR] [--cache-dir DIR] [--split-seed N] [--keep-instance-weight]
   verify   check files and protocol facts (exit 1 on any failure)
-  prepare  build the cache under data/cache/
-  fetch    download the files from ${UCI_BASE_URL} into data/census-income/ and check sha256
-  bench    time cold preparation, cached load and the synthetic generators`;
+  prepare  build the cache (default data/cache/, or --cache-dir)
+  fetch    download the files from ${UCI_BASE_URL} into data/census-income/ (or --dir) and check sha256
+  bench    time cold preparation, cached load and the synthetic generators
+  --dir DIR          folder with the Census-Income files (default $CENSUS_INCOME_DIR, else data/census-income/)
+  --cache-dir DIR    folder of the prepared-data cache (default data/cache/)
+  --split-seed N     seed of the validation/test halving of census-income.test, 0 to 4294967295 (default ${CENSUS_SPLIT_SEED})
+  --keep-instance-weight  keep the instance-weight column as an input`;
+
+const COMMANDS = ["verify", "prepare", "fetch", "bench", "bench-child"] as const;
+type Command = (typeof COMMANDS)[number];
 
 interface Flags {
   dir?: string;
@@ -32,22 +41,31 @@ interface Flags {
   cacheDir?: string;
 }
 
-function parseFlags(args: string[]): Flags {
-  const f: Flags = { splitSeed: CENSUS_SPLIT_SEED, keepInstanceWeight: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined) throw new DataError("invalid-option", `${a} needs a value\n${USAGE}`);
-      return v;
-    };
-    if (a === "--dir") f.dir = value();
-    else if (a === "--cache-dir") f.cacheDir = value();
-    else if (a === "--split-seed") f.splitSeed = Number(value());
-    else if (a === "--keep-instance-weight") f.keepInstanceWeight = true;
-    else throw new DataError("invalid-option", `unknown option ${a}\n${USAGE}`);
-  }
-  return f;
+/** A folder option: refused when it names an existing file (the data or cache would be written "into" it). */
+function folderOption(value: string | undefined, flag: string): string | undefined {
+  const dir = pathOption(value, flag, "/tmp/census-cache");
+  if (dir !== undefined && fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new UsageError(`${flag} ${dir} is a file; give a folder`);
+  return dir;
+}
+
+/** The command and its options, all checked before any file is read. */
+function parseCommand(argv: string[]): { command: Command; flags: Flags; mode?: string } {
+  const { values: v, positionals } = parseCli(
+    argv,
+    { dir: { type: "string" }, "cache-dir": { type: "string" }, "split-seed": { type: "string" }, "keep-instance-weight": { type: "boolean" } },
+    true,
+  );
+  const [command, ...rest] = positionals;
+  if (command === undefined) throw new UsageError("no command given");
+  if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command "${command}"`);
+  if (rest.length > (command === "bench-child" ? 1 : 0)) throw new UsageError(`unexpected argument "${rest[rest.length - 1]}"`);
+  const flags: Flags = {
+    dir: folderOption(v.dir, "--dir"),
+    cacheDir: folderOption(v["cache-dir"], "--cache-dir"),
+    splitSeed: v["split-seed"] === undefined ? CENSUS_SPLIT_SEED : intOption(v["split-seed"], "--split-seed", 0, 0xffffffff),
+    keepInstanceWeight: v["keep-instance-weight"] ?? false,
+  };
+  return { command: command as Command, flags, mode: rest[0] };
 }
 
 const pct = (y: Float32Array): string => (100 * prevalence(y)).toFixed(2).padStart(6) + " %";
@@ -135,7 +153,12 @@ async function fetchFiles(f: Flags): Promise<number> {
       );
     }
     const tmp = `${target}.download-${process.pid}`;
-    fs.writeFileSync(tmp, bytes);
+    try {
+      fs.writeFileSync(tmp, bytes);
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      throw new WriteError(target, e);
+    }
     try {
       readCensusFile(role, tmp); // verifies the (decompressed) content's sha256
     } catch (e) {
@@ -192,33 +215,20 @@ function bench(f: Flags): number {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
-  switch (cmd) {
+  if (argv[0] === "help") argv = ["--help"];
+  const { command, flags, mode } = parseCommand(argv);
+  switch (command) {
     case "verify":
-      return verify(parseFlags(rest));
+      return verify(flags);
     case "prepare":
-      return prepare(parseFlags(rest));
+      return prepare(flags);
     case "fetch":
-      return fetchFiles(parseFlags(rest));
+      return fetchFiles(flags);
     case "bench":
-      return bench(parseFlags(rest));
+      return bench(flags);
     case "bench-child":
-      return benchChild(rest[0], parseFlags(rest.slice(1)));
-    case undefined:
-    case "help":
-    case "--help":
-      console.log(USAGE);
-      return cmd === undefined ? 1 : 0;
-    default:
-      console.error(`unknown command ${cmd}\n${USAGE}`);
-      return 1;
+      return benchChild(mode ?? "cache", flags);
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e instanceof DataError ? `error: ${e.message}` : e);
-    process.exit(1);
-  },
-);
+runCli(USAGE, () => main(process.argv.slice(2)));

@@ -1,36 +1,35 @@
 /**
  * Makes sure the system tools the tests and notebooks need are present: Debian's Jupyter
- * (nbconvert, nbclient) and chromium (static figures). As root with apt-get it installs them;
- * otherwise it stops with the exact command to run. Then it registers the tslab kernel in the
- * project-local Jupyter path. Run by `npm test` before the test files.
+ * (nbconvert, nbclient), chromium (static figures) and the classic notebook server (the browser
+ * test of live figures). As root with apt-get it installs them; otherwise it stops with the exact
+ * command to run. The notebook server is optional: without it only the browser test is skipped.
+ * Then it registers the tslab kernel in the project-local Jupyter path. Run by `npm test` before
+ * the test files.
  */
-import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
 import { findChromium } from "../figures/render";
-import { DEBIAN_JUPYTER_PACKAGES, jupyterProblem, registerKernel } from "../notebook/jupyter";
+import { aptInstall } from "../system/apt";
+import { DEBIAN_JUPYTER_PACKAGES, DEBIAN_NOTEBOOK_SERVER_PACKAGES, jupyterProblem, notebookServerProblem, registerKernel } from "../notebook/jupyter";
 
-function missingPackages(): string[] {
+function missingRequired(): string[] {
   const missing: string[] = [];
   if (jupyterProblem()) missing.push(...DEBIAN_JUPYTER_PACKAGES);
   if (!findChromium()) missing.push("chromium");
   return missing;
 }
 
-function aptInstall(packages: string[]): boolean {
-  const canApt = process.getuid?.() === 0 && fs.existsSync("/usr/bin/apt-get");
-  if (!canApt) return false;
-  console.log(`Installing Debian packages: ${packages.join(" ")} …`);
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  const update = spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
-  if (update.status !== 0) return false;
-  // with recommends: the package set the tests were verified with
-  const install = spawnSync("apt-get", ["install", "-y", "-qq", ...packages], { stdio: "inherit", env });
-  return install.status === 0;
+function missingOptional(): string[] {
+  return notebookServerProblem() ? [...DEBIAN_NOTEBOOK_SERVER_PACKAGES] : [];
 }
 
 function main(): void {
-  let missing = missingPackages();
-  if (missing.length > 0 && aptInstall(missing)) missing = missingPackages();
+  let missing = missingRequired();
+  let optional = missingOptional();
+  if (missing.length + optional.length > 0) {
+    // one apt run for both; if the optional server alone fails, the required set is retried without it
+    if (!aptInstall([...missing, ...optional]) && missing.length > 0 && optional.length > 0) aptInstall(missing);
+    missing = missingRequired();
+    optional = missingOptional();
+  }
   if (missing.length > 0) {
     console.error(
       `Missing system packages: ${missing.join(" ")}.\n` +
@@ -40,6 +39,14 @@ function main(): void {
   }
   const kernel = registerKernel();
   console.log(`Tools ready: Jupyter (nbconvert, nbclient), chromium at ${findChromium()}, tslab kernel at ${kernel}`);
+  if (optional.length > 0) {
+    console.log(
+      `Not installed: ${optional.join(" ")} (the classic notebook server): the browser test of live figures will be skipped.\n` +
+        `  Install it as root: apt-get update && apt-get install -y ${optional.join(" ")}`,
+    );
+  } else {
+    console.log("Classic notebook server ready: the browser test of live figures will run.");
+  }
 }
 
 main();

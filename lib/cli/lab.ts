@@ -1,39 +1,56 @@
 /**
- * `npm run lab [-- --start]`: registers the tslab kernel in the project's Jupyter path and says
- * how to open the notebooks in JupyterLab (or starts it with --start).
+ * `npm run lab [-- --start]`: registers the tslab kernel in the project's Jupyter path, trusts
+ * the notebooks (so their figures are live and their outputs render fully) and prints the
+ * command that opens them in JupyterLab or the classic notebook (or starts it with --start).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { jupyterDataDir, registerKernel } from "../notebook/jupyter";
+import { jupyterDataDir, jupyterEnv, notebookServerProblem, registerKernel } from "../notebook/jupyter";
+import { type FrontEnd, notebookFiles, serverCommand, trustNotebooks } from "../notebook/server";
 import { projectRoot } from "../project";
+import { EXIT, parseCli, runCli } from "./args";
+
+const USAGE = "usage: npm run lab [-- --start]   (registers the tslab kernel, trusts the notebooks; --start also starts JupyterLab or the classic server)";
 
 function has(command: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
 }
 
-function main(): void {
+const shellQuote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+
+function main(): number | Promise<number> {
+  const { values } = parseCli(process.argv.slice(2), { start: { type: "boolean" } });
   const root = projectRoot();
   const kernel = registerKernel(root);
   const jupyterPath = jupyterDataDir(root);
   const lab = has("jupyter-lab");
-  const classic = has("jupyter-notebook");
-  console.log(`tslab kernel "TypeScript (mtl-lab, tslab)" registered: ${kernel}\n`);
-  console.log("Start Jupyter in the project root (figures load plotly.js from node_modules through the server):");
-  console.log(`  cd ${root}`);
-  console.log(`  JUPYTER_PATH=${jupyterPath} jupyter lab        # then open notebooks/ in the file browser`);
-  if (!lab) {
-    console.log("\nJupyterLab is not installed here. Install it where PyPI is reachable (`pip install jupyterlab`),");
-    console.log("or use Debian's classic notebook server: apt-get install -y jupyter-notebook, then");
-    console.log(`  JUPYTER_PATH=${jupyterPath} jupyter notebook`);
+  const classic = notebookServerProblem() === null;
+  console.log(`tslab kernel "TypeScript (mtl-lab, tslab)" registered: ${kernel}`);
+  const notebooks = notebookFiles(root);
+  try {
+    trustNotebooks(notebooks);
+    console.log(`Trusted ${notebooks.length} notebooks (figures live, outputs rendered); a re-executed notebook needs \`npm run lab\` again.\n`);
+  } catch (e) {
+    console.log(`Could not trust the notebooks (they open "Not Trusted": static figures only): ${(e as Error).message}\n`);
   }
-  if (process.argv.includes("--start")) {
-    const cmd = lab ? "jupyter-lab" : classic ? "jupyter-notebook" : null;
-    if (!cmd) {
-      console.error("\nNeither jupyter-lab nor jupyter-notebook is installed: see above.");
-      process.exit(1);
-    }
-    const child = spawn(cmd, [], { cwd: root, stdio: "inherit", env: { ...process.env, JUPYTER_PATH: jupyterPath } });
-    child.on("close", (code) => process.exit(code ?? 0));
+  const command = (frontEnd: FrontEnd) => `JUPYTER_PATH=${shellQuote(jupyterPath)} ${serverCommand(frontEnd, { root }).map(shellQuote).join(" ")}`;
+  console.log("Start Jupyter with the project root as its root (figures load plotly.js from node_modules through the server):");
+  console.log(`  cd ${shellQuote(root)}`);
+  if (lab) console.log(`  ${command("lab")}`);
+  if (classic) console.log(`  ${command("classic")}${lab ? "   # the classic notebook" : ""}`);
+  console.log("then open the URL it prints (with its token) and notebooks/ in the file browser.");
+  if (!lab) console.log("\nJupyterLab is not installed here: `pip install jupyterlab` where PyPI is reachable.");
+  if (!classic) console.log("The classic notebook server is not installed: apt-get install -y jupyter-notebook (as root).");
+  if (!values.start) return EXIT.ok;
+  const frontEnd: FrontEnd | null = lab ? "lab" : classic ? "classic" : null;
+  if (!frontEnd) {
+    console.error("\nNeither JupyterLab nor the classic notebook server is installed: see above.");
+    return EXIT.failure;
   }
+  const [cmd, ...args] = serverCommand(frontEnd, { root });
+  const child = spawn(cmd, args, { cwd: root, stdio: "inherit", env: jupyterEnv({}, root) });
+  // Ctrl-C reaches the server through the terminal; we only wait for it
+  process.on("SIGINT", () => undefined);
+  return new Promise((resolve) => child.on("close", (code) => resolve(code ?? 0)));
 }
 
-main();
+runCli(USAGE, main);

@@ -3,14 +3,20 @@
  *
  * Executes notebooks headless with the tslab kernel and writes them back with their outputs
  * (or into --out), normalised so that re-runs diff cleanly. Exits non-zero when any cell fails.
+ * With --out, results the notebooks compute go to <out>/results too (seeded with the project's
+ * results of the profile, so nothing already computed is trained again); MTL_RESULTS_DIR wins.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseBackendPreference } from "../backend";
 import { DEFAULT_PROFILE, PROFILES } from "../engine/experiment";
 import { executeNotebook, exportNotebookHtml } from "../notebook/jupyter";
+import { defaultResultsRoot } from "../engine/results-store";
 import { projectRoot } from "../project";
+import { displayPath, resolveUserPath } from "./user-paths";
 
+/** A mistake in the command line: exit 2 with the usage. */
+class UsageError extends Error {}
 
 interface Options {
   names: string[];
@@ -28,7 +34,7 @@ function parseArgs(argv: string[]): Options {
     const a = argv[i];
     const value = (): string => {
       const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value\n${USAGE}`);
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value\n${USAGE}`);
       return v;
     };
     if (a === "--profile") opts.profile = value();
@@ -38,11 +44,17 @@ function parseArgs(argv: string[]): Options {
     else if (a === "--help" || a === "-h") {
       console.log(USAGE);
       process.exit(0);
-    } else if (a.startsWith("--")) throw new Error(`unknown option ${a}\n${USAGE}`);
+    } else if (a.startsWith("--")) throw new UsageError(`unknown option ${a}\n${USAGE}`);
     else opts.names.push(a);
   }
-  if (!(PROFILES as readonly string[]).includes(opts.profile)) throw new Error(`--profile must be one of ${PROFILES.join(", ")}; got "${opts.profile}"`);
-  if (opts.backend !== undefined) parseBackendPreference(opts.backend, "--backend");
+  if (!(PROFILES as readonly string[]).includes(opts.profile)) throw new UsageError(`--profile must be one of ${PROFILES.join(", ")}; got "${opts.profile}"`);
+  if (opts.backend !== undefined) {
+    try {
+      parseBackendPreference(opts.backend, "--backend");
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
   return opts;
 }
 
@@ -57,32 +69,53 @@ export function selectNotebooks(dir: string, names: string[]): string[] {
     const stem = n.replace(/\.ipynb$/, "");
     const hits = all.filter((f) => f === `${stem}.ipynb` || f.startsWith(`${stem}-`));
     if (hits.length !== 1) {
-      throw new Error(`notebook "${n}" ${hits.length ? `is ambiguous (${hits.join(", ")})` : "not found"}; notebooks: ${all.join(", ")}`);
+      throw new UsageError(`notebook "${n}" ${hits.length ? `is ambiguous (${hits.join(", ")})` : "not found"}; notebooks: ${all.join(", ")}`);
     }
     return path.join(dir, hits[0]);
   });
 }
 
+/**
+ * <out>/results, with a copy of every experiment's results of the profile that is not there yet:
+ * the notebooks load them instead of training them again, and write whatever is missing there.
+ */
+export function outResultsRoot(out: string, profile: string, projectResults = defaultResultsRoot()): string {
+  const root = path.join(out, "results");
+  const experiments = fs.existsSync(projectResults) ? fs.readdirSync(projectResults) : [];
+  for (const exp of experiments) {
+    const from = path.join(projectResults, exp, profile);
+    const to = path.join(root, exp, profile);
+    if (fs.existsSync(from) && fs.statSync(from).isDirectory() && !fs.existsSync(to)) fs.cpSync(from, to, { recursive: true });
+  }
+  return root;
+}
+
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const dir = path.join(projectRoot(), "notebooks");
+  const selected = selectNotebooks(dir, opts.names);
+  const out = opts.out === undefined ? undefined : resolveUserPath(opts.out);
   const env: Record<string, string> = { MTL_PROFILE: opts.profile };
   if (opts.backend) env.MTL_BACKEND = opts.backend;
-  for (const src of selectNotebooks(dir, opts.names)) {
-    const dest = opts.out ? path.join(path.resolve(opts.out), path.basename(src)) : src;
+  if (out && !process.env.MTL_RESULTS_DIR) {
+    env.MTL_RESULTS_DIR = outResultsRoot(out, opts.profile);
+    console.log(`results: ${displayPath(env.MTL_RESULTS_DIR)} (starts from a copy of the project's ${opts.profile} results where there are any; anything missing is computed there)`);
+  }
+  for (const src of selected) {
+    const dest = out ? path.join(out, path.basename(src)) : src;
     const t0 = Date.now();
     console.log(`▶ ${path.basename(src)} (profile ${opts.profile}) …`);
     await executeNotebook(src, dest, { env });
-    console.log(`✔ ${path.relative(process.cwd(), dest)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(`✔ ${displayPath(dest)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     if (opts.html) {
       const html = dest.replace(/\.ipynb$/, ".html");
       await exportNotebookHtml(dest, html);
-      console.log(`  HTML with live figures: ${path.relative(process.cwd(), html)}`);
+      console.log(`  HTML with live figures: ${displayPath(html)}`);
     }
   }
 }
 
-main().catch((e: Error) => {
+if (require.main === module) main().catch((e: Error) => {
   console.error(`\n✘ ${e.message}`);
-  process.exit(1);
+  process.exit(e instanceof UsageError ? 2 : 1);
 });

@@ -1,17 +1,25 @@
 /**
- * npm run reproduce -- [experiment…] [--profile smoke|quick|paper] [--runs N] [--model NAME]…
+ * npm run reproduce -- [experiment|study…] [--profile smoke|quick|paper] [--runs N] [--model NAME]…
  *                      [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--out DIR] [--force]
+ *                      [--drop-bad-lines]
  *
  * A thin shell over runExperiment (lib/engine/runner.ts): parses and validates the options, then
  * runs each experiment (all registered ones when none is named) at the profile. Finished runs
  * are kept in results/<experiment>/<profile>/runs.jsonl, so an interrupted command picks up
- * where it stopped. Exit codes: 0 done, 2 invalid options, 1 failure.
+ * where it stopped. Exit codes: 0 done and complete; 1 failure, or a summary left incomplete;
+ * 2 invalid options; 130 interrupted (SIGINT; 143 for SIGTERM), after saying what was kept.
  */
+import * as path from "node:path";
 import { BACKENDS, parseBackendPreference, type BackendPreference } from "../backend";
-import { DEFAULT_PROFILE, PROFILES, type ProfileName } from "../engine/experiment";
-import { experimentIds, getExperiment } from "../engine/registry";
+import { DEFAULT_PROFILE, MAX_RUNS, PROFILES, type ProfileName } from "../engine/experiment";
+import { experimentIds, getExperiment, resolveTargets } from "../studies";
+import { defaultResultsRoot, resultsDir, RUNS_FILE } from "../engine/results-store";
 import { runExperiment } from "../engine/runner";
-import { terminalProgress } from "../engine/progress";
+import { verifyExperiment } from "../engine/verify";
+import { terminalProgress, type ProgressSink } from "../engine/progress";
+import { EXIT, intOption, parseCli, pathOption, runCli, UsageError } from "./args";
+
+export { UsageError } from "./args";
 
 export interface ReproduceArgs {
   experiments: string[];
@@ -21,66 +29,70 @@ export interface ReproduceArgs {
   backend?: BackendPreference;
   out?: string;
   force: boolean;
+  dropBadLines: boolean;
+  /** --verify [K]: recompute the stored runs (all, or the first K seeds of each arm) and compare. */
+  verify?: { sample?: number };
 }
 
-export class UsageError extends Error {}
+export const USAGE =
+  `usage: npm run reproduce -- [experiment|study…] [--profile ${PROFILES.join("|")}] [--runs N] [--model NAME]… ` +
+  `[--backend auto|${BACKENDS.join("|")}] [--out DIR] [--force] [--drop-bad-lines] [--verify [K]]`;
 
-const USAGE = `usage: npm run reproduce -- [experiment…] [--profile ${PROFILES.join("|")}] [--runs N] [--model NAME]… [--backend auto|${BACKENDS.join("|")}] [--out DIR] [--force]`;
+const OPTIONS = {
+  profile: { type: "string" },
+  runs: { type: "string" },
+  model: { type: "string", multiple: true },
+  backend: { type: "string" },
+  out: { type: "string" },
+  force: { type: "boolean" },
+  "drop-bad-lines": { type: "boolean" },
+  verify: { type: "string" },
+} as const;
 
-function takeValue(argv: string[], i: number, flag: string): string {
-  const v = argv[i + 1];
-  if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-  return v;
-}
-
-function parseRuns(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--runs must be an integer ≥ 1, got "${value}"`);
-  return n;
+/** `--verify` may stand alone (every run) or take K (runs per cell): parseArgs wants a value, so a bare one gets "all". */
+function withVerifyValue(argv: string[]): string[] {
+  return argv.flatMap((a, i) => (a === "--verify" && !/^\d+$/.test(argv[i + 1] ?? "") ? ["--verify=all"] : [a]));
 }
 
 /** Parses and validates argv (without node and the script); throws UsageError naming the valid values. */
 export function parseReproduceArgs(argv: string[]): ReproduceArgs {
-  const args: ReproduceArgs = { experiments: [], profile: DEFAULT_PROFILE, models: [], force: false };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
-    const value = () => inline ?? takeValue(argv, i++, flag);
-    switch (flag) {
-      case "--profile": {
-        const p = value();
-        if (!(PROFILES as readonly string[]).includes(p)) throw new UsageError(`unknown profile "${p}"; valid: ${PROFILES.join(", ")}`);
-        args.profile = p as ProfileName;
-        break;
-      }
-      case "--runs": args.runs = parseRuns(value()); break;
-      case "--model": args.models.push(...value().split(",")); break;
-      case "--out": args.out = value(); break;
-      case "--force": args.force = true; break;
-      case "--backend":
-        try {
-          args.backend = parseBackendPreference(value(), "--backend");
-        } catch (e) {
-          throw new UsageError((e as Error).message);
-        }
-        break;
-      case "--help": case "-h": throw new UsageError(USAGE);
-      default:
-        if (flag.startsWith("-")) throw new UsageError(`unknown option ${flag}\n${USAGE}`);
-        args.experiments.push(flag);
+  const { values: v, positionals } = parseCli(withVerifyValue(argv), OPTIONS, true);
+  const profile = v.profile ?? DEFAULT_PROFILE;
+  if (!(PROFILES as readonly string[]).includes(profile)) throw new UsageError(`unknown profile "${profile}"; valid: ${PROFILES.join(", ")}`);
+  let backend: BackendPreference | undefined;
+  if (v.backend !== undefined) {
+    try {
+      backend = parseBackendPreference(v.backend, "--backend");
+    } catch (e) {
+      throw new UsageError((e as Error).message);
     }
+  }
+  if (v.force && v["drop-bad-lines"]) throw new UsageError("--force empties runs.jsonl, so --drop-bad-lines has nothing to do: give one of them");
+  const args: ReproduceArgs = {
+    experiments: positionals,
+    profile: profile as ProfileName,
+    runs: v.runs === undefined ? undefined : intOption(v.runs, "--runs", 1, MAX_RUNS),
+    models: (v.model ?? []).flatMap((m) => m.split(",")).filter((m) => m !== ""),
+    backend,
+    out: pathOption(v.out, "--out", "/tmp/results"),
+    force: v.force ?? false,
+    dropBadLines: v["drop-bad-lines"] ?? false,
+    verify: v.verify === undefined ? undefined : { sample: v.verify === "all" ? undefined : intOption(v.verify, "--verify", 1, MAX_RUNS) },
+  };
+  if (args.verify && (args.force || args.runs !== undefined || args.models.length || args.dropBadLines)) {
+    throw new UsageError("--verify checks the stored runs of the profile as they are: give it without --force, --runs, --model or --drop-bad-lines");
   }
   return validateSelection(args);
 }
 
 function validateSelection(args: ReproduceArgs): ReproduceArgs {
-  for (const id of args.experiments) {
-    try {
-      getExperiment(id);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+  // a study id stands for all its experiments; none named means every experiment of lib/studies
+  try {
+    args.experiments = args.experiments.length === 0 ? experimentIds() : resolveTargets(args.experiments).map((e) => e.id);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new UsageError(e.message);
   }
-  if (args.experiments.length === 0) args.experiments = experimentIds();
   for (const m of args.models) {
     const owners = args.experiments.filter((id) => Object.keys(getExperiment(id).models).includes(m));
     if (owners.length === 0) {
@@ -91,30 +103,65 @@ function validateSelection(args: ReproduceArgs): ReproduceArgs {
   return args;
 }
 
-async function main(argv: string[]): Promise<number> {
-  let args: ReproduceArgs;
-  try {
-    args = parseReproduceArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`${e.message}\n`);
-    return 2;
-  }
-  const progress = terminalProgress(process.stderr);
-  for (const id of args.experiments) {
-    const models = args.models.filter((m) => Object.keys(getExperiment(id).models).includes(m));
-    const result = await runExperiment(id, { profile: args.profile, runs: args.runs, models, backend: args.backend, out: args.out, force: args.force, progress });
-    process.stdout.write(`${result.dir}\n`);
-  }
-  return 0;
+/** Progress that also remembers, per study, what is stored: for the message on an interrupt. */
+function trackedProgress(inner: ProgressSink) {
+  const state = { label: "", total: 0, stored: 0, trainedNow: 0 };
+  const sink: ProgressSink = {
+    ...inner,
+    start(label, total, done) {
+      Object.assign(state, { label, total, stored: done, trainedNow: 0 });
+      inner.start(label, total, done);
+    },
+    groupDone(arm, seeds, ms) {
+      state.stored += seeds.length;
+      state.trainedNow += seeds.length;
+      inner.groupDone(arm, seeds, ms);
+    },
+  };
+  return { sink, state };
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: Error) => {
-      process.stderr.write(`reproduce failed: ${e.message}\n`);
-      process.exit(1);
-    },
-  );
+/** One line per experiment; exit 1 when a recomputed run differs on the backend that stored it. */
+async function verify(args: ReproduceArgs): Promise<number> {
+  let failed = 0;
+  for (const id of args.experiments) {
+    const report = await verifyExperiment(getExperiment(id), { profile: args.profile, sample: args.verify?.sample, backend: args.backend, root: args.out, progress: terminalProgress(process.stderr) });
+    process.stdout.write(`${report.line}\n`);
+    if (!report.identical && report.storedBackend === report.backend) failed += 1;
+  }
+  return failed ? EXIT.failure : EXIT.ok;
 }
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseReproduceArgs(argv);
+  if (args.verify) return verify(args);
+  const { sink: progress, state } = trackedProgress(terminalProgress(process.stderr));
+  let current = "";
+  const onSignal = (signal: NodeJS.Signals) => {
+    const runsFile = current ? path.join(resultsDir(args.out ?? defaultResultsRoot(), current, args.profile), RUNS_FILE) : "";
+    const kept = state.label
+      ? `${state.label}: ${state.stored} of ${state.total} runs are stored in ${runsFile} (${state.trainedNow} trained by this command); ` +
+        `the groups still training were dropped. Run the same command again to resume: only the missing runs train.`
+      : "nothing had been trained yet.";
+    process.stderr.write(`\ninterrupted (${signal}): ${kept}\n`);
+    process.exit(signal === "SIGINT" ? EXIT.interrupted : 143); // the results folder's lock is released on exit
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  let incomplete = 0;
+  for (const id of args.experiments) {
+    current = id;
+    const models = args.models.filter((m) => Object.keys(getExperiment(id).models).includes(m));
+    const result = await runExperiment(getExperiment(id), {
+      profile: args.profile, runs: args.runs, models, backend: args.backend, out: args.out, force: args.force, dropBadLines: args.dropBadLines, progress,
+    });
+    process.stdout.write(`${result.reportDir}\n`);
+    if (!result.summary.complete) {
+      incomplete += 1;
+      process.stderr.write(`error: ${id}/${args.profile} is incomplete: ${result.summary.runs} of ${result.summary.expectedRuns} runs stored (see the messages above)\n`);
+    }
+  }
+  return incomplete ? EXIT.failure : EXIT.ok;
+}
+
+if (require.main === module) runCli(USAGE, () => main(process.argv.slice(2)));

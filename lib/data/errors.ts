@@ -3,6 +3,8 @@
  * about, what was expected, and how to fix it; `code` lets tests and the CLI tell the cases apart
  * without parsing prose.
  */
+import { UserError } from "../errors";
+
 export type DataErrorCode =
   | "not-found" // a required file is not where we looked
   | "checksum" // the content's sha256 differs from the recorded one
@@ -13,7 +15,7 @@ export type DataErrorCode =
   | "fetch" // downloading failed
   | "invalid-option"; // a caller passed a value outside its domain
 
-export class DataError extends Error {
+export class DataError extends UserError {
   constructor(
     readonly code: DataErrorCode,
     message: string,

@@ -1,6 +1,7 @@
 // Public surface of lib/data: synthetic MMoE/PLE tasks, the seesaw variants, and Census-Income.
 export * from "./errors";
 export * from "./synthetic";
+export * from "./synthetic-group";
 export * from "./seesaw";
 export {
   CENSUS_FILES, CENSUS_DIR_ENV, UCI_BASE_URL, defaultCensusDir, howToGetCensusFiles, locateCensusFiles,
@@ -10,6 +11,7 @@ export type { CensusFileRole, LocatedCensusFiles, FileContent } from "./census-f
 export * from "./census-parse";
 export * from "./census-prepare";
 export * from "./census-split";
+export * from "./census-positional";
 export * from "./census-cache";
 export * from "./census";
 export * from "./task-groups";

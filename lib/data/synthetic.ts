@@ -169,14 +169,17 @@ export function syntheticRecord(q: SyntheticParams): SyntheticRecord {
 /**
  * The data set in chunks of at most `chunkRows` rows: only the chunk being filled is held, so
  * PLE's 1.4 M × 512 set (2.9 GB as float32) can be streamed to disk or consumed incrementally.
- * The rows are identical whatever the chunk size.
+ * The rows are identical whatever the chunk size. `sampleStream` names the stream x and ε are
+ * drawn from ("samples" by default): a second name gives independent samples of the same tasks,
+ * e.g. fresh training rows beside a fixed held-out set.
  */
-export function* syntheticChunks(params: SyntheticParams, chunkRows = 65_536): Generator<SyntheticChunk> {
+export function* syntheticChunks(params: SyntheticParams, chunkRows = 65_536, sampleStream = "samples"): Generator<SyntheticChunk> {
   const q = validateSynthetic(params);
   requireOption(Number.isInteger(chunkRows) && chunkRows >= 1, `chunkRows must be an integer ≥ 1, got ${chunkRows}`);
   const w = taskWeights(q);
   const { alpha, beta } = sineTerms(q);
-  const rng = new Rng(deriveSeed(q.seed, "synthetic", "samples"));
+  // another stream name draws other samples (x, ε) of the same tasks (same w, α, β)
+  const rng = new Rng(deriveSeed(q.seed, "synthetic", sampleStream));
   const { d, tasks: T } = q;
   const xrow = new Float64Array(d);
   for (let offset = 0; offset < q.samples; offset += chunkRows) {

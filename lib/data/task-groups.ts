@@ -7,6 +7,7 @@
 import type { InputSpec, TaskSpec } from "../models/types";
 import type { LoadedCensus } from "./census";
 import type { CensusLabel, PreparedCensus, PreparedRows } from "./census-prepare";
+import { parseCategoricalEncoding, positionalPerFile, type CategoricalEncoding, type PositionalShift } from "./census-positional";
 import { CENSUS_SPLIT_SEED, splitTestFile } from "./census-split";
 import { DataError } from "./errors";
 
@@ -110,6 +111,10 @@ export interface CensusGroup {
     splitSeed: number;
     preparationVersion: number;
     options: PreparedCensus["options"];
+    /** How the .test file's categorical values were encoded (census-positional.ts). */
+    categoricalEncoding: CategoricalEncoding;
+    /** positional-per-file only: what moved and why. */
+    positionalShift?: PositionalShift;
     files: LoadedCensus["files"];
     cacheKey: string;
   };
@@ -118,6 +123,12 @@ export interface CensusGroup {
 export interface CensusGroupOptions {
   /** Seed of the validation/test split of the .test file (default CENSUS_SPLIT_SEED). */
   splitSeed?: number;
+  /**
+   * Encoding of the .test file's categorical values (validation and test rows). Default
+   * "by-name"; "positional-per-file" reproduces the public code's one-hot shift on purpose
+   * (census-positional.ts) and is never a default anywhere.
+   */
+  categoricalEncoding?: CategoricalEncoding;
 }
 
 function gather(rows: PreparedRows, idx: Uint32Array | null, numCols: string[], catCols: string[],
@@ -158,6 +169,17 @@ export function censusGroup(loaded: LoadedCensus, name: CensusGroupName, options
   const categoricalColumns = p.categoricalColumns.filter((c) => !removed.has(c));
   const vocabularies = categoricalColumns.map((c) => p.vocabularies[c]);
   const split = splitTestFile(p.testFile.rows, options.splitSeed ?? CENSUS_SPLIT_SEED);
+  const categoricalEncoding = parseCategoricalEncoding(options.categoricalEncoding);
+  let testFile = p.testFile;
+  let positionalShift: PositionalShift | undefined;
+  if (categoricalEncoding === "positional-per-file") {
+    if (p.options.minCategoryCount !== 1) {
+      throw new DataError("invalid-option", `categoricalEncoding "positional-per-file" needs every training category in the vocabulary (minCategoryCount 1, got ${p.options.minCategoryCount}), as the public code's one-hot has`);
+    }
+    const shifted = positionalPerFile(categoricalColumns, vocabularies, p.testFile.categorical);
+    testFile = { ...p.testFile, categorical: { ...p.testFile.categorical, ...shifted.indices } };
+    positionalShift = shifted.shift;
+  }
 
   const targetScaling: Record<string, { mean: number; std: number }> = {};
   const labelsOf = (rows: PreparedRows): Float32Array[] =>
@@ -176,7 +198,7 @@ export function censusGroup(loaded: LoadedCensus, name: CensusGroupName, options
     targetScaling[t.name] = { mean, std: Math.sqrt(ss / y.length) || 1 };
   }
   const trainLabels = labelsOf(p.train);
-  const testLabels = labelsOf(p.testFile);
+  const testLabels = labelsOf(testFile);
   return {
     name,
     description: def.description,
@@ -188,12 +210,14 @@ export function censusGroup(loaded: LoadedCensus, name: CensusGroupName, options
     oneHotWidth: vocabularies.reduce((s, v) => s + v.length, 0),
     targetScaling,
     train: gather(p.train, null, numericColumns, categoricalColumns, trainLabels),
-    validation: gather(p.testFile, split.validation, numericColumns, categoricalColumns, testLabels),
-    test: gather(p.testFile, split.test, numericColumns, categoricalColumns, testLabels),
+    validation: gather(testFile, split.validation, numericColumns, categoricalColumns, testLabels),
+    test: gather(testFile, split.test, numericColumns, categoricalColumns, testLabels),
     provenance: {
       splitSeed: split.seed,
       preparationVersion: p.version,
       options: p.options,
+      categoricalEncoding,
+      ...(positionalShift ? { positionalShift } : {}),
       files: loaded.files,
       cacheKey: loaded.cacheKey,
     },

@@ -17,6 +17,30 @@ export interface SplitArrays {
   weights?: Float32Array;
 }
 
+/**
+ * Per-task label columns to the engine's [rows, T] row-major labels: rows `from` … `from + rows − 1`
+ * of every column (a generator's columns, or one split's).
+ */
+export function interleaveLabels(columns: readonly Float32Array[], rows: number, from = 0): Float32Array {
+  const T = columns.length;
+  const out = new Float32Array(rows * T);
+  for (let t = 0; t < T; t++) {
+    const col = columns[t];
+    if (col.length < from + rows) throw new RangeError(`interleaveLabels: task ${t} has ${col.length} labels, rows ${from}…${from + rows - 1} asked`);
+    for (let i = 0; i < rows; i++) out[i * T + t] = col[from + i];
+  }
+  return out;
+}
+
+/**
+ * One generator draw (numeric rows [n, d] row-major and per-task label columns) cut in order
+ * into train, validation and test splits of the given row counts; views, not copies, of `x`.
+ */
+export function splitsInOrder(x: Float32Array, d: number, labels: readonly Float32Array[], rows: { train: number; validation: number; test: number }): Pick<DataSet, "train" | "validation" | "test"> {
+  const split = (from: number, n: number): SplitArrays => ({ rows: n, numeric: x.subarray(from * d, (from + n) * d), labels: interleaveLabels(labels, n, from) });
+  return { train: split(0, rows.train), validation: split(rows.train, rows.validation), test: split(rows.train + rows.validation, rows.test) };
+}
+
 export interface DataSet {
   tasks: TaskSpec[];
   input: InputSpec;
@@ -25,6 +49,13 @@ export interface DataSet {
   test: SplitArrays;
   /** What was generated or loaded (preset, row counts, checksums): stored with every run. */
   info?: Record<string, unknown>;
+  /**
+   * Fresh training rows for epoch `epoch` ≥ 1, for a generator that can draw without end: a new
+   * split with `train`'s row count each call (`train` is epoch 0), called once per epoch in
+   * order. With it no training row is seen twice, so the training loss is a loss on unseen
+   * samples and training studies optimisation rather than memorisation of a finite set.
+   */
+  freshTrain?(epoch: number): SplitArrays;
 }
 
 /**
@@ -33,7 +64,16 @@ export interface DataSet {
  * Per-replica: each run seed gets its own data set (synthetic studies draw a new data set per run).
  */
 export type DataSource =
-  | { layout: "shared"; data: DataSet }
+  | {
+      layout: "shared";
+      data: DataSet;
+      /**
+       * Conditions whose sources give the same key train on the same minibatch order (default: the
+       * condition name). For conditions that share the training rows and differ only in how
+       * validation/test are presented, so that their runs differ in nothing else.
+       */
+      orderKey?: string;
+    }
   | { layout: "per-replica"; tasks: TaskSpec[]; input: InputSpec; dataFor(seed: number): DataSet };
 
 const SPLITS = ["train", "validation", "test"] as const;

@@ -83,19 +83,55 @@ export interface GateSummary {
   std: number[];
 }
 
-/** Gate statistics per replica over the first `rows` rows of a split; [] for models without gates. */
-export function gateSummaries(model: MtlModel, split: DeviceSplit, rows: number): GateSummary[][] {
+/**
+ * Gate statistics per replica over the first `rows` rows of a split; [] for models without gates.
+ * The rows are read in chunks of `chunkRows` (the evaluation batch size) so that every row of a
+ * large split can be summarised without holding its activations at once; the chunks' means and
+ * centred sums of squares are merged on the host in float64 (Chan et al.'s pairwise update), so
+ * the result equals one pass over all rows up to float32 rounding. std is the population std.
+ */
+export function gateSummaries(model: MtlModel, split: DeviceSplit, rows: number, chunkRows: number = rows): GateSummary[][] {
   const perReplica: GateSummary[][] = Array.from({ length: model.replicas }, () => []);
   if (!model.gates) return perReplica;
+  if (!(chunkRows >= 1)) throw new RangeError(`gateSummaries: chunkRows must be ≥ 1, got ${chunkRows}`);
   const gates = model.gates.bind(model);
-  const read = tf.tidy(() =>
-    gates(split.chunk(0, Math.min(rows, split.rows))).map((g) => {
-      const { mean, variance } = tf.moments(g.weights, 1); // [R, E] each
-      return { g: { task: g.task, level: g.level, experts: g.experts }, mean: mean.arraySync() as number[][], std: tf.sqrt(variance).arraySync() as number[][] };
-    }),
-  );
-  for (const { g, mean, std } of read) {
-    for (let r = 0; r < model.replicas; r++) perReplica[r].push({ ...g, mean: mean[r], std: std[r] });
+  const total = Math.min(rows, split.rows);
+  let meta: { task: string; level: number; experts: string[] }[] = [];
+  let mean: Float64Array[] = []; // per gate: [R · E], running mean over the rows seen
+  let m2: Float64Array[] = []; // per gate: [R · E], running centred sum of squares
+  let seen = 0;
+  for (let start = 0; start < total; start += chunkRows) {
+    const count = Math.min(chunkRows, total - start);
+    const read = tf.tidy(() =>
+      gates(split.chunk(start, count)).map((g) => {
+        const { mean: m, variance } = tf.moments(g.weights, 1); // [R, E] each
+        return { g: { task: g.task, level: g.level, experts: g.experts }, m: m.dataSync() as Float32Array, v: variance.dataSync() as Float32Array };
+      }),
+    );
+    if (seen === 0) {
+      meta = read.map((x) => x.g);
+      mean = read.map((x) => Float64Array.from(x.m));
+      m2 = read.map((x) => Float64Array.from(x.v, (v) => v * count));
+    } else {
+      const n = seen + count;
+      read.forEach((x, k) => {
+        for (let i = 0; i < x.m.length; i++) {
+          const delta = x.m[i] - mean[k][i];
+          mean[k][i] += (delta * count) / n;
+          m2[k][i] += x.v[i] * count + (delta * delta * seen * count) / n;
+        }
+      });
+    }
+    seen += count;
   }
+  meta.forEach((g, k) => {
+    const E = g.experts.length;
+    for (let r = 0; r < model.replicas; r++) {
+      const m = Array.from(mean[k].subarray(r * E, (r + 1) * E));
+      // float32 like the weights (and like one tf.moments pass: a single chunk gives the same bits as before chunking)
+      const std = Array.from(m2[k].subarray(r * E, (r + 1) * E), (s) => Math.fround(Math.sqrt(Math.max(0, s / seen))));
+      perReplica[r].push({ ...g, mean: m, std });
+    }
+  });
   return perReplica;
 }

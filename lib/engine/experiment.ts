@@ -10,21 +10,17 @@ import type { Table } from "../tables";
 import { configHash } from "./config-hash";
 import type { DataSource } from "./data";
 import type { RunRecord } from "./run-record";
-import type { ExperimentSummary } from "./summary";
+import type { ExperimentSummary } from "./summary-schema";
 import type { TrainConfig } from "./train-config";
 
-export const PROFILES = ["smoke", "quick", "paper"] as const;
-export type ProfileName = (typeof PROFILES)[number];
-export const DEFAULT_PROFILE: ProfileName = "quick";
+import { PROFILES, DEFAULT_PROFILE, type ProfileName, type RowCaps } from "./profiles";
+/** The most runs per model and condition a plan may ask for (the papers use at most 200). */
+export const MAX_RUNS = 10_000;
 
-export interface RowCaps {
-  train?: number;
-  validation?: number;
-  test?: number;
-}
+export { PROFILES, DEFAULT_PROFILE, type ProfileName, type RowCaps };
 
 export interface ProfileSpec {
-  /** Runs (seeds 1..runs) per model and condition. */
+  /** Runs per model and condition (seeds 1..runs after the experiment's seedOffset). */
   runs: number;
   /** Training settings this profile changes (steps, evalEvery, learning rates, …). */
   train?: Partial<TrainConfig>;
@@ -47,8 +43,10 @@ export interface DataContext<C> {
 export interface ExperimentResult {
   summary: ExperimentSummary;
   runs: RunRecord[];
-  /** results/<experiment>/<profile>/ */
+  /** results/<experiment>/<profile>/: runs.jsonl, and the report of the profile. */
   dir: string;
+  /** Where summary.json, tables, figures and manifest.json are: `dir`, or dir/subsets/<label>/ for a subset. */
+  reportDir: string;
   /** Runs trained by this call (0 when everything was loaded). */
   computed: number;
 }
@@ -56,16 +54,43 @@ export interface ExperimentResult {
 export interface ExperimentDefinition<C = undefined> {
   /** kebab-case id: the CLI argument and the results folder. */
   id: string;
+  /**
+   * The compiled file that exports this experiment (write `module: __filename`). Worker threads
+   * load it from there to train groups in parallel; without it groups train in the calling thread.
+   */
+  module?: string;
   title: string;
   /** The paper artefact reproduced and its claim, one or two sentences. */
   paper: string;
+  /**
+   * Runs use seeds seedOffset + 1 … seedOffset + runs (default 0). Experiments that must not
+   * share seeds (and so data sets and initialisations) with another take disjoint ranges.
+   */
+  seedOffset?: number;
   /** Named data conditions (e.g. task correlations); default one condition "default". */
   conditions?: Record<string, C>;
   /** Named models; the first is the baseline of the comparisons in summary.json. */
   models: Record<string, ModelConfig>;
+  /**
+   * The models trained under a condition, by condition name (in `models` order; the first listed
+   * is that condition's baseline). A condition not named here trains every model.
+   */
+  conditionModels?: Record<string, string[]>;
   train: TrainConfig;
   profiles: Record<ProfileName, ProfileSpec>;
   data(ctx: DataContext<C>): DataSource | Promise<DataSource>;
+  /**
+   * Called in the calling thread for every condition that has runs to train, before any training
+   * (worker threads build their data themselves, where an error would surface late and wrapped):
+   * throw here when the data cannot be had — a missing or altered file — with the message to show.
+   */
+  preflight?(ctx: DataContext<C>): void | Promise<void>;
+  /**
+   * The tables README.md shows for this experiment, by file name without extension, in order
+   * (default: `claims` if the report writes one, else `summary`): the verdicts a reader cites
+   * first, not every table of the report.
+   */
+  headlineTables?: readonly string[];
   /** Tables and figures beyond the standard ones (summary table, validation-loss curves). */
   report?(result: ExperimentResult): { tables?: Record<string, Table>; figures?: Record<string, Figure> };
 }
@@ -85,8 +110,17 @@ export function defineExperiment<C = undefined>(def: ExperimentDefinition<C>): E
     if (!Number.isInteger(spec.runs) || spec.runs < 1) throw new RangeError(`${where}: profiles.${p}.runs must be a positive integer, got ${spec.runs}`);
     if (!spec.statement) throw new RangeError(`${where}: profiles.${p}.statement must say how the profile subsamples`);
   }
+  const offset = def.seedOffset ?? 0;
+  if (!Number.isInteger(offset) || offset < 0 || offset > 0xffffffff - 1e6) throw new RangeError(`${where}: seedOffset must be an integer in [0, 2^32 − 10^6), got ${String(def.seedOffset)}`);
   const unknown = Object.keys(def.profiles).filter((p) => !(PROFILES as readonly string[]).includes(p));
   if (unknown.length) throw new RangeError(`${where}: unknown profiles ${unknown.join(", ")}; valid: ${PROFILES.join(", ")}`);
+  const conditionNames = Object.keys(def.conditions ?? { default: undefined });
+  for (const [condition, models] of Object.entries(def.conditionModels ?? {})) {
+    if (!conditionNames.includes(condition)) throw new RangeError(`${where}: conditionModels names condition "${condition}"; valid: ${conditionNames.join(", ")}`);
+    const bad = models.filter((m) => !(m in def.models));
+    if (bad.length) throw new RangeError(`${where}: conditionModels.${condition} names unknown model ${bad.join(", ")}; valid: ${Object.keys(def.models).join(", ")}`);
+    if (models.length === 0) throw new RangeError(`${where}: conditionModels.${condition} must name at least one model`);
+  }
   return Object.freeze({ ...def }) as unknown as Experiment;
 }
 
@@ -111,6 +145,11 @@ export interface ResolvedExperiment {
   seedsPerGroup: number;
   statement: string;
   arms: Arm[];
+  /**
+   * Set when --runs or --model select something other than the profile (fewer or more runs, some
+   * models): the report then goes to subsets/<label>/ beside the profile's and says so everywhere.
+   */
+  subset: { label: string; description: string } | null;
   /** The options this plan was resolved with (worker threads resolve the same plan from them). */
   resolveOptions: ResolveOptions;
 }
@@ -128,7 +167,7 @@ export function resolveExperiment(exp: Experiment, opts: ResolveOptions = {}): R
   if (!(PROFILES as readonly string[]).includes(profile)) throw new RangeError(`unknown profile "${profile}"; valid: ${PROFILES.join(", ")}`);
   const spec = exp.profiles[profile];
   const runs = opts.runs ?? spec.runs;
-  if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`runs must be a positive integer, got ${String(opts.runs)}`);
+  if (!Number.isInteger(runs) || runs < 1 || runs > MAX_RUNS) throw new RangeError(`runs must be an integer from 1 to ${MAX_RUNS}, got ${String(opts.runs)}`);
   const names = Object.keys(exp.models);
   const bad = (opts.models ?? []).filter((m) => !names.includes(m));
   if (bad.length) throw new RangeError(`unknown model ${bad.join(", ")} for experiment ${exp.id}; valid: ${names.join(", ")}`);
@@ -137,8 +176,12 @@ export function resolveExperiment(exp: Experiment, opts: ResolveOptions = {}): R
   const rows = spec.rows ?? {};
   const conditions: Record<string, unknown> = exp.conditions ?? { default: undefined };
   const several = Object.keys(conditions).length > 1;
+  const under = (conditionName: string) => {
+    const only = exp.conditionModels?.[conditionName];
+    return only ? models.filter((m) => only.includes(m)) : models;
+  };
   const arms = Object.entries(conditions).flatMap(([conditionName, condition]) =>
-    models.map((model) => ({
+    under(conditionName).map((model) => ({
       key: several ? `${conditionName}/${model}` : model,
       model,
       modelConfig: exp.models[model],
@@ -148,7 +191,23 @@ export function resolveExperiment(exp: Experiment, opts: ResolveOptions = {}): R
     })),
   );
   const seedsPerGroup = spec.seedsPerGroup ?? 8;
-  const seeds = Array.from({ length: runs }, (_, i) => i + 1);
+  const seeds = Array.from({ length: runs }, (_, i) => (exp.seedOffset ?? 0) + i + 1);
   const resolveOptions: ResolveOptions = { profile, runs: opts.runs, models: opts.models };
-  return { experiment: exp, profile, runs, seeds, train, rows, seedsPerGroup, statement: spec.statement, arms, resolveOptions };
+  const subset = subsetOf(profile, runs, spec.runs, models, names);
+  const statement = subset ? `SUBSET (${subset.description}), not the profile's result. The profile: ${spec.statement}` : spec.statement;
+  return { experiment: exp, profile, runs, seeds, train, rows, seedsPerGroup, statement, arms, subset, resolveOptions };
+}
+
+function subsetOf(profile: ProfileName, runs: number, profileRuns: number, models: string[], allModels: string[]): ResolvedExperiment["subset"] {
+  const label: string[] = [];
+  const said: string[] = [];
+  if (runs !== profileRuns) {
+    label.push(`runs-${runs}`);
+    said.push(`${runs} runs per model instead of profile ${profile}'s ${profileRuns}`);
+  }
+  if (models.length !== allModels.length) {
+    label.push(`models-${models.join("+")}`);
+    said.push(`models ${models.join(", ")} only, of ${allModels.join(", ")}`);
+  }
+  return label.length ? { label: label.join("_"), description: said.join("; ") } : null;
 }

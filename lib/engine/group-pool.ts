@@ -53,7 +53,8 @@ class Lane {
 /**
  * Runs `jobs` on `workers` threads; `onDone(i, records)` is called for the jobs in their order
  * (a job that finishes early waits for the ones before it), so a kill loses at most the
- * unfinished jobs and anything held behind them.
+ * unfinished jobs and anything held behind them. The first failure (a job's, or onDone's: a
+ * full disk) stops every thread and is thrown; no later job's records are handed on.
  */
 export async function runGroupsInWorkers(
   jobs: readonly GroupJob[],
@@ -64,23 +65,36 @@ export async function runGroupsInWorkers(
   const results = new Map<number, RunRecord[]>();
   let next = 0;
   let flushed = 0;
+  let failure: { error: unknown } | undefined;
   const flush = () => {
-    while (results.has(flushed)) {
+    while (!failure && results.has(flushed)) {
       onDone(flushed, results.get(flushed)!);
       results.delete(flushed);
       flushed += 1;
     }
   };
+  const lanes = Array.from({ length: Math.min(workers, jobs.length) }, () => new Lane());
   const run = async (lane: Lane) => {
-    try {
-      while (next < jobs.length) {
-        const i = next++;
-        results.set(i, await lane.train(jobs[i], onProgress));
-        flush();
-      }
-    } finally {
-      await lane.close();
+    while (!failure && next < jobs.length) {
+      const i = next++;
+      const records = await lane.train(jobs[i], onProgress);
+      if (failure) return;
+      results.set(i, records);
+      flush();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, () => run(new Lane())));
+  try {
+    await Promise.all(
+      lanes.map((lane) =>
+        run(lane).catch(async (error: unknown) => {
+          if (failure) return; // a lane stopped because another failed
+          failure = { error };
+          await Promise.all(lanes.map((l) => l.close()));
+        }),
+      ),
+    );
+  } finally {
+    await Promise.all(lanes.map((l) => l.close()));
+  }
+  if (failure) throw failure.error;
 }

@@ -7,11 +7,13 @@ import { parentPort } from "node:worker_threads";
 import { initBackend, type BackendName } from "../backend";
 import { createModel } from "../models/registry";
 import { resolveExperiment, type ResolveOptions } from "./experiment";
-import { getExperiment } from "./registry";
+import { experimentInModule } from "./experiment-module";
 import { runGroup } from "./run-group";
 
 export interface GroupJob {
   experiment: string;
+  /** The compiled module that exports the experiment (Experiment.module). */
+  module: string;
   resolve: ResolveOptions;
   armKey: string;
   seeds: number[];
@@ -23,7 +25,9 @@ export type WorkerMessage = { type: "progress"; step: number; steps: number; tra
 /** Trains one job; the backend starts on the first job and stays for the thread's life. */
 async function train(job: GroupJob): Promise<void> {
   await initBackend(job.backend);
-  const plan = resolveExperiment(getExperiment(job.experiment), job.resolve);
+  const experiment = experimentInModule(job.module, job.experiment);
+  if (!experiment) throw new Error(`group worker: ${job.module} exports no experiment "${job.experiment}"`);
+  const plan = resolveExperiment(experiment, job.resolve);
   const arm = plan.arms.find((a) => a.key === job.armKey);
   if (!arm) throw new Error(`group worker: arm "${job.armKey}" is not in ${job.experiment}`);
   const source = await plan.experiment.data({ conditionName: arm.conditionName, condition: arm.condition, profile: plan.profile, rows: plan.rows });

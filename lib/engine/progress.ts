@@ -11,6 +11,8 @@ export interface ProgressSink {
   step(p: TrainingProgress): void;
   groupDone(arm: string, seeds: readonly number[], wallTimeMs: number): void;
   finish(message: string): void;
+  /** Something the user should know that is not progress (a stale lock taken over, a record set aside). */
+  note?(message: string): void;
 }
 
 export const silentProgress: ProgressSink = { start() {}, group() {}, step() {}, groupDone() {}, finish() {} };
@@ -58,10 +60,16 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
     groupDone(a, s, ms) {
       done += s.length;
       doneHere += s.length;
-      const line = `${label}: ${a} ${seedRange(s)} done in ${formatDuration(ms)} (${done}/${total} runs)`;
+      // logs (CI, nohup) get the ETA too: the rate of the runs this process finished
+      const left = total - done;
+      const eta = left > 0 ? `, ETA ${formatDuration(((Date.now() - started) / doneHere) * left)}` : "";
+      const line = `${label}: ${a} ${seedRange(s)} done in ${formatDuration(ms)} (${done}/${total} runs${eta})`;
       stream.write(tty ? `\r\x1b[K${line}\n` : `${line}\n`);
     },
     finish(message) {
+      stream.write(tty ? `\r\x1b[K${message}\n` : `${message}\n`);
+    },
+    note(message) {
       stream.write(tty ? `\r\x1b[K${message}\n` : `${message}\n`);
     },
   };

@@ -13,6 +13,11 @@ export interface Curves {
   train: Record<string, (number | null)[]>;
   /** task → validation loss at that step (null once the replica stopped). */
   validation: Record<string, (number | null)[]>;
+  /**
+   * The validation selection metric at that step (e.g. the main task's AUC; null once the replica
+   * stopped). Absent in runs recorded before the engine kept it.
+   */
+  selection?: (number | null)[];
 }
 
 export interface ReplicaTrack {
@@ -22,17 +27,45 @@ export interface ReplicaTrack {
   best: number;
   bestStep: number | null;
   evalsSinceBest: number;
-  /** First recorded training loss (sum over tasks): the reference for "exploding". */
-  firstLoss?: number;
+  /**
+   * The training loss (sum over tasks) that "exploding" is judged against, fixed before training
+   * so that a blow-up cannot set it: see lossReference.
+   */
+  reference?: number;
+  /** How the replica diverged (only when it did). */
+  divergence?: Divergence;
   /** Step at which the replica stopped training (early stop or divergence). */
   stoppedAt?: number;
   curves: Curves;
 }
 
+/** Why a replica counts as diverged, in a form tables and tests can use without parsing prose. */
+export interface Divergence {
+  cause: "nan" | "infinite" | "exploded";
+  /** What went wrong: the training loss or the validation selection metric. */
+  signal: "training loss" | "validation";
+  step: number;
+  /** The exploded loss (null when not finite). */
+  value: number | null;
+  /** The reference it was judged against (exploded only). */
+  reference?: number;
+}
+
+/**
+ * The reference of the explosion check: the larger of the loss before the first step (the model
+ * as initialised) and the loss of a constant predictor of the training labels (their mean:
+ * variance for squared error, label entropy for binary cross-entropy). Both are known before any
+ * update, so a run that blows up inside its first evaluation window is still caught; the constant
+ * predictor keeps a model initialised near a perfect fit from being judged on ordinary noise.
+ */
+export function lossReference(initialLoss: number, constantPredictorLoss: number): number {
+  return Math.max(initialLoss, constantPredictorLoss);
+}
+
 export interface StoppingRule {
   /** Evaluations without improvement of the selection metric before a replica stops. */
   patience: number;
-  /** A training loss above explodeFactor × the first recorded loss counts as divergence. */
+  /** A training loss above explodeFactor × the track's reference (lossReference) counts as divergence. */
   explodeFactor: number;
   /** Selection metric name (decides the direction: AUC/Pearson up, losses down). */
   metric: string;
@@ -45,7 +78,7 @@ export function newTracks(replicas: number, taskNames: readonly string[]): Repli
     best: NaN,
     bestStep: null,
     evalsSinceBest: 0,
-    curves: { steps: [], train: perTask(), validation: perTask() },
+    curves: { steps: [], train: perTask(), validation: perTask(), selection: [] },
   }));
 }
 
@@ -55,16 +88,21 @@ export function stopReplica(track: ReplicaTrack, status: "stopped" | "diverged",
   track.stoppedAt = step;
 }
 
-/** Marks the replica diverged when its training loss is not finite or has exploded. */
+/** Marks the replica diverged when its training loss is not finite or has exploded past its reference. */
 export function checkTrainLoss(track: ReplicaTrack, perTask: readonly number[], step: number, rule: StoppingRule): void {
   if (track.status !== "training") return;
   const total = perTask.reduce((a, b) => a + b, 0);
   if (!Number.isFinite(total)) {
+    track.divergence = { cause: Number.isNaN(total) ? "nan" : "infinite", signal: "training loss", step, value: null };
     stopReplica(track, "diverged", step, `training loss became ${total} by step ${step}`);
-  } else if (track.firstLoss === undefined) {
-    track.firstLoss = total;
-  } else if (total > rule.explodeFactor * Math.max(track.firstLoss, 1e-12)) {
-    stopReplica(track, "diverged", step, `training loss exploded to ${total.toPrecision(4)} by step ${step} (first recorded ${track.firstLoss.toPrecision(4)}; limit ×${rule.explodeFactor})`);
+  } else if (track.reference !== undefined && total > rule.explodeFactor * Math.max(track.reference, 1e-12)) {
+    track.divergence = { cause: "exploded", signal: "training loss", step, value: total, reference: track.reference };
+    stopReplica(
+      track,
+      "diverged",
+      step,
+      `training loss exploded to ${total.toPrecision(4)} by step ${step} (reference before training ${track.reference.toPrecision(4)}; limit ×${rule.explodeFactor})`,
+    );
   }
 }
 
@@ -75,6 +113,7 @@ export function checkTrainLoss(track: ReplicaTrack, perTask: readonly number[], 
 export function recordValidation(track: ReplicaTrack, value: number, step: number, rule: StoppingRule): boolean {
   if (track.status !== "training") return false;
   if (!Number.isFinite(value)) {
+    track.divergence = { cause: Number.isNaN(value) ? "nan" : "infinite", signal: "validation", step, value: null };
     stopReplica(track, "diverged", step, `validation ${rule.metric} became ${value} at step ${step}`);
     return false;
   }
@@ -100,9 +139,11 @@ export function recordCurvePoint(
   train: (r: number, t: number) => number,
   validation: (r: number, t: number) => number,
   wasTraining: readonly boolean[],
+  selection?: (r: number) => number,
 ): void {
   tracks.forEach((track, r) => {
     track.curves.steps.push(step);
+    if (selection) (track.curves.selection ??= []).push(wasTraining[r] ? finiteOrNull(selection(r)) : null);
     taskNames.forEach((name, t) => {
       track.curves.train[name].push(wasTraining[r] ? finiteOrNull(train(r, t)) : null);
       track.curves.validation[name].push(wasTraining[r] ? finiteOrNull(validation(r, t)) : null);

@@ -3,14 +3,15 @@
  * .csv, .tex), the validation-loss curves per task (figures/*.html, .svg, .png) and manifest.json
  * (provenance). Experiments add their own tables and figures through `report()`.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { ChromiumMissingError, colorAt, saveFigures, standaloneFigureHtml, withAlpha, type Figure } from "../figures";
 import { writeFileAtomic } from "../project";
 import { finishProvenance, type Provenance } from "../provenance";
 import { saveTable, tableFromRows, type Table } from "../tables";
-import type { ExperimentResult, ResolvedExperiment } from "./experiment";
-import { MANIFEST_FILE, writeJsonAtomic } from "./results-store";
-import type { RunRecord } from "./run-record";
+import type { Experiment, ExperimentResult, ResolvedExperiment } from "./experiment";
+import { MANIFEST_FILE, RUNS_FILE, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
+import { applyArmLearningRates, type RunRecord } from "./run-record";
 import type { ExperimentSummary } from "./summary";
 
 const fmt = (x: number | null | undefined, digits = 4) => (x === null || x === undefined ? "–" : x.toFixed(digits));
@@ -36,12 +37,29 @@ export function summaryTable(summary: ExperimentSummary): Table {
       }),
     ),
   );
+  const profileNote = `Profile ${summary.profile}: ${summary.profileStatement.statement}`;
+  const allDiverged = Object.entries(summary.arms).filter(([, a]) => a.runs > 0 && a.diverged.length === a.runs);
+  const missing = allDiverged.map(([arm, a]) => `${arm}: all ${a.runs} runs diverged (${a.diverged[0].reason})`);
+  if (rows.length === 0) {
+    // nothing to summarise: say so, one row per arm, rather than an empty table
+    return tableFromRows(
+      Object.entries(summary.arms).map(([arm, a]) => ({ model: arm, runs: a.runs, diverged: a.diverged.length, "why (first diverged run)": a.diverged[0]?.reason ?? "–" })),
+      {
+        caption: `${summary.title} — no test metrics: ${summary.runs === 0 ? "no runs stored" : `every one of the ${summary.runs} runs diverged`}, profile ${summary.profile}, backend ${summary.backend}`,
+        notes: [`Every run's reason: summary.json, arms.<model>.diverged.`, profileNote],
+      },
+    );
+  }
   return tableFromRows(rows, {
     caption: `${summary.title} — test metrics, profile ${summary.profile}, backend ${summary.backend}`,
     notes: [
       `best = test value of the run with the best validation ${summary.selection.task} ${summary.selection.metric}.`,
-      `Profile ${summary.profile}: ${summary.profileStatement.statement}`,
+      profileNote,
       `Δ and p: against the first model of the same condition; paired t-test by seed where both hold the same seeds, Welch otherwise.`,
+      ...(missing.length ? [`No row (every run diverged): ${missing.join("; ")}.`] : []),
+      ...(summary.profileStatement.train.learningRateChoice === "per-arm"
+        ? [`Learning rate: one per row's model and condition, from {${summary.profileStatement.train.learningRates.join(", ")}}, the best mean validation ${summary.selection.task} ${summary.selection.metric} over its runs; every run is reported at that rate.`]
+        : []),
     ],
   });
 }
@@ -78,9 +96,18 @@ export function validationLossFigure(runs: readonly RunRecord[], task: string, t
       { ...line, y: band.mean, name: `${arm} (n=${mine.length})` },
     ];
   });
+  // the legend goes below the plot and the figure grows with it, so no arm's entry is cut off
+  const legendRows = Math.ceil(arms.length / 3);
   return {
     data,
-    layout: { title: { text: title }, xaxis: { title: { text: "training step" } }, yaxis: { title: { text: `validation loss (${task})` } } },
+    layout: {
+      title: { text: `${title} (mean ± 1 std over runs)` },
+      xaxis: { title: { text: "training step" } },
+      yaxis: { title: { text: `validation loss (${task})` } },
+      legend: { orientation: "h", x: 0, xanchor: "left", y: -0.18, yanchor: "top" },
+      height: 460 + 24 * legendRows,
+      margin: { b: 90 + 24 * legendRows },
+    },
   };
 }
 
@@ -99,27 +126,65 @@ async function writeFigures(figures: Record<string, Figure>, dir: string): Promi
   }
 }
 
-/** Writes tables, figures and manifest.json; returns the files written (relative to `dir`). */
+/** Every table of an experiment's report by file name: the summary table and the experiment's own. */
+export function reportTables(experiment: Experiment, result: ExperimentResult): Record<string, Table> {
+  return { summary: summaryTable(result.summary), ...experiment.report?.(atArmRates(result)).tables };
+}
+
+/** The result as its report reads it: runs of learningRateChoice "per-arm" at their arm's rate. */
+function atArmRates(result: ExperimentResult): ExperimentResult {
+  return { ...result, runs: applyArmLearningRates(result.runs) };
+}
+
+
+/**
+ * Removes what an earlier report left in tables/ and figures/ that this one did not write (a
+ * figure of a model no longer run, a table of an earlier configuration); returns what it removed.
+ */
+function removeStale(dir: string, written: readonly string[]): string[] {
+  const keep = new Set(written.map((f) => path.resolve(dir, f)));
+  const removed: string[] = [];
+  for (const sub of ["tables", "figures"]) {
+    const folder = path.join(dir, sub);
+    if (!fs.existsSync(folder)) continue;
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+      const file = path.join(folder, entry.name);
+      if (!entry.isFile() || keep.has(file)) continue;
+      fs.rmSync(file);
+      removed.push(path.relative(dir, file));
+    }
+  }
+  return removed;
+}
+
+/**
+ * Writes tables, figures and manifest.json into result.reportDir and removes the tables and
+ * figures an earlier report left there; returns the files written (relative to reportDir).
+ */
 export async function writeReport(plan: ResolvedExperiment, result: ExperimentResult, provenance: Provenance): Promise<string[]> {
-  const { dir, summary, runs } = result;
-  const extra = plan.experiment.report?.(result) ?? {};
+  const atRates = atArmRates(result);
+  const { reportDir: dir, summary, runs } = atRates;
+  const extra = plan.experiment.report?.(atRates) ?? {};
   const tables = { summary: summaryTable(summary), ...extra.tables };
   const tableFiles = Object.entries(tables).flatMap(([name, t]) => Object.values(saveTable(t, path.join(dir, "tables"), name)));
   const tasks = Object.keys(runs.find((r) => r.metrics)?.metrics?.test ?? {});
   const curves = Object.fromEntries(tasks.map((t) => [`validation-loss-${t}`, validationLossFigure(runs, t, `${summary.title}: validation loss, ${t}`)]));
   const figs = await writeFigures({ ...curves, ...extra.figures }, path.join(dir, "figures"));
   const files = [...tableFiles, ...figs.files].map((f) => path.relative(dir, f)).sort();
+  const removed = removeStale(dir, files);
   const manifest = finishProvenance(provenance, {
     experiment: plan.experiment.id,
     profile: plan.profile,
+    ...(plan.subset ? { subset: plan.subset } : {}),
     profileStatement: summary.profileStatement,
     configHashes: Object.fromEntries(plan.arms.map((a) => [a.key, a.configHash])),
     runs: summary.runs,
     computedNow: result.computed,
     studyWallTimeMs: summary.wallTimeMs,
     data: runs[0]?.data,
-    files: ["runs.jsonl", "summary.json", ...files],
+    files: [path.relative(dir, path.join(result.dir, RUNS_FILE)), SUMMARY_FILE, ...files],
     ...(figs.note ? { figureNote: figs.note } : {}),
+    ...(removed.length ? { removedStaleFiles: removed } : {}),
   });
   writeJsonAtomic(path.join(dir, MANIFEST_FILE), manifest);
   return files;

@@ -1,16 +1,27 @@
 /**
  * results/<experiment>/<profile>/: runs.jsonl (append-only, one line per finished run) and the
- * files derived from it. Writes never leave half a file or half a line behind a kill:
- * - a group's lines are appended with ONE write(2) on an O_APPEND descriptor and fsync'd;
- *   should a partial line ever appear (power loss), readers ignore it and the next append cuts it;
+ * files derived from it. Nothing finished is lost, nothing damaged is used:
+ * - a group's lines are appended in one go on an O_APPEND descriptor and fsync'd; a write that
+ *   fails part-way (full disk, size limit) is cut back off, and the error names the file and cause;
+ * - should a partial last line ever appear (power loss), readers ignore it and the next append cuts it;
+ * - every record carries the sha256 of its content: an edited record is reported by line, set
+ *   aside and retrained, never used. Records written before checksums existed are read as they are;
+ * - a line that is not a record (garbage, missing fields) stops the run with its line number and
+ *   the fix (--drop-bad-lines moves only that line aside), rather than a bare parser error;
  * - every other file is written to a temporary name and renamed over the old one.
+ * One process writes a folder at a time (folder-lock.ts).
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { projectRoot, writeFileAtomic } from "../project";
+import { UserError, WriteError } from "../errors";
+import { projectRoot, writeFileAtomic, writeFully } from "../project";
+import { canonicalJson } from "./config-hash";
 import { RUN_SCHEMA, type RunRecord } from "./run-record";
 
 export const RUNS_FILE = "runs.jsonl";
+/** Where lines taken out of runs.jsonl go (never deleted: they are evidence). */
+export const REJECTED_FILE = "runs.rejected.jsonl";
 export const SUMMARY_FILE = "summary.json";
 export const MANIFEST_FILE = "manifest.json";
 
@@ -34,7 +45,83 @@ export function readJson<T>(file: string): T | undefined {
   return JSON.parse(fs.readFileSync(file, "utf8")) as T;
 }
 
-export class BackendMismatchError extends Error {
+/** sha256 of a record's canonical JSON without its own checksum field. */
+export function recordChecksum(record: object): string {
+  const { checksum: _, ...content } = record as { checksum?: string };
+  return createHash("sha256").update(canonicalJson(content)).digest("hex");
+}
+
+/** The record as one line of runs.jsonl, its checksum last. */
+export function recordLine(record: RunRecord): string {
+  const plain = JSON.parse(JSON.stringify(record)) as RunRecord; // what a reader will parse (NaN → null, undefined dropped)
+  return JSON.stringify({ ...plain, checksum: recordChecksum(plain) }) + "\n";
+}
+
+const isText = (x: unknown) => typeof x === "string" && x !== "";
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+
+/** What is missing or wrong in a parsed line for it to be a run record (empty: none). */
+export function recordProblems(r: unknown): string[] {
+  if (!isObject(r)) return ["not a JSON object"];
+  const problems: string[] = [];
+  const need = (ok: boolean, field: string, what: string) => {
+    if (!ok) problems.push(field in r ? `${field} is not ${what}` : `no ${field}`);
+  };
+  need(r.schema === RUN_SCHEMA, "schema", String(RUN_SCHEMA));
+  for (const f of ["experiment", "profile", "arm", "model", "condition", "configHash", "backend"]) need(isText(r[f]), f, "a non-empty string");
+  need(Number.isInteger(r.seed) && (r.seed as number) >= 1, "seed", "a positive integer");
+  need(r.status === "ok" || r.status === "diverged", "status", `"ok" or "diverged"`);
+  need(r.learningRate === null || typeof r.learningRate === "number", "learningRate", "a number or null");
+  need(Array.isArray(r.learningRateTrials), "learningRateTrials", "a list");
+  need(isObject(r.selection) && isText(r.selection.task) && isText(r.selection.metric), "selection", "{ task, metric }");
+  const m = r.metrics;
+  need(m === null || (isObject(m) && isObject(m.validation) && isObject(m.test)), "metrics", "{ validation, test } or null");
+  if (r.status === "ok" && m === null) problems.push(`status is "ok" but metrics is null`);
+  need(isObject(r.curves) && Array.isArray(r.curves.steps), "curves", "{ steps, train, validation }");
+  need(Array.isArray(r.gates), "gates", "a list");
+  need(isObject(r.parameters), "parameters", "an object");
+  need(typeof r.wallTimeMs === "number", "wallTimeMs", "a number");
+  return problems;
+}
+
+/** A line of runs.jsonl that is not used. */
+export interface BadLine {
+  /** 1-based line number in runs.jsonl. */
+  line: number;
+  /** "unreadable": not JSON or not a run record; "checksum": a record whose content was changed. */
+  kind: "unreadable" | "checksum";
+  problem: string;
+  /** "<arm> seed <n>" when the line names them. */
+  run?: string;
+}
+
+export interface ScannedRuns {
+  /** Usable records, in file order. */
+  records: RunRecord[];
+  bad: BadLine[];
+  /** Records without a checksum (written before checksums existed): used as they are. */
+  legacy: number;
+}
+
+/** runs.jsonl holds lines that are not run records; the message names them and the fix. */
+export class BadRunsLineError extends UserError {
+  constructor(
+    readonly file: string,
+    readonly lines: BadLine[],
+    good: number,
+  ) {
+    const each = lines.map((b) => `line ${b.line}${b.run ? ` (${b.run})` : ""}: ${b.problem}`).join("; ");
+    super(
+      `${file} has ${lines.length === 1 ? "a line that is" : `${lines.length} lines that are`} not a run record — ${each}. ` +
+        `The other ${good} records are fine and nothing was changed. To move only ${lines.length === 1 ? "this line" : "these lines"} to ${REJECTED_FILE} ` +
+        `and retrain ${lines.length === 1 ? "the run it held" : "the runs they held"}, rerun with --drop-bad-lines (in code: { dropBadLines: true }); ` +
+        `--force would discard all ${good} good runs.`,
+    );
+    this.name = "BadRunsLineError";
+  }
+}
+
+export class BackendMismatchError extends UserError {
   constructor(dir: string, stored: string[], current: string) {
     super(
       `${path.join(dir, RUNS_FILE)} holds runs from backend ${stored.join(", ")}, but this process runs on ${current}. ` +
@@ -51,40 +138,97 @@ export class RunsFile {
     this.file = path.join(dir, RUNS_FILE);
   }
 
-  /** Every complete line, in order; a trailing partial line (no newline) is ignored. */
-  read(): RunRecord[] {
-    if (!fs.existsSync(this.file)) return [];
+  /** Every complete line (a trailing partial line, without newline, is ignored), sorted into usable and bad. */
+  scan(): ScannedRuns {
+    const out: ScannedRuns = { records: [], bad: [], legacy: 0 };
+    if (!fs.existsSync(this.file)) return out;
     const text = fs.readFileSync(this.file, "utf8");
-    const complete = text.slice(0, text.lastIndexOf("\n") + 1);
-    return complete
-      .split("\n")
-      .filter((line) => line.trim() !== "")
-      .map((line, i) => {
-        const record = JSON.parse(line) as RunRecord;
-        if (record.schema !== RUN_SCHEMA) {
-          throw new Error(`${this.file} line ${i + 1} has schema ${record.schema}, this engine reads ${RUN_SCHEMA}; recompute with --force`);
-        }
-        return record;
-      });
+    const lines = text.slice(0, text.lastIndexOf("\n") + 1).split("\n");
+    lines.forEach((line, i) => {
+      if (line.trim() === "") return;
+      const bad = (kind: BadLine["kind"], problem: string, run?: string) => out.bad.push({ line: i + 1, kind, problem, ...(run ? { run } : {}) });
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch (e) {
+        if (!(e instanceof SyntaxError)) throw e;
+        return bad("unreadable", `not valid JSON (${e.message})`);
+      }
+      const r = parsed as RunRecord & { checksum?: unknown };
+      const run = isObject(r) && isText(r.arm) && Number.isInteger(r.seed) ? `${r.arm} seed ${r.seed}` : undefined;
+      if (isObject(r) && r.checksum !== undefined && r.checksum !== recordChecksum(r)) {
+        return bad("checksum", "its checksum does not match its content (the record was changed after it was written)", run);
+      }
+      if (isObject(r) && typeof r.schema === "number" && r.schema !== RUN_SCHEMA) {
+        throw new UserError(`${this.file} line ${i + 1} has schema ${r.schema}, this engine reads ${RUN_SCHEMA}; recompute with --force or write elsewhere with --out DIR`);
+      }
+      const problems = recordProblems(r);
+      if (problems.length) return bad("unreadable", problems.join(", "), run);
+      if (r.checksum === undefined) out.legacy += 1;
+      out.records.push(r);
+    });
+    return out;
   }
 
-  /** Appends the records as complete lines in a single write. */
+  /**
+   * The usable records. Lines whose checksum fails are left out (the runner sets them aside and
+   * retrains them); a line that is not a record at all is a BadRunsLineError.
+   */
+  read(): RunRecord[] {
+    const { records, bad } = this.scan();
+    const unreadable = bad.filter((b) => b.kind === "unreadable");
+    if (unreadable.length) throw new BadRunsLineError(this.file, unreadable, records.length);
+    return records;
+  }
+
+  /**
+   * Appends the records (each with its checksum) as complete lines in one write. On failure the
+   * file is cut back to its old length and a WriteError says which runs were not stored.
+   */
   append(records: readonly RunRecord[]): void {
     if (records.length === 0) return;
-    fs.mkdirSync(this.dir, { recursive: true });
     this.cutPartialLine();
-    const fd = fs.openSync(this.file, "a");
+    const bytes = Buffer.from(records.map(recordLine).join(""), "utf8");
+    let fd: number | undefined;
+    let before = 0;
     try {
-      fs.writeSync(fd, records.map((r) => JSON.stringify(r) + "\n").join(""));
+      fs.mkdirSync(this.dir, { recursive: true });
+      fd = fs.openSync(this.file, "a");
+      before = fs.fstatSync(fd).size;
+      writeFully(fd, bytes);
       fs.fsyncSync(fd);
+    } catch (e) {
+      let consequence = `${records.length} finished run(s) (${describeRuns(records)}) were not stored; the runs already in the file are intact. Free space or fix the cause, then rerun: only the missing runs train`;
+      if (fd !== undefined) {
+        try {
+          fs.ftruncateSync(fd, before);
+        } catch (cut) {
+          consequence += ` (a partial last line could not be cut off: ${(cut as Error).message}; readers ignore it and the next append cuts it)`;
+        }
+      }
+      throw new WriteError(this.file, e, consequence);
     } finally {
-      fs.closeSync(fd);
+      if (fd !== undefined) fs.closeSync(fd);
     }
   }
 
   /** Empties the file (for --force), atomically. */
   clear(): void {
     writeFileAtomic(this.file, "");
+  }
+
+  /** Moves the given lines (1-based) to runs.rejected.jsonl and rewrites runs.jsonl without them. */
+  setAside(lineNumbers: readonly number[]): void {
+    if (lineNumbers.length === 0) return;
+    const drop = new Set(lineNumbers);
+    const text = fs.readFileSync(this.file, "utf8");
+    const lines = text.slice(0, text.lastIndexOf("\n") + 1).split("\n").slice(0, -1);
+    const rejected = path.join(this.dir, REJECTED_FILE);
+    const stamp = new Date().toISOString();
+    const moved = lines.flatMap((l, i) => (drop.has(i + 1) ? [JSON.stringify({ rejectedAt: stamp, line: i + 1, text: l }) + "\n"] : []));
+    const old = fs.existsSync(rejected) ? fs.readFileSync(rejected, "utf8") : "";
+    writeFileAtomic(rejected, old + moved.join("")); // first: a failure here leaves runs.jsonl as it was
+    writeFileAtomic(this.file, lines.flatMap((l, i) => (drop.has(i + 1) ? [] : [l + "\n"])).join(""));
   }
 
   /** Refuses to add runs of `backend` to a file holding runs of another backend. */
@@ -98,6 +242,11 @@ export class RunsFile {
     const text = fs.readFileSync(this.file, "utf8");
     writeFileAtomic(this.file, text.slice(0, text.lastIndexOf("\n") + 1));
   }
+}
+
+function describeRuns(records: readonly RunRecord[]): string {
+  const arms = [...new Set(records.map((r) => r.arm))];
+  return arms.map((a) => `${a} seeds ${records.filter((r) => r.arm === a).map((r) => r.seed).join(", ")}`).join("; ");
 }
 
 function lastByte(file: string): number | undefined {

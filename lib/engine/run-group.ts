@@ -23,7 +23,7 @@ export const initSeedOf = (seed: number) => deriveSeed(seed, "model-init");
 export const batchOrderSeedOf = (seed: number) => deriveSeed(seed, "batch-order");
 /** Minibatch-order seed with shared data: one order for every run of the arm (runs differ only in
  *  their initialisation, as in the papers), independent of how runs are grouped. */
-export const sharedBatchOrderSeed = (experiment: string, condition: string) => deriveSeed(1, "shared-batch-order", experiment, condition);
+export const sharedBatchOrderSeed = (experiment: string, orderKey: string) => deriveSeed(1, "shared-batch-order", experiment, orderKey);
 
 /** Fixed chunks of the seed list: [1..k], [k+1..2k], … */
 export function seedGroups(seeds: readonly number[], perGroup: number): number[][] {
@@ -37,14 +37,18 @@ export function capRows(data: DataSet, rows: RowCaps): DataSet {
   const nCat = data.input.categorical.length;
   const T = data.tasks.length;
   const cap = (name: "train" | "validation" | "test") => headRows(data[name], rows[name] ?? Infinity, numeric, nCat, T);
-  const capped = { ...data, train: cap("train"), validation: cap("validation"), test: cap("test") };
+  const capped: DataSet = { ...data, train: cap("train"), validation: cap("validation"), test: cap("test") };
+  if (data.freshTrain) {
+    const fresh = data.freshTrain.bind(data);
+    capped.freshTrain = (epoch) => headRows(fresh(epoch), rows.train ?? Infinity, numeric, nCat, T);
+  }
   checkDataSet(capped);
   return capped;
 }
 
 function groupData(source: DataSource, seeds: readonly number[], lrs: number, arm: Arm, plan: ResolvedExperiment): GroupData {
   if (source.layout === "shared") {
-    const order = sharedBatchOrderSeed(plan.experiment.id, arm.conditionName);
+    const order = sharedBatchOrderSeed(plan.experiment.id, source.orderKey ?? arm.conditionName);
     return { layout: "shared", datasets: [capRows(source.data, plan.rows)], orderSeeds: [order] };
   }
   return {
@@ -96,7 +100,7 @@ export async function runGroup(req: GroupRequest): Promise<RunRecord[]> {
     config: { model: arm.modelConfig, train: plan.train, rows: plan.rows, condition: arm.condition },
     backend: req.backend,
     selection,
-    ...outcomeFields(outcomes.slice(i * lrs.length, (i + 1) * lrs.length), selection.metric),
+    ...outcomeFields(outcomes.slice(i * lrs.length, (i + 1) * lrs.length), selection.metric, plan.train.learningRateChoice === "per-arm"),
     parameters: { perReplica: parameters.perReplica, groups: parameters.groups },
     data: data.datasets[data.layout === "shared" ? 0 : i].info,
     wallTimeMs: Math.round(groupWallTimeMs / seeds.length),

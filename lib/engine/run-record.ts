@@ -5,9 +5,9 @@
 import type { ModelConfig } from "../models/config";
 import type { ParameterCount } from "../models/types";
 import type { GateSummary } from "./evaluate";
-import type { ProfileName, RowCaps } from "./experiment";
+import type { ProfileName, RowCaps } from "./profiles";
 import { higherIsBetter, type TaskEvaluation } from "./metrics";
-import type { Curves } from "./replica-state";
+import type { Curves, Divergence } from "./replica-state";
 import type { TrainConfig } from "./train-config";
 import type { ReplicaOutcome } from "./trainer";
 
@@ -22,9 +22,17 @@ export interface LearningRateTrial {
   learningRate: number;
   status: "ok" | "diverged";
   reason?: string;
+  /** How it diverged: NaN, infinite or exploded training loss or validation metric (only when it did). */
+  divergence?: Divergence;
   /** Best validation value of the selection metric (null if none). */
   selectionValue: number | null;
   bestStep: number | null;
+  // The trial's whole outcome, stored only with learningRateChoice "per-arm" (the arm's rate is chosen after all its runs):
+  stepsTrained?: number;
+  metrics?: { validation: TaskMetrics; test: TaskMetrics } | null;
+  undefinedMetrics?: { validation?: UndefinedMetrics; test?: UndefinedMetrics };
+  curves?: Curves;
+  gates?: GateSummary[];
 }
 
 export interface RunRecord {
@@ -66,6 +74,8 @@ export interface RunRecord {
   groupWallTimeMs: number;
   replicasInGroup: number;
   finishedAt: string;
+  /** sha256 of the rest of the record, added when it is stored (results-store.ts); absent in records stored before checksums existed. */
+  checksum?: string;
 }
 
 function split(evals: Record<string, TaskEvaluation>): { metrics: TaskMetrics; undefined?: UndefinedMetrics } {
@@ -89,30 +99,99 @@ export function chooseLearningRate(trials: readonly ReplicaOutcome[], metric: st
   return best;
 }
 
-/** The part of a RunRecord that comes from training: metrics, curves, gates, learning-rate choice. */
-export function outcomeFields(trials: readonly ReplicaOutcome[], metric: string) {
+/** Metrics of one trial as stored: numbers, and why a metric has none. */
+function trialMetrics(t: ReplicaOutcome) {
+  const val = t.validation ? split(t.validation) : undefined;
+  const test = t.test ? split(t.test) : undefined;
+  const undefinedMetrics = val?.undefined || test?.undefined ? { validation: val?.undefined, test: test?.undefined } : undefined;
+  return { metrics: val && test ? { validation: val.metrics, test: test.metrics } : null, undefinedMetrics };
+}
+
+/**
+ * The part of a RunRecord that comes from training: metrics, curves, gates, learning-rate choice.
+ * `keepTrials` (learningRateChoice "per-arm") stores every rate's whole outcome with its trial.
+ */
+export function outcomeFields(trials: readonly ReplicaOutcome[], metric: string, keepTrials = false) {
   const chosen = chooseLearningRate(trials, metric);
   const shown = chosen ?? trials[0];
-  const val = shown.validation ? split(shown.validation) : undefined;
-  const test = shown.test ? split(shown.test) : undefined;
-  const undefinedMetrics = val?.undefined || test?.undefined ? { validation: val?.undefined, test: test?.undefined } : undefined;
+  const { metrics, undefinedMetrics } = trialMetrics(shown);
   const reasons = trials.filter((t) => t.status === "diverged").map((t) => `lr ${t.learningRate}: ${t.reason}`);
   return {
     status: chosen ? ("ok" as const) : ("diverged" as const),
     reason: chosen ? chosen.reason : reasons.join("; "),
     learningRate: chosen ? chosen.learningRate : null,
-    learningRateTrials: trials.map((t) => ({
+    learningRateTrials: trials.map((t): LearningRateTrial => ({
       learningRate: t.learningRate,
       status: t.status,
       reason: t.reason,
+      ...(t.divergence ? { divergence: t.divergence } : {}),
       selectionValue: t.selectionValue,
       bestStep: t.bestStep,
+      ...(keepTrials ? { stepsTrained: t.stepsTrained, ...trialMetrics(t), curves: t.curves, gates: t.gates } : {}),
     })),
     bestStep: shown.bestStep,
     stepsTrained: shown.stepsTrained,
-    metrics: chosen && val && test ? { validation: val.metrics, test: test.metrics } : null,
+    metrics: chosen ? metrics : null,
     undefinedMetrics,
     curves: shown.curves,
     gates: shown.gates,
   };
+}
+
+/**
+ * The learning rate of an arm under learningRateChoice "per-arm" (MMoE §5.1: grid search per
+ * model): among the grid's rates, the fewest runs diverged, then the best mean validation
+ * selection value over the runs. `runs` are one arm's runs; null when every rate diverged in
+ * every run.
+ */
+export function armLearningRate(runs: readonly RunRecord[]): number | null {
+  if (runs.length === 0) return null;
+  const sign = higherIsBetter(runs[0].selection.metric) ? -1 : 1;
+  const scored = runs[0].config.train.learningRates.map((lr) => {
+    const values = runs.map((r) => r.learningRateTrials.find((t) => t.learningRate === lr)).map((t) => (t?.status === "ok" ? t.selectionValue : null));
+    const ok = values.filter((v): v is number => v !== null && Number.isFinite(v));
+    return { lr, diverged: runs.length - ok.length, score: ok.length ? (sign * ok.reduce((a, b) => a + b, 0)) / ok.length : Infinity };
+  });
+  const viable = scored.filter((s) => s.diverged < runs.length);
+  if (viable.length === 0) return null;
+  viable.sort((a, b) => a.diverged - b.diverged || a.score - b.score);
+  return viable[0].lr;
+}
+
+/** The record as it reads at learning rate `lr`: that trial's status, metrics, curves and gates. */
+export function runAtLearningRate(run: RunRecord, lr: number): RunRecord {
+  const t = run.learningRateTrials.find((x) => x.learningRate === lr);
+  if (!t) throw new RangeError(`run ${run.arm}#${run.seed} did not train learning rate ${lr}; its grid is [${run.learningRateTrials.map((x) => x.learningRate).join(", ")}]`);
+  if (t.curves === undefined || t.metrics === undefined) {
+    throw new RangeError(`run ${run.arm}#${run.seed} stores no outcome per learning rate (trained without learningRateChoice "per-arm"); retrain it`);
+  }
+  const ok = t.status === "ok" && t.metrics !== null;
+  return {
+    ...run,
+    status: ok ? "ok" : "diverged",
+    reason: t.reason ?? (ok ? undefined : `no finite validation ${run.selection.metric} at the arm's learning rate ${lr}`),
+    learningRate: ok ? lr : null,
+    bestStep: t.bestStep,
+    stepsTrained: t.stepsTrained ?? run.stepsTrained,
+    metrics: ok ? t.metrics! : null,
+    undefinedMetrics: t.undefinedMetrics,
+    curves: t.curves,
+    gates: t.gates ?? [],
+  };
+}
+
+/**
+ * Runs of learningRateChoice "per-arm" rewritten at their arm's rate (one rate per arm, chosen by
+ * `armLearningRate` over the given runs of that arm); other runs unchanged. Idempotent.
+ */
+export function applyArmLearningRates(runs: readonly RunRecord[]): RunRecord[] {
+  const arms = new Map<string, RunRecord[]>();
+  for (const r of runs) if (r.config.train.learningRateChoice === "per-arm") arms.set(r.configHash, [...(arms.get(r.configHash) ?? []), r]);
+  const rate = new Map([...arms].map(([hash, rs]) => [hash, armLearningRate(rs)]));
+  return runs.map((r) => {
+    const lr = rate.get(r.configHash);
+    if (lr === undefined) return r;
+    // every rate diverged in every run: the record already says so
+    return lr === null ? r : runAtLearningRate(r, lr);
+  });
 }

@@ -11,12 +11,15 @@ import { startProvenance } from "../provenance";
 import type { DataSource } from "./data";
 import { resolveExperiment, type Arm, type Experiment, type ExperimentResult, type ResolveOptions, type ResolvedExperiment } from "./experiment";
 import { silentProgress, type ProgressSink } from "./progress";
-import { getExperiment } from "./registry";
-import { defaultResultsRoot, readJson, resultsDir, runKey, RunsFile, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
+import { experimentInModule } from "./experiment-module";
+import { presentLine } from "./results-origin";
+import { errnoText } from "../errors";
+import { FolderLock, ResultsFolderError } from "./folder-lock";
+import { BadRunsLineError, defaultResultsRoot, REJECTED_FILE, resultsDir, runKey, RunsFile, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
 import { runGroupsInWorkers, workerCount } from "./group-pool";
 import { runGroup, seedGroups, type ModelFactory } from "./run-group";
 import type { RunRecord } from "./run-record";
-import { buildSummary, type ExperimentSummary } from "./summary";
+import { buildSummary, SUMMARY_SCHEMA, type ExperimentSummary } from "./summary";
 import { writeReport } from "./report";
 
 export interface RunOptions extends ResolveOptions {
@@ -33,9 +36,12 @@ export interface RunOptions extends ResolveOptions {
   report?: boolean;
   /** Groups trained at once in worker threads (default: MTL_WORKERS, else one per core on wasm/cpu). */
   workers?: number;
+  /**
+   * Move lines of runs.jsonl that are not run records (garbage, half lines, missing fields) to
+   * runs.rejected.jsonl and retrain their runs, instead of stopping with their line numbers.
+   */
+  dropBadLines?: boolean;
 }
-
-const experimentOf = (e: Experiment | string) => (typeof e === "string" ? getExperiment(e) : e);
 
 function plannedRuns(plan: ResolvedExperiment, records: readonly RunRecord[]): RunRecord[] {
   const keys = new Set(plan.arms.flatMap((a) => plan.seeds.map((s) => runKey(a.configHash, s))));
@@ -67,7 +73,7 @@ interface PendingGroup {
 }
 
 /** Trains every planned run missing from the store; returns how many it trained. */
-async function trainMissing(plan: ResolvedExperiment, store: RunsFile, backend: BackendName, opts: RunOptions): Promise<number> {
+async function trainMissing(plan: ResolvedExperiment, store: RunsFile, lock: FolderLock, backend: BackendName, opts: RunOptions): Promise<number> {
   const progress = opts.progress ?? silentProgress;
   const done = new Set(store.read().map((r) => runKey(r.configHash, r.seed)));
   const total = plan.arms.length * plan.seeds.length;
@@ -80,14 +86,18 @@ async function trainMissing(plan: ResolvedExperiment, store: RunsFile, backend: 
       .filter((g) => g.missing.length > 0),
   );
   const finished = (g: PendingGroup, records: RunRecord[]) => {
+    lock.assertHeld();
     store.append(records.filter((r) => g.missing.includes(r.seed)));
     progress.groupDone(g.arm.key, g.missing, records[0]?.groupWallTimeMs ?? 0);
   };
+  for (const arm of [...new Map(pending.map((g) => [g.arm.conditionName, g.arm])).values()]) {
+    await plan.experiment.preflight?.({ conditionName: arm.conditionName, condition: arm.condition, profile: plan.profile, rows: plan.rows });
+  }
   const workers = workerCount(backend, opts.workers === undefined ? undefined : String(opts.workers));
-  // workers rebuild the experiment from the registry; in-process experiments and model doubles stay here
-  const inWorkers = workers > 1 && pending.length > 1 && !opts.createModel && isRegistered(plan.experiment);
+  // workers load the experiment from its module; experiments without one and model doubles stay here
+  const inWorkers = workers > 1 && pending.length > 1 && !opts.createModel && loadableInWorkers(plan.experiment);
   if (inWorkers) {
-    const jobs = pending.map((g) => ({ experiment: plan.experiment.id, resolve: plan.resolveOptions, armKey: g.arm.key, seeds: g.seeds, backend }));
+    const jobs = pending.map((g) => ({ experiment: plan.experiment.id, module: plan.experiment.module!, resolve: plan.resolveOptions, armKey: g.arm.key, seeds: g.seeds, backend }));
     pending.forEach((g) => progress.group(g.arm.key, g.seeds));
     await runGroupsInWorkers(jobs, workers, (i, records) => finished(pending[i], records), (p) => progress.step(p));
   } else {
@@ -100,45 +110,113 @@ async function trainMissing(plan: ResolvedExperiment, store: RunsFile, backend: 
   return pending.reduce((n, g) => n + g.missing.length, 0);
 }
 
-function isRegistered(experiment: Experiment): boolean {
+/** A worker rebuilds exactly this experiment only if its module exports this very object. */
+function loadableInWorkers(experiment: Experiment): boolean {
+  return experiment.module !== undefined && experimentInModule(experiment.module, experiment.id) === experiment;
+}
+
+/** Where a plan's summary, tables, figures and manifest go: the profile's folder, or subsets/<label>/ in it. */
+export function reportDirOf(plan: ResolvedExperiment, dir: string): string {
+  return plan.subset ? path.join(dir, "subsets", plan.subset.label) : dir;
+}
+
+/** Messages for the user that are not progress (a stale lock taken over, a record set aside). */
+function noteSink(opts: RunOptions): (message: string) => void {
+  const sink = opts.progress;
+  return sink?.note ? (m) => sink.note!(m) : (m) => process.stderr.write(`${m}\n`);
+}
+
+/**
+ * Takes damaged lines out of runs.jsonl before anything trains, keeping them in runs.rejected.jsonl:
+ * records whose checksum fails always (they are retrained, never used); lines that are not records
+ * only with dropBadLines, else the run stops with their line numbers and the fix.
+ */
+function setAsideBadLines(store: RunsFile, opts: RunOptions, note: (m: string) => void): void {
+  const { records, bad } = store.scan();
+  const unreadable = bad.filter((b) => b.kind === "unreadable");
+  if (unreadable.length && !opts.dropBadLines) throw new BadRunsLineError(store.file, unreadable, records.length);
+  if (bad.length === 0) return;
+  store.setAside(bad.map((b) => b.line));
+  for (const b of bad) note(`${store.file} line ${b.line}${b.run ? ` (${b.run})` : ""}: ${b.problem}. Not used: moved to ${REJECTED_FILE}; its run trains again.`);
+}
+
+/** runs.jsonl must be writable now, not after the first group has trained. */
+function checkWritable(file: string): void {
+  if (!fs.existsSync(file)) return;
   try {
-    return getExperiment(experiment.id) === experiment;
-  } catch {
-    return false;
+    fs.accessSync(file, fs.constants.W_OK);
+  } catch (e) {
+    throw new ResultsFolderError(`cannot write ${file}: ${errnoText(e)}. Nothing was trained. Make it writable, or write elsewhere with --out DIR.`);
   }
 }
 
-/** Runs what is missing of `experiment` at a profile and writes every derived file. */
-export async function runExperiment(experiment: Experiment | string, opts: RunOptions = {}): Promise<ExperimentResult> {
-  const plan = resolveExperiment(experimentOf(experiment), opts);
-  const info = await initBackend(opts.backend);
+/**
+ * Runs what is missing of `experiment` at a profile and writes every derived file. The results
+ * folder is locked for the whole call (one writer per folder); it is created and checked for
+ * writing before anything trains.
+ */
+export async function runExperiment(experiment: Experiment, opts: RunOptions = {}): Promise<ExperimentResult> {
+  const plan = resolveExperiment(experiment, opts);
   const dir = resultsDir(opts.out ?? defaultResultsRoot(), plan.experiment.id, plan.profile);
-  const store = new RunsFile(dir);
-  if (opts.force) store.clear();
-  store.checkBackend(info.name);
-  const provenance = startProvenance({ seeds: plan.seeds, extra: { experiment: plan.experiment.id, profile: plan.profile } });
-  const computed = await trainMissing(plan, store, info.name, opts);
-  const runs = plannedRuns(plan, store.read());
-  const summary = buildSummary(plan, runs, info.name);
-  writeJsonAtomic(path.join(dir, SUMMARY_FILE), summary);
-  const result: ExperimentResult = { summary, runs, dir, computed };
-  if (opts.report !== false) await writeReport(plan, result, provenance);
-  (opts.progress ?? silentProgress).finish(`${plan.experiment.id}/${plan.profile}: ${summary.runs} runs (${computed} trained now, ${summary.diverged} diverged) → ${dir}`);
-  return result;
+  const note = noteSink(opts);
+  const lock = FolderLock.acquire(dir, note);
+  try {
+    const store = new RunsFile(dir);
+    checkWritable(store.file);
+    const info = await initBackend(opts.backend);
+    if (opts.force) store.clear();
+    else setAsideBadLines(store, opts, note);
+    store.checkBackend(info.name);
+    const provenance = startProvenance({ seeds: plan.seeds, extra: { experiment: plan.experiment.id, profile: plan.profile } });
+    const computed = await trainMissing(plan, store, lock, info.name, opts);
+    const runs = plannedRuns(plan, store.read());
+    const summary = buildSummary(plan, runs, info.name);
+    const reportDir = reportDirOf(plan, dir);
+    writeJsonAtomic(path.join(reportDir, SUMMARY_FILE), summary);
+    const result: ExperimentResult = { summary, runs, dir, reportDir, computed };
+    if (opts.report !== false) await writeReport(plan, result, provenance);
+    const stored = summary.complete ? `${summary.runs} runs` : `INCOMPLETE: ${summary.runs} of ${summary.expectedRuns} runs stored`;
+    if (computed === 0 && summary.complete && !plan.subset) (opts.progress ?? silentProgress).finish(presentLine(plan, runs.length, dir));
+    else (opts.progress ?? silentProgress).finish(
+      `${plan.experiment.id}/${plan.profile}${plan.subset ? ` (subset: ${plan.subset.description})` : ""}: ${stored} (${computed} trained now, ${summary.diverged} diverged) → ${reportDir}`,
+    );
+    return result;
+  } finally {
+    lock.release();
+  }
+}
+
+/** summary.json as stored, or why it cannot be used (it is derived: the caller rebuilds it). */
+function readSummary(file: string): { summary?: ExperimentSummary; problem?: string } {
+  if (!fs.existsSync(file)) return {};
+  try {
+    const s = JSON.parse(fs.readFileSync(file, "utf8")) as ExperimentSummary;
+    if (s?.schema !== SUMMARY_SCHEMA || typeof s.backend !== "string" || typeof s.runs !== "number") return { problem: "is not a summary this engine wrote" };
+    return { summary: s };
+  } catch (e) {
+    if (e instanceof SyntaxError) return { problem: `is damaged (${e.message})` };
+    throw e;
+  }
 }
 
 /**
  * For notebooks: the results of `experiment` at a profile, loaded from results/<exp>/<profile>/
- * when complete, otherwise completed first (only the missing runs are trained).
+ * when complete, otherwise completed first (only the missing runs are trained). A missing or
+ * damaged summary.json is rebuilt from runs.jsonl.
  */
-export async function runOrLoad(experiment: Experiment | string, opts: Omit<RunOptions, "force"> = {}): Promise<ExperimentResult> {
-  const plan = resolveExperiment(experimentOf(experiment), opts);
+export async function runOrLoad(experiment: Experiment, opts: Omit<RunOptions, "force"> = {}): Promise<ExperimentResult> {
+  const plan = resolveExperiment(experiment, opts);
   const dir = resultsDir(opts.out ?? defaultResultsRoot(), plan.experiment.id, plan.profile);
-  const summary = readJson<ExperimentSummary>(path.join(dir, SUMMARY_FILE));
+  const reportDir = reportDirOf(plan, dir);
   const runs = fs.existsSync(dir) ? plannedRuns(plan, new RunsFile(dir).read()) : [];
-  const complete = runs.length === plan.arms.length * plan.seeds.length;
-  if (summary && complete && summary.runs === runs.length && summary.complete) {
-    return { summary: buildSummary(plan, runs, summary.backend), runs, dir, computed: 0 };
+  if (runs.length === plan.arms.length * plan.seeds.length) {
+    const file = path.join(reportDir, SUMMARY_FILE);
+    const { summary, problem } = readSummary(file);
+    if (summary && summary.complete && summary.runs === runs.length) {
+      opts.progress?.finish(presentLine(plan, runs.length, dir));
+      return { summary: buildSummary(plan, runs, summary.backend), runs, dir, reportDir, computed: 0 };
+    }
+    if (problem) noteSink(opts)(`${file} ${problem}; rebuilding it from ${path.join(dir, "runs.jsonl")}`);
   }
   return runExperiment(plan.experiment, opts);
 }

@@ -4,70 +4,14 @@
  * the run with the best main-task validation metric, as the MMoE tables report it — plus
  * comparisons of every arm with its condition's baseline (the experiment's first model).
  */
-import type { ResolvedExperiment, ProfileName, RowCaps } from "./experiment";
-import type { RunRecord } from "./run-record";
+import type { ResolvedExperiment } from "./experiment";
+import { SUMMARY_SCHEMA, type ArmInfo, type Comparison, type ExperimentSummary, type MetricSummary, type ModelSummaries } from "./summary-schema";
+import { applyArmLearningRates, type RunRecord } from "./run-record";
 import { argBest, compareBySeed, mtlGain, relativeChange, summarize, type SignificanceTest, type Summary } from "./stats";
 import type { TrainConfig } from "./train-config";
 
-export const SUMMARY_SCHEMA = 1;
+export * from "./summary-schema";
 
-export interface MetricSummary extends Summary {
-  /** Test value of the run with the best validation selection metric (MMoE's "best"). */
-  best: number | null;
-}
-
-export type ModelSummaries = Record<string, Record<string, Record<string, MetricSummary>>>;
-
-export interface ArmInfo {
-  model: string;
-  condition: string;
-  configHash: string;
-  runs: number;
-  diverged: { seed: number; reason: string }[];
-  /** The run "best" refers to. */
-  bestRun: { seed: number; selectionValue: number } | null;
-  /** learning rate → how many runs chose it. */
-  learningRatesChosen: Record<string, number>;
-  parametersPerReplica: number | null;
-  wallTimeMs: number;
-}
-
-export interface Comparison {
-  baseline: string;
-  meanDifference: number | null;
-  /** (mean − baseline mean) / |baseline mean| in % (AdaTT tables). */
-  relativeChangePct: number | null;
-  /** PLE Eq. 11, only when the baseline is a single-task model. */
-  mtlGain?: number | null;
-  /** Paired by seed where both arms hold the same seeds, Welch otherwise; null with < 2 runs. */
-  significance: SignificanceTest | null;
-}
-
-export interface ExperimentSummary {
-  schema: typeof SUMMARY_SCHEMA;
-  experiment: string;
-  title: string;
-  paper: string;
-  profile: ProfileName;
-  /** How the profile subsamples, with the numbers it resolves to. */
-  profileStatement: { statement: string; runs: number; train: TrainConfig; rows: RowCaps; seedsPerGroup: number };
-  backend: string;
-  /** Runs summarised (finished, including diverged ones). */
-  runs: number;
-  expectedRuns: number;
-  diverged: number;
-  complete: boolean;
-  selection: { task: string; metric: string };
-  /** Test metrics across runs: models.<arm>.<task>.<metric>. */
-  models: ModelSummaries;
-  /** The same for the validation metrics of the chosen checkpoints. */
-  validation: ModelSummaries;
-  arms: Record<string, ArmInfo>;
-  /** comparisons.<arm>.<task>.<metric> against the baseline of the arm's condition. */
-  comparisons: Record<string, Record<string, Record<string, Comparison>>>;
-  wallTimeMs: number;
-  generatedAt: string;
-}
 
 const okRuns = (runs: readonly RunRecord[]) => runs.filter((r) => r.status === "ok" && r.metrics !== null);
 
@@ -124,12 +68,9 @@ function compare(runs: readonly RunRecord[], base: readonly RunRecord[], baselin
   const b = bySeed(base, task, metric);
   const ma = summarize([...a.values()]).mean;
   const mb = summarize([...b.values()]).mean;
-  let significance: SignificanceTest | null = null;
-  try {
-    significance = compareBySeed(a, b);
-  } catch {
-    significance = null; // fewer than 2 runs on a side: no test
-  }
+  const finite = (m: Map<number, number>) => [...m.values()].filter(Number.isFinite).length;
+  // a t-test needs 2 finite values on each side (2 pairs when paired)
+  const significance: SignificanceTest | null = finite(a) >= 2 && finite(b) >= 2 ? compareBySeed(a, b) : null;
   const both = ma !== null && mb !== null;
   return {
     baseline,
@@ -157,7 +98,8 @@ function comparisons(plan: ResolvedExperiment, byArm: Map<string, RunRecord[]>, 
 /** The summary of the planned runs found in `records` (runs outside the plan are ignored). */
 export function buildSummary(plan: ResolvedExperiment, records: readonly RunRecord[], backend: string): ExperimentSummary {
   const seeds = new Set(plan.seeds);
-  const byArm = new Map(plan.arms.map((a) => [a.key, records.filter((r) => r.configHash === a.configHash && seeds.has(r.seed))]));
+  // learningRateChoice "per-arm": each arm's runs at the arm's rate, chosen over the planned runs
+  const byArm = new Map(plan.arms.map((a) => [a.key, applyArmLearningRates(records.filter((r) => r.configHash === a.configHash && seeds.has(r.seed)))]));
   const planned = [...byArm.values()].flat();
   const models: ModelSummaries = {};
   const validation: ModelSummaries = {};
@@ -175,6 +117,7 @@ export function buildSummary(plan: ResolvedExperiment, records: readonly RunReco
     paper: exp.paper,
     profile: plan.profile,
     profileStatement: { statement: plan.statement, runs: plan.runs, train: plan.train, rows: plan.rows, seedsPerGroup: plan.seedsPerGroup },
+    ...(plan.subset ? { subset: plan.subset } : {}),
     backend,
     runs: planned.length,
     expectedRuns: plan.arms.length * plan.seeds.length,

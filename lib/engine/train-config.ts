@@ -17,8 +17,18 @@ export interface TrainConfig {
   patience?: number;
   /** Learning-rate grid; the best on validation is chosen per run. MMoE used [1e-4, 1e-3, 1e-2]. */
   learningRates: number[];
+  /**
+   * How the grid's winner is chosen. "per-run" (default): each run keeps its own best rate.
+   * "per-arm": every run trains every rate and one rate per arm (model × condition) is chosen
+   * on the mean validation selection metric over its runs, as MMoE §5.1 grid-searches per model;
+   * runs keep every rate's outcome and are reported at the arm's rate (see applyArmLearningRates).
+   */
+  learningRateChoice?: "per-run" | "per-arm";
   /** Early stopping and learning-rate selection: the main task's validation metric.
-   *  Default: the first task, AUC for binary tasks, loss (MSE) for regression tasks. */
+   *  Default: the first task, AUC for binary tasks, loss (MSE) for regression tasks.
+   *  `{ task: "all", metric: "loss" }` selects on the validation objective instead: the task
+   *  losses weighted by `taskWeights`, what training minimises (for studies where no task is
+   *  the main one; a task really named "all" keeps its own meaning). */
   selection?: { task: string; metric: string };
   /** Loss weight per task in task order. Default: 1 each (SPEC §2). */
   taskWeights?: number[];
@@ -26,7 +36,7 @@ export interface TrainConfig {
   explodeFactor?: number;
   /** Rows per forward pass when evaluating. Default 4096. */
   evalBatchSize?: number;
-  /** Test rows over which gate weights are averaged. Default 2048. */
+  /** Test rows over which gate weights are averaged (read in chunks of evalBatchSize). Default 2048. */
   gateRows?: number;
   /** Adam constants. Default β1 0.9, β2 0.999, ε 1e-7 (tfjs defaults). */
   adam?: AdamConfig;
@@ -38,6 +48,7 @@ export interface ResolvedTrainConfig {
   evalEvery: number;
   learningRates: number[];
   selection: { task: string; metric: string };
+  /** Index of the selection task; -1 = the weighted sum of every task's loss (ALL_TASKS). */
   selectionTask: number;
   taskWeights: number[];
   evalBatchSize: number;
@@ -51,6 +62,9 @@ function positiveInt(value: number, field: string): number {
   return value;
 }
 
+/** The selection "task" that means the whole validation objective (see TrainConfig.selection). */
+export const ALL_TASKS = "all";
+
 const METRICS = { binary: ["auc", "loss", "logloss", "ne"], regression: ["loss", "mse", "pearson"] } as const;
 
 export function defaultSelection(tasks: readonly TaskSpec[]): { task: string; metric: string } {
@@ -60,10 +74,14 @@ export function defaultSelection(tasks: readonly TaskSpec[]): { task: string; me
 export function resolveTrainConfig(cfg: TrainConfig, tasks: readonly TaskSpec[]): ResolvedTrainConfig {
   const selection = cfg.selection ?? defaultSelection(tasks);
   const selectionTask = tasks.findIndex((t) => t.name === selection.task);
-  if (selectionTask < 0) {
-    throw new RangeError(`train.selection.task "${selection.task}" is not a task; valid: ${tasks.map((t) => t.name).join(", ")}`);
+  const objective = selectionTask < 0 && selection.task === ALL_TASKS;
+  if (selectionTask < 0 && !objective) {
+    throw new RangeError(`train.selection.task "${selection.task}" is not a task; valid: ${tasks.map((t) => t.name).join(", ")}, or "${ALL_TASKS}" (the weighted sum of the task losses)`);
   }
-  const valid: readonly string[] = METRICS[tasks[selectionTask].kind];
+  if (objective && selection.metric !== "loss") {
+    throw new RangeError(`train.selection.metric "${selection.metric}" does not apply to task "${ALL_TASKS}" (the weighted sum of the task losses); use "loss"`);
+  }
+  const valid: readonly string[] = objective ? ["loss"] : METRICS[tasks[selectionTask].kind];
   if (!valid.includes(selection.metric)) {
     throw new RangeError(`train.selection.metric "${selection.metric}" does not apply to ${tasks[selectionTask].kind} task ${selection.task}; valid: ${valid.join(", ")}`);
   }
@@ -71,6 +89,9 @@ export function resolveTrainConfig(cfg: TrainConfig, tasks: readonly TaskSpec[])
   if (taskWeights.length !== tasks.length) throw new RangeError(`train.taskWeights has ${taskWeights.length} entries for ${tasks.length} tasks`);
   if (cfg.learningRates.length === 0 || cfg.learningRates.some((lr) => !(lr > 0))) {
     throw new RangeError(`train.learningRates must be a non-empty list of positive numbers, got [${cfg.learningRates.join(", ")}]`);
+  }
+  if (cfg.learningRateChoice !== undefined && cfg.learningRateChoice !== "per-run" && cfg.learningRateChoice !== "per-arm") {
+    throw new RangeError(`train.learningRateChoice must be "per-run" or "per-arm", got ${JSON.stringify(cfg.learningRateChoice)}`);
   }
   const patience = cfg.patience ?? Infinity;
   if (!(patience >= 1)) throw new RangeError(`train.patience must be ≥ 1 (or omitted for no early stopping), got ${patience}`);

@@ -7,14 +7,14 @@
  * At the end the best weights are restored and validation and test are evaluated once.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { MtlModel } from "../models/types";
+import type { MtlModel, TaskSpec } from "../models/types";
 import { ReplicaAdam } from "./adam";
 import type { DataSet } from "./data";
 import { DeviceSplit } from "./device-data";
 import { evaluateReplica, gateSummaries, predictSplit, selectionValue, taskColumn, taskLoss, type GateSummary } from "./evaluate";
 import { taskLosses, totalLoss } from "./losses";
 import type { TaskEvaluation } from "./metrics";
-import { checkTrainLoss, newTracks, recordCurvePoint, recordValidation, type Curves, type ReplicaTrack } from "./replica-state";
+import { checkTrainLoss, lossReference, newTracks, recordCurvePoint, recordValidation, type Curves, type Divergence, type ReplicaTrack } from "./replica-state";
 import { resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig } from "./train-config";
 import { Seeds } from "../seeds";
 
@@ -33,6 +33,8 @@ export interface ReplicaOutcome {
   status: "ok" | "diverged";
   /** Why it diverged, or why it stopped early. */
   reason?: string;
+  /** How it diverged (only when it did). */
+  divergence?: Divergence;
   learningRate: number;
   /** Step of the best validation value (the checkpoint evaluated on test); null if none. */
   bestStep: number | null;
@@ -81,9 +83,29 @@ export async function trainReplicas(
   }
 }
 
+/**
+ * Training loss (sum over tasks) of predicting every training label by the labels' mean: the
+ * variance for squared error, the label entropy for binary cross-entropy.
+ */
+export function constantPredictorLoss(data: DataSet, tasks: readonly TaskSpec[]): number {
+  const { rows, labels } = data.train;
+  const T = tasks.length;
+  return tasks.reduce((sum, task, t) => {
+    let mean = 0;
+    for (let i = 0; i < rows; i++) mean += labels[i * T + t];
+    mean /= Math.max(1, rows);
+    if (task.kind === "binary") {
+      return sum + (mean <= 0 || mean >= 1 ? 0 : -(mean * Math.log(mean) + (1 - mean) * Math.log(1 - mean)));
+    }
+    let sq = 0;
+    for (let i = 0; i < rows; i++) sq += (labels[i * T + t] - mean) ** 2;
+    return sum + sq / Math.max(1, rows);
+  }, 0);
+}
+
 /** The tensors and host state of one training run; every tensor it creates it disposes. */
 class TrainingSession {
-  private readonly train: DeviceSplit;
+  private train: DeviceSplit;
   private readonly validation: DeviceSplit;
   private readonly adam: ReplicaAdam;
   private readonly best: tf.Variable[];
@@ -107,6 +129,8 @@ class TrainingSession {
     const { input, tasks } = data.datasets[0];
     this.taskNames = tasks.map((t) => t.name);
     const datasetOf = data.layout === "per-replica" ? data.datasetOf : undefined;
+    const fresh = data.datasets.filter((d) => d.freshTrain).length;
+    if (fresh !== 0 && fresh !== data.datasets.length) throw new RangeError(`trainReplicas: ${fresh} of ${data.datasets.length} data sets draw fresh training rows; all or none must`);
     this.train = new DeviceSplit(data.datasets.map((d) => d.train), input.numeric, tasks.length, datasetOf);
     this.validation = new DeviceSplit(data.datasets.map((d) => d.validation), input.numeric, tasks.length, datasetOf);
     this.batchSize = Math.min(cfg.batchSize, this.train.rows);
@@ -129,9 +153,15 @@ class TrainingSession {
     return this.tracks.filter((t) => t.status === "training").length;
   }
 
-  /** The seeded row order of epoch `epoch`: one permutation per data set. */
+  /** The seeded row order of epoch `epoch`: one permutation per data set (of fresh rows, where the data draw them). */
   private newEpoch(epoch: number): void {
     this.epochIndex?.dispose();
+    if (epoch > 0 && this.data.datasets[0].freshTrain) {
+      const splits = this.data.datasets.map((d) => d.freshTrain!(epoch));
+      if (splits.some((s) => s.rows !== this.train.rows)) throw new RangeError(`freshTrain(${epoch}) returned ${splits.map((s) => s.rows).join(", ")} rows; every epoch must have the ${this.train.rows} rows of epoch 0`);
+      this.train.dispose();
+      this.train = new DeviceSplit(splits, this.train.features, this.train.tasks, this.train.datasetOf);
+    }
     const perms = this.data.orderSeeds.map((seed) => new Seeds(seed).rng("batch-order", epoch).permutation(this.train.rows));
     this.epochIndex = this.train.epochIndices(perms);
   }
@@ -152,10 +182,19 @@ class TrainingSession {
       // every replica still training (the usual case): Adam skips the per-replica mask
       const active = this.trainingCount() === this.model.replicas ? null : this.active;
       this.adam.apply(this.model.variables.map((v) => grads[v.name]), this.lr, active);
+      // the loss of the first batch under the initial weights: the explosion reference (read once)
+      if (step === 1) this.setReferences(tf.sum(perTask!, 1).dataSync());
       this.lossSum.assign(tf.add(this.lossSum, perTask!));
       perTask!.dispose();
     });
     this.stepsInWindow += 1;
+  }
+
+  private setReferences(initialLoss: ArrayLike<number>): void {
+    this.tracks.forEach((track, r) => {
+      const d = this.data.layout === "per-replica" ? this.data.datasetOf![r] : 0;
+      track.reference = lossReference(initialLoss[r], constantPredictorLoss(this.data.datasets[d], this.model.tasks));
+    });
   }
 
   /** Reads the training losses, evaluates validation, updates best checkpoints and stopping. */
@@ -165,12 +204,14 @@ class TrainingSession {
     this.tracks.forEach((track, r) => checkTrainLoss(track, trainLoss[r], step, this.cfg.stopping));
     const pred = predictSplit(this.model, this.validation, this.cfg.evalBatchSize);
     const valLoss = this.tracks.map((_, r) => this.model.tasks.map((task, t) => taskLoss(this.column(pred, r, t, "validation"), task.kind)));
-    const improved = this.tracks.map((track, r) => {
-      const c = this.column(pred, r, this.cfg.selectionTask, "validation");
-      const value = track.status === "training" ? selectionValue(c, this.model.tasks[this.cfg.selectionTask].kind, this.cfg.selection.metric) : NaN;
-      return recordValidation(track, value, step, this.cfg.stopping);
+    const selected = this.tracks.map((track, r) => {
+      if (track.status !== "training") return NaN;
+      const t = this.cfg.selectionTask;
+      // t < 0: the validation objective, Σ_t w_t · loss_t (train-config.ts, ALL_TASKS)
+      return t < 0 ? valLoss[r].reduce((s, l, k) => s + this.cfg.taskWeights[k] * l, 0) : selectionValue(this.column(pred, r, t, "validation"), this.model.tasks[t].kind, this.cfg.selection.metric);
     });
-    recordCurvePoint(this.tracks, step, this.taskNames, (r, t) => trainLoss[r][t], (r, t) => valLoss[r][t], wasTraining);
+    const improved = this.tracks.map((track, r) => recordValidation(track, selected[r], step, this.cfg.stopping));
+    recordCurvePoint(this.tracks, step, this.taskNames, (r, t) => trainLoss[r][t], (r, t) => valLoss[r][t], wasTraining, (r) => selected[r]);
     if (improved.some(Boolean)) this.copyToBest(improved);
     this.refreshActive();
   }
@@ -212,7 +253,7 @@ class TrainingSession {
     try {
       const valPred = predictSplit(this.model, this.validation, this.cfg.evalBatchSize);
       const testPred = predictSplit(this.model, test, this.cfg.evalBatchSize);
-      const gates = gateSummaries(this.model, test, this.cfg.gateRows);
+      const gates = gateSummaries(this.model, test, this.cfg.gateRows, this.cfg.evalBatchSize);
       return this.tracks.map((track, r) => this.outcome(track, r, valPred, testPred, gates[r]));
     } finally {
       test.dispose();
@@ -226,6 +267,7 @@ class TrainingSession {
     return {
       status: track.status === "diverged" ? "diverged" : "ok",
       reason: track.reason,
+      ...(track.divergence ? { divergence: track.divergence } : {}),
       learningRate: this.learningRates[r],
       bestStep: track.bestStep,
       stepsTrained: track.stoppedAt ?? lastStep,

@@ -15,40 +15,72 @@ function escapeHtml(s: string): string {
 }
 
 /**
- * A notebook output fragment: the static PNG (seen wherever scripts do not run: GitHub's viewer,
+ * Global under which the fragment keeps its one plotly.js load per page. Versioned: outputs
+ * stored by older code left a promise under `__mtlLabPlotly` that resolves with no plotly
+ * (they assigned require.js's undefined module to window.Plotly), so it is never reused.
+ */
+export const PLOTLY_LOADER_KEY = "__mtlLabPlotlyLoader2";
+
+/**
+ * A notebook output fragment: the static image, PNG or WebP (seen wherever scripts do not run: GitHub's viewer,
  * untrusted notebooks, plain nbconvert exports) which a script replaces by the live plot when
  * plotly.js is available: already on the page (our HTML export injects it once), or served from
  * node_modules by a Jupyter server started at the project root (JupyterLab, or the classic
- * notebook through its require.js).
+ * notebook).
+ *
+ * plotly.js is loaded with a plain <script> element even where require.js is on the page (the
+ * classic notebook): plotly.js-dist never calls define(), it sets window.Plotly, so asking
+ * require.js for it yields undefined. The loaded Plotly is kept with the loader's promise, so an
+ * older output that clobbers window.Plotly cannot stop later figures from drawing; the figure is
+ * drawn into every not-yet-live element of its id (a stale output of the same figure included).
  */
-export function figureFragment(fig: Figure, elementId: string, pngBase64: string | null): string {
+export function figureFragment(fig: Figure, elementId: string, imageBase64: string | null, imageMime: "image/png" | "image/webp" = "image/png"): string {
   const { width, height } = figureSize(fig);
   const title = escapeHtml(figureTitle(fig));
-  const img = pngBase64
-    ? `<img alt="${title}" width="${width}" height="${height}" src="data:image/png;base64,${pngBase64}">`
+  const img = imageBase64
+    ? `<img alt="${title}" width="${width}" height="${height}" src="data:${imageMime};base64,${imageBase64}">`
     : `<p><em>${title}</em>: static image not rendered (chromium missing); the live plot needs plotly.js.</p>`;
   const script = `(function () {
-  var el = document.getElementById(${JSON.stringify(elementId)});
-  if (!el) return;
+  var id = ${JSON.stringify(elementId)}, key = ${JSON.stringify(PLOTLY_LOADER_KEY)};
   var fig = ${scriptSafeJson(fig)};
-  function draw() { el.innerHTML = ""; window.Plotly.newPlot(el, fig.data, fig.layout, fig.config || { responsive: true }); }
-  if (window.Plotly) { draw(); return; }
+  function usable(P) { return P && typeof P.newPlot === "function" ? P : null; }
+  function targets() {
+    return Array.prototype.filter.call(document.querySelectorAll("div.mtl-lab-figure"), function (e) {
+      return e.id === id && !e.hasAttribute("data-mtl-lab-live");
+    });
+  }
+  function draw(P, tries) {
+    var els = targets();
+    // an output can be added to the page just after its script ran: look again briefly
+    if (els.length === 0) { if (tries < 20) setTimeout(function () { draw(P, tries + 1); }, 50); return; }
+    els.forEach(function (el) {
+      el.setAttribute("data-mtl-lab-live", "1");
+      el.innerHTML = "";
+      P.newPlot(el, fig.data, fig.layout, fig.config || { responsive: true });
+    });
+  }
+  var now = usable(window.Plotly);
+  if (now) { draw(now, 0); return; }
   var cfg = document.getElementById("jupyter-config-data");
   var base = cfg ? JSON.parse(cfg.textContent || "{}").baseUrl : document.body.getAttribute("data-base-url");
   if (!base) return;
   var src = base.replace(/\\/?$/, "/") + "files/node_modules/plotly.js-dist/plotly.js";
-  if (!window.__mtlLabPlotly) {
-    window.__mtlLabPlotly = new Promise(function (ok, fail) {
-      if (window.define && window.define.amd && window.require) {
-        window.require([src], function (P) { window.Plotly = P; ok(); }, fail);
-        return;
-      }
+  if (!window[key]) {
+    window[key] = new Promise(function (ok, fail) {
       var s = document.createElement("script");
-      s.src = src; s.onload = ok; s.onerror = fail;
+      s.src = src;
+      s.onload = function () { var P = usable(window.Plotly); if (P) ok(P); else fail(new Error("no Plotly after loading " + src)); };
+      s.onerror = function () { fail(new Error("cannot load " + src)); };
       document.head.appendChild(s);
     });
   }
-  window.__mtlLabPlotly.then(function () { if (window.Plotly) draw(); }, function () {});
+  window[key].then(function (P) {
+    if (!usable(window.Plotly)) window.Plotly = P;
+    draw(P, 0);
+  }, function (e) {
+    window[key] = null; // a later figure tries again (e.g. after the server is restarted at the project root)
+    console.warn("mtl-lab: live figure unavailable, showing the static image: " + e.message + " (start Jupyter in the project root)");
+  });
 })();`;
   return `<div class="mtl-lab-figure" id="${elementId}" style="width:${width}px;height:${height}px">${img}</div>\n<script type="text/javascript">${script}</script>`;
 }

@@ -3,4 +3,3 @@ export * from "./html";
 export * from "./render";
 export * from "./save";
 export * from "./palette";
-export * from "./mmoe-synthetic";

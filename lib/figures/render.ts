@@ -38,7 +38,8 @@ export class ChromiumMissingError extends Error {
   }
 }
 
-export type ImageFormat = "svg" | "png";
+/** webp: the lossy static image inside notebook HTML outputs, a fraction of the PNG's bytes. */
+export type ImageFormat = "svg" | "png" | "webp";
 
 export interface RenderOptions {
   format: ImageFormat;
@@ -68,7 +69,7 @@ export class FigureRenderer {
     }
   }
 
-  /** SVG text, or PNG bytes. */
+  /** SVG text, or PNG / WebP bytes. */
   async render(fig: Figure, opts: RenderOptions): Promise<Buffer> {
     assertFigure(fig);
     const { width, height } = figureSize(fig);

@@ -11,6 +11,7 @@ import { type Figure, assertFigure, figureId, figureTitle } from "../figures/fig
 import { figureFragment } from "../figures/html";
 import { ChromiumMissingError, sharedRenderer } from "../figures/render";
 import { type Table, toHtml, toMarkdown } from "../tables/table";
+import { markdownToHtml } from "./markdown";
 
 export type MimeBundle = Record<string, unknown>;
 type DisplayWriter = (msg: { data: MimeBundle; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
@@ -44,7 +45,7 @@ let shownFigures = 0;
 /**
  * The plotly figure as one output with:
  * - application/vnd.plotly.v1+json: rendered by JupyterLab's plotly extension and VS Code;
- * - text/html: the static PNG, replaced by the live plot where scripts run and plotly.js is
+ * - text/html: the static image (WebP), replaced by the live plot where scripts run and plotly.js is
  *   available (exported HTML, or JupyterLab started at the project root);
  * - image/png: the static image for viewers that show images but not HTML;
  * - text/plain: for terminals and diffs.
@@ -58,8 +59,13 @@ export async function showFigure(fig: Figure): Promise<void> {
     return;
   }
   let png: string | null = null;
+  // The HTML output carries its own copy of the static image; as WebP it costs a fraction of the
+  // PNG's bytes, which keeps a notebook of a dozen figures under 1 MB.
+  let webp: string | null = null;
   try {
-    png = (await (await sharedRenderer()).render(fig, { format: "png" })).toString("base64");
+    const renderer = await sharedRenderer();
+    png = (await renderer.render(fig, { format: "png" })).toString("base64");
+    webp = (await renderer.render(fig, { format: "webp" })).toString("base64");
   } catch (e) {
     if (!(e instanceof ChromiumMissingError)) throw e;
     process.stderr.write(`${e.message}\n`);
@@ -67,7 +73,7 @@ export async function showFigure(fig: Figure): Promise<void> {
   const id = `mtl-lab-fig-${figureId(fig)}-${++shownFigures}`;
   const bundle: MimeBundle = {
     "application/vnd.plotly.v1+json": { data: fig.data, layout: fig.layout, config: fig.config ?? {} },
-    "text/html": figureFragment(fig, id, png),
+    "text/html": figureFragment(fig, id, webp, "image/webp"),
     "text/plain": `<Plotly figure: ${figureTitle(fig)}>`,
   };
   if (png) bundle["image/png"] = png;
@@ -78,8 +84,9 @@ export function showTable(t: Table): void {
   displayBundle({ "text/html": toHtml(t), "text/markdown": toMarkdown(t), "text/plain": toMarkdown(t) });
 }
 
+/** Markdown, with an HTML rendering so that it reads well in untrusted notebooks too (see markdown.ts). */
 export function showMarkdown(md: string): void {
-  displayBundle({ "text/markdown": md, "text/plain": md });
+  displayBundle({ "text/html": markdownToHtml(md), "text/markdown": md, "text/plain": md });
 }
 
 /** A JSON value (provenance records, summaries) as a collapsible-friendly pretty print. */

@@ -12,6 +12,14 @@ import sys
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from nbconvert.preprocessors import coalesce_streams
+
+
+def write(nb, dest):
+    # Consecutive stream outputs merged into one, as every Jupyter front end shows and saves them:
+    # otherwise opening and saving the notebook rewrites them.
+    nb, _ = coalesce_streams(nb, {})
+    nbformat.write(nb, dest)
 
 
 def failing_cell_report(index, cell, exc):
@@ -33,14 +41,20 @@ def main(src, dest, kernel, timeout):
     )
     # Cell by cell (rather than client.execute()) so that we know which cell failed.
     with client.setup_kernel():
+        # What the kernel reports about its language, stored as Jupyter front ends store it on
+        # opening: a notebook written without it shows "unsaved changes" as soon as it is opened.
+        info = client.wait_for_reply(client.kc.kernel_info())
+        language_info = (info or {}).get("content", {}).get("language_info")
+        if language_info:
+            nb.metadata["language_info"] = language_info
         for index, cell in enumerate(nb.cells):
             try:
                 client.execute_cell(cell, index)
             except CellExecutionError as exc:
-                nbformat.write(nb, dest)
+                write(nb, dest)
                 print(failing_cell_report(index, cell, exc), file=sys.stderr)
                 return 3
-    nbformat.write(nb, dest)
+    write(nb, dest)
     return 0
 
 

@@ -1,2 +1,4 @@
 export * from "./display";
 export * from "./jupyter";
+export * from "./markdown";
+export * from "./server";

@@ -16,6 +16,8 @@ import { projectRoot, writeFileAtomic } from "../project";
 export const JUPYTER_PYTHON = process.env.MTL_JUPYTER_PYTHON ?? "/usr/bin/python3";
 export const KERNEL_NAME = "tslab";
 export const DEBIAN_JUPYTER_PACKAGES = ["jupyter-nbconvert", "python3-nbclient", "jupyter-client"];
+/** The classic notebook server: optional, for opening notebooks in a browser (and its test). */
+export const DEBIAN_NOTEBOOK_SERVER_PACKAGES = ["jupyter-notebook"];
 
 export function jupyterDataDir(root = projectRoot()): string {
   return path.join(root, ".jupyter", "share", "jupyter");
@@ -27,7 +29,8 @@ export function registerKernel(root = projectRoot()): string {
   if (!fs.existsSync(tslabBin)) throw new Error(`tslab is not installed (${tslabBin} missing): run \`npm install\` in ${root}`);
   const spec = {
     // Absolute node and tslab paths: the kernel starts the same way from npm, a shell or JupyterLab.
-    argv: [process.execPath, tslabBin, "kernel", "--config-path", "{connection_file}"],
+    // The preload makes its shutdown quiet and prompt (see kernel-preload.ts).
+    argv: [process.execPath, "--require", path.join(__dirname, "kernel-preload.js"), tslabBin, "kernel", "--config-path", "{connection_file}"],
     display_name: "TypeScript (mtl-lab, tslab)",
     language: "typescript",
   };
@@ -54,6 +57,17 @@ export function jupyterProblem(): string | null {
   return (
     `Jupyter (nbconvert, nbclient, jupyter_client) is not usable with ${JUPYTER_PYTHON}: ${why}.\n` +
     `Install Debian's packages: apt-get update && apt-get install -y ${DEBIAN_JUPYTER_PACKAGES.join(" ")}`
+  );
+}
+
+/** Null when the classic notebook server imports in JUPYTER_PYTHON, else what is missing and how to fix it. */
+export function notebookServerProblem(): string | null {
+  const r = spawnSync(JUPYTER_PYTHON, ["-c", "import notebook.notebookapp"], { encoding: "utf8" });
+  if (r.status === 0) return null;
+  const why = r.error ? `${JUPYTER_PYTHON} not found` : (r.stderr.trim().split("\n").pop() ?? "import failed");
+  return (
+    `The classic Jupyter Notebook server is not usable with ${JUPYTER_PYTHON}: ${why}.\n` +
+    `Install Debian's package: apt-get update && apt-get install -y ${DEBIAN_NOTEBOOK_SERVER_PACKAGES.join(" ")}`
   );
 }
 
@@ -136,7 +150,7 @@ function sortKeys(value: unknown): unknown {
 }
 
 /**
- * Removes what changes between identical runs (execution timestamps, kernel-reported versions)
+ * Removes what changes between identical runs (execution timestamps)
  * and writes keys sorted with one-space indent, as Jupyter itself does, so that re-executed
  * notebooks diff only where results changed.
  */
@@ -149,7 +163,7 @@ export function normalizeNotebookJson(text: string): string {
       delete cell.metadata.collapsed;
     }
   }
-  const langInfo = nb.metadata?.language_info as Record<string, unknown> | undefined;
-  if (langInfo) delete langInfo.version; // tslab reports a stale, meaningless "3.7.2"
+  // language_info stays exactly as the kernel reports it (tslab's "3.7.2" included): Jupyter
+  // writes the same on opening, so a notebook opened and saved unchanged shows no diff.
   return JSON.stringify(sortKeys(nb), null, 1) + "\n";
 }

@@ -1,0 +1,24 @@
+/** One-call loader for notebook 05: the profile's results (trained where missing) with what its cells show. */
+import type { Judged } from "../../claims";
+import type { ExperimentResult } from "../../engine/experiment";
+import { estimatePaperProfile as estimateFor, loadExperiment, type LoadOptions } from "../../engine/notebook-load";
+import { adattAblation } from "./adatt-ablation";
+import { judgeAdattAblation, relativeChanges, type RelativeChange } from "./analysis";
+
+export interface AdattAblationResults {
+  result: ExperimentResult;
+  changes: RelativeChange[];
+  /** Every claim of the notebook, judged as one family (Holm). */
+  judged: Judged[];
+}
+
+/** adatt-ablation at a profile (trained where missing) with its relative changes and judged claims. */
+export async function loadAdattAblation(opts: LoadOptions = {}): Promise<AdattAblationResults> {
+  const result = await loadExperiment(adattAblation, opts);
+  return { result, changes: relativeChanges(result.runs), judged: judgeAdattAblation(result.runs) };
+}
+
+/** The paper profile's wall time here, scaled from a loaded result. */
+export function estimatePaperProfile(result: ExperimentResult) {
+  return estimateFor(adattAblation, result);
+}

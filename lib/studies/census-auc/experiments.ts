@@ -1,0 +1,134 @@
+/**
+ * The two experiments of the Census-Income AUC study (notebook 03):
+ *
+ * census-mmoe — MMoE §6.3 Tables 1–2 (groups 1 and 2: Single-Task, Shared-Bottom,
+ *   L2-Constrained, Cross-Stitch, Tensor-Factorization, OMoE, MMoE; two search candidates each)
+ *   and the census rows of PLE Table 5 (PLE on group 1 beside Single-Task and MMoE).
+ * census-adatt — AdaTT Table 5 (three tasks, two fusion levels, 6 experts of 128/64 and 9 of
+ *   96/48, towers 32: ML-MMoE, PLE, AdaTT, plus AdaTT-sp, CGC and MMoE), and a few of its models
+ *   again under the public code's one-hot shift (condition positional-per-file; never a default).
+ *
+ * Both train on the full training file (no row subsampling in quick or paper: AUC on a subset is
+ * not comparable to the papers); runs differ only in their initialisation; checkpoint and
+ * learning rate are chosen on the main task's validation AUC (the first task of the group:
+ * income, education, and income for the three-task group); test is scored once per run.
+ *
+ * Run:  npm run reproduce -- census-auc                   (both, quick profile)
+ *       npm run reproduce -- census-auc --profile paper   (400 / 100 runs, as the papers)
+ */
+import * as path from "node:path";
+import { defineExperiment } from "../../engine/experiment";
+import type { ModelConfig } from "../../models/config";
+import { censusAdattReport, censusMmoeReport, plannedRunsAt } from "./analysis";
+import { censusPreflight, censusSource, type CensusCondition } from "./data";
+import { censusFigures } from "./figures";
+import { ADATT_TABLE_CANDIDATES, EXPERT_COUNTS, MMOE_GROUPS, MMOE_TABLE_CANDIDATES, ONE_HOT_VARIANT_MODELS, PLE_TABLE_CANDIDATES, type Candidate } from "./design";
+
+const modelsOf = (candidates: Candidate[]): Record<string, ModelConfig> => Object.fromEntries(candidates.map((c) => [c.name, c.config]));
+
+const MMOE_CANDIDATES = Object.values(MMOE_TABLE_CANDIDATES).flat();
+const ADATT_CANDIDATES = EXPERT_COUNTS.flatMap((n) => Object.values(ADATT_TABLE_CANDIDATES[n]).flat());
+
+/** Training rows per epoch at batch 512: 199,523 / 512 → 389 steps. */
+const EPOCH = 390;
+
+const SMOKE = {
+  rows: { train: 2048, validation: 1024, test: 1024 },
+  train: { steps: 8, evalEvery: 4, learningRates: [1e-3] },
+  seedsPerGroup: 2,
+};
+
+export const censusMmoe = defineExperiment<CensusCondition>({
+  id: "census-mmoe",
+  module: __filename,
+  title: "Census-Income, MMoE Tables 1–2 and PLE Table 5 (two-task groups)",
+  paper:
+    "MMoE (Ma et al., KDD 2018) §6.3 Tables 1–2: on both Census-Income groups MMoE's main-task AUC is at or near the top of the baselines (best and mean over 400 runs); PLE (Tang et al., RecSys 2020) Table 5: PLE beats Single-Task and MMoE on income and marital status.",
+  conditions: Object.fromEntries(MMOE_GROUPS.map((g) => [g, { group: g, encoding: "by-name" }])),
+  models: modelsOf([...MMOE_CANDIDATES, ...PLE_TABLE_CANDIDATES]),
+  // PLE Table 5 uses group 1 only
+  conditionModels: { "mmoe-g2": MMOE_CANDIDATES.map((c) => c.name) },
+  train: {
+    steps: 10 * EPOCH, // the paper tuned steps per method; 10 epochs with early stopping is our paper-profile stand-in
+    batchSize: 512, // not stated in the paper; the public census code uses 32–1024
+    evalEvery: EPOCH / 2,
+    patience: 6, // three epochs without a better main-task validation AUC
+    // chosen per run on validation (the paper tuned it per method). Pilot (group 1, MMoE 8×16 and
+    // Single-Task 2×64, 2 seeds, 4 epochs): 1e-3 and 1e-2 ended within 0.001 validation AUC of each
+    // other and 1e-3 was still improving, so 1e-4 (ten times smaller steps) is left out.
+    learningRates: [1e-3, 1e-2],
+  },
+  profiles: {
+    smoke: {
+      runs: 2,
+      ...SMOKE,
+      statement: "2 runs per candidate and group; 8 steps of batch 512 (evaluated every 4); learning rate 1e-3; 2,048 / 1,024 / 1,024 train / validation / test rows (a pipeline check, not a result).",
+    },
+    quick: {
+      runs: 6,
+      train: { steps: 2 * EPOCH, evalEvery: EPOCH / 3, learningRates: [1e-3] },
+      statement:
+        "6 runs per candidate and group (paper: 400); 2 epochs (780 steps of batch 512), evaluated every 130 steps, no early stopping; Adam at 1e-3 (paper: tuned); search over two layer budgets per model (64 or 128 hidden units; paper: Gaussian-process search under 2,048); every row of the full files: 199,523 train, 49,881 validation, 49,881 test.",
+      seedsPerGroup: 6,
+    },
+    paper: {
+      runs: 400,
+      statement:
+        "400 runs per candidate and group (as MMoE §6.3); up to 10 epochs of batch 512, evaluated every half epoch, early stopping after 3 epochs without a better main-task validation AUC; learning rate chosen per run from {1e-3, 1e-2}; search over two layer budgets per model (64 or 128 hidden units); all rows.",
+      seedsPerGroup: 8,
+    },
+  },
+  data: censusSource,
+  preflight: censusPreflight,
+  headlineTables: ["auc", "ple-table5"],
+  report: (result) => censusMmoeReport(result, censusFigures),
+});
+
+export const censusAdatt = defineExperiment<CensusCondition>({
+  id: "census-adatt",
+  module: __filename,
+  title: "Census-Income, AdaTT Table 5 (three tasks) and the public code's one-hot shift",
+  paper:
+    "AdaTT (Li et al., KDD 2023) Table 5: on the three Census-Income tasks AdaTT beats ML-MMoE and PLE at 6 and at 9 experts (mean test AUC over 100 runs). PRIOR-ART §2: the public code AdaTT adapted shifts the test file's one-hot columns, which would lower its AUCs.",
+  conditions: {
+    "by-name": { group: "adatt", encoding: "by-name" },
+    "positional-per-file": { group: "adatt", encoding: "positional-per-file" },
+  },
+  models: modelsOf(ADATT_CANDIDATES),
+  conditionModels: { "positional-per-file": [...ONE_HOT_VARIANT_MODELS] },
+  train: {
+    steps: 10 * EPOCH,
+    batchSize: 512,
+    evalEvery: EPOCH / 2,
+    patience: 6,
+    learningRates: [1e-3, 1e-2], // as census-mmoe
+  },
+  profiles: {
+    smoke: {
+      runs: 2,
+      ...SMOKE,
+      statement: "2 runs per candidate and encoding; 8 steps of batch 512 (evaluated every 4); learning rate 1e-3; 2,048 / 1,024 / 1,024 train / validation / test rows (a pipeline check, not a result).",
+    },
+    quick: {
+      runs: 3,
+      train: { steps: EPOCH, evalEvery: EPOCH / 3, learningRates: [1e-3] },
+      statement:
+        "3 runs per candidate (paper: 100); 1 epoch (390 steps of batch 512), evaluated every 130 steps, no early stopping; Adam at 1e-3; shared-expert search m_s ∈ {0, 3} (AdaTT) and {3, 6} (PLE, 9 experts); the one-hot shift for 3 models at 6 experts; every row of the full files: 199,523 train, 49,881 validation, 49,881 test.",
+      seedsPerGroup: 3,
+    },
+    paper: {
+      runs: 100,
+      statement:
+        "100 runs per candidate (as AdaTT Table 5); up to 10 epochs of batch 512, evaluated every half epoch, early stopping after 3 epochs without a better validation income AUC; learning rate chosen per run from {1e-3, 1e-2}; shared-expert search as in quick; all rows.",
+      seedsPerGroup: 4,
+    },
+  },
+  data: censusSource,
+  preflight: censusPreflight,
+  // notebook 03's claims are one family: judged here over both experiments once census-mmoe's runs are beside these
+  headlineTables: ["auc", "claims"],
+  report: (result) => censusAdattReport(result, plannedRunsAt(censusMmoe, result.summary.profile, path.dirname(path.dirname(result.dir))), censusFigures),
+});
+
+/** In the order `npm run reproduce -- census-auc` runs them (census-adatt's claims table reads census-mmoe's runs). */
+export const CENSUS_EXPERIMENTS = [censusMmoe, censusAdatt] as const;

@@ -1,0 +1,59 @@
+/**
+ * One-call loaders for notebook 04: both experiments at a profile (trained where missing), each
+ * group's analysis, the axis claims of both groups judged as ONE family, the quadrants, and the
+ * groups in the order the notebook shows them (the one with the clearer seesaw first).
+ */
+import type { Judged } from "../../claims";
+import type { ExperimentResult } from "../../engine/experiment";
+import { estimatePaperProfile as estimateFor, loadExperiment, type LoadOptions } from "../../engine/notebook-load";
+import { analyseSeesaw, gateRows, groupSeesaw, judgeSeesaw, orderBySeesaw, quadrantRows, type GateRow, type GroupSeesaw, type QuadrantRow, type SeesawAnalysis, type SeesawGroup } from "./analysis";
+import { seesawCensus } from "./seesaw-census";
+import { seesawSynthetic } from "./seesaw-synthetic";
+
+export interface SeesawGroupResults {
+  group: SeesawGroup;
+  result: ExperimentResult;
+  analysis: SeesawAnalysis;
+  rows: QuadrantRow[];
+  seesaw: GroupSeesaw;
+  gates: GateRow[];
+  runs: ExperimentResult["runs"];
+}
+
+export interface SeesawResults {
+  /** In experiment order: census, synthetic. */
+  groups: SeesawGroupResults[];
+  /** The group with the clearer seesaw first (orderBySeesaw). */
+  ordered: [SeesawGroupResults, SeesawGroupResults];
+  /** Every axis claim of both groups, one family (Holm). */
+  judged: Judged[];
+}
+
+/** Both groups' analyses judged together (exported for tests with hand-made runs). */
+export function seesawResultsFrom(results: { group: SeesawGroup; result: ExperimentResult }[]): SeesawResults {
+  const analyses = results.map((r) => analyseSeesaw(r.result.runs, r.group));
+  const judged = judgeSeesaw(analyses);
+  const groups = results.map((r, i): SeesawGroupResults => {
+    const rows = quadrantRows(analyses[i], judged);
+    return { group: r.group, result: r.result, analysis: analyses[i], rows, seesaw: groupSeesaw(rows), gates: gateRows(r.result.runs), runs: r.result.runs };
+  });
+  const ordered = orderBySeesaw(groups);
+  return { groups, ordered: [ordered[0], ordered[1]], judged };
+}
+
+/** seesaw-census and seesaw-synthetic at a profile (trained where missing), analysed together. */
+export async function loadSeesaw(opts: LoadOptions = {}): Promise<SeesawResults> {
+  const census = await loadExperiment(seesawCensus, opts);
+  const synthetic = await loadExperiment(seesawSynthetic, opts);
+  return seesawResultsFrom([
+    { group: "census", result: census },
+    { group: "synthetic", result: synthetic },
+  ]);
+}
+
+/** The paper profile's wall time here, scaled from a loaded result of this study. */
+export function estimatePaperProfile(result: ExperimentResult) {
+  const experiment = [seesawCensus, seesawSynthetic].find((e) => e.id === result.summary.experiment);
+  if (!experiment) throw new RangeError(`estimatePaperProfile: ${result.summary.experiment} is not an experiment of the seesaw study`);
+  return estimateFor(experiment, result);
+}

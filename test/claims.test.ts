@@ -1,0 +1,162 @@
+/** Claims: evidence, Holm, the three verdicts and what an inconclusive verdict reports. */
+import assert from "node:assert/strict";
+import test from "node:test";
+import { bootstrapEvidence, claimsTable, directionClaim, equivalenceClaim, holmAdjust, judgeFamily, oneSampleEvidence, pairedBootstrapEvidence, pairedEvidence, pairedTTest, toMarkdown, verdictSentences, welchEvidence, welchTTest, type Evidence, type Part } from "mtl-lab";
+
+const close = (a: number, b: number, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `expected ${b}, got ${a}`);
+const claim = (id: string, evidence: Evidence | Part[], expect: "positive" | "negative" = "positive") =>
+  directionClaim({ id, source: "test", statement: `claim ${id}`, effect: "a − b", finding: "", evidence, expect });
+
+test("Holm's adjustment matches R's p.adjust(method = 'holm')", () => {
+  // p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") = 0.03 0.06 0.06 0.02
+  const adj = holmAdjust([0.01, 0.04, 0.03, 0.005]);
+  [0.03, 0.06, 0.06, 0.02].forEach((v, i) => close(adj[i], v, 1e-12));
+  assert.deepEqual(holmAdjust([0.9, 0.8]), [1, 1]); // capped at 1
+  assert.deepEqual(holmAdjust([0.02, 0.5, 0.01]), [0.04, 0.5, 0.03]); // monotone: 0.02 · 2 = 0.04 after 0.01 · 3 = 0.03
+});
+
+test("paired and Welch evidence give the t-tests' two-sided p-values and t intervals", () => {
+  const a = [1.2, 0.9, 1.4, 1.1, 1.0, 1.3];
+  const b = [1.0, 0.95, 1.1, 1.0, 0.8, 1.1];
+  const d = a.map((x, i) => x - b[i]);
+  const pe = pairedEvidence(d);
+  close(2 * Math.min(pe.pOneSided(0, "greater"), pe.pOneSided(0, "less")), pairedTTest(a, b).p, 1e-9);
+  const we = welchEvidence(a, b);
+  close(2 * Math.min(we.pOneSided(0, "greater"), we.pOneSided(0, "less")), welchTTest(a, b).p, 1e-9);
+  // scipy: stats.ttest_1samp(d, 0) -> t = 3.3541, CI by t.interval(0.95, 5) around mean 0.1583
+  const [lo, hi] = pe.interval(0.05);
+  close((lo + hi) / 2, 0.158333333333, 1e-9);
+  close(hi - lo, 2 * 2.570581835636 * pe.se, 1e-6);
+});
+
+test("a clear effect in the expected direction is supported, in the other contradicted, noise inconclusive", () => {
+  const up = pairedEvidence([0.5, 0.6, 0.55, 0.45, 0.52, 0.58]);
+  const down = pairedEvidence([-0.5, -0.6, -0.55, -0.45, -0.52, -0.58]);
+  const noise = pairedEvidence([0.1, -0.12, 0.05, -0.03, 0.08, -0.07]);
+  const [s, c, i] = judgeFamily([claim("up", up), claim("down", down), claim("noise", noise)]);
+  assert.equal(s.verdict, "supported");
+  assert.equal(c.verdict, "contradicted");
+  assert.equal(i.verdict, "inconclusive");
+  assert.equal(s.runsToResolve, null);
+  assert.ok(i.runsToResolve! > 6, `runs to resolve ${i.runsToResolve}`);
+  assert.ok(i.minimumDetectable! > Math.abs(noise.estimate));
+  // the same data with the opposite expectation flips support and contradiction
+  assert.equal(judgeFamily([claim("up", up, "negative")])[0].verdict, "contradicted");
+});
+
+test("Holm makes a family more demanding than one claim alone", () => {
+  const borderline = pairedEvidence([0.3, 0.1, 0.25, -0.05, 0.2, 0.15]); // p ≈ 0.03 alone
+  assert.equal(judgeFamily([claim("b", borderline)])[0].verdict, "supported");
+  const family = [claim("b", borderline), ...[1, 2, 3, 4].map((k) => claim(`n${k}`, pairedEvidence([0.1, -0.1, 0.05, -0.04, 0.02, -0.03])))];
+  assert.equal(judgeFamily(family)[0].verdict, "inconclusive");
+});
+
+test("equivalence: tight around 0 is supported, far outside the margin contradicted, wide inconclusive", () => {
+  const eq = (id: string, d: number[], margin: number) => equivalenceClaim({ id, source: "t", statement: id, effect: "d", finding: "", evidence: pairedEvidence(d), margin });
+  const [tight, far, wide] = judgeFamily([
+    eq("tight", [0.01, -0.01, 0.005, -0.004, 0.002, 0.0], 0.1),
+    eq("far", [0.5, 0.6, 0.55, 0.45, 0.52, 0.58], 0.1),
+    eq("wide", [0.3, -0.3, 0.2, -0.25, 0.1, -0.2], 0.1),
+  ]);
+  assert.equal(tight.verdict, "supported");
+  assert.equal(far.verdict, "contradicted");
+  assert.equal(wide.verdict, "inconclusive");
+});
+
+test("bootstrap evidence is seeded, keeps pairing through shared unit indices, and covers the estimate", () => {
+  const a = [3, 5, 4, 6, 5, 7, 4, 5];
+  const b = a.map((x) => x / 2 + 0.1);
+  const stat = (u: readonly number[]) => u.reduce((s, i) => s + a[i] - b[i], 0) / u.length;
+  const e1 = bootstrapEvidence({ n: a.length, statistic: stat, seed: 7, minUnits: 8 });
+  const e2 = bootstrapEvidence({ n: a.length, statistic: stat, seed: 7, minUnits: 8 });
+  assert.deepEqual(e1.interval(0.05), e2.interval(0.05));
+  const [lo, hi] = e1.interval(0.05);
+  assert.ok(lo < e1.estimate && e1.estimate < hi && lo > 0, `[${lo}, ${hi}] around ${e1.estimate}`);
+  assert.ok(e1.pOneSided(0, "greater") < 0.01);
+});
+
+test("evidence refuses non-finite values and too few units, naming the problem", () => {
+  assert.throws(() => pairedEvidence([1, NaN, 2]), /value 1 is NaN; leave diverged runs out/);
+  assert.throws(() => pairedEvidence([1]), /at least 2 pairs/);
+  assert.throws(() => judgeFamily([claim("x", pairedEvidence([1, 2])), claim("x", pairedEvidence([1, 2]))]), /share the id "x"/);
+});
+
+test("the claims table and sentences carry verdict, adjusted p, CI, the family statement and runs to resolve", () => {
+  const judged = judgeFamily([claim("up", pairedEvidence([0.5, 0.6, 0.55, 0.45])), claim("noise", pairedEvidence([0.1, -0.12, 0.05, -0.03]))]);
+  const md = toMarkdown(claimsTable(judged, "caption"));
+  assert.match(md, /\| supported \|/);
+  assert.match(md, /\| inconclusive \|/);
+  assert.match(md, /2 claim\(s\) judged as one family at α = 0.05 with Holm's correction: 1 supported, 0 contradicted, 1 inconclusive/);
+  assert.match(verdictSentences(judged), /runs would resolve it/);
+});
+
+test("a claim about several cases: supported only if every case is, contradicted if any case is", () => {
+  const up = (label: string, shift = 0) => ({ label, evidence: pairedEvidence([0.5, 0.6, 0.55, 0.45, 0.52, 0.58].map((x) => x + shift)) });
+  const noisy = { label: "noisy", evidence: pairedEvidence([0.1, -0.12, 0.05, -0.03, 0.08, -0.07]) };
+  const down = { label: "down", evidence: pairedEvidence([-0.5, -0.6, -0.55, -0.45, -0.52, -0.58]) };
+  const [all, oneNoisy, oneDown] = judgeFamily([claim("all", [up("a"), up("b", 0.1)]), claim("one-noisy", [up("a"), noisy]), claim("one-down", [up("a"), down])]);
+  assert.equal(all.verdict, "supported");
+  assert.equal(all.parts.length, 2);
+  assert.equal(all.decisive, "a"); // the weakest case decides support
+  assert.equal(oneNoisy.verdict, "inconclusive");
+  assert.equal(oneNoisy.decisive, "noisy");
+  assert.equal(oneNoisy.evidence.estimate, noisy.evidence.estimate);
+  assert.ok(oneNoisy.runsToResolve! > 6);
+  assert.equal(oneDown.verdict, "contradicted");
+  assert.equal(oneDown.decisive, "down");
+  // the contradiction is Bonferroni-corrected over the cases: its p is twice the case's own
+  const alone = judgeFamily([claim("down", down.evidence)])[0];
+  close(oneDown.p, Math.min(1, 2 * alone.p), 1e-12);
+  // a single case behaves as the claim with that evidence alone
+  const single = judgeFamily([claim("s", [up("only")])])[0];
+  close(single.p, judgeFamily([claim("s", up("only").evidence)])[0].p, 1e-15);
+  assert.throws(() => judgeFamily([claim("empty", [])]), /claim empty: no evidence/);
+  const md = toMarkdown(claimsTable([all, oneNoisy, oneDown], "c"));
+  assert.match(md, /> 0 in each of 2 cases/);
+  assert.match(md, /noisy: /);
+  assert.match(md, /intersection–union/);
+});
+
+test("one-sample t from values or from their summary; Welch from summaries equals Welch from values", () => {
+  const xs = [0.2, 0.5, 0.1, 0.4, 0.3, 0.6];
+  const fromValues = oneSampleEvidence(xs);
+  const fromSummary = oneSampleEvidence({ mean: 0.35, sd: Math.sqrt(0.035), n: 6 });
+  close(fromValues.estimate, 0.35, 1e-12);
+  close(fromValues.pOneSided(0.2, "greater"), fromSummary.pOneSided(0.2, "greater"), 1e-9);
+  close(fromValues.pOneSided(0, "greater"), pairedEvidence(xs).pOneSided(0, "greater"), 1e-15);
+  assert.match(fromValues.test, /^one-sample t, n = 6$/);
+  const a = [1.2, 0.9, 1.4, 1.1];
+  const b = [1.0, 0.95, 1.1, 1.0, 0.8];
+  const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
+  const sd = (v: number[]) => Math.sqrt(v.reduce((x, y) => x + (y - mean(v)) ** 2, 0) / (v.length - 1));
+  const w = welchEvidence({ mean: mean(a), sd: sd(a), n: 4 }, { mean: mean(b), sd: sd(b), n: 5 });
+  close(w.pOneSided(0, "greater"), welchEvidence(a, b).pOneSided(0, "greater"), 1e-12);
+  assert.throws(() => oneSampleEvidence({ mean: 1, sd: 0.1, n: 1 }), /n ≥ 2/);
+});
+
+test("paired bootstrap resamples the same units in every sample", () => {
+  const a = [3, 9, 1, 7, 4, 8, 2, 6, 5, 10];
+  const b = a.map((x) => x + 1); // perfectly paired: b − a is 1 in every unit
+  const meanDiff = ([x, y]: number[][]) => y.reduce((s, v, i) => s + v - x[i], 0) / x.length;
+  const e = pairedBootstrapEvidence({ samples: [a, b], statistic: meanDiff, seed: 3 });
+  assert.deepEqual(e.interval(0.05), [1, 1]); // unpaired resampling would spread it over ±3
+  assert.match(e.test, /^paired bootstrap over 10 seeds, \d+ resamples$/);
+  // a spread ratio: b2 is a scaled by 2, so log(sd(b2) / sd(a)) = log 2 in every resample with spread
+  const sd = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + (x - v.reduce((p, q) => p + q, 0) / v.length) ** 2, 0) / (v.length - 1));
+  const r = pairedBootstrapEvidence({ samples: [a, a.map((x) => 2 * x)], statistic: ([x, y]) => Math.log(sd(y) / sd(x)), seed: 4 });
+  close(r.estimate, Math.log(2), 1e-12);
+  assert.ok(r.pOneSided(0, "greater") < 0.001);
+  assert.throws(() => pairedBootstrapEvidence({ samples: [a, [1, 2]], statistic: meanDiff, seed: 1 }), /sample 1 has 2 units, sample 0 has 10/);
+});
+
+test("a bootstrap over too few units keeps its estimate but decides nothing", () => {
+  const few = [1, 2, 3, 4, 5];
+  const e = bootstrapEvidence({ n: 5, statistic: (u) => u.reduce((s, i) => s + few[i], 0) / u.length, seed: 1 });
+  assert.equal(e.estimate, 3);
+  assert.equal(e.pOneSided(0, "greater"), 1);
+  assert.deepEqual(e.interval(0.05), [-Infinity, Infinity]);
+  assert.match(e.test, /too few to decide \(needs 10\)/);
+  assert.equal(judgeFamily([claim("few", e)])[0].verdict, "inconclusive");
+  const enough = bootstrapEvidence({ n: 5, statistic: (u) => u.reduce((s, i) => s + few[i], 0) / u.length, seed: 1, minUnits: 5 });
+  assert.ok(enough.pOneSided(0, "greater") < 0.01);
+});

@@ -1,0 +1,36 @@
+/**
+ * The committed results still read the same: for every experiment with committed results, the
+ * runs load without training anything and every table re-rendered from them equals the
+ * committed Markdown and CSV files. A refactor that changes a run key, a statistic or a table
+ * fails here; a deliberate change regenerates the tables (`npm run reproduce`) in its commit.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import test from "node:test";
+import { listExperiments, projectRoot, reportTables, runOrLoad, toCsv, toMarkdown } from "mtl-lab";
+
+const root = path.join(projectRoot(), "results");
+const committed = listExperiments().flatMap((experiment) =>
+  (["quick", "paper"] as const)
+    .filter((profile) => fs.existsSync(path.join(root, experiment.id, profile, "runs.jsonl")))
+    .map((profile) => ({ experiment, profile })),
+);
+
+test("there are committed results to check", () => {
+  assert.ok(committed.length >= 2, `found ${committed.length}`);
+});
+
+for (const { experiment, profile } of committed) {
+  test(`${experiment.id}/${profile}: loads without training and re-renders its committed tables`, async () => {
+    const result = await runOrLoad(experiment, { profile, out: root });
+    assert.equal(result.computed, 0, "loading committed results trained runs: their keys no longer match the experiment");
+    const dir = path.join(root, experiment.id, profile, "tables");
+    for (const [name, table] of Object.entries(reportTables(experiment, result))) {
+      const md = path.join(dir, `${name}.md`);
+      assert.ok(fs.existsSync(md), `${name}.md is not committed in ${dir}`);
+      assert.equal(toMarkdown(table), fs.readFileSync(md, "utf8"), `${experiment.id}/${profile}/tables/${name}.md differs from what its runs give`);
+      assert.equal(toCsv(table), fs.readFileSync(path.join(dir, `${name}.csv`), "utf8"), `${name}.csv differs`);
+    }
+  });
+}
