@@ -9,7 +9,10 @@
  * every replica differs in every variable, biases and mixers included.
  *
  * Faults this file is known to catch (each injected locally into lib/models, uncommitted, and
- * seen to fail here; see also models-replicas.test.ts and models-identities.test.ts):
+ * seen to fail here; see also models-replicas.test.ts and models-identities.test.ts). The first
+ * three are issue 18's and were re-injected on 2026-12-03 against the whole model suite: 10, 8 and
+ * 60+ tests failed respectively (the fixed-weight cases here, the per-replica perturbation and the
+ * diverging-replica trainer tests for every kind, and the identities).
  *  - levels.ts: at level ≥ 1 the shared module's experts and gate read task 0's fused output
  *    instead of the shared one (PLE, AdaTT): ple and adatt cases fail (outputs off by 1e-2–1e-1).
  *  - cross-stitch.ts: every replica uses replica 0's stitch matrix: the cross-stitch cases fail.

@@ -35,6 +35,8 @@ const weightAt = (weights: Numbers | undefined, i: number): number => (weights ?
  */
 export function auc(labels: Numbers, scores: Numbers, weights?: Numbers): number {
   checkLengths("AUC", labels, scores, weights);
+  // before sorting: NaN !== NaN, so a NaN would never join its own tie group below (an endless loop)
+  for (let i = 0; i < scores.length; i++) if (Number.isNaN(scores[i])) throw new MetricUndefinedError("AUC", `score ${i} is NaN`);
   const order = Array.from({ length: labels.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
   let negBelow = 0; // weight of negatives with a strictly lower score
   let pairs = 0;
@@ -45,7 +47,6 @@ export function auc(labels: Numbers, scores: Numbers, weights?: Numbers): number
     let neg = 0;
     while (end < order.length && scores[order[end]] === scores[order[start]]) {
       const i = order[end];
-      if (Number.isNaN(scores[i])) throw new MetricUndefinedError("AUC", `score ${i} is NaN`);
       if (labels[i] > 0.5) pos += weightAt(weights, i);
       else neg += weightAt(weights, i);
       end++;
