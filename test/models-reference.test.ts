@@ -11,7 +11,7 @@
  * Faults this file is known to catch (each injected locally into lib/models, uncommitted, and
  * seen to fail here; see also models-replicas.test.ts and models-identities.test.ts). The first
  * three are issue 18's and were re-injected on 2026-12-03 against the whole model suite: 10, 8 and
- * 60+ tests failed respectively (the fixed-weight cases here, the per-replica perturbation and the
+ * 74 of 170 tests failed respectively (the fixed-weight cases here, the per-replica perturbation and the
  * diverging-replica trainer tests for every kind, and the identities).
  *  - levels.ts: at level ≥ 1 the shared module's experts and gate read task 0's fused output
  *    instead of the shared one (PLE, AdaTT): ple and adatt cases fail (outputs off by 1e-2–1e-1).
