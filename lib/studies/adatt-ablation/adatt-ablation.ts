@@ -81,6 +81,7 @@ export const adattAblation = defineExperiment<AdattCondition>({
     },
   },
   data: adattAblationSource,
+  headlineTables: ["table6-native-expert-lf", "table7-experts-per-task", "table8-fusion-levels"],
   report: (result) => {
     const changes = relativeChanges(result.runs);
     const judged = judgeAdattAblation(result.runs);
