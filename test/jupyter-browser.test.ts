@@ -155,9 +155,10 @@ test("untrusted: the static image shows, markdown renders, and opening then savi
   try {
     assert.equal(await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { trusted: boolean } } }).Jupyter.notebook.trusted), false);
     const figure = outputOf(page, "showFigure");
-    await figure.locator('img[src^="data:image/png;base64,"]').first().waitFor({ state: "visible", timeout: 10_000 });
+    // the HTML output's static image is WebP (the PNG is the image/png alternative): the sanitiser keeps it
+    await figure.locator('img[src^="data:image/webp;base64,"]').first().waitFor({ state: "visible", timeout: 10_000 });
     const img = await figure.locator("img").first().evaluate((e) => ({ w: (e as HTMLImageElement).naturalWidth, h: (e as HTMLImageElement).naturalHeight }));
-    assert.ok(img.w >= 700 && img.h >= 400, `the static PNG decodes (${img.w}×${img.h})`);
+    assert.ok(img.w >= 700 && img.h >= 400, `the static image decodes (${img.w}×${img.h})`);
     assert.equal(await figure.locator(".main-svg").count(), 0, "no live plot in an untrusted notebook");
     // markdown sent by showMarkdown reads as markdown, not as raw ** text
     const md = outputOf(page, "runsFrame");
