@@ -6,30 +6,7 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import { blockCosines, choleskyPsd, DataError, generateSyntheticGroup, type SyntheticGroupParams } from "mtl-lab";
-
-const cosine = (a: Float64Array, b: Float64Array) => {
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return ab / Math.sqrt(aa * bb);
-};
-
-function pearson(a: Float32Array, b: Float32Array): number {
-  const n = a.length;
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) { ma += a[i]; mb += b[i]; }
-  ma /= n; mb /= n;
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < n; i++) {
-    ab += (a[i] - ma) * (b[i] - mb);
-    aa += (a[i] - ma) ** 2;
-    bb += (b[i] - mb) ** 2;
-  }
-  return ab / Math.sqrt(aa * bb);
-}
+import { cosine, pearson } from "./reference-stats";
 
 const base = (over: Partial<SyntheticGroupParams> = {}): SyntheticGroupParams => ({
   d: 40, c: 1, m: 5, samples: 20_000, noiseStd: 0.1, alphaBetaStd: 1, seed: 17,

@@ -4,30 +4,7 @@ import {
   DataError, generateSeesawSynthetic, generateSynthetic, labelPearson, seesawSyntheticParams, syntheticChunks,
   syntheticParams, syntheticReplicas, taskWeights,
 } from "mtl-lab";
-
-function cosine(a: Float64Array, b: Float64Array): number {
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return ab / Math.sqrt(aa * bb);
-}
-
-function pearson(a: Float32Array, b: Float32Array): number {
-  const n = a.length;
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) { ma += a[i]; mb += b[i]; }
-  ma /= n; mb /= n;
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < n; i++) {
-    ab += (a[i] - ma) * (b[i] - mb);
-    aa += (a[i] - ma) ** 2;
-    bb += (b[i] - mb) ** 2;
-  }
-  return ab / Math.sqrt(aa * bb);
-}
+import { cosine, pearson } from "./reference-stats";
 
 test("weight vectors: cos(w1, w2) = p to 1e-6 and ‖w‖ = c, for the paper's two tasks", () => {
   for (const p of [-1, -0.7, 0, 0.3, 0.9, 1]) {

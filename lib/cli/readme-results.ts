@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot, writeFileAtomic } from "../project";
+import { UserError } from "../errors";
 import { listExperiments } from "../studies";
 import { parseCli, runCli } from "./args";
 
@@ -22,7 +23,7 @@ export function resultsSection(root = projectRoot()): string {
     if (!fs.existsSync(tablesDir)) continue;
     const wanted = experiment.headlineTables ?? (fs.existsSync(path.join(tablesDir, "claims.md")) ? ["claims"] : ["summary"]);
     const missing = wanted.filter((t) => !fs.existsSync(path.join(tablesDir, `${t}.md`)));
-    if (missing.length) throw new Error(`results/${exp}/${README_PROFILE}/tables/ lacks ${missing.map((t) => `${t}.md`).join(", ")}, a headline table of ${exp}; rerun \`npm run reproduce -- ${exp}\` to rewrite its report`);
+    if (missing.length) throw new UserError(`results/${exp}/${README_PROFILE}/tables/ lacks ${missing.map((t) => `${t}.md`).join(", ")}, a headline table of ${exp}; rerun \`npm run reproduce -- ${exp}\` to rewrite its report`);
     parts.push(`### \`${exp}\` (profile ${README_PROFILE}; all tables in \`results/${exp}/${README_PROFILE}/tables/\`)\n`);
     for (const t of wanted) parts.push(fs.readFileSync(path.join(tablesDir, `${t}.md`), "utf8").trim() + "\n");
   }
