@@ -191,9 +191,11 @@ class TrainingSession {
   }
 
   private setReferences(initialLoss: ArrayLike<number>): void {
+    // once per data set, not per replica: with shared data every replica would rescan the same rows
+    const constant = this.data.datasets.map((d) => constantPredictorLoss(d, this.model.tasks));
     this.tracks.forEach((track, r) => {
       const d = this.data.layout === "per-replica" ? this.data.datasetOf![r] : 0;
-      track.reference = lossReference(initialLoss[r], constantPredictorLoss(this.data.datasets[d], this.model.tasks));
+      track.reference = lossReference(initialLoss[r], constant[d]);
     });
   }
 

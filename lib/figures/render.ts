@@ -71,20 +71,26 @@ export class FigureRenderer {
 
   /** SVG text, or PNG / WebP bytes. */
   async render(fig: Figure, opts: RenderOptions): Promise<Buffer> {
+    return (await this.renderEach(fig, [opts]))[0];
+  }
+
+  /** One image per options entry, from a single plot of the figure (a notebook output wants two). */
+  async renderEach(fig: Figure, each: readonly RenderOptions[]): Promise<Buffer[]> {
     assertFigure(fig);
     const { width, height } = figureSize(fig);
-    const dataUrl = await this.page.evaluate(
-      async ({ fig, width, height, format, scale }) => {
+    const dataUrls = await this.page.evaluate(
+      async ({ fig, width, height, each }) => {
         const P = (window as unknown as { Plotly: any }).Plotly; // eslint-disable-line @typescript-eslint/no-explicit-any
         const gd = document.getElementById("g") as HTMLElement;
         await P.newPlot(gd, fig.data, { ...fig.layout, width, height }, { staticPlot: true });
-        const url: string = await P.toImage(gd, { format, width, height, scale });
+        const urls: string[] = [];
+        for (const { format, scale } of each) urls.push(await P.toImage(gd, { format, width, height, scale }));
         P.purge(gd);
-        return url;
+        return urls;
       },
-      { fig, width, height, format: opts.format, scale: opts.scale ?? 1 },
+      { fig, width, height, each: each.map((o) => ({ format: o.format, scale: o.scale ?? 1 })) },
     );
-    return decodeDataUrl(dataUrl);
+    return dataUrls.map(decodeDataUrl);
   }
 
   async close(): Promise<void> {

@@ -22,8 +22,9 @@ export async function saveFigures(figures: Record<string, Figure>, dir: string):
     for (const [name, fig] of Object.entries(figures)) {
       const base = path.join(dir, name);
       const out = { html: `${base}.html`, svg: `${base}.svg`, png: `${base}.png` };
-      writeFileAtomic(out.svg, await renderer.render(fig, { format: "svg" }));
-      writeFileAtomic(out.png, await renderer.render(fig, { format: "png", scale: 2 }));
+      const [svg, png] = await renderer.renderEach(fig, [{ format: "svg" }, { format: "png", scale: 2 }]);
+      writeFileAtomic(out.svg, svg);
+      writeFileAtomic(out.png, png);
       writeFileAtomic(out.html, standaloneFigureHtml(fig));
       saved[name] = out;
     }

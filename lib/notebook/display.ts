@@ -63,9 +63,9 @@ export async function showFigure(fig: Figure): Promise<void> {
   // PNG's bytes, which keeps a notebook of a dozen figures under 1 MB.
   let webp: string | null = null;
   try {
-    const renderer = await sharedRenderer();
-    png = (await renderer.render(fig, { format: "png" })).toString("base64");
-    webp = (await renderer.render(fig, { format: "webp" })).toString("base64");
+    const [pngBytes, webpBytes] = await (await sharedRenderer()).renderEach(fig, [{ format: "png" }, { format: "webp" }]);
+    png = pngBytes.toString("base64");
+    webp = webpBytes.toString("base64");
   } catch (e) {
     if (!(e instanceof ChromiumMissingError)) throw e;
     process.stderr.write(`${e.message}\n`);
