@@ -9,6 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "./errors";
+import { useFastWasmKernels } from "./models/wasm-kernels";
 
 export const BACKENDS = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -78,6 +79,8 @@ async function tryBackend(backend: BackendName): Promise<void> {
   const ok = await tf.setBackend(registered);
   if (!ok) throw new Error(`tf.setBackend("${registered}") failed to initialise`);
   await tf.ready();
+  // kernel replacements are part of starting the backend, not a side effect of building a model
+  if (backend === "wasm") useFastWasmKernels();
 }
 
 let current: BackendInfo | undefined;

@@ -92,3 +92,28 @@ test("no generic layer imports a study; studies import no other study", () => {
   }
   assert.deepEqual(offenders, []);
 });
+
+/** Imports of `layer` files that reach into one of `below`'s forbidden layers. */
+function importsInto(layer: string, forbidden: string[], g = graph): string[] {
+  const out: string[] = [];
+  for (const [file, deps] of g) {
+    if (rel(file).split(path.sep)[0] !== layer) continue;
+    for (const d of deps) if (forbidden.includes(rel(d).split(path.sep)[0])) out.push(`${rel(file)} imports ${rel(d)}`);
+  }
+  return out;
+}
+
+test("lib/data sits below the engine and the models: it imports neither", () => {
+  assert.deepEqual(importsInto("data", ["engine", "models"]), []);
+  // the rule sees a planted offender
+  const planted = new Map(graph);
+  const census = path.join(LIB, "data", "census-checks.ts");
+  planted.set(census, [...planted.get(census)!, path.join(LIB, "engine", "metrics.ts")]);
+  assert.equal(importsInto("data", ["engine", "models"], planted).length, 1);
+});
+
+test("building a model installs no kernels: only backend start-up imports the kernel installer", () => {
+  const installer = path.join(LIB, "models", "wasm-kernels.ts");
+  const users = [...graph].filter(([f, deps]) => deps.includes(installer) && f !== path.join(LIB, "models", "index.ts")).map(([f]) => rel(f));
+  assert.deepEqual(users, ["backend.ts"]);
+});

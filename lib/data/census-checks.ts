@@ -5,7 +5,7 @@
 import type { LoadedCensus } from "./census";
 import { CENSUS_FILES } from "./census-files";
 import type { CensusLabel } from "./census-prepare";
-import { pearson } from "../engine/metrics";
+import { pearson } from "./correlation";
 import { prevalence } from "./stats";
 import { CENSUS_GROUP_NAMES, censusGroup, TASK_SOURCE_COLUMNS } from "./task-groups";
 

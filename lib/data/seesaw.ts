@@ -12,7 +12,7 @@
  * model; a gate can learn it from x. This is a public stand-in for PLE's private Tencent data.
  */
 import { deriveSeed, Rng } from "../seeds";
-import type { InputSpec, TaskSpec } from "../models/types";
+import type { InputSpec, TaskSpec } from "./spec";
 import { requireOption } from "./errors";
 import { nonlinearity, orthonormalVectors, sineTerms, SYNTHETIC_PRESETS, SyntheticParams, validateSynthetic } from "./synthetic";
 

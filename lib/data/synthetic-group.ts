@@ -15,7 +15,7 @@
  */
 import { deriveSeed, Rng } from "../seeds";
 import { orthonormalVectors } from "../linalg";
-import type { InputSpec, TaskKind, TaskSpec } from "../models/types";
+import type { InputSpec, TaskKind, TaskSpec } from "./spec";
 import { requireOption } from "./errors";
 import { nonlinearity, sineTerms, type SyntheticParams } from "./synthetic";
 

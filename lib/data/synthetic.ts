@@ -15,7 +15,7 @@
  */
 import { deriveSeed, Rng } from "../seeds";
 import { orthonormalVectors } from "../linalg";
-import type { InputSpec, TaskSpec } from "../models/types";
+import type { InputSpec, TaskSpec } from "./spec";
 import { requireOption } from "./errors";
 import { meanStd } from "./stats";
 

@@ -4,7 +4,7 @@
  * (education, marital_stat, income_50k) from its inputs — not only its own tasks' — so all groups
  * share one input layout; a regression group also removes its target's column.
  */
-import type { InputSpec, TaskSpec } from "../models/types";
+import type { InputSpec, TaskSpec } from "./spec";
 import type { LoadedCensus } from "./census";
 import type { CensusLabel, PreparedCensus, PreparedRows } from "./census-prepare";
 import { parseCategoricalEncoding, positionalPerFile, type CategoricalEncoding, type PositionalShift } from "./census-positional";

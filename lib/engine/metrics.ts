@@ -9,25 +9,9 @@
  * `MetricUndefinedError` that says why — it never returns a silent 0.5 or 0.
  */
 
-export type Numbers = ArrayLike<number>;
+import { checkLengths, MetricUndefinedError, pearson, weightAt, weightedMean, type Numbers } from "../data/correlation";
 
-/** Thrown when a metric has no value on this data; the message is the reason stored with results. */
-export class MetricUndefinedError extends Error {
-  constructor(metric: string, reason: string) {
-    super(`${metric} is undefined: ${reason}`);
-    this.name = "MetricUndefinedError";
-  }
-}
-
-function checkLengths(what: string, a: Numbers, b: Numbers, weights?: Numbers): void {
-  if (a.length !== b.length) throw new RangeError(`${what}: labels (${a.length}) and predictions (${b.length}) differ in length`);
-  if (weights && weights.length !== a.length) {
-    throw new RangeError(`${what}: weights (${weights.length}) and labels (${a.length}) differ in length`);
-  }
-  if (a.length === 0) throw new MetricUndefinedError(what, "the split is empty");
-}
-
-const weightAt = (weights: Numbers | undefined, i: number): number => (weights ? weights[i] : 1);
+export { MetricUndefinedError, pearson, type Numbers } from "../data/correlation";
 
 /**
  * Exact AUC = P(score of a positive > score of a negative) + ½ P(tie), with weights as pair
@@ -63,17 +47,6 @@ export function auc(labels: Numbers, scores: Numbers, weights?: Numbers): number
   return pairs / (totalPos * negBelow);
 }
 
-function weightedMean(values: (i: number) => number, n: number, weights?: Numbers): number {
-  let sum = 0;
-  let wsum = 0;
-  for (let i = 0; i < n; i++) {
-    const w = weightAt(weights, i);
-    sum += w * values(i);
-    wsum += w;
-  }
-  if (!(wsum > 0)) throw new MetricUndefinedError("weighted mean", "the weights sum to zero");
-  return sum / wsum;
-}
 
 /** Binary cross-entropy of one logit, stable for large |z|: softplus(z) − y·z. */
 export function bceFromLogit(label: number, logit: number): number {
@@ -121,23 +94,6 @@ export function mse(targets: Numbers, predictions: Numbers, weights?: Numbers): 
   return weightedMean((i) => (targets[i] - predictions[i]) ** 2, targets.length, weights);
 }
 
-/** (Weighted) Pearson correlation of two series. */
-export function pearson(x: Numbers, y: Numbers, weights?: Numbers): number {
-  checkLengths("Pearson", x, y, weights);
-  const mx = weightedMean((i) => x[i], x.length, weights);
-  const my = weightedMean((i) => y[i], y.length, weights);
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < x.length; i++) {
-    const w = weightAt(weights, i);
-    sxy += w * (x[i] - mx) * (y[i] - my);
-    sxx += w * (x[i] - mx) ** 2;
-    syy += w * (y[i] - my) ** 2;
-  }
-  if (sxx === 0 || syy === 0) throw new MetricUndefinedError("Pearson", `${sxx === 0 ? "the first" : "the second"} series is constant`);
-  return sxy / Math.sqrt(sxx * syy);
-}
 
 export type BinaryMetric = "auc" | "logloss" | "ne";
 export type RegressionMetric = "mse" | "pearson";

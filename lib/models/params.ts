@@ -9,7 +9,6 @@ import * as tf from "@tensorflow/tfjs";
 import { Seeds, assertMasterSeed } from "../seeds";
 import { type DenseInit, GLOROT_INIT, type InitScheme, denseInit } from "./init";
 import type { Batch, InputSpec, MtlModel, ParameterCount, TaskSpec } from "./types";
-import { useFastWasmKernels } from "./wasm-kernels";
 
 export class ParamStore {
   readonly named: Record<string, tf.Variable> = {};
@@ -84,7 +83,6 @@ export abstract class ModelBase implements MtlModel {
     this.replicaSeeds = [...replicaSeeds];
     this.replicas = replicaSeeds.length;
     this.p = new ParamStore(this.replicaSeeds, denseInit(cfg.init));
-    useFastWasmKernels(); // XNNPACK products, run-copy slices/tiles/gathers (issue 8)
   }
 
   get variables(): readonly tf.Variable[] {

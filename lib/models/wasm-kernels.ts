@@ -3,7 +3,8 @@
  * bench/NOTES.md): BatchMatMul through XNNPACK for batched and transposed products
  * (wasm-matmul-kernel.ts), and Slice / Tile / GatherV2 as run copies (wasm-copy-kernels.ts).
  * Same results (copies are bit-identical; products differ from tfjs' generic loop only in float
- * summation order). Models install them when built; anything else may call this too.
+ * summation order). The backend installs them when it starts wasm (lib/backend.ts); the kernel
+ * set in use is part of every run's key (engine/run-config.ts), since it changes float sums.
  */
 import * as tf from "@tensorflow/tfjs";
 import { installWasmCopyKernels } from "./wasm-copy-kernels";
@@ -11,13 +12,25 @@ import { installWasmMatMul } from "./wasm-matmul-kernel";
 
 let installed = false;
 
+/** The kernel sets MTL_WASM_KERNELS selects: ours over tfjs' ("mtl", the default) or tfjs' own ("tfjs", alias "off"). */
+export const WASM_KERNEL_SETS = ["mtl", "tfjs"] as const;
+export type WasmKernelSet = (typeof WASM_KERNEL_SETS)[number];
+
+/** The kernel set MTL_WASM_KERNELS asks for (read on every call, so tests may change it). */
+export function wasmKernelSet(): WasmKernelSet {
+  const v = process.env.MTL_WASM_KERNELS;
+  if (v === undefined || v === "" || v === "mtl" || v === "on") return "mtl";
+  if (v === "tfjs" || v === "off") return "tfjs";
+  throw new RangeError(`MTL_WASM_KERNELS=${JSON.stringify(v)} is not a kernel set; valid: ${WASM_KERNEL_SETS.join(", ")} (unset = mtl; "off" = tfjs)`);
+}
+
 /**
  * Installs the kernels once, when the current backend is wasm (already initialised: the
  * replacements call its Transpose kernel and heap). Idempotent; does nothing on other backends.
- * MTL_WASM_KERNELS=off keeps tfjs' own kernels (to measure the difference).
+ * MTL_WASM_KERNELS=tfjs (or off) keeps tfjs' own kernels (to measure the difference).
  */
 export function useFastWasmKernels(): void {
-  if (installed || process.env.MTL_WASM_KERNELS === "off" || tf.getBackend() !== "wasm") return;
+  if (installed || wasmKernelSet() === "tfjs" || tf.getBackend() !== "wasm") return;
   installWasmMatMul();
   installWasmCopyKernels();
   installed = true;
