@@ -1,7 +1,7 @@
 /**
  * npm run reproduce -- [experiment|study…] [--profile smoke|quick|paper] [--runs N] [--model NAME]…
  *                      [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--out DIR] [--force]
- *                      [--drop-bad-lines]
+ *                      [--drop-bad-lines] [--set key=value]…
  *
  * A thin shell over runExperiment (lib/engine/runner.ts): parses and validates the options, then
  * runs each experiment (all registered ones when none is named) at the profile. Finished runs
@@ -11,10 +11,11 @@
  */
 import * as path from "node:path";
 import { BACKENDS, parseBackendPreference, type BackendPreference } from "../backend";
-import { DEFAULT_PROFILE, MAX_RUNS, PROFILES, type ProfileName } from "../engine/experiment";
+import { DEFAULT_PROFILE, MAX_RUNS, PROFILES, resolveExperiment, type ProfileName } from "../engine/experiment";
+import { OverrideError } from "../engine/overrides";
 import { experimentIds, getExperiment, resolveTargets } from "../studies";
-import { defaultResultsRoot, resultsDir, RUNS_FILE } from "../engine/results-store";
-import { runExperiment } from "../engine/runner";
+import { defaultResultsRoot, RUNS_FILE } from "../engine/results-store";
+import { planDir, runExperiment } from "../engine/runner";
 import { verifyExperiment } from "../engine/verify";
 import { terminalProgress, type ProgressSink } from "../engine/progress";
 import { EXIT, intOption, parseCli, pathOption, runCli, UsageError } from "./args";
@@ -30,13 +31,15 @@ export interface ReproduceArgs {
   out?: string;
   force: boolean;
   dropBadLines: boolean;
+  /** --set key=value overrides (engine/overrides.ts), checked against each experiment's settings. */
+  set: string[];
   /** --verify [K]: recompute the stored runs (all, or the first K seeds of each arm) and compare. */
   verify?: { sample?: number };
 }
 
 export const USAGE =
   `usage: npm run reproduce -- [experiment|study…] [--profile ${PROFILES.join("|")}] [--runs N] [--model NAME]… ` +
-  `[--backend auto|${BACKENDS.join("|")}] [--out DIR] [--force] [--drop-bad-lines] [--verify [K]]`;
+  `[--backend auto|${BACKENDS.join("|")}] [--out DIR] [--force] [--drop-bad-lines] [--set key=value]… [--verify [K]]`;
 
 const OPTIONS = {
   profile: { type: "string" },
@@ -47,6 +50,7 @@ const OPTIONS = {
   force: { type: "boolean" },
   "drop-bad-lines": { type: "boolean" },
   verify: { type: "string" },
+  set: { type: "string", multiple: true },
 } as const;
 
 /** `--verify` may stand alone (every run) or take K (runs per cell): parseArgs wants a value, so a bare one gets "all". */
@@ -77,10 +81,11 @@ export function parseReproduceArgs(argv: string[]): ReproduceArgs {
     out: pathOption(v.out, "--out", "/tmp/results"),
     force: v.force ?? false,
     dropBadLines: v["drop-bad-lines"] ?? false,
+    set: v.set ?? [],
     verify: v.verify === undefined ? undefined : { sample: v.verify === "all" ? undefined : intOption(v.verify, "--verify", 1, MAX_RUNS) },
   };
-  if (args.verify && (args.force || args.runs !== undefined || args.models.length || args.dropBadLines)) {
-    throw new UsageError("--verify checks the stored runs of the profile as they are: give it without --force, --runs, --model or --drop-bad-lines");
+  if (args.verify && (args.force || args.runs !== undefined || args.models.length || args.dropBadLines || args.set.length)) {
+    throw new UsageError("--verify checks the stored runs of the profile as they are: give it without --force, --runs, --model, --drop-bad-lines or --set");
   }
   return validateSelection(args);
 }
@@ -98,6 +103,15 @@ function validateSelection(args: ReproduceArgs): ReproduceArgs {
     if (owners.length === 0) {
       const valid = args.experiments.map((id) => `${id}: ${Object.keys(getExperiment(id).models).join(", ")}`).join("; ");
       throw new UsageError(`unknown model "${m}"; valid: ${valid}`);
+    }
+  }
+  // overrides are checked against every named experiment's settings now, before anything trains
+  for (const id of args.experiments) {
+    try {
+      resolveExperiment(getExperiment(id), { profile: args.profile, set: args.set });
+    } catch (e) {
+      if (!(e instanceof OverrideError)) throw e;
+      throw new UsageError(`${id}: ${e.message}`);
     }
   }
   return args;
@@ -138,7 +152,7 @@ async function main(argv: string[]): Promise<number> {
   const { sink: progress, state } = trackedProgress(terminalProgress(process.stderr));
   let current = "";
   const onSignal = (signal: NodeJS.Signals) => {
-    const runsFile = current ? path.join(resultsDir(args.out ?? defaultResultsRoot(), current, args.profile), RUNS_FILE) : "";
+    const runsFile = current ? path.join(current, RUNS_FILE) : "";
     const kept = state.label
       ? `${state.label}: ${state.stored} of ${state.total} runs are stored in ${runsFile} (${state.trainedNow} trained by this command); ` +
         `the groups still training were dropped. Run the same command again to resume: only the missing runs train.`
@@ -150,10 +164,10 @@ async function main(argv: string[]): Promise<number> {
   process.once("SIGTERM", onSignal);
   let incomplete = 0;
   for (const id of args.experiments) {
-    current = id;
+    current = planDir(resolveExperiment(getExperiment(id), { profile: args.profile, set: args.set }), args.out ?? defaultResultsRoot());
     const models = args.models.filter((m) => Object.keys(getExperiment(id).models).includes(m));
     const result = await runExperiment(getExperiment(id), {
-      profile: args.profile, runs: args.runs, models, backend: args.backend, out: args.out, force: args.force, dropBadLines: args.dropBadLines, progress,
+      profile: args.profile, runs: args.runs, models, set: args.set, backend: args.backend, out: args.out, force: args.force, dropBadLines: args.dropBadLines, progress,
     });
     process.stdout.write(`${result.reportDir}\n`);
     if (!result.summary.complete) {

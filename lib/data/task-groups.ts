@@ -78,6 +78,11 @@ export const CENSUS_GROUPS = {
 export type CensusGroupName = keyof typeof CENSUS_GROUPS;
 export const CENSUS_GROUP_NAMES = Object.keys(CENSUS_GROUPS) as CensusGroupName[];
 
+/** A group's tasks (main task first), known without loading the data. */
+export function censusGroupTasks(name: CensusGroupName): TaskSpec[] {
+  return CENSUS_GROUPS[name].tasks.map((t) => ({ name: t.name, kind: t.kind }));
+}
+
 /** One split, model-ready. */
 export interface CensusSplit {
   rows: number;

@@ -5,8 +5,12 @@
  */
 import { createHash } from "node:crypto";
 
-/** Bump when the engine changes what a config trains to (results under old hashes are then recomputed). */
-export const ENGINE_RESULTS_VERSION = 1;
+/**
+ * Bump when the engine changes what a config trains to (results under old hashes are then recomputed).
+ * 1: keys hashed the configuration as written. 2: keys hash the resolved configuration
+ * (run-config.ts); `npm run migrate-results` re-keys version-1 folders after recomputing a sample.
+ */
+export const ENGINE_RESULTS_VERSION = 2;
 
 /** JSON with object keys sorted at every level; undefined fields dropped; non-finite numbers as strings. */
 export function canonicalJson(value: unknown): string {

@@ -7,7 +7,10 @@
 import type { ModelConfig } from "../models/config";
 import type { Figure } from "../figures";
 import type { Table } from "../tables";
-import { configHash } from "./config-hash";
+import type { TaskSpec } from "../data/spec";
+import { createHash } from "node:crypto";
+import { applyOverrides, parseOverride, type Override } from "./overrides";
+import { resolveRunConfig, runConfigHash, type RunConfig } from "./run-config";
 import type { DataSource } from "./data";
 import type { RunRecord } from "./run-record";
 import type { ExperimentSummary } from "./summary-schema";
@@ -69,6 +72,12 @@ export interface ExperimentDefinition<C = undefined> {
   seedOffset?: number;
   /** Named data conditions (e.g. task correlations); default one condition "default". */
   conditions?: Record<string, C>;
+  /**
+   * The tasks a condition's data will have (names and kinds, in order), known without building
+   * the data: they resolve the default selection and task weights into the run key. Checked
+   * against the data when it is built.
+   */
+  tasks?(conditionName: string, condition: C): TaskSpec[];
   /** Named models; the first is the baseline of the comparisons in summary.json. */
   models: Record<string, ModelConfig>;
   /**
@@ -132,6 +141,8 @@ export interface Arm {
   modelConfig: ModelConfig;
   conditionName: string;
   condition: unknown;
+  /** Everything the numbers depend on, defaults filled in (written to config.json). */
+  runConfig: RunConfig;
   configHash: string;
 }
 
@@ -152,6 +163,14 @@ export interface ResolvedExperiment {
   subset: { label: string; description: string } | null;
   /** The options this plan was resolved with (worker threads resolve the same plan from them). */
   resolveOptions: ResolveOptions;
+  /** The --set overrides applied (empty: the profile as declared). */
+  overrides: Override[];
+  /**
+   * Set when the overrides change some arm's resolved configuration: the runs then live in
+   * <experiment>/<profile>+set-<hash>/, never in the profile's own folder. Null when there are
+   * no overrides or they only write defaults out (same keys, same folder, nothing retrained).
+   */
+  overridden: { folder: string; description: string } | null;
 }
 
 export interface ResolveOptions {
@@ -160,6 +179,8 @@ export interface ResolveOptions {
   runs?: number;
   /** Restricts the models (names from the experiment). */
   models?: string[];
+  /** `key=value` overrides of the experiment's settings (engine/overrides.ts). */
+  set?: string[];
 }
 
 export function resolveExperiment(exp: Experiment, opts: ResolveOptions = {}): ResolvedExperiment {
@@ -172,30 +193,37 @@ export function resolveExperiment(exp: Experiment, opts: ResolveOptions = {}): R
   const bad = (opts.models ?? []).filter((m) => !names.includes(m));
   if (bad.length) throw new RangeError(`unknown model ${bad.join(", ")} for experiment ${exp.id}; valid: ${names.join(", ")}`);
   const models = opts.models?.length ? names.filter((m) => opts.models!.includes(m)) : names;
-  const train: TrainConfig = { ...exp.train, ...spec.train };
-  const rows = spec.rows ?? {};
   const conditions: Record<string, unknown> = exp.conditions ?? { default: undefined };
+  const declared = { models: exp.models, train: { ...exp.train, ...spec.train } as TrainConfig, rows: spec.rows ?? {}, conditions };
+  const overrides = (opts.set ?? []).map(parseOverride);
+  const used = applyOverrides(declared, overrides);
+  const { train, rows } = used;
   const several = Object.keys(conditions).length > 1;
   const under = (conditionName: string) => {
     const only = exp.conditionModels?.[conditionName];
     return only ? models.filter((m) => only.includes(m)) : models;
   };
-  const arms = Object.entries(conditions).flatMap(([conditionName, condition]) =>
-    under(conditionName).map((model) => ({
-      key: several ? `${conditionName}/${model}` : model,
-      model,
-      modelConfig: exp.models[model],
-      conditionName,
-      condition,
-      configHash: configHash({ experiment: exp.id, conditionName, condition, model: exp.models[model], train, rows }),
-    })),
-  );
+  const armsOf = (s: typeof declared) =>
+    Object.keys(conditions).flatMap((conditionName) =>
+      under(conditionName).map((model) => {
+        const condition = s.conditions[conditionName];
+        const tasks = exp.tasks?.(conditionName, condition);
+        const runConfig = resolveRunConfig({ experiment: exp.id, conditionName, condition, model: s.models[model], train: s.train, rows: s.rows, tasks });
+        return { key: several ? `${conditionName}/${model}` : model, model, modelConfig: s.models[model], conditionName, condition, runConfig, configHash: runConfigHash(runConfig) };
+      }),
+    );
+  const arms = armsOf(used);
+  const own = overrides.length ? armsOf(declared) : arms;
+  const overridden = own.some((a, i) => a.configHash !== arms[i].configHash)
+    ? { folder: `${profile}+set-${createHash("sha256").update(arms.map((a) => a.configHash).join(",")).digest("hex").slice(0, 8)}`, description: `--set ${overrides.map((o) => o.text).join(" --set ")}` }
+    : null;
   const seedsPerGroup = spec.seedsPerGroup ?? 8;
   const seeds = Array.from({ length: runs }, (_, i) => (exp.seedOffset ?? 0) + i + 1);
-  const resolveOptions: ResolveOptions = { profile, runs: opts.runs, models: opts.models };
+  const resolveOptions: ResolveOptions = { profile, runs: opts.runs, models: opts.models, set: opts.set };
   const subset = subsetOf(profile, runs, spec.runs, models, names);
-  const statement = subset ? `SUBSET (${subset.description}), not the profile's result. The profile: ${spec.statement}` : spec.statement;
-  return { experiment: exp, profile, runs, seeds, train, rows, seedsPerGroup, statement, arms, subset, resolveOptions };
+  const changed = overridden ? `OVERRIDDEN (${overridden.description}), not the profile's result. ` : "";
+  const statement = subset ? `${changed}SUBSET (${subset.description}), not the profile's result. The profile: ${spec.statement}` : overridden ? `${changed}The profile: ${spec.statement}` : spec.statement;
+  return { experiment: exp, profile, runs, seeds, train, rows, seedsPerGroup, statement, arms, subset, resolveOptions, overrides, overridden };
 }
 
 function subsetOf(profile: ProfileName, runs: number, profileRuns: number, models: string[], allModels: string[]): ResolvedExperiment["subset"] {

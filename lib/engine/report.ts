@@ -176,6 +176,7 @@ export async function writeReport(plan: ResolvedExperiment, result: ExperimentRe
     experiment: plan.experiment.id,
     profile: plan.profile,
     ...(plan.subset ? { subset: plan.subset } : {}),
+    ...(plan.overrides.length ? { overrides: plan.overrides.map((o) => o.text), overridden: plan.overridden } : {}),
     profileStatement: summary.profileStatement,
     configHashes: Object.fromEntries(plan.arms.map((a) => [a.key, a.configHash])),
     runs: summary.runs,

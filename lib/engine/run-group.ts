@@ -59,6 +59,15 @@ function groupData(source: DataSource, seeds: readonly number[], lrs: number, ar
   };
 }
 
+/** The tasks an experiment declares (and its run keys hash) must be the data's. */
+function checkDeclaredTasks(plan: ResolvedExperiment, arm: Arm, tasks: readonly TaskSpec[]): void {
+  const declared = arm.runConfig.tasks;
+  const actual = tasks.map((t) => `${t.name}:${t.kind}`).join(", ");
+  if (declared && declared.map((t) => `${t.name}:${t.kind}`).join(", ") !== actual) {
+    throw new Error(`experiment ${plan.experiment.id}, condition ${arm.conditionName}: tasks() declares ${declared.map((t) => `${t.name}:${t.kind}`).join(", ")} but the data has ${actual}; make them agree`);
+  }
+}
+
 export interface GroupRequest {
   plan: ResolvedExperiment;
   arm: Arm;
@@ -75,6 +84,7 @@ export async function runGroup(req: GroupRequest): Promise<RunRecord[]> {
   const lrs = plan.train.learningRates;
   const data = groupData(source, seeds, lrs.length, arm, plan);
   const { tasks, input } = data.datasets[0];
+  checkDeclaredTasks(plan, arm, tasks);
   const selection = resolveTrainConfig(plan.train, tasks).selection;
   const started = Date.now();
   const model = req.createModel(arm.modelConfig, tasks, input, seeds.flatMap((s) => lrs.map(() => initSeedOf(s))));

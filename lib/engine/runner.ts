@@ -15,7 +15,8 @@ import { experimentInModule } from "./experiment-module";
 import { presentLine } from "./results-origin";
 import { errnoText } from "../errors";
 import { FolderLock, ResultsFolderError } from "./folder-lock";
-import { BadRunsLineError, defaultResultsRoot, REJECTED_FILE, resultsDir, runKey, RunsFile, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
+import { BadRunsLineError, defaultResultsRoot, readJson, REJECTED_FILE, resultsDir, runKey, RunsFile, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
+import { CONFIG_FILE, configFile, type ConfigFile } from "./run-config";
 import { runGroupsInWorkers, workerCount } from "./group-pool";
 import { runGroup, seedGroups, type ModelFactory } from "./run-group";
 import type { RunRecord } from "./run-record";
@@ -115,6 +116,25 @@ function loadableInWorkers(experiment: Experiment): boolean {
   return experiment.module !== undefined && experimentInModule(experiment.module, experiment.id) === experiment;
 }
 
+/** The folder a plan's runs live in: <root>/<experiment>/<profile>, or <profile>+set-<hash> when --set changed the configuration. */
+export function planDir(plan: ResolvedExperiment, root: string): string {
+  return resultsDir(root, plan.experiment.id, plan.overridden?.folder ?? plan.profile);
+}
+
+/** Adds the plan's resolved configurations (the whole profile's, not a subset's) to config.json. */
+function writeConfigFile(plan: ResolvedExperiment, dir: string): void {
+  const file = path.join(dir, CONFIG_FILE);
+  const full = resolveExperiment(plan.experiment, { profile: plan.profile, set: plan.resolveOptions.set });
+  let earlier: ConfigFile | undefined;
+  try {
+    earlier = readJson<ConfigFile>(file);
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) throw e;
+    earlier = undefined; // derived file: a damaged one is rebuilt (records keep their keys; only configs of other keys are lost)
+  }
+  writeJsonAtomic(file, configFile(plan.experiment.id, path.basename(dir), plan.overrides.map((o) => o.text), full.arms, earlier));
+}
+
 /** Where a plan's summary, tables, figures and manifest go: the profile's folder, or subsets/<label>/ in it. */
 export function reportDirOf(plan: ResolvedExperiment, dir: string): string {
   return plan.subset ? path.join(dir, "subsets", plan.subset.label) : dir;
@@ -157,7 +177,7 @@ function checkWritable(file: string): void {
  */
 export async function runExperiment(experiment: Experiment, opts: RunOptions = {}): Promise<ExperimentResult> {
   const plan = resolveExperiment(experiment, opts);
-  const dir = resultsDir(opts.out ?? defaultResultsRoot(), plan.experiment.id, plan.profile);
+  const dir = planDir(plan, opts.out ?? defaultResultsRoot());
   const note = noteSink(opts);
   const lock = FolderLock.acquire(dir, note);
   try {
@@ -167,6 +187,7 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions = {
     if (opts.force) store.clear();
     else setAsideBadLines(store, opts, note);
     store.checkBackend(info.name);
+    writeConfigFile(plan, dir);
     const provenance = startProvenance({ seeds: plan.seeds, extra: { experiment: plan.experiment.id, profile: plan.profile } });
     const computed = await trainMissing(plan, store, lock, info.name, opts);
     const runs = plannedRuns(plan, store.read());
@@ -206,7 +227,7 @@ function readSummary(file: string): { summary?: ExperimentSummary; problem?: str
  */
 export async function runOrLoad(experiment: Experiment, opts: Omit<RunOptions, "force"> = {}): Promise<ExperimentResult> {
   const plan = resolveExperiment(experiment, opts);
-  const dir = resultsDir(opts.out ?? defaultResultsRoot(), plan.experiment.id, plan.profile);
+  const dir = planDir(plan, opts.out ?? defaultResultsRoot());
   const reportDir = reportDirOf(plan, dir);
   const runs = fs.existsSync(dir) ? plannedRuns(plan, new RunsFile(dir).read()) : [];
   if (runs.length === plan.arms.length * plan.seeds.length) {

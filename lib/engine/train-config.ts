@@ -71,8 +71,63 @@ export function defaultSelection(tasks: readonly TaskSpec[]): { task: string; me
   return { task: tasks[0].name, metric: tasks[0].kind === "binary" ? "auc" : "loss" };
 }
 
-export function resolveTrainConfig(cfg: TrainConfig, tasks: readonly TaskSpec[]): ResolvedTrainConfig {
-  const selection = cfg.selection ?? defaultSelection(tasks);
+const isPosInt = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v > 0;
+const isPosNumber = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v > 0;
+const isNumberList = (v: unknown, ok: (x: unknown) => boolean) => Array.isArray(v) && v.length > 0 && v.every(ok);
+
+/** Every setting `--set train.<key>` may change, with the type it must have (engine/overrides.ts). */
+export const TRAIN_FIELDS: Record<string, { type: string; check(v: unknown): boolean }> = {
+  steps: { type: "a positive integer", check: isPosInt },
+  batchSize: { type: "a positive integer", check: isPosInt },
+  evalEvery: { type: "a positive integer", check: isPosInt },
+  patience: { type: "a positive integer", check: isPosInt },
+  learningRates: { type: "a non-empty list of positive numbers, e.g. [0.001,0.01]", check: (v) => isNumberList(v, isPosNumber) },
+  learningRateChoice: { type: '"per-run" or "per-arm"', check: (v) => v === "per-run" || v === "per-arm" },
+  "selection.task": { type: "a task name", check: (v) => typeof v === "string" && v !== "" },
+  "selection.metric": { type: "a metric name (auc, loss, logloss, ne, mse, pearson)", check: (v) => typeof v === "string" && v !== "" },
+  taskWeights: { type: "a non-empty list of non-negative numbers", check: (v) => isNumberList(v, (x) => typeof x === "number" && Number.isFinite(x) && x >= 0) },
+  explodeFactor: { type: "a positive number", check: isPosNumber },
+  evalBatchSize: { type: "a positive integer", check: isPosInt },
+  gateRows: { type: "a positive integer", check: isPosInt },
+  "adam.beta1": { type: "a number in [0, 1)", check: (v) => typeof v === "number" && v >= 0 && v < 1 },
+  "adam.beta2": { type: "a number in [0, 1)", check: (v) => typeof v === "number" && v >= 0 && v < 1 },
+  "adam.epsilon": { type: "a positive number", check: isPosNumber },
+};
+
+/** The defaults of the optional fields, in one place: training and the run key both read them. */
+export const TRAIN_DEFAULTS = {
+  patience: Infinity,
+  learningRateChoice: "per-run",
+  explodeFactor: 1e4,
+  evalBatchSize: 4096,
+  gateRows: 2048,
+} as const;
+
+/**
+ * `cfg` with every default filled in: what a run trains with, and what its key hashes (so a
+ * default written out gives the same key, and a changed default a new one). Selection and task
+ * weights depend on the tasks: without them they stay as written.
+ */
+export function withTrainDefaults(cfg: TrainConfig, tasks?: readonly TaskSpec[]): Required<Omit<TrainConfig, "selection" | "taskWeights">> & Pick<TrainConfig, "selection" | "taskWeights"> {
+  return {
+    steps: cfg.steps,
+    batchSize: cfg.batchSize,
+    evalEvery: cfg.evalEvery,
+    learningRates: [...cfg.learningRates],
+    patience: cfg.patience ?? TRAIN_DEFAULTS.patience,
+    learningRateChoice: cfg.learningRateChoice ?? TRAIN_DEFAULTS.learningRateChoice,
+    selection: cfg.selection ?? (tasks ? defaultSelection(tasks) : undefined),
+    taskWeights: cfg.taskWeights ?? (tasks ? tasks.map(() => 1) : undefined),
+    explodeFactor: cfg.explodeFactor ?? TRAIN_DEFAULTS.explodeFactor,
+    evalBatchSize: cfg.evalBatchSize ?? TRAIN_DEFAULTS.evalBatchSize,
+    gateRows: cfg.gateRows ?? TRAIN_DEFAULTS.gateRows,
+    adam: { ...DEFAULT_ADAM, ...cfg.adam },
+  };
+}
+
+export function resolveTrainConfig(written: TrainConfig, tasks: readonly TaskSpec[]): ResolvedTrainConfig {
+  const cfg = withTrainDefaults(written, tasks);
+  const selection = cfg.selection!;
   const selectionTask = tasks.findIndex((t) => t.name === selection.task);
   const objective = selectionTask < 0 && selection.task === ALL_TASKS;
   if (selectionTask < 0 && !objective) {
@@ -85,15 +140,15 @@ export function resolveTrainConfig(cfg: TrainConfig, tasks: readonly TaskSpec[])
   if (!valid.includes(selection.metric)) {
     throw new RangeError(`train.selection.metric "${selection.metric}" does not apply to ${tasks[selectionTask].kind} task ${selection.task}; valid: ${valid.join(", ")}`);
   }
-  const taskWeights = cfg.taskWeights ?? tasks.map(() => 1);
+  const taskWeights = cfg.taskWeights!;
   if (taskWeights.length !== tasks.length) throw new RangeError(`train.taskWeights has ${taskWeights.length} entries for ${tasks.length} tasks`);
   if (cfg.learningRates.length === 0 || cfg.learningRates.some((lr) => !(lr > 0))) {
     throw new RangeError(`train.learningRates must be a non-empty list of positive numbers, got [${cfg.learningRates.join(", ")}]`);
   }
-  if (cfg.learningRateChoice !== undefined && cfg.learningRateChoice !== "per-run" && cfg.learningRateChoice !== "per-arm") {
+  if (cfg.learningRateChoice !== "per-run" && cfg.learningRateChoice !== "per-arm") {
     throw new RangeError(`train.learningRateChoice must be "per-run" or "per-arm", got ${JSON.stringify(cfg.learningRateChoice)}`);
   }
-  const patience = cfg.patience ?? Infinity;
+  const patience = cfg.patience;
   if (!(patience >= 1)) throw new RangeError(`train.patience must be ≥ 1 (or omitted for no early stopping), got ${patience}`);
   return {
     steps: positiveInt(cfg.steps, "steps"),
@@ -103,9 +158,9 @@ export function resolveTrainConfig(cfg: TrainConfig, tasks: readonly TaskSpec[])
     selection,
     selectionTask,
     taskWeights,
-    evalBatchSize: positiveInt(cfg.evalBatchSize ?? 4096, "evalBatchSize"),
-    gateRows: positiveInt(cfg.gateRows ?? 2048, "gateRows"),
-    adam: cfg.adam ?? DEFAULT_ADAM,
-    stopping: { patience, explodeFactor: cfg.explodeFactor ?? 1e4, metric: selection.metric },
+    evalBatchSize: positiveInt(cfg.evalBatchSize, "evalBatchSize"),
+    gateRows: positiveInt(cfg.gateRows, "gateRows"),
+    adam: cfg.adam,
+    stopping: { patience, explodeFactor: cfg.explodeFactor, metric: selection.metric },
   };
 }

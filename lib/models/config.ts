@@ -32,8 +32,8 @@ export interface CommonModelFields {
    * How every Dense layer (experts, gates, towers, bottoms, task networks) starts (init.ts):
    * "glorot" (Glorot-uniform kernels, zero biases; the default) or "torch-default" (PyTorch's
    * U(±1/√fan_in) for kernels and biases, as in facebookresearch/AdaTT, with which the AdaTT
-   * paper's hidden sizes were tuned). Left out of the parsed config when not given, so configs
-   * written before the field existed keep their result hashes.
+   * paper's hidden sizes were tuned). Left out of the parsed config when not given; the run key
+   * (engine/run-config.ts) fills in the default, so writing "glorot" out changes nothing.
    */
   init?: InitScheme;
 }

@@ -21,6 +21,8 @@ import { orthonormalVectors } from "../linalg";
 
 export type InitScheme = "glorot" | "torch-default";
 export const INIT_SCHEMES: readonly InitScheme[] = ["glorot", "torch-default"];
+/** The scheme of a config that names none. */
+export const DEFAULT_INIT_SCHEME: InitScheme = "glorot";
 
 /**
  * How the Dense block `name` (a seed path such as "expert/2/layer/0") starts, in one replica
@@ -45,7 +47,7 @@ export const TORCH_DEFAULT_INIT: DenseInit = {
 
 /** The DenseInit of a scheme name (absent = "glorot"), or the object itself. */
 export function denseInit(init: InitScheme | DenseInit | undefined): DenseInit {
-  if (init === undefined || init === "glorot") return GLOROT_INIT;
+  if (init === undefined || init === DEFAULT_INIT_SCHEME) return GLOROT_INIT;
   if (init === "torch-default") return TORCH_DEFAULT_INIT;
   if (typeof init === "object" && typeof init.kernel === "function" && typeof init.bias === "function") return init;
   throw new RangeError(`init must be one of ${INIT_SCHEMES.map((s) => `"${s}"`).join(", ")} (or a DenseInit object), got ${JSON.stringify(init)}`);

@@ -34,7 +34,7 @@
  */
 import { defineExperiment } from "../../engine/experiment";
 import { adattClaimsTable, expertWeightsTable, judgeAdattAblation, relativeChanges, relativeChangeTable, scaleTable, setupTable, syntheticRelationsTable } from "./analysis";
-import { adattAblationSource, CENSUS_CONDITION, SYNTHETIC_CONDITION, type AdattCondition } from "./data";
+import { adattAblationSource, adattAblationTasks, CENSUS_CONDITION, SYNTHETIC_CONDITION, type AdattCondition } from "./data";
 import { expertWeightHeatmapFigure, relativeChangeFigure } from "./figures";
 import { adattAblationModels } from "./models";
 
@@ -80,6 +80,7 @@ export const adattAblation = defineExperiment<AdattCondition>({
       seedsPerGroup: 10,
     },
   },
+  tasks: adattAblationTasks,
   data: adattAblationSource,
   headlineTables: ["table6-native-expert-lf", "table7-experts-per-task", "table8-fusion-levels"],
   report: (result) => {

@@ -12,10 +12,10 @@
  *   variance 0.01). Binary labels threshold the latent label at its median. Per-replica layout:
  *   every run seed draws its own data set, so comparisons between models are paired by seed.
  */
-import { blockCosines, censusGroup, generateSyntheticGroup, loadCensus, type CensusGroup, type SyntheticGroupParams } from "../../data";
+import { blockCosines, censusGroup, censusGroupTasks, generateSyntheticGroup, loadCensus, type CensusGroup, type SyntheticGroupParams } from "../../data";
 import { splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/data";
 import type { DataContext, RowCaps } from "../../engine/experiment";
-import type { TaskKind } from "../../models/types";
+import type { TaskKind, TaskSpec } from "../../models/types";
 import { deriveSeed } from "../../seeds";
 
 export interface CensusCondition {
@@ -126,10 +126,14 @@ export function adattCensusDataSet(): DataSet {
   return censusMemo;
 }
 
+/** A condition's tasks, known without building its data. */
+export function adattAblationTasks(_: string, c: AdattCondition): TaskSpec[] {
+  return c.group === "census" ? censusGroupTasks("adatt") : c.kinds.map((kind, k) => ({ name: `y${k + 1}`, kind }));
+}
+
 /** The engine's data source for one condition. */
 export function adattAblationSource(ctx: DataContext<AdattCondition>): DataSource {
   const c = ctx.condition;
   if (c.group === "census") return { layout: "shared", data: adattCensusDataSet() };
-  const tasks = c.kinds.map((kind, k) => ({ name: `y${k + 1}`, kind }));
-  return { layout: "per-replica", tasks, input: { numeric: c.d, categorical: [] }, dataFor: (seed) => syntheticGroupDataSet(c, seed, ctx.rows) };
+  return { layout: "per-replica", tasks: adattAblationTasks(ctx.conditionName, c), input: { numeric: c.d, categorical: [] }, dataFor: (seed) => syntheticGroupDataSet(c, seed, ctx.rows) };
 }

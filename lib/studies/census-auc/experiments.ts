@@ -17,6 +17,7 @@
  *       npm run reproduce -- census-auc --profile paper   (400 / 100 runs, as the papers)
  */
 import * as path from "node:path";
+import { censusGroupTasks } from "../../data/task-groups";
 import { defineExperiment } from "../../engine/experiment";
 import type { ModelConfig } from "../../models/config";
 import { censusAdattReport, censusMmoeReport, plannedRunsAt } from "./analysis";
@@ -78,6 +79,7 @@ export const censusMmoe = defineExperiment<CensusCondition>({
       seedsPerGroup: 8,
     },
   },
+  tasks: (_, c) => censusGroupTasks(c.group),
   data: censusSource,
   preflight: censusPreflight,
   headlineTables: ["auc", "ple-table5"],
@@ -123,6 +125,7 @@ export const censusAdatt = defineExperiment<CensusCondition>({
       seedsPerGroup: 4,
     },
   },
+  tasks: (_, c) => censusGroupTasks(c.group),
   data: censusSource,
   preflight: censusPreflight,
   // notebook 03's claims are one family: judged here over both experiments once census-mmoe's runs are beside these

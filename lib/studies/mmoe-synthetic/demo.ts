@@ -6,6 +6,7 @@
  * Run:  npm run reproduce -- demo --profile smoke     (CI, seconds)
  *       npm run reproduce -- demo                     (quick profile)
  */
+import { syntheticTasks } from "../../data/synthetic";
 import { defineExperiment } from "../../engine/experiment";
 import { mmoeSyntheticSource } from "./data";
 
@@ -55,5 +56,6 @@ export const demo = defineExperiment({
     },
   },
   // the synthetic-correlation study's data sets at one p (each run its own draw of the generator)
+  tasks: () => syntheticTasks(2),
   data: (ctx) => mmoeSyntheticSource({ ...ctx, condition: { p: P }, rows: { ...DEFAULT_ROWS, ...ctx.rows } }),
 });

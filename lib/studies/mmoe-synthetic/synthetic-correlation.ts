@@ -17,6 +17,7 @@
  * y1 and y2 are symmetric in the construction). Seeds 10,001 onwards: no other experiment
  * shares them.
  */
+import { syntheticTasks } from "../../data/synthetic";
 import { defineExperiment } from "../../engine/experiment";
 import { correlationCurvesFigure, labelPearsonFigure, sharedBottomCurvesFigure } from "./figures";
 import { correlationFinalLossTable, finalLossesOf, knobsTable, labelPearsonTable, learningRateTable, trainTestTable } from "./analysis";
@@ -77,6 +78,7 @@ export const syntheticCorrelation = defineExperiment<CorrelationCondition>({
       seedsPerGroup: 8,
     },
   },
+  tasks: () => syntheticTasks(2),
   data: mmoeSyntheticFreshSource,
   headlineTables: ["final-loss", "claims"],
   report: (result) => {

@@ -19,6 +19,7 @@ import { finalLossesOf, knobsTable, trainabilityTable, trainTestTable } from "./
 import { trainabilityFamily } from "./claims";
 import { claimsTable } from "../../claims";
 import { finalLossHistogramFigure } from "./figures";
+import { syntheticTasks } from "../../data/synthetic";
 import { defineExperiment } from "../../engine/experiment";
 import { correlationConditions, mmoeSyntheticFreshSource, type CorrelationCondition } from "./data";
 import { QUICK_SIZING, SYNTHETIC_CORRELATIONS } from "./synthetic-correlation";
@@ -63,6 +64,7 @@ export const trainability = defineExperiment<CorrelationCondition>({
       seedsPerGroup: 10,
     },
   },
+  tasks: () => syntheticTasks(2),
   data: mmoeSyntheticFreshSource,
   headlineTables: ["spread", "claims"],
   report: (result) => {

@@ -13,7 +13,7 @@
 import { ALL_TASKS } from "../../engine/train-config";
 import { defineExperiment } from "../../engine/experiment";
 import { seesawReport } from "./report";
-import { seesawCensusSource } from "./data";
+import { SEESAW_CENSUS_TASKS, seesawCensusSource } from "./data";
 import { seesawModels } from "./models";
 
 /** Test rows of the census group (the .test file split 1:1): gate statistics cover all of them. */
@@ -55,6 +55,7 @@ export const seesawCensus = defineExperiment({
       seedsPerGroup: 4,
     },
   },
+  tasks: () => [...SEESAW_CENSUS_TASKS],
   data: seesawCensusSource,
   headlineTables: ["table1", "claims"],
   report: (result) => seesawReport(result, "census"),

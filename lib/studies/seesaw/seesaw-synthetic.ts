@@ -13,7 +13,7 @@
 import { ALL_TASKS } from "../../engine/train-config";
 import { defineExperiment } from "../../engine/experiment";
 import { seesawReport } from "./report";
-import { SEESAW_SYNTHETIC_ROWS, seesawSyntheticSource } from "./data";
+import { SEESAW_SYNTHETIC_ROWS, SEESAW_SYNTHETIC_TASKS, seesawSyntheticSource } from "./data";
 import { seesawModels } from "./models";
 
 export const seesawSynthetic = defineExperiment({
@@ -52,6 +52,7 @@ export const seesawSynthetic = defineExperiment({
       seedsPerGroup: 4,
     },
   },
+  tasks: () => [...SEESAW_SYNTHETIC_TASKS],
   data: seesawSyntheticSource,
   headlineTables: ["table1", "claims"],
   report: (result) => seesawReport(result, "synthetic"),

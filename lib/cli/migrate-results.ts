@@ -1,0 +1,44 @@
+/**
+ * npm run migrate-results -- [experiment|study…] [--out DIR] [--sample K]
+ *
+ * Re-keys stored runs written under an older run-key definition (engine/migrate.ts): every
+ * profile folder of the named experiments (all when none is named) is re-keyed, given its
+ * config.json, and proven unchanged by training the first K seeds of each arm again (default 1).
+ * Exit 0 when every folder is current or was migrated; 1 when a sample differed (that folder
+ * is restored as it was); 2 on invalid options.
+ */
+import { PROFILES } from "../engine/experiment";
+import { migrateFolder, storedProfiles } from "../engine/migrate";
+import { terminalProgress } from "../engine/progress";
+import { defaultResultsRoot } from "../engine/results-store";
+import { experimentIds, getExperiment, resolveTargets } from "../studies";
+import { EXIT, intOption, parseCli, pathOption, runCli, UsageError } from "./args";
+
+const USAGE = "usage: npm run migrate-results -- [experiment|study…] [--out DIR] [--sample K]";
+const OPTIONS = { out: { type: "string" }, sample: { type: "string" } } as const;
+
+async function main(argv: string[]): Promise<number> {
+  const { values: v, positionals } = parseCli(argv, OPTIONS, true);
+  let ids: string[];
+  try {
+    ids = positionals.length ? resolveTargets(positionals).map((e) => e.id) : experimentIds();
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(e.message);
+    throw e;
+  }
+  const root = pathOption(v.out, "--out", "results") ?? defaultResultsRoot();
+  const sample = v.sample === undefined ? 1 : intOption(v.sample, "--sample", 1, 10_000);
+  let failed = 0;
+  for (const id of ids) {
+    const experiment = getExperiment(id);
+    for (const profile of storedProfiles(experiment, root, PROFILES)) {
+      const report = await migrateFolder(experiment, profile, { root, sample, progress: terminalProgress(process.stderr) });
+      if (!report) continue;
+      process.stdout.write(`${report.line}\n`);
+      if (!report.kept) failed++;
+    }
+  }
+  return failed ? EXIT.failure : EXIT.ok;
+}
+
+if (require.main === module) runCli(USAGE, () => main(process.argv.slice(2)));

@@ -1,0 +1,129 @@
+/**
+ * Re-keying stored runs when the run key's definition changes (ENGINE_RESULTS_VERSION 1 → 2:
+ * from the configuration as written to the resolved one, run-config.ts). Records are never
+ * edited by hand: each arm's version-1 key is recomputed from the experiment as declared, the
+ * records under it get the arm's new key (and a new checksum; nothing else changes), summary and
+ * manifest files follow, config.json is written, and a sample of runs is trained again and
+ * compared with the re-keyed records (verify.ts). If the sample differs on the backend that
+ * stored the runs, every file is put back as it was.
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { UserError } from "../errors";
+import { writeFileAtomic } from "../project";
+import { codeRevision } from "../provenance";
+import { canonicalJson } from "./config-hash";
+import { resolveExperiment, type Experiment, type ProfileName, type ResolvedExperiment } from "./experiment";
+import { MANIFEST_FILE, readJson, recordLine, resultsDir, RunsFile, RUNS_FILE, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
+import { CONFIG_FILE, configFile } from "./run-config";
+import { verifyExperiment, type VerifyOptions, type VerifyReport } from "./verify";
+
+/** An arm's key as engine results version 1 computed it: the configuration as written, profile train merged in. */
+export function legacyConfigHash(plan: ResolvedExperiment, armKey: string): string {
+  const arm = plan.arms.find((a) => a.key === armKey)!;
+  const exp = plan.experiment;
+  const config = { experiment: exp.id, conditionName: arm.conditionName, condition: arm.condition, model: exp.models[arm.model], train: { ...exp.train, ...exp.profiles[plan.profile].train }, rows: exp.profiles[plan.profile].rows ?? {} };
+  return createHash("sha256").update(canonicalJson({ engine: 1, config })).digest("hex").slice(0, 16);
+}
+
+export interface MigrationReport {
+  experiment: string;
+  profile: ProfileName;
+  dir: string;
+  /** Records moved from a version-1 key to the arm's current key. */
+  rekeyed: number;
+  /** Records already under a current key. */
+  current: number;
+  /** Records under a key no arm of the profile has (an older configuration): left as they are. */
+  other: number;
+  verify: VerifyReport | null;
+  /** False when the sample differed and every file was restored. */
+  kept: boolean;
+  line: string;
+}
+
+export interface MigrateOptions extends Pick<VerifyOptions, "backend" | "progress" | "workers" | "createModel"> {
+  root: string;
+  /** Seeds per arm trained again to prove the re-keyed records unchanged (default 1); 0 skips (tests only). */
+  sample?: number;
+}
+
+/** Re-keys results/<experiment>/<profile>/ if it holds version-1 records; proves a sample unchanged. */
+export async function migrateFolder(experiment: Experiment, profile: ProfileName, opts: MigrateOptions): Promise<MigrationReport | null> {
+  const dir = resultsDir(opts.root, experiment.id, profile);
+  if (!fs.existsSync(path.join(dir, RUNS_FILE))) return null;
+  const plan = resolveExperiment(experiment, { profile });
+  const map = new Map(plan.arms.map((a) => [legacyConfigHash(plan, a.key), a.configHash]));
+  const currentKeys = new Set(plan.arms.map((a) => a.configHash));
+  const store = new RunsFile(dir);
+  const records = store.read();
+  let rekeyed = 0;
+  let current = 0;
+  let other = 0;
+  const lines = records.map((r) => {
+    const to = map.get(r.configHash);
+    if (to !== undefined && to !== r.configHash) {
+      rekeyed++;
+      return recordLine({ ...r, configHash: to });
+    }
+    if (currentKeys.has(r.configHash)) current++;
+    else other++;
+    return recordLine(r);
+  });
+  const id = `${experiment.id}/${profile}`;
+  const derived = derivedFiles(dir);
+  const before = new Map([RUNS_FILE, CONFIG_FILE, ...derived].map((f) => [f, fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f)) : null]));
+  if (rekeyed > 0) {
+    writeFileAtomic(path.join(dir, RUNS_FILE), lines.join(""));
+    for (const f of derived) rewriteHashes(path.join(dir, f), map);
+  }
+  writeJsonAtomic(path.join(dir, CONFIG_FILE), configFile(experiment.id, profile, [], plan.arms, readJson(path.join(dir, CONFIG_FILE))));
+  const counts = `${rekeyed} record(s) re-keyed, ${current} already current${other ? `, ${other} under keys of an older configuration (left as they are)` : ""}`;
+  if (rekeyed === 0 || opts.sample === 0) {
+    return { experiment: experiment.id, profile, dir, rekeyed, current, other, verify: null, kept: true, line: `${id}: ${counts}${rekeyed && opts.sample === 0 ? "; not verified (sample 0)" : ""}` };
+  }
+  const verify = await verifyExperiment(experiment, { profile, root: opts.root, sample: opts.sample ?? 1, backend: opts.backend, progress: opts.progress, workers: opts.workers, createModel: opts.createModel });
+  const proven = verify.identical || (verify.firstDifference === null && verify.checked > 0);
+  if (!proven && verify.storedBackend === verify.backend) {
+    for (const [f, content] of before) {
+      const file = path.join(dir, f);
+      if (content === null) fs.rmSync(file, { force: true });
+      else writeFileAtomic(file, content);
+    }
+    return { experiment: experiment.id, profile, dir, rekeyed, current, other, verify, kept: false, line: `${id}: NOT migrated — the recomputed sample differs from the stored records, so every file was restored: ${verify.line}` };
+  }
+  stampManifests(dir, derived, { fromEngineResultsVersion: 1, rekeyed, verifiedBy: verify.line, code: codeRevision(), at: new Date().toISOString() });
+  return { experiment: experiment.id, profile, dir, rekeyed, current, other, verify, kept: true, line: `${id}: ${counts}; ${verify.line}` };
+}
+
+/** summary.json and manifest.json of the profile's report and of every subset report (relative paths). */
+function derivedFiles(dir: string): string[] {
+  const reports = [".", ...(fs.existsSync(path.join(dir, "subsets")) ? fs.readdirSync(path.join(dir, "subsets")).map((s) => path.join("subsets", s)) : [])];
+  return reports.flatMap((r) => [SUMMARY_FILE, MANIFEST_FILE].map((f) => path.join(r, f))).filter((f) => fs.existsSync(path.join(dir, f)));
+}
+
+/** The derived JSON files name arms' keys as 16-hex strings: each old key becomes its new one. */
+function rewriteHashes(file: string, map: ReadonlyMap<string, string>): void {
+  let text = fs.readFileSync(file, "utf8");
+  for (const [from, to] of map) text = text.split(`"${from}"`).join(`"${to}"`);
+  JSON.parse(text); // still JSON, or stop before writing
+  writeFileAtomic(file, text);
+}
+
+function stampManifests(dir: string, derived: readonly string[], migration: Record<string, unknown>): void {
+  for (const f of derived.filter((d) => path.basename(d) === MANIFEST_FILE)) {
+    const file = path.join(dir, f);
+    const m = readJson<{ extra?: Record<string, unknown> }>(file);
+    if (!m) continue;
+    const extra = m.extra ?? {};
+    const earlier = Array.isArray(extra.migrations) ? extra.migrations : [];
+    writeJsonAtomic(file, { ...m, extra: { ...extra, migrations: [...earlier, migration] } });
+  }
+}
+
+/** Every profile folder of `experiment` under root. */
+export function storedProfiles(experiment: Experiment, root: string, profiles: readonly ProfileName[]): ProfileName[] {
+  return profiles.filter((p) => fs.existsSync(path.join(resultsDir(root, experiment.id, p), RUNS_FILE)));
+}
+

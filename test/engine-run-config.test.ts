@@ -1,0 +1,171 @@
+/**
+ * Issue 23: the run key hashes the resolved configuration. A default written out trains nothing
+ * new; a changed default, kernel set or override trains again (overrides into their own folder);
+ * --set keys and values are checked against the schema; config.json says what every key stands
+ * for; version-1 folders are re-keyed only after a recomputed sample matches.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import test from "node:test";
+import { defineExperiment, resolveExperiment, runExperiment, type ExperimentDefinition, type TaskSpec } from "mtl-lab";
+import { TRAIN_DEFAULTS } from "mtl-lab/dist/engine/train-config";
+import { legacyConfigHash, migrateFolder } from "mtl-lab/dist/engine/migrate";
+import { recordLine, RunsFile } from "mtl-lab/dist/engine/results-store";
+import type { ConfigFile } from "mtl-lab/dist/engine/run-config";
+import { parseReproduceArgs, UsageError } from "mtl-lab/dist/cli/reproduce";
+import { toyData } from "./engine-helpers";
+
+const out = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-runconfig-"));
+const TASKS: TaskSpec[] = [{ name: "y", kind: "regression" }, { name: "c", kind: "binary" }];
+const profile = { runs: 2, statement: "2 runs, 20 steps, toy rows", seedsPerGroup: 2 };
+
+function toy(overrides: Partial<ExperimentDefinition<{ noise: number }>> = {}) {
+  return defineExperiment<{ noise: number }>({
+    id: "toy-keys",
+    title: "toy",
+    paper: "none",
+    conditions: { quiet: { noise: 0.2 } },
+    models: { mmoe: { kind: "mmoe", experts: 2, expertUnits: [4], towerUnits: [4] } },
+    train: { steps: 20, batchSize: 32, evalEvery: 10, learningRates: [1e-2] },
+    profiles: { smoke: profile, quick: profile, paper: profile },
+    tasks: () => TASKS,
+    data: ({ condition }) => ({ layout: "shared", data: toyData(7, undefined, { noise: condition.noise }) }),
+    ...overrides,
+  });
+}
+
+const keys = (e: ReturnType<typeof toy>, set?: string[]) => resolveExperiment(e, { profile: "smoke", set }).arms.map((a) => a.configHash);
+
+test("writing a default out gives the same key: model fields, init, train fields, Adam, the selection and task weights of the declared tasks", () => {
+  const base = keys(toy());
+  const written = toy({
+    models: { mmoe: { kind: "mmoe", experts: 2, expertUnits: [4], towerUnits: [4], init: "glorot" } },
+    train: {
+      steps: 20, batchSize: 32, evalEvery: 10, learningRates: [1e-2], patience: Infinity, learningRateChoice: "per-run", explodeFactor: 1e4,
+      evalBatchSize: 4096, gateRows: 2048, adam: { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }, selection: { task: "y", metric: "loss" }, taskWeights: [1, 1],
+    },
+  });
+  assert.deepEqual(keys(written), base);
+  // and anything that is not a default changes it
+  assert.notDeepEqual(keys(toy({ train: { steps: 20, batchSize: 32, evalEvery: 10, learningRates: [1e-2], selection: { task: "c", metric: "auc" } } })), base);
+  assert.notDeepEqual(keys(toy({ models: { mmoe: { kind: "mmoe", experts: 2, expertUnits: [4], towerUnits: [4], init: "torch-default" } } })), base);
+  assert.notDeepEqual(keys(toy({ tasks: () => [TASKS[1], TASKS[0]] })), base, "the task list is in the key");
+});
+
+test("a changed default or kernel set gives a new key; the old runs are not reused", async () => {
+  const dir = out();
+  const e = toy();
+  const first = await runExperiment(e, { profile: "smoke", out: dir, report: false, backend: "wasm" });
+  assert.equal(first.computed, 2);
+  assert.equal((await runExperiment(e, { profile: "smoke", out: dir, report: false, backend: "wasm", set: ["train.evalBatchSize=4096", "model.mmoe.towerUnits=[4]"] })).computed, 0, "overrides that write defaults out train nothing");
+  const defaults = TRAIN_DEFAULTS as { gateRows: number };
+  const was = defaults.gateRows;
+  defaults.gateRows = 1024;
+  try {
+    assert.notDeepEqual(keys(e), [first.summary.arms.mmoe.configHash]);
+    assert.equal((await runExperiment(e, { profile: "smoke", out: dir, report: false, backend: "wasm" })).computed, 2, "a changed default retrains");
+  } finally {
+    defaults.gateRows = was;
+  }
+  const env = process.env.MTL_WASM_KERNELS;
+  process.env.MTL_WASM_KERNELS = "tfjs";
+  try {
+    assert.notDeepEqual(keys(e), [first.summary.arms.mmoe.configHash], "the wasm kernel set is in the key");
+  } finally {
+    if (env === undefined) delete process.env.MTL_WASM_KERNELS;
+    else process.env.MTL_WASM_KERNELS = env;
+  }
+  process.env.MTL_WASM_KERNELS = "fast";
+  try {
+    assert.throws(() => keys(e), /MTL_WASM_KERNELS="fast" is not a kernel set; valid: mtl, tfjs/);
+  } finally {
+    if (env === undefined) delete process.env.MTL_WASM_KERNELS;
+    else process.env.MTL_WASM_KERNELS = env;
+  }
+  const config = JSON.parse(fs.readFileSync(path.join(dir, "toy-keys", "smoke", "config.json"), "utf8")) as ConfigFile;
+  assert.equal(Object.keys(config.configs).length, 2, "config.json keeps the resolved config of both keys stored there");
+  const resolved = config.configs[first.summary.arms.mmoe.configHash].config;
+  assert.equal(resolved.train.evalBatchSize, 4096);
+  assert.deepEqual(resolved.train.selection, { task: "y", metric: "loss" });
+  assert.equal(resolved.model.init, "glorot");
+  assert.equal(resolved.numerics.wasmKernels, "mtl");
+});
+
+test("an override that changes the configuration trains into <profile>+set-<hash>/, never the profile's folder, and says so", async () => {
+  const dir = out();
+  const e = toy();
+  await runExperiment(e, { profile: "smoke", out: dir, backend: "wasm" });
+  const own = fs.readFileSync(path.join(dir, "toy-keys", "smoke", "runs.jsonl"), "utf8");
+  const r = await runExperiment(e, { profile: "smoke", out: dir, backend: "wasm", set: ["train.steps=10"] });
+  assert.equal(r.computed, 2);
+  assert.match(path.basename(r.dir), /^smoke\+set-[0-9a-f]{8}$/);
+  assert.equal(fs.readFileSync(path.join(dir, "toy-keys", "smoke", "runs.jsonl"), "utf8"), own, "the profile's runs are untouched");
+  assert.match(r.summary.profileStatement.statement, /^OVERRIDDEN \(--set train\.steps=10\), not the profile's result/);
+  const manifest = JSON.parse(fs.readFileSync(path.join(r.dir, "manifest.json"), "utf8")) as { extra: { overrides: string[] } };
+  assert.deepEqual(manifest.extra.overrides, ["train.steps=10"]);
+  assert.equal(r.runs[0].stepsTrained, 10);
+  const config = JSON.parse(fs.readFileSync(path.join(r.dir, "config.json"), "utf8")) as ConfigFile;
+  assert.deepEqual(config.overrides, ["train.steps=10"]);
+});
+
+test("--set: unknown keys list the valid ones, wrong types name the expected type (exit-2 usage errors)", () => {
+  const refused = (set: string, pattern: RegExp) => {
+    assert.throws(() => parseReproduceArgs(["synthetic-correlation", "--profile", "smoke", "--set", set]), (e: unknown) => e instanceof UsageError && pattern.test(e.message));
+  };
+  refused("train.stepz=5", /train\.stepz is not a training setting; valid: train\.steps, train\.batchSize/);
+  refused("train.steps=five", /train\.steps must be a positive integer, got "five"/);
+  refused("train.learningRates=0.01", /must be a non-empty list of positive numbers/);
+  refused("model.mmoe.expertz=4", /mmoe\.expertz is not a field of mmoe; valid fields: experts, expertUnits, towerUnits, init/);
+  refused("model.nosuch.experts=4", /"nosuch" is not a model of this experiment; valid: shared-bottom, omoe, mmoe/);
+  refused("model.mmoe.experts=0", /mmoe\.experts must be a positive integer, got 0/);
+  refused("data.q=1", /the data conditions have no field "q"; valid: data\.p/);
+  refused("data.p=high", /data\.p must be a number/);
+  refused("optimizer.lr=1", /keys start with train\., rows\., model\.<name>\., model\.\*\. or data\./);
+  refused("steps", /write --set key=value/);
+  const ok = parseReproduceArgs(["synthetic-correlation", "--profile", "smoke", "--set", "train.steps=5", "--set", "model.*.towerUnits=[8]"]);
+  assert.deepEqual(ok.set, ["train.steps=5", "model.*.towerUnits=[8]"]);
+});
+
+test("declared tasks must be the data's: a mismatch stops the run with both lists", async () => {
+  const e = toy({ id: "toy-tasks", tasks: () => [TASKS[1], TASKS[0]] });
+  await assert.rejects(runExperiment(e, { profile: "smoke", out: out(), report: false, backend: "wasm" }), /tasks\(\) declares c:binary, y:regression but the data has y:regression, c:binary/);
+});
+
+test("migration: version-1 keys are re-keyed after a recomputed sample matches; a changed record restores every file", async () => {
+  const dir = out();
+  const e = toy({ id: "toy-migrate" });
+  await runExperiment(e, { profile: "smoke", out: dir, backend: "wasm" });
+  const folder = path.join(dir, "toy-migrate", "smoke");
+  const plan = resolveExperiment(e, { profile: "smoke" });
+  const legacy = legacyConfigHash(plan, "mmoe");
+  const current = plan.arms[0].configHash;
+  assert.notEqual(legacy, current);
+  // write the folder as engine version 1 did: records and summary under the written-config key
+  const store = new RunsFile(folder);
+  const v1 = store.read().map((r) => recordLine({ ...r, configHash: legacy })).join("");
+  fs.writeFileSync(path.join(folder, "runs.jsonl"), v1);
+  const summaryFile = path.join(folder, "summary.json");
+  fs.writeFileSync(summaryFile, fs.readFileSync(summaryFile, "utf8").split(current).join(legacy));
+  fs.rmSync(path.join(folder, "config.json"));
+  assert.equal((await runExperiment(e, { profile: "smoke", out: dir, report: false, backend: "wasm", runs: 1 })).computed, 1, "unmigrated: the v1 records are not found");
+  fs.writeFileSync(path.join(folder, "runs.jsonl"), v1);
+
+  const report = (await migrateFolder(e, "smoke", { root: dir, sample: 1 }))!;
+  assert.equal(report.rekeyed, 2);
+  assert.ok(report.kept && report.verify?.identical, report.line);
+  assert.deepEqual(new RunsFile(folder).read().map((r) => r.configHash), [current, current]);
+  assert.ok(fs.readFileSync(summaryFile, "utf8").includes(current) && !fs.readFileSync(summaryFile, "utf8").includes(legacy));
+  assert.ok(fs.existsSync(path.join(folder, "config.json")));
+  assert.equal((await runExperiment(e, { profile: "smoke", out: dir, report: false, backend: "wasm" })).computed, 0, "migrated runs are found");
+  assert.equal((await migrateFolder(e, "smoke", { root: dir, sample: 1 }))!.rekeyed, 0, "a second migration has nothing to do");
+
+  // a v1 folder whose first record was changed (checksum recomputed, so only recomputation can tell)
+  const changed = new RunsFile(folder).read().map((r, i) => recordLine({ ...r, configHash: legacy, ...(i === 0 ? { stepsTrained: r.stepsTrained + 1 } : {}) })).join("");
+  fs.writeFileSync(path.join(folder, "runs.jsonl"), changed);
+  const refused = (await migrateFolder(e, "smoke", { root: dir, sample: 1 }))!;
+  assert.equal(refused.kept, false, refused.line);
+  assert.match(refused.line, /NOT migrated — the recomputed sample differs/);
+  assert.equal(fs.readFileSync(path.join(folder, "runs.jsonl"), "utf8"), changed, "restored as it was");
+});
