@@ -118,3 +118,11 @@ test("gate weights are probability vectors per task and level; AdaTT adds its na
   }
   disposeBatch(batch);
 });
+
+test("the synthetic study's Shared-Bottom width is computed from the budget and equals the paper's printed 113", async () => {
+  const { mmoeSynthetic } = await import("mtl-lab/dist/studies");
+  assert.equal(mmoeSynthetic.MATCHED_BOTTOM_UNITS, mmoeSynthetic.MMOE_SYNTHETIC_SETUP.fig4.sharedBottomUnits);
+  for (const e of [mmoeSynthetic.syntheticCorrelation, mmoeSynthetic.trainability, mmoeSynthetic.demo]) {
+    assert.deepEqual((e.models["shared-bottom"] as { bottomUnits: number[] }).bottomUnits, [mmoeSynthetic.MATCHED_BOTTOM_UNITS], e.id);
+  }
+});

@@ -8,6 +8,7 @@
  */
 import { syntheticTasks } from "../../data/synthetic";
 import { defineExperiment } from "../../engine/experiment";
+import { FIG4_MODEL_CONFIGS } from "./models";
 import { mmoeSyntheticSource } from "./data";
 
 /** Task correlation p: MMoE Fig. 4's middle setting, where Shared-Bottom is expected to lag. */
@@ -21,9 +22,9 @@ export const demo = defineExperiment({
   title: "Engine demo: Shared-Bottom vs MMoE on synthetic tasks (p = 0.5)",
   paper: "Not a paper artefact; the setting of MMoE §5.1 (Ma et al., KDD 2018) at one correlation, to exercise the engine.",
   models: {
-    // sizes of MMoE §5.1: bottom 113 matches MMoE's expert+tower parameter count (SPEC §2)
-    "shared-bottom": { kind: "shared-bottom", bottomUnits: [113], towerUnits: [8] },
-    mmoe: { kind: "mmoe", experts: 8, expertUnits: [16], towerUnits: [8] },
+    // sizes of MMoE §5.1 (Shared-Bottom's width matched to MMoE's expert + tower weights)
+    "shared-bottom": FIG4_MODEL_CONFIGS["shared-bottom"],
+    mmoe: FIG4_MODEL_CONFIGS.mmoe,
   },
   train: {
     steps: 2000,

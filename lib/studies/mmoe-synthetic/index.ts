@@ -19,6 +19,7 @@ export const study: Study = {
 
 export * from "./paper";
 export * from "./data";
+export * from "./models";
 export * from "./analysis";
 export * from "./claims";
 export * from "./figures";

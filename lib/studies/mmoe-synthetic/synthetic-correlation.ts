@@ -19,6 +19,7 @@
  */
 import { syntheticTasks } from "../../data/synthetic";
 import { defineExperiment } from "../../engine/experiment";
+import { FIG4_MODEL_CONFIGS } from "./models";
 import { correlationCurvesFigure, labelPearsonFigure, sharedBottomCurvesFigure } from "./figures";
 import { correlationFinalLossTable, finalLossesOf, knobsTable, labelPearsonTable, learningRateTable, trainTestTable } from "./analysis";
 import { syntheticCorrelationFamily } from "./claims";
@@ -42,10 +43,7 @@ export const syntheticCorrelation = defineExperiment<CorrelationCondition>({
   seedOffset: 10_000,
   conditions: correlationConditions(SYNTHETIC_CORRELATIONS),
   models: {
-    // the first model is the baseline of the engine's comparisons: bottom 113 matches MMoE's 13,056 expert + tower weights (SPEC §2)
-    "shared-bottom": { kind: "shared-bottom", bottomUnits: [113], towerUnits: [8] },
-    omoe: { kind: "omoe", experts: 8, expertUnits: [16], towerUnits: [8] },
-    mmoe: { kind: "mmoe", experts: 8, expertUnits: [16], towerUnits: [8] },
+    ...FIG4_MODEL_CONFIGS, // Shared-Bottom (the engine's baseline, width matched to MMoE's weights), OMoE, MMoE
     // MMoE Fig. 3's smaller Shared-Bottom (§3.3: bottom 16, towers 8)
     "shared-bottom-16": { kind: "shared-bottom", bottomUnits: [16], towerUnits: [8] },
   },

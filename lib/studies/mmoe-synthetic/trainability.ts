@@ -21,6 +21,7 @@ import { claimsTable } from "../../claims";
 import { finalLossHistogramFigure } from "./figures";
 import { syntheticTasks } from "../../data/synthetic";
 import { defineExperiment } from "../../engine/experiment";
+import { FIG4_MODEL_CONFIGS } from "./models";
 import { correlationConditions, mmoeSyntheticFreshSource, type CorrelationCondition } from "./data";
 import { QUICK_SIZING, SYNTHETIC_CORRELATIONS } from "./synthetic-correlation";
 
@@ -32,9 +33,7 @@ export const trainability = defineExperiment<CorrelationCondition>({
   seedOffset: 20_000,
   conditions: correlationConditions(SYNTHETIC_CORRELATIONS),
   models: {
-    "shared-bottom": { kind: "shared-bottom", bottomUnits: [113], towerUnits: [8] }, // 113 matches MMoE's 13,056 expert + tower weights (SPEC §2)
-    omoe: { kind: "omoe", experts: 8, expertUnits: [16], towerUnits: [8] },
-    mmoe: { kind: "mmoe", experts: 8, expertUnits: [16], towerUnits: [8] },
+    ...FIG4_MODEL_CONFIGS,
   },
   train: {
     steps: 3000, // as synthetic-correlation's paper profile
