@@ -66,7 +66,7 @@ test("smoke demo writes every file, and they follow the schema", () => {
   assert.equal(summary.backend, "wasm");
   assert.equal(summary.runs, 4);
   assert.equal(summary.complete, true);
-  assert.match(summary.profileStatement.statement, /2 runs per model; 200 steps/);
+  assert.match(summary.profileStatement.statement, /^2 runs per model; up to 200 steps of batch 128/);
   for (const model of ["shared-bottom", "mmoe"]) {
     for (const task of ["y1", "y2"]) {
       for (const metric of ["mse", "pearson"]) {

@@ -14,7 +14,7 @@ import { toyData } from "./engine-helpers";
 const out = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-exp-"));
 
 function toyExperiment(learningRates: number[]) {
-  const profile = { runs: 3, statement: "3 runs, 40 steps, toy rows", seedsPerGroup: 2 };
+  const profile = { runs: 3, note: "3 runs, 40 steps, toy rows", seedsPerGroup: 2 };
   const train: TrainConfig = { steps: 40, batchSize: 32, evalEvery: 20, learningRates };
   return defineExperiment<{ noise: number }>({
     id: "toy",
@@ -83,7 +83,7 @@ test("conditionModels restricts the models of a condition; its first listed mode
 });
 
 test("orderKey: conditions with one key train on the same minibatch order; by default each condition has its own", async () => {
-  const profile = { runs: 2, statement: "2 runs", seedsPerGroup: 2 };
+  const profile = { runs: 2, note: "2 runs", seedsPerGroup: 2 };
   const data = toyData(7, undefined, { categorical: true });
   const twoConditions = (orderKey: string | undefined) =>
     defineExperiment<string>({

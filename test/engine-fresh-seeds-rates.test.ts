@@ -49,7 +49,7 @@ test("fresh training rows: one new split per epoch, in order, and training diffe
 });
 
 function toyExperiment(opts: { seedOffset?: number; learningRates: number[]; choice?: "per-run" | "per-arm"; fresh?: boolean }) {
-  const profile = { runs: 3, statement: "3 runs, 40 steps", seedsPerGroup: 3, rows: { train: 64, validation: 64, test: 64 } };
+  const profile = { runs: 3, note: "3 runs, 40 steps", seedsPerGroup: 3, rows: { train: 64, validation: 64, test: 64 } };
   return defineExperiment({
     id: "toy-options",
     title: "toy",

@@ -19,7 +19,7 @@ import { toyData } from "./engine-helpers";
 
 const out = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-runconfig-"));
 const TASKS: TaskSpec[] = [{ name: "y", kind: "regression" }, { name: "c", kind: "binary" }];
-const profile = { runs: 2, statement: "2 runs, 20 steps, toy rows", seedsPerGroup: 2 };
+const profile = { runs: 2, note: "2 runs, 20 steps, toy rows", seedsPerGroup: 2 };
 
 function toy(overrides: Partial<ExperimentDefinition<{ noise: number }>> = {}) {
   return defineExperiment<{ noise: number }>({
@@ -168,4 +168,39 @@ test("migration: version-1 keys are re-keyed after a recomputed sample matches; 
   assert.equal(refused.kept, false, refused.line);
   assert.match(refused.line, /NOT migrated — the recomputed sample differs/);
   assert.equal(fs.readFileSync(path.join(folder, "runs.jsonl"), "utf8"), changed, "restored as it was");
+});
+
+test("profile statements are generated from the profile's numbers; the experiments' notes never retype them", async () => {
+  const { STUDIES } = await import("mtl-lab/dist/studies");
+  const { profileStatement } = await import("mtl-lab/dist/engine/profile-statement");
+  assert.equal(
+    profileStatement({ runs: 1200, train: { steps: 2000, batchSize: 128, evalEvery: 100, patience: 5, learningRates: [1e-4, 1e-2], learningRateChoice: "per-arm" }, rows: { validation: 500 }, conditions: 3, conditionLabel: "p", note: "Why." }),
+    "1,200 runs per model and p; up to 2,000 steps of batch 128 (evaluated every 100, early stop after 5 evaluations without improvement); learning rates {1e-4, 1e-2}, one per model and p chosen on mean validation; all / 500 / all train / validation / test rows. Why.",
+  );
+  const n = (x: number) => new RegExp(`(^|[^\\d,.])(${x}|${x.toLocaleString("en-US")}) (runs|steps)`);
+  for (const study of STUDIES) {
+    for (const e of study.experiments) {
+      for (const profile of ["smoke", "quick", "paper"] as const) {
+        const plan = resolveExperiment(e, { profile });
+        assert.ok(plan.statement.startsWith(`${plan.runs.toLocaleString("en-US")} runs per model`), `${e.id}/${profile}`);
+        assert.ok(plan.statement.includes(`${plan.train.steps.toLocaleString("en-US")} steps of batch ${plan.train.batchSize}`), `${e.id}/${profile}`);
+        const note = e.profiles[profile].note ?? "";
+        assert.doesNotMatch(note, n(plan.runs), `${e.id}/${profile}: the note retypes the run count`);
+        assert.doesNotMatch(note, n(plan.train.steps), `${e.id}/${profile}: the note retypes the step count`);
+      }
+    }
+  }
+});
+
+test("migration: a recomputation that fails (the data cannot be had) leaves the folder as it was", async () => {
+  const dir = out();
+  const e = toy({ id: "toy-migrate-fails" });
+  await runExperiment(e, { profile: "smoke", out: dir, report: false, backend: "wasm" });
+  const folder = path.join(dir, "toy-migrate-fails", "smoke");
+  const legacy = legacyConfigHash(resolveExperiment(e, { profile: "smoke" }), "mmoe");
+  const v1 = new RunsFile(folder).read().map((r) => recordLine({ ...r, configHash: legacy })).join("");
+  fs.writeFileSync(path.join(folder, "runs.jsonl"), v1);
+  const broken = toy({ id: "toy-migrate-fails", preflight: () => { throw new Error("data file missing: get it first"); } });
+  await assert.rejects(migrateFolder(broken, "smoke", { root: dir, sample: 1 }), /data file missing/);
+  assert.equal(fs.readFileSync(path.join(folder, "runs.jsonl"), "utf8"), v1, "still the version-1 records: nothing unproven was kept");
 });

@@ -310,7 +310,7 @@ test("when every run diverges the tables say so, and figures of an earlier confi
   const out = path.join(root, "all-diverged");
   const toy = (learningRates: number[]) => {
     const train: TrainConfig = { steps: 40, batchSize: 32, evalEvery: 20, learningRates };
-    const profile = { runs: 2, statement: "2 runs, 40 steps, toy rows", seedsPerGroup: 2 };
+    const profile = { runs: 2, note: "2 runs, 40 steps, toy rows", seedsPerGroup: 2 };
     return defineExperiment({
       id: "toy",
       title: "toy",

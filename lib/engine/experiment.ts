@@ -11,6 +11,7 @@ import type { TaskSpec } from "../data/spec";
 import { createHash } from "node:crypto";
 import { applyOverrides, parseOverride, type Override } from "./overrides";
 import { resolveRunConfig, runConfigHash, type RunConfig } from "./run-config";
+import { profileStatement } from "./profile-statement";
 import type { DataSource } from "./data";
 import type { RunRecord } from "./run-record";
 import type { ExperimentSummary } from "./summary-schema";
@@ -29,8 +30,12 @@ export interface ProfileSpec {
   train?: Partial<TrainConfig>;
   /** Row caps per split (first rows of each split); absent = all rows. */
   rows?: RowCaps;
-  /** Exactly how the profile subsamples (runs, steps, rows), in words; written into summary.json. */
-  statement: string;
+  /**
+   * What the profile's numbers cannot say (what the paper did, why this profile cuts what it
+   * cuts). The statement written into summary.json is generated from the numbers
+   * (profile-statement.ts) with this note after it: never retype runs, steps, batch, rates or rows here.
+   */
+  note?: string;
   /** Seeds trained together in one replica-batched model (each × every learning rate). Default: 8. */
   seedsPerGroup?: number;
 }
@@ -78,6 +83,8 @@ export interface ExperimentDefinition<C = undefined> {
    * against the data when it is built.
    */
   tasks?(conditionName: string, condition: C): TaskSpec[];
+  /** What a condition is called in the profile statements ("p", "group", …); default "condition". */
+  conditionLabel?: string;
   /** Named models; the first is the baseline of the comparisons in summary.json. */
   models: Record<string, ModelConfig>;
   /**
@@ -117,7 +124,6 @@ export function defineExperiment<C = undefined>(def: ExperimentDefinition<C>): E
     const spec = def.profiles[p];
     if (!spec) throw new RangeError(`${where}: profiles.${p} is missing; every experiment states smoke, quick and paper`);
     if (!Number.isInteger(spec.runs) || spec.runs < 1) throw new RangeError(`${where}: profiles.${p}.runs must be a positive integer, got ${spec.runs}`);
-    if (!spec.statement) throw new RangeError(`${where}: profiles.${p}.statement must say how the profile subsamples`);
   }
   const offset = def.seedOffset ?? 0;
   if (!Number.isInteger(offset) || offset < 0 || offset > 0xffffffff - 1e6) throw new RangeError(`${where}: seedOffset must be an integer in [0, 2^32 − 10^6), got ${String(def.seedOffset)}`);
@@ -222,7 +228,8 @@ export function resolveExperiment(exp: Experiment, opts: ResolveOptions = {}): R
   const resolveOptions: ResolveOptions = { profile, runs: opts.runs, models: opts.models, set: opts.set };
   const subset = subsetOf(profile, runs, spec.runs, models, names);
   const changed = overridden ? `OVERRIDDEN (${overridden.description}), not the profile's result. ` : "";
-  const statement = subset ? `${changed}SUBSET (${subset.description}), not the profile's result. The profile: ${spec.statement}` : overridden ? `${changed}The profile: ${spec.statement}` : spec.statement;
+  const ownStatement = profileStatement({ runs: spec.runs, train: declared.train, rows: declared.rows, conditions: Object.keys(conditions).length, conditionLabel: exp.conditionLabel, note: spec.note });
+  const statement = subset ? `${changed}SUBSET (${subset.description}), not the profile's result. The profile: ${ownStatement}` : overridden ? `${changed}The profile: ${ownStatement}` : ownStatement;
   return { experiment: exp, profile, runs, seeds, train, rows, seedsPerGroup, statement, arms, subset, resolveOptions, overrides, overridden };
 }
 

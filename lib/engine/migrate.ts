@@ -83,14 +83,23 @@ export async function migrateFolder(experiment: Experiment, profile: ProfileName
   if (rekeyed === 0 || opts.sample === 0) {
     return { experiment: experiment.id, profile, dir, rekeyed, current, other, verify: null, kept: true, line: `${id}: ${counts}${rekeyed && opts.sample === 0 ? "; not verified (sample 0)" : ""}` };
   }
-  const verify = await verifyExperiment(experiment, { profile, root: opts.root, sample: opts.sample ?? 1, backend: opts.backend, progress: opts.progress, workers: opts.workers, createModel: opts.createModel });
-  const proven = verify.identical || (verify.firstDifference === null && verify.checked > 0);
-  if (!proven && verify.storedBackend === verify.backend) {
+  const restore = () => {
     for (const [f, content] of before) {
       const file = path.join(dir, f);
       if (content === null) fs.rmSync(file, { force: true });
       else writeFileAtomic(file, content);
     }
+  };
+  let verify: VerifyReport;
+  try {
+    verify = await verifyExperiment(experiment, { profile, root: opts.root, sample: opts.sample ?? 1, backend: opts.backend, progress: opts.progress, workers: opts.workers, createModel: opts.createModel });
+  } catch (e) {
+    restore(); // unproven keys never stay: a failed recomputation (missing data, interrupt) leaves the folder as it was
+    throw e;
+  }
+  const proven = verify.identical || (verify.firstDifference === null && verify.checked > 0);
+  if (!proven && verify.storedBackend === verify.backend) {
+    restore();
     return { experiment: experiment.id, profile, dir, rekeyed, current, other, verify, kept: false, line: `${id}: NOT migrated — the recomputed sample differs from the stored records, so every file was restored: ${verify.line}` };
   }
   stampManifests(dir, derived, { fromEngineResultsVersion: 1, rekeyed, verifiedBy: verify.line, code: codeRevision(), at: new Date().toISOString() });

@@ -46,6 +46,7 @@ export const adattAblation = defineExperiment<AdattCondition>({
   module: __filename,
   title: "AdaTT ablation: NativeExpertLF, experts per task, fusion levels, expert weights (AdaTT Tables 6–8, Fig. 3)",
   paper: "AdaTT (Li et al., KDD 2023) §4.4–4.6: removing NativeExpertLF raises every task's loss (Table 6); more experts per task (Table 7) and more fusion levels (Table 8) lower it; the fusion weights show which tasks borrow from which (Fig. 3).",
+  conditionLabel: "group",
   conditions: { census: CENSUS_CONDITION, synthetic: SYNTHETIC_CONDITION },
   models: adattAblationModels(),
   train: {
@@ -64,19 +65,19 @@ export const adattAblation = defineExperiment<AdattCondition>({
       runs: 2,
       train: { steps: 20, evalEvery: 20 },
       rows: { train: 2000, validation: 500, test: 1000 },
-      statement: "2 runs per model and group; 20 steps of batch 256; 2,000 / 500 / 1,000 train / validation / test rows.",
+      note: "A pipeline check, not a result.",
       seedsPerGroup: 2,
     },
     quick: {
       runs: 12,
       train: { steps: CENSUS_EPOCH_STEPS, evalEvery: CENSUS_EPOCH_STEPS },
       rows: { validation: 10_000 },
-      statement: `12 runs per model and group (paper: one industrial training each); ${CENSUS_EPOCH_STEPS} steps of batch 256 (one pass over Census-Income's training file, five over the synthetic group's 40,000 rows); all training rows, validation capped at 10,000 rows (it selects nothing), the whole test split; widths ÷ 8.`,
+      note: "Paper: one industrial training per model. One pass over Census-Income's training file (five over the synthetic group's 40,000 rows); validation capped (it selects nothing), the whole test split; widths ÷ 8.",
       seedsPerGroup: 6, // 32 groups: the two workers stay busy to the end (the costliest groups go first)
     },
     paper: {
       runs: 100,
-      statement: `100 runs per model and group (AdaTT's run count on Census-Income); ${5 * CENSUS_EPOCH_STEPS} steps of batch 256 (five passes over Census-Income's training file); all rows; widths ÷ 8 as in the quick profile (models are fixed per experiment; change ADATT_SCALE_DOWN in models.ts for other widths).`,
+      note: "AdaTT's run count on Census-Income; five passes over Census-Income's training file; widths ÷ 8 as in the quick profile (models are fixed per experiment; change ADATT_SCALE_DOWN in models.ts for other widths).",
       seedsPerGroup: 10,
     },
   },

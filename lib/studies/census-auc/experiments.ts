@@ -45,6 +45,7 @@ export const censusMmoe = defineExperiment<CensusCondition>({
   title: "Census-Income, MMoE Tables 1–2 and PLE Table 5 (two-task groups)",
   paper:
     "MMoE (Ma et al., KDD 2018) §6.3 Tables 1–2: on both Census-Income groups MMoE's main-task AUC is at or near the top of the baselines (best and mean over 400 runs); PLE (Tang et al., RecSys 2020) Table 5: PLE beats Single-Task and MMoE on income and marital status.",
+  conditionLabel: "group",
   conditions: Object.fromEntries(MMOE_GROUPS.map((g) => [g, { group: g, encoding: "by-name" }])),
   models: modelsOf([...MMOE_CANDIDATES, ...PLE_TABLE_CANDIDATES]),
   // PLE Table 5 uses group 1 only
@@ -63,19 +64,17 @@ export const censusMmoe = defineExperiment<CensusCondition>({
     smoke: {
       runs: 2,
       ...SMOKE,
-      statement: "2 runs per candidate and group; 8 steps of batch 512 (evaluated every 4); learning rate 1e-3; 2,048 / 1,024 / 1,024 train / validation / test rows (a pipeline check, not a result).",
+      note: "A pipeline check, not a result.",
     },
     quick: {
       runs: 6,
       train: { steps: 2 * EPOCH, evalEvery: EPOCH / 3, learningRates: [1e-3] },
-      statement:
-        "6 runs per candidate and group (paper: 400); 2 epochs (780 steps of batch 512), evaluated every 130 steps, no early stopping; Adam at 1e-3 (paper: tuned); search over two layer budgets per model (64 or 128 hidden units; paper: Gaussian-process search under 2,048); every row of the full files: 199,523 train, 49,881 validation, 49,881 test.",
+      note: "Each model is one candidate of the search. Paper: 400 runs per candidate, the learning rate tuned, a Gaussian-process search under 2,048 hidden units; here two epochs of the full training file (the early-stopping rule cannot trigger in so few evaluations) and a search over two layer budgets per model (64 or 128 hidden units); every row of the full files.",
       seedsPerGroup: 6,
     },
     paper: {
       runs: 400,
-      statement:
-        "400 runs per candidate and group (as MMoE §6.3); up to 10 epochs of batch 512, evaluated every half epoch, early stopping after 3 epochs without a better main-task validation AUC; learning rate chosen per run from {1e-3, 1e-2}; search over two layer budgets per model (64 or 128 hidden units); all rows.",
+      note: "Runs as MMoE §6.3; ten epochs of the training file at most, evaluated every half epoch, stopping after three epochs without a better main-task validation AUC; search over two layer budgets per model (64 or 128 hidden units).",
       seedsPerGroup: 8,
     },
   },
@@ -96,6 +95,7 @@ export const censusAdatt = defineExperiment<CensusCondition>({
     "by-name": { group: "adatt", encoding: "by-name" },
     "positional-per-file": { group: "adatt", encoding: "positional-per-file" },
   },
+  conditionLabel: "encoding",
   models: modelsOf(ADATT_CANDIDATES),
   conditionModels: { "positional-per-file": [...ONE_HOT_VARIANT_MODELS] },
   train: {
@@ -109,19 +109,17 @@ export const censusAdatt = defineExperiment<CensusCondition>({
     smoke: {
       runs: 2,
       ...SMOKE,
-      statement: "2 runs per candidate and encoding; 8 steps of batch 512 (evaluated every 4); learning rate 1e-3; 2,048 / 1,024 / 1,024 train / validation / test rows (a pipeline check, not a result).",
+      note: "A pipeline check, not a result.",
     },
     quick: {
       runs: 3,
       train: { steps: EPOCH, evalEvery: EPOCH / 3, learningRates: [1e-3] },
-      statement:
-        "3 runs per candidate (paper: 100); 1 epoch (390 steps of batch 512), evaluated every 130 steps, no early stopping; Adam at 1e-3; shared-expert search m_s ∈ {0, 3} (AdaTT) and {3, 6} (PLE, 9 experts); the one-hot shift for 3 models at 6 experts; every row of the full files: 199,523 train, 49,881 validation, 49,881 test.",
+      note: "Each model is one candidate of the search. Paper: 100 runs per candidate; here one epoch of the full training file; shared-expert search m_s ∈ {0, 3} (AdaTT) and {3, 6} (PLE, 9 experts); the one-hot shift (positional-per-file encoding) for 3 models at 6 experts; every row of the full files.",
       seedsPerGroup: 3,
     },
     paper: {
       runs: 100,
-      statement:
-        "100 runs per candidate (as AdaTT Table 5); up to 10 epochs of batch 512, evaluated every half epoch, early stopping after 3 epochs without a better validation income AUC; learning rate chosen per run from {1e-3, 1e-2}; shared-expert search as in quick; all rows.",
+      note: "Runs as AdaTT Table 5; ten epochs of the training file at most, evaluated every half epoch, stopping after three epochs without a better validation income AUC; shared-expert search as in quick.",
       seedsPerGroup: 4,
     },
   },

@@ -39,7 +39,7 @@ export const demo = defineExperiment({
       runs: 2,
       train: { steps: 200, evalEvery: 50, learningRates: [1e-3, 1e-2] },
       rows: { train: 2000, validation: 500, test: 500 },
-      statement: "2 runs per model; 200 steps (evaluated every 50); learning rates {1e-3, 1e-2}; 2,000 / 500 / 500 train / validation / test rows per run.",
+      note: "Rows per run (each run draws its own data set).",
       seedsPerGroup: 2,
     },
     quick: {
@@ -47,13 +47,13 @@ export const demo = defineExperiment({
       // 1e-4 is dropped: it never reaches the others' validation loss within 1,000 steps
       train: { steps: 1000, evalEvery: 50, learningRates: [1e-3, 1e-2] },
       rows: QUICK_ROWS,
-      statement: "4 runs per model; up to 1,000 steps (evaluated every 50, patience 5); learning rates {1e-3, 1e-2}; 4,000 / 1,000 / 1,000 rows per run.",
+      note: "Rows per run; 1e-4 is dropped from the grid (it never reaches the others' validation loss within these steps).",
     },
     paper: {
       runs: 20,
       train: { steps: 5000 },
       rows: DEFAULT_ROWS,
-      statement: "20 runs per model; up to 5,000 steps (evaluated every 100, patience 5); learning rates {1e-4, 1e-3, 1e-2}; 8,000 / 1,000 / 1,000 rows per run. (No paper run count: demo.)",
+      note: "Rows per run. No paper run count: a demo of the engine, not a paper artefact.",
     },
   },
   // the synthetic-correlation study's data sets at one p (each run its own draw of the generator)

@@ -41,6 +41,7 @@ export const syntheticCorrelation = defineExperiment<CorrelationCondition>({
   title: "MMoE synthetic tasks: loss against task correlation (MMoE Figs. 2–4)",
   paper: "MMoE (Ma et al., KDD 2018) §3.3 Fig. 3 and §5.1 Fig. 4: Shared-Bottom degrades as the task correlation p falls; MMoE's loss changes least with p, OMoE degrades at low p, both MoE models beat Shared-Bottom on average.",
   seedOffset: 10_000,
+  conditionLabel: "p",
   conditions: correlationConditions(SYNTHETIC_CORRELATIONS),
   models: {
     ...FIG4_MODEL_CONFIGS, // Shared-Bottom (the engine's baseline, width matched to MMoE's weights), OMoE, MMoE
@@ -60,19 +61,19 @@ export const syntheticCorrelation = defineExperiment<CorrelationCondition>({
       runs: 2,
       train: { steps: 60, evalEvery: 20, learningRates: [1e-3, 1e-2] },
       rows: { train: 1024, validation: 500, test: 500 },
-      statement: "2 runs per model and p; 60 steps of batch 128 (evaluated every 20) on fresh samples (1,024 new rows per epoch); learning rates {1e-3, 1e-2}, one per model and p chosen on validation; 500 / 500 validation / test rows; label-Pearson grid 11 p × 10 data sets × 2,000 samples.",
+      note: "Training on fresh samples (each epoch draws new rows); label-Pearson grid 11 p × 10 data sets × 2,000 samples.",
       seedsPerGroup: 2,
     },
     quick: {
       runs: 8,
       // sized for a 2-core machine shared with other jobs (see QUICK_SIZING); one rate: 1e-2 won for every model and p in the pilot
       train: { steps: 1000, evalEvery: 50, learningRates: [1e-2] },
-      statement: `8 runs per model and p (paper: 200); 1,000 steps of batch 128, evaluated every 50 (paper: not stated), on fresh samples (10,240 new rows per epoch, none seen twice); learning rate 1e-2 for every model and p (paper: chosen per model from {1e-4, 1e-3, 1e-2}; in a 4-run pilot at 2,000 steps the per-model choice on validation picked 1e-2 for every model and p: the validation loss of 1e-3 was ${LR_PILOT.lr1e3}, that of 1e-4 ${LR_PILOT.lr1e4} that of 1e-2); 2,000 / 2,000 validation / test rows; label-Pearson grid 21 p × 100 data sets × 10,000 samples (as the paper). Shrunk to fit a shared machine: ${QUICK_SIZING}`,
+      note: `Paper: 200 runs per model and p, step count and evaluation interval not stated, the rate chosen per model from {1e-4, 1e-3, 1e-2}. Training on fresh samples (10,240 new rows per epoch, none seen twice; 2,000 / 2,000 validation / test rows per run). One rate for every model and p: in a 4-run pilot at 2,000 steps the per-model choice on validation picked 1e-2 for every model and p (the validation loss of 1e-3 was ${LR_PILOT.lr1e3}, that of 1e-4 ${LR_PILOT.lr1e4} that of 1e-2). Label-Pearson grid 21 p × 100 data sets × 10,000 samples (as the paper). Shrunk to fit a shared machine: ${QUICK_SIZING}`,
       seedsPerGroup: 8,
     },
     paper: {
       runs: 200,
-      statement: "200 runs per model and p (as the paper); 3,000 steps of batch 128 evaluated every 100 (the paper states neither) on fresh samples (10,240 new rows per epoch); learning rates {1e-4, 1e-3, 1e-2}, one per model and p chosen on mean validation MSE(y1) (as the paper); 2,000 / 2,000 validation / test rows; label-Pearson grid 21 p × 100 data sets × 10,000 samples.",
+      note: "Runs and rate grid as the paper, the rate chosen per model and p on mean validation MSE(y1) as the paper; the paper states neither the step count nor the evaluation interval. Training on fresh samples (10,240 new rows per epoch; 2,000 / 2,000 validation / test rows per run); label-Pearson grid 21 p × 100 data sets × 10,000 samples.",
       seedsPerGroup: 8,
     },
   },

@@ -38,7 +38,7 @@ export const seesawCensus = defineExperiment({
       runs: 2,
       train: { steps: 40, evalEvery: 20, learningRates: [1e-3] },
       rows: { train: 4_000, validation: 2_000, test: 2_000 },
-      statement: "2 runs per model; 40 steps of batch 512 (evaluated every 20); learning rate 1e-3; the first 4,000 / 2,000 / 2,000 train / validation / test rows.",
+      note: "The first rows of each split.",
       seedsPerGroup: 2,
     },
     quick: {
@@ -46,12 +46,12 @@ export const seesawCensus = defineExperiment({
       // pilot (3 seeds, Single-Task and MMoE): at lr 1e-3 the validation objective still falls up to
       // epoch 4 and flattens there; lr 1e-2 peaks earlier (epochs 2–3) at a worse objective
       train: { steps: 1560, evalEvery: 195, learningRates: [1e-3] },
-      statement: "8 runs per model (PLE: not stated); 1,560 steps of batch 512 = 4 epochs of all 199,523 training rows (evaluated every 195 steps); learning rate 1e-3 (Adam); all rows: 199,523 / 49,881 / 49,881 train / validation / test.",
+      note: "PLE states no run count. Four epochs of the full training file (199,523 rows), evaluated every half epoch; Adam.",
       seedsPerGroup: 8,
     },
     paper: {
       runs: 20,
-      statement: "20 runs per model (PLE: not stated); 3,900 steps of batch 512 = 10 epochs (evaluated every epoch); learning rates {1e-4, 1e-3, 1e-2} chosen per run on the validation objective; all rows.",
+      note: "PLE states no run count. Ten epochs of the full training file, evaluated every epoch; the rate chosen per run on the validation objective.",
       seedsPerGroup: 4,
     },
   },

@@ -35,7 +35,7 @@ export const seesawSynthetic = defineExperiment({
       runs: 2,
       train: { steps: 60, evalEvery: 20, learningRates: [1e-2] },
       rows: { train: 2_000, validation: 500, test: 500 },
-      statement: "2 runs per model; 60 steps of batch 128 (evaluated every 20); learning rate 1e-2; 2,000 / 500 / 500 train / validation / test rows per run.",
+      note: "Rows per run (each run draws its own data set).",
       seedsPerGroup: 2,
     },
     quick: {
@@ -43,12 +43,12 @@ export const seesawSynthetic = defineExperiment({
       // pilot (3 seeds, Single-Task, MMoE, PLE; 3,000 steps): at lr 1e-2 the validation objective is
       // lowest around steps 750–1,500 and then rises (overfitting 20,000 rows); lr 1e-3 has not reached it by 3,000
       train: { steps: 1500, evalEvery: 100, learningRates: [1e-2] },
-      statement: "12 runs per model (PLE: not stated), each on its own data set; 1,500 steps of batch 128 (about 10 epochs, evaluated every 100); learning rate 1e-2 (Adam); 20,000 / 5,000 / 5,000 train / validation / test rows per run.",
+      note: "PLE states no run count. Each run on its own data set of 20,000 / 5,000 / 5,000 train / validation / test rows (about 10 epochs); Adam.",
       seedsPerGroup: 12,
     },
     paper: {
       runs: 20,
-      statement: "20 runs per model (PLE: not stated); 5,000 steps of batch 128 (evaluated every 250); learning rates {1e-4, 1e-3, 1e-2} chosen per run on the validation objective; 20,000 / 5,000 / 5,000 rows per run.",
+      note: "PLE states no run count. Each run on its own data set of 20,000 / 5,000 / 5,000 rows; the rate chosen per run on the validation objective.",
       seedsPerGroup: 4,
     },
   },
