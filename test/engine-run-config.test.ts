@@ -166,7 +166,7 @@ test("migration: version-1 keys are re-keyed after a recomputed sample matches; 
   fs.writeFileSync(path.join(folder, "runs.jsonl"), changed);
   const refused = (await migrateFolder(e, "smoke", { root: dir, sample: 1 }))!;
   assert.equal(refused.kept, false, refused.line);
-  assert.match(refused.line, /NOT migrated — the recomputed sample differs/);
+  assert.match(refused.line, /NOT migrated — the recomputed sample differs from the stored records; the folder is unchanged/);
   assert.equal(fs.readFileSync(path.join(folder, "runs.jsonl"), "utf8"), changed, "restored as it was");
 });
 

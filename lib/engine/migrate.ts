@@ -4,11 +4,12 @@
  * edited by hand: each arm's version-1 key is recomputed from the experiment as declared, the
  * records under it get the arm's new key (and a new checksum; nothing else changes), summary and
  * manifest files follow, config.json is written, and a sample of runs is trained again and
- * compared with the re-keyed records (verify.ts). If the sample differs on the backend that
- * stored the runs, every file is put back as it was.
+ * compared with the re-keyed records (verify.ts), on a copy of the folder. Only when the sample
+ * matches are the folder's files rewritten; otherwise (or on an interrupt) they stay as they were.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { UserError } from "../errors";
 import { writeFileAtomic } from "../project";
@@ -72,37 +73,37 @@ export async function migrateFolder(experiment: Experiment, profile: ProfileName
     return recordLine(r);
   });
   const id = `${experiment.id}/${profile}`;
-  const derived = derivedFiles(dir);
-  const before = new Map([RUNS_FILE, CONFIG_FILE, ...derived].map((f) => [f, fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f)) : null]));
-  if (rekeyed > 0) {
-    writeFileAtomic(path.join(dir, RUNS_FILE), lines.join(""));
-    for (const f of derived) rewriteHashes(path.join(dir, f), map);
-  }
-  writeJsonAtomic(path.join(dir, CONFIG_FILE), configFile(experiment.id, profile, [], plan.arms, readJson(path.join(dir, CONFIG_FILE))));
   const counts = `${rekeyed} record(s) re-keyed, ${current} already current${other ? `, ${other} under keys of an older configuration (left as they are)` : ""}`;
+  const finish = (verify: VerifyReport | null) => {
+    const derived = derivedFiles(dir);
+    if (rekeyed > 0) {
+      writeFileAtomic(path.join(dir, RUNS_FILE), lines.join(""));
+      for (const f of derived) rewriteHashes(path.join(dir, f), map);
+      if (verify) stampManifests(dir, derived, { fromEngineResultsVersion: 1, rekeyed, verifiedBy: verify.line, code: codeRevision(), at: new Date().toISOString() });
+    }
+    writeJsonAtomic(path.join(dir, CONFIG_FILE), configFile(experiment.id, profile, [], plan.arms, readJson(path.join(dir, CONFIG_FILE))));
+  };
   if (rekeyed === 0 || opts.sample === 0) {
+    finish(null);
     return { experiment: experiment.id, profile, dir, rekeyed, current, other, verify: null, kept: true, line: `${id}: ${counts}${rekeyed && opts.sample === 0 ? "; not verified (sample 0)" : ""}` };
   }
-  const restore = () => {
-    for (const [f, content] of before) {
-      const file = path.join(dir, f);
-      if (content === null) fs.rmSync(file, { force: true });
-      else writeFileAtomic(file, content);
-    }
-  };
+  // the proof runs on a copy: the folder itself changes only after the sample matched, so an
+  // interrupt, a failed recomputation or a difference leaves it exactly as it was
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `mtl-migrate-${experiment.id}-`));
   let verify: VerifyReport;
   try {
-    verify = await verifyExperiment(experiment, { profile, root: opts.root, sample: opts.sample ?? 1, backend: opts.backend, progress: opts.progress, workers: opts.workers, createModel: opts.createModel });
-  } catch (e) {
-    restore(); // unproven keys never stay: a failed recomputation (missing data, interrupt) leaves the folder as it was
-    throw e;
+    const copy = resultsDir(scratch, experiment.id, profile);
+    fs.cpSync(dir, copy, { recursive: true });
+    writeFileAtomic(path.join(copy, RUNS_FILE), lines.join(""));
+    verify = await verifyExperiment(experiment, { profile, root: scratch, sample: opts.sample ?? 1, backend: opts.backend, progress: opts.progress, workers: opts.workers, createModel: opts.createModel });
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
   const proven = verify.identical || (verify.firstDifference === null && verify.checked > 0);
   if (!proven && verify.storedBackend === verify.backend) {
-    restore();
-    return { experiment: experiment.id, profile, dir, rekeyed, current, other, verify, kept: false, line: `${id}: NOT migrated — the recomputed sample differs from the stored records, so every file was restored: ${verify.line}` };
+    return { experiment: experiment.id, profile, dir, rekeyed, current, other, verify, kept: false, line: `${id}: NOT migrated — the recomputed sample differs from the stored records; the folder is unchanged: ${verify.line}` };
   }
-  stampManifests(dir, derived, { fromEngineResultsVersion: 1, rekeyed, verifiedBy: verify.line, code: codeRevision(), at: new Date().toISOString() });
+  finish(verify);
   return { experiment: experiment.id, profile, dir, rekeyed, current, other, verify, kept: true, line: `${id}: ${counts}; ${verify.line}` };
 }
 

@@ -94,13 +94,13 @@ export async function verifyExperiment(experiment: Experiment, opts: VerifyOptio
   const scratch = opts.scratch ?? fs.mkdtempSync(path.join(os.tmpdir(), `mtl-verify-${experiment.id}-`));
   try {
     const again = await runExperiment(experiment, { profile, runs: sample ?? undefined, out: scratch, report: false, backend: opts.backend, progress: opts.progress, workers: opts.workers, createModel: opts.createModel });
-    return compare(full, [...stored.values()], again, sample, missing.length);
+    return compare(full, [...stored.values()], again, sample, missing.length, dir);
   } finally {
     if (!opts.scratch) fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-function compare(full: ResolvedExperiment, stored: RunRecord[], again: ExperimentResult, sample: number | null, missing: number): VerifyReport {
+function compare(full: ResolvedExperiment, stored: RunRecord[], again: ExperimentResult, sample: number | null, missing: number, dir: string): VerifyReport {
   const byKey = new Map(stored.map((r) => [runKey(r.configHash, r.seed), r]));
   const storedBackend = stored[0]?.backend ?? null;
   const backend = again.summary.backend;
@@ -126,7 +126,7 @@ function compare(full: ResolvedExperiment, stored: RunRecord[], again: Experimen
       }
     }
   }
-  const changedTables = tablesChangedBy(full, stored, again.runs);
+  const changedTables = tablesChangedBy(full, stored, again.runs, dir);
   const identical = first === null && checked > 0 && missing === 0;
   const what = sample === null ? `all ${checked} runs` : `${checked} runs (the first ${sample} seed(s) of each arm)`;
   const id = `${full.experiment.id}/${full.profile}`;
@@ -172,14 +172,15 @@ export function withoutAdditions(stored: unknown, recomputed: unknown, at = ""):
 }
 
 /** Tables (by name) whose Markdown changes when recomputed runs replace the stored ones. */
-function tablesChangedBy(plan: ResolvedExperiment, stored: RunRecord[], recomputed: RunRecord[]): string[] {
+/** `dir`: the stored results folder (reports may read files kept there, e.g. a label-Pearson study; never the working directory). */
+function tablesChangedBy(plan: ResolvedExperiment, stored: RunRecord[], recomputed: RunRecord[], dir: string): string[] {
   const keys = new Set(plan.arms.flatMap((a) => plan.seeds.map((s) => runKey(a.configHash, s))));
   const planned = stored.filter((r) => keys.has(runKey(r.configHash, r.seed)));
   const replacement = new Map(recomputed.map((r) => [runKey(r.configHash, r.seed), r]));
   const swapped = planned.map((r) => replacement.get(runKey(r.configHash, r.seed)) ?? r);
   const render = (runs: RunRecord[]) => {
     const summary = buildSummary(plan, runs, runs[0]?.backend ?? "unknown");
-    return Object.fromEntries(Object.entries(reportTables(plan.experiment, { summary, runs, dir: "", reportDir: "", computed: 0 })).map(([n, t]) => [n, toMarkdown(t)]));
+    return Object.fromEntries(Object.entries(reportTables(plan.experiment, { summary, runs, dir, reportDir: dir, computed: 0 })).map(([n, t]) => [n, toMarkdown(t)]));
   };
   const before = render(planned);
   const after = render(swapped);
