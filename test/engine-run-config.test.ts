@@ -158,7 +158,11 @@ test("migration: version-1 keys are re-keyed after a recomputed sample matches; 
   assert.deepEqual(new RunsFile(folder).read().map((r) => r.configHash), [current, current]);
   assert.ok(fs.readFileSync(summaryFile, "utf8").includes(current) && !fs.readFileSync(summaryFile, "utf8").includes(legacy));
   assert.ok(fs.existsSync(path.join(folder, "config.json")));
-  assert.equal((await runExperiment(e, { profile: "smoke", out: dir, report: false, backend: "wasm" })).computed, 0, "migrated runs are found");
+  assert.equal((await runExperiment(e, { profile: "smoke", out: dir, backend: "wasm" })).computed, 0, "migrated runs are found");
+  const manifest = JSON.parse(fs.readFileSync(path.join(folder, "manifest.json"), "utf8")) as { extra: { migrations: { rekeyed: number; verifiedBy: string }[] } };
+  assert.equal(manifest.extra.migrations.length, 1, "a report written after the migration keeps its record");
+  assert.equal(manifest.extra.migrations[0].rekeyed, 2);
+  assert.match(manifest.extra.migrations[0].verifiedBy, /identical/);
   assert.equal((await migrateFolder(e, "smoke", { root: dir, sample: 1 }))!.rekeyed, 0, "a second migration has nothing to do");
 
   // a v1 folder whose first record was changed (checksum recomputed, so only recomputation can tell)

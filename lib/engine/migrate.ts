@@ -48,6 +48,12 @@ export interface MigrateOptions extends Pick<VerifyOptions, "backend" | "progres
   root: string;
   /** Seeds per arm trained again to prove the re-keyed records unchanged (default 1); 0 skips (tests only). */
   sample?: number;
+  /**
+   * Which models the sample trains: "ends" (default), the experiment's first and last model, or
+   * "all". Every arm's key comes from the same resolution, so two models prove the path; "all"
+   * proves every arm at the cost of a run per arm (hours for the census studies on wasm).
+   */
+  models?: "ends" | "all";
 }
 
 /** Re-keys results/<experiment>/<profile>/ if it holds version-1 records; proves a sample unchanged. */
@@ -95,7 +101,9 @@ export async function migrateFolder(experiment: Experiment, profile: ProfileName
     const copy = resultsDir(scratch, experiment.id, profile);
     fs.cpSync(dir, copy, { recursive: true });
     writeFileAtomic(path.join(copy, RUNS_FILE), lines.join(""));
-    verify = await verifyExperiment(experiment, { profile, root: scratch, sample: opts.sample ?? 1, backend: opts.backend, progress: opts.progress, workers: opts.workers, createModel: opts.createModel });
+    const names = Object.keys(experiment.models);
+    const models = opts.models === "all" ? undefined : [...new Set([names[0], names[names.length - 1]])];
+    verify = await verifyExperiment(experiment, { profile, root: scratch, sample: opts.sample ?? 1, models, backend: opts.backend, progress: opts.progress, workers: opts.workers, createModel: opts.createModel });
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

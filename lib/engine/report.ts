@@ -10,7 +10,7 @@ import { writeFileAtomic } from "../project";
 import { finishProvenance, type Provenance } from "../provenance";
 import { saveTable, tableFromRows, type Table } from "../tables";
 import type { Experiment, ExperimentResult, ResolvedExperiment } from "./experiment";
-import { MANIFEST_FILE, RUNS_FILE, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
+import { MANIFEST_FILE, readJson, RUNS_FILE, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
 import { applyArmLearningRates, type RunRecord } from "./run-record";
 import type { ExperimentSummary } from "./summary";
 
@@ -157,6 +157,19 @@ function removeStale(dir: string, written: readonly string[]): string[] {
   return removed;
 }
 
+/** The re-keying history (engine/migrate.ts) of the manifest being replaced: a new report keeps it. */
+function migrationsOf(file: string): { migrations?: unknown[] } {
+  let old: { extra?: { migrations?: unknown } } | undefined;
+  try {
+    old = readJson(file);
+  } catch (e) {
+    if (e instanceof SyntaxError) return {}; // a damaged manifest is replaced; its history with it
+    throw e;
+  }
+  const m = old?.extra?.migrations;
+  return Array.isArray(m) ? { migrations: m } : {};
+}
+
 /**
  * Writes tables, figures and manifest.json into result.reportDir and removes the tables and
  * figures an earlier report left there; returns the files written (relative to reportDir).
@@ -186,6 +199,7 @@ export async function writeReport(plan: ResolvedExperiment, result: ExperimentRe
     files: [path.relative(dir, path.join(result.dir, RUNS_FILE)), SUMMARY_FILE, ...files],
     ...(figs.note ? { figureNote: figs.note } : {}),
     ...(removed.length ? { removedStaleFiles: removed } : {}),
+    ...migrationsOf(path.join(dir, MANIFEST_FILE)),
   });
   writeJsonAtomic(path.join(dir, MANIFEST_FILE), manifest);
   return files;

@@ -74,6 +74,8 @@ export interface VerifyOptions extends Pick<RunOptions, "backend" | "progress" |
   profile?: ProfileName;
   /** Seeds per arm to recompute (the first K); default every seed of the profile. */
   sample?: number;
+  /** Recompute these models only (default every model). */
+  models?: string[];
   /** Results root holding the stored runs (default <project>/results or MTL_RESULTS_DIR). */
   root?: string;
   /** Where to recompute (default a fresh temporary folder, removed afterwards). */
@@ -93,14 +95,14 @@ export async function verifyExperiment(experiment: Experiment, opts: VerifyOptio
   const sample = opts.sample !== undefined && opts.sample < full.seeds.length ? opts.sample : null;
   const scratch = opts.scratch ?? fs.mkdtempSync(path.join(os.tmpdir(), `mtl-verify-${experiment.id}-`));
   try {
-    const again = await runExperiment(experiment, { profile, runs: sample ?? undefined, out: scratch, report: false, backend: opts.backend, progress: opts.progress, workers: opts.workers, createModel: opts.createModel });
-    return compare(full, [...stored.values()], again, sample, missing.length, dir);
+    const again = await runExperiment(experiment, { profile, runs: sample ?? undefined, models: opts.models, out: scratch, report: false, backend: opts.backend, progress: opts.progress, workers: opts.workers, createModel: opts.createModel });
+    return compare(full, [...stored.values()], again, sample, missing.length, dir, opts.models);
   } finally {
     if (!opts.scratch) fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-function compare(full: ResolvedExperiment, stored: RunRecord[], again: ExperimentResult, sample: number | null, missing: number, dir: string): VerifyReport {
+function compare(full: ResolvedExperiment, stored: RunRecord[], again: ExperimentResult, sample: number | null, missing: number, dir: string, models?: string[]): VerifyReport {
   const byKey = new Map(stored.map((r) => [runKey(r.configHash, r.seed), r]));
   const storedBackend = stored[0]?.backend ?? null;
   const backend = again.summary.backend;
@@ -128,7 +130,8 @@ function compare(full: ResolvedExperiment, stored: RunRecord[], again: Experimen
   }
   const changedTables = tablesChangedBy(full, stored, again.runs, dir);
   const identical = first === null && checked > 0 && missing === 0;
-  const what = sample === null ? `all ${checked} runs` : `${checked} runs (the first ${sample} seed(s) of each arm)`;
+  const arms = models?.length ? `of models ${models.join(", ")}` : "of each arm";
+  const what = sample === null && !models?.length ? `all ${checked} runs` : `${checked} runs (${sample === null ? "every seed" : `the first ${sample} seed(s)`} ${arms})`;
   const id = `${full.experiment.id}/${full.profile}`;
   const largestText = Object.entries(largest).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(", ");
   const additions = added.length ? ` (recomputed records also carry ${added.join(", ")}, which the stored ones predate)` : "";
