@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import test from "node:test";
-import { listExperiments, projectRoot, reportTables, runOrLoad, toCsv, toMarkdown } from "mtl-lab";
+import { listExperiments, projectRoot, reportTables, resolveExperiment, runOrLoad, toCsv, toMarkdown } from "mtl-lab";
+import { runKey, RunsFile } from "mtl-lab/dist/engine/results-store";
 
 const root = path.join(projectRoot(), "results");
 const committed = listExperiments().flatMap((experiment) =>
@@ -23,6 +24,11 @@ test("there are committed results to check", () => {
 
 for (const { experiment, profile } of committed) {
   test(`${experiment.id}/${profile}: loads without training and re-renders its committed tables`, async () => {
+    // checked before loading: a key that no longer matches must fail here, not train into the committed folder
+    const plan = resolveExperiment(experiment, { profile });
+    const stored = new Set(new RunsFile(path.join(root, experiment.id, profile)).read().map((r) => runKey(r.configHash, r.seed)));
+    const missing = plan.arms.flatMap((a) => plan.seeds.filter((s) => !stored.has(runKey(a.configHash, s))).map((s) => `${a.key} seed ${s}`));
+    assert.deepEqual(missing.slice(0, 5), [], `${missing.length} planned runs have no committed record: their keys no longer match the experiment (npm run migrate-results, or regenerate)`);
     const result = await runOrLoad(experiment, { profile, out: root });
     assert.equal(result.computed, 0, "loading committed results trained runs: their keys no longer match the experiment");
     const dir = path.join(root, experiment.id, profile, "tables");
