@@ -11,7 +11,7 @@
 import type { TaskSpec } from "../data/spec";
 import { parseModelConfig, type ModelConfig, type ResolvedModelConfig } from "../models/config";
 import { DEFAULT_INIT_SCHEME } from "../models/init";
-import { wasmKernelSet, type WasmKernelSet } from "../models/wasm-kernels";
+import { wasmKernelSet, type WasmKernelSet } from "../models/wasm-kernel-set";
 import { canonicalJson, configHash, ENGINE_RESULTS_VERSION } from "./config-hash";
 import type { RowCaps } from "./profiles";
 import { RUN_SCHEMA } from "./run-record";
