@@ -1,29 +1,66 @@
 /**
- * Faster replacements for a few tfjs-backend-wasm 4.22 kernels (issue 8; measurements in
+ * Faster replacements for a few tfjs-backend-wasm 4.22 kernels (issues 8 and 19; measurements in
  * bench/NOTES.md): BatchMatMul through XNNPACK for batched and transposed products
- * (wasm-matmul-kernel.ts), and Slice / Tile / GatherV2 as run copies (wasm-copy-kernels.ts).
- * Same results (copies are bit-identical; products differ from tfjs' generic loop only in float
- * summation order). Models install them when built; anything else may call this too.
+ * (wasm-matmul-kernel.ts), Slice / Tile / GatherV2 as run copies (wasm-copy-kernels.ts), and,
+ * in the "sparse" set, the categorical inputs' lookup-and-sum as a sparse embedding bag on the
+ * wasm heap (wasm-bag-kernel.ts) instead of the multi-hot product.
+ *
+ * The kernel set is named, because results depend on it (float summation order), and a run's key
+ * should record it: MTL_WASM_KERNELS selects it, wasmKernelSet() returns its name.
+ *   default  XNNPACK products + run copies (what every committed result used)
+ *   off      tfjs' own wasm kernels (to measure the difference)
+ *   sparse   default + the sparse embedding bag (same values as default in the tests: bit-identical,
+ *            see test/models-wasm-bag.test.ts; not the default until the lead decides)
+ * Models install the set when built; anything else may call useFastWasmKernels() too.
  */
 import * as tf from "@tensorflow/tfjs";
+import { installWasmBag, wasmBagInstalled } from "./wasm-bag-kernel";
 import { installWasmCopyKernels } from "./wasm-copy-kernels";
 import { installWasmMatMul } from "./wasm-matmul-kernel";
+
+export const WASM_KERNEL_SETS = ["default", "off", "sparse"] as const;
+export type WasmKernelSet = (typeof WASM_KERNEL_SETS)[number];
+
+/**
+ * The kernel set named by MTL_WASM_KERNELS (unset or empty: "default"). Throws on an unknown
+ * name, so a typo cannot silently run (and record) another set. Meaningful on the wasm backend
+ * only; other backends ignore it.
+ */
+export function wasmKernelSet(): WasmKernelSet {
+  const v = (process.env.MTL_WASM_KERNELS ?? "").trim();
+  if (v === "") return "default";
+  if (!(WASM_KERNEL_SETS as readonly string[]).includes(v)) {
+    throw new Error(`MTL_WASM_KERNELS=${v}: unknown kernel set; valid: ${WASM_KERNEL_SETS.join(", ")}`);
+  }
+  return v as WasmKernelSet;
+}
 
 let installed = false;
 
 /**
- * Installs the kernels once, when the current backend is wasm (already initialised: the
+ * Installs the selected set once, when the current backend is wasm (already initialised: the
  * replacements call its Transpose kernel and heap). Idempotent; does nothing on other backends.
- * MTL_WASM_KERNELS=off keeps tfjs' own kernels (to measure the difference).
  */
 export function useFastWasmKernels(): void {
-  if (installed || process.env.MTL_WASM_KERNELS === "off" || tf.getBackend() !== "wasm") return;
-  installWasmMatMul();
-  installWasmCopyKernels();
-  installed = true;
+  const set = wasmKernelSet();
+  if (set === "off" || tf.getBackend() !== "wasm") return;
+  if (!installed) {
+    installWasmMatMul();
+    installWasmCopyKernels();
+    installed = true;
+  }
+  // the bag kernels are extra kernel names (nothing else calls them): registering them leaves the default set unchanged
+  if (set === "sparse" && !wasmBagInstalled() && !installWasmBag()) {
+    throw new Error("MTL_WASM_KERNELS=sparse: the embedding-bag kernel cannot run on this wasm backend (its memory is not reachable)");
+  }
 }
 
 /** True once the replacements are installed (tests, benchmark notes). */
 export function fastWasmKernelsInstalled(): boolean {
   return installed;
+}
+
+/** True when the categorical lookup-and-sum runs as the sparse bag (set "sparse" installed on wasm). */
+export function sparseBagActive(): boolean {
+  return installed && wasmKernelSet() === "sparse" && wasmBagInstalled();
 }
