@@ -18,6 +18,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 interface WasmBackend {
+  disposeData(dataId: object): boolean;
   wasm: { asm?: { memory?: WebAssembly.Memory }; HEAPU8: Uint8Array };
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
@@ -59,8 +60,8 @@ const name = (s: string): number[] => [...uleb(s.length), ...[...s].map((ch) => 
 
 const get = (i: number) => [0x20, i], set = (i: number) => [0x21, i];
 const i32c = (n: number) => [0x41, ...sleb(n)];
-const ADD = 0x6a, MUL = 0x6c, SHL = 0x74, AND = 0x71, GE_U = 0x4f, GE_S = 0x4e;
-const memarg = (align: number) => [align, 0];
+const ADD = 0x6a, MUL = 0x6c, SHL = 0x74, GE_U = 0x4f;
+const memarg = (align: number, offset = 0) => [align, ...uleb(offset)];
 const block = (...body: number[][]) => [0x02, 0x40, ...body.flat(), 0x0b];
 const loop = (...body: number[][]) => [0x03, 0x40, ...body.flat(), 0x0b];
 const brIf = (depth: number) => [0x0d, depth];
@@ -70,74 +71,100 @@ const whileNot = (exitIf: number[], ...body: number[][]) => block(loop(exitIf, b
 const inc = (i: number, by: number[]) => [...get(i), ...by, ADD, ...set(i)];
 
 /*
- * func 0 addRow(dst, src, n): dst[0..n) += src[0..n)   (byte offsets; locals 3 = end4, 4 = end)
- * func 1 bag(table, idx, out, R, B, nCat, V, U, mode)
- *   mode 0 (forward):  out[r, b] += table[r, idx[b, c]]        for r, b, c ascending
- *   mode 1 (gradient): out[r, idx[b, c]] += table[r, b]        (table = dy [R, B, U], out = dTable [R, V, U])
- *   locals: 9 r, 10 b, 11 c, 12 row bytes, 13 ip, 14 tBase, 15 oBase, 16 v-row offset
+ * One function, a replica-batched sparse gather-sum over a CSR list:
+ *   gsum(src, list, starts, out, R, nOut, U, srcStride, outStride)
+ *   for r < R, o < nOut:  out[r, o, :] = +0 + Σ_{j = starts[o] .. starts[o+1]-1} src[r, list[j], :]
+ * (src/out/list/starts: heap byte offsets; rows U floats; srcStride/outStride: bytes per replica),
+ * the terms added in list order. Rows are walked in column blocks of 16 floats held in four
+ * f32x4 accumulators (each output written once), then blocks of 4, then single floats.
+ * Forward: list = the flat indices, starts[b] = b·nCat. Gradient: list = the examples b sorted by
+ * the row v they hit (stable: b ascending), starts = the CSR offsets per v.
  */
-function bagModule(): Uint8Array {
-  const addRow = [
-    ...get(0), ...get(2), ...i32c(2), SHL, ADD, ...set(4), // end = dst + 4n
-    ...get(0), ...get(2), ...i32c(-4), AND, ...i32c(2), SHL, ADD, ...set(3), // end4 = dst + 4(n & ~3)
-    ...whileNot([...get(0), ...get(3), GE_U],
-      get(0), get(0), [0xfd, 0x00, ...memarg(0)], get(1), [0xfd, 0x00, ...memarg(0)], [0xfd, 0xe4, 0x01], [0xfd, 0x0b, ...memarg(0)],
-      inc(0, i32c(16)), inc(1, i32c(16))),
-    ...whileNot([...get(0), ...get(4), GE_U],
-      get(0), get(0), [0x2a, ...memarg(2)], get(1), [0x2a, ...memarg(2)], [0x92], [0x38, ...memarg(2)],
-      inc(0, i32c(4)), inc(1, i32c(4))),
+const V128 = 0x7b, F32 = 0x7d;
+const GT_U = 0x4b;
+const v128Zero = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+const v128Load = (offset: number) => [0xfd, 0x00, 0, ...uleb(offset)];
+const v128Store = (offset: number) => [0xfd, 0x0b, 0, ...uleb(offset)];
+const f32x4Add = [0xfd, 0xe4, 0x01];
+
+export function bagModule(): Uint8Array {
+  const [src, list, starts, out, R, nOut, U, srcStride, outStride] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [r, o, rowB, sBase, dst, p0, p1, p, u, s] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18]; // i32 locals
+  const accLocals = [19, 20, 21, 22, 23, 24, 25, 26]; // v128 locals
+  const acc = 27; // f32 local
+  /** s = sBase + list[p]·rowB + u */
+  const rowPtr = [...get(sBase), ...get(p), 0x28, ...memarg(2), ...get(rowB), MUL, ADD, ...get(u), ADD, ...set(s)];
+  /** for every output row o: dst = its u-th byte, [p0, p1) = its list entries; then `body` */
+  const eachRow = (...body: number[][]) => [
+    ...i32c(0), ...set(o),
+    ...whileNot([...get(o), ...get(nOut), GE_U],
+      get(out), get(r), get(outStride), [MUL, ADD], get(o), get(rowB), [MUL, ADD], get(u), [ADD], set(dst),
+      get(list), get(starts), get(o), i32c(2), [SHL, ADD], [0x28, ...memarg(2)], i32c(2), [SHL, ADD], set(p0),
+      get(list), get(starts), get(o), i32c(2), [SHL, ADD], [0x28, ...memarg(2, 4)], i32c(2), [SHL, ADD], set(p1),
+      ...body,
+      inc(o, i32c(1))),
   ];
-  const [table, idx, out, R, B, nCat, V, U, mode] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const [r, b, c, rowB, ip, tBase, oBase, vOff] = [9, 10, 11, 12, 13, 14, 15, 16];
-  const bag = [
+  /**
+   * Column blocks of `lanes` floats (16 or 4; lanes/4 vector accumulators) while u + 4·lanes ≤ rowB.
+   * The block loop is outside the row loop: one block of every source row (V × 64 bytes) stays in
+   * the L1 cache while all output rows read it.
+   */
+  const vecBlocks = (lanes: number) => {
+    const accs = accLocals.slice(0, lanes / 4);
+    return whileNot([...get(u), ...i32c(4 * lanes), ADD, ...get(rowB), GT_U],
+      eachRow(
+        ...accs.map((a) => [...v128Zero, ...set(a)]),
+        get(p0), set(p),
+        whileNot([...get(p), ...get(p1), GE_U],
+          rowPtr,
+          ...accs.map((a, k) => [...get(a), ...get(s), ...v128Load(16 * k), ...f32x4Add, ...set(a)]),
+          inc(p, i32c(4))),
+        ...accs.map((a, k) => [...get(dst), ...get(a), ...v128Store(16 * k)])),
+      inc(u, i32c(4 * lanes)));
+  };
+  const scalarTail = whileNot([...get(u), ...get(rowB), GE_U],
+    eachRow(
+      [0x43, 0, 0, 0, 0], set(acc),
+      get(p0), set(p),
+      whileNot([...get(p), ...get(p1), GE_U],
+        rowPtr,
+        get(acc), get(s), [0x2a, ...memarg(2)], [0x92], set(acc),
+        inc(p, i32c(4))),
+      get(dst), get(acc), [0x38, ...memarg(2)]),
+    inc(u, i32c(4)));
+  const code = [
     ...get(U), ...i32c(2), SHL, ...set(rowB),
     ...i32c(0), ...set(r),
-    ...whileNot([...get(r), ...get(R), GE_S],
-      // forward: tBase = table + r·V·row, oBase = out + r·B·row; gradient: tBase = dy + r·B·row, oBase = dT + r·V·row
-      get(table), get(r), get(mode), [0x04, I32], get(B), [0x05], get(V), [0x0b], [MUL], get(rowB), [MUL, ADD], set(tBase),
-      get(out), get(r), get(mode), [0x04, I32], get(V), [0x05], get(B), [0x0b], [MUL], get(rowB), [MUL, ADD], set(oBase),
-      i32c(0), set(b),
-      whileNot([...get(b), ...get(B), GE_S],
-        get(idx), get(b), get(nCat), [MUL], i32c(2), [SHL, ADD], set(ip),
-        i32c(0), set(c),
-        whileNot([...get(c), ...get(nCat), GE_S],
-          get(ip), [0x28, ...memarg(2)], get(rowB), [MUL], set(vOff), // idx[b, c] · row bytes
-          get(mode), [0x04, 0x40],
-          /* gradient */ get(oBase), get(vOff), [ADD], get(tBase), get(b), get(rowB), [MUL, ADD], get(U), [0x10, 0],
-          [0x05],
-          /* forward */ get(oBase), get(b), get(rowB), [MUL, ADD], get(tBase), get(vOff), [ADD], get(U), [0x10, 0],
-          [0x0b],
-          inc(ip, i32c(4)), inc(c, i32c(1))),
-        inc(b, i32c(1))),
+    ...whileNot([...get(r), ...get(R), GE_U],
+      get(src), get(r), get(srcStride), [MUL, ADD], set(sBase),
+      i32c(0), set(u),
+      vecBlocks(32), vecBlocks(4), scalarTail,
       inc(r, i32c(1))),
   ];
-  const body = (locals: number[][], code: number[]) => {
-    const f = [...vec(locals), ...code, 0x0b];
-    return [...uleb(f.length), ...f];
-  };
+  const f = [...vec([[10, I32], [8, V128], [1, F32]]), ...code, 0x0b];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32]]), 0x00], [0x60, ...vec(Array.from({ length: 9 }, () => [I32])), 0x00]])),
+    ...section(1, vec([[0x60, ...vec(Array.from({ length: 9 }, () => [I32])), 0x00]])),
     ...section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, 0x00]])),
-    ...section(3, vec([[0], [1]])),
-    ...section(7, vec([[...name("bag"), 0x00, 1]])),
-    ...section(10, vec([body([[2, I32]], addRow), body([[8, I32]], bag)])),
+    ...section(3, vec([[0]])),
+    ...section(7, vec([[...name("gsum"), 0x00, 0]])),
+    ...section(10, vec([[...uleb(f.length), ...f]])),
   ];
   return new Uint8Array(bytes);
 }
 
-type BagFn = (table: number, idx: number, out: number, R: number, B: number, nCat: number, V: number, U: number, mode: number) => void;
-const instances = new WeakMap<WebAssembly.Memory, BagFn>();
+type GatherSum = (src: number, list: number, starts: number, out: number, R: number, nOut: number, U: number, srcStride: number, outStride: number) => void;
+const instances = new WeakMap<WebAssembly.Memory, GatherSum>();
 let compiled: WebAssembly.Module | undefined;
 
-/** The bag function bound to the backend's memory (null when the memory is not reachable). */
-function bagOf(backend: WasmBackend): BagFn | null {
+/** The gather-sum bound to the backend's memory (null when the memory is not reachable). */
+function gsumOf(backend: WasmBackend): GatherSum | null {
   const memory = backend.wasm.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) return null;
   let fn = instances.get(memory);
   if (!fn) {
     compiled ??= new WebAssembly.Module(bagModule());
-    fn = new WebAssembly.Instance(compiled, { env: { memory } }).exports.bag as BagFn;
+    fn = new WebAssembly.Instance(compiled, { env: { memory } }).exports.gsum as GatherSum;
     instances.set(memory, fn);
   }
   return fn;
@@ -146,19 +173,19 @@ function bagOf(backend: WasmBackend): BagFn | null {
 /** True when the kernel can run on this wasm backend (its memory is reachable, SIMD compiles). */
 export function wasmBagSupported(): boolean {
   try {
-    return bagOf(tf.backend() as unknown as WasmBackend) !== null;
+    return gsumOf(tf.backend() as unknown as WasmBackend) !== null;
   } catch {
     return false;
   }
 }
 
-function checkIndices(backend: WasmBackend, indices: tf.TensorInfo, V: number): void {
-  if (indices.dtype !== "int32") throw new Error(`${BAG_KERNEL}: indices must be int32, got ${indices.dtype}`);
-  const idx = backend.typedArrayFromHeap(indices);
+function checkIndices(idx: ArrayLike<number>, V: number): void {
   for (let i = 0; i < idx.length; i++) {
     if (!(idx[i] >= 0 && idx[i] < V)) throw new Error(`${BAG_KERNEL}: index ${idx[i]} is not in [0, ${V - 1}]`);
   }
 }
+
+const offsetOf = (backend: WasmBackend, t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
 
 /** table [R, V, U], indices int32 [B·nCat] (row b's columns contiguous), attrs {nCat} → [R, B, U]. */
 function bagForward(args: KernelArgs): tf.TensorInfo {
@@ -167,13 +194,18 @@ function bagForward(args: KernelArgs): tf.TensorInfo {
   const { nCat } = args.attrs as unknown as { nCat: number };
   const [R, V, U] = table.shape;
   const B = indices.shape[0] / nCat;
-  if (table.dtype !== "float32" || !Number.isInteger(B)) throw new Error(`${BAG_KERNEL}: float32 table [R, V, U] and ${nCat}·B indices expected`);
-  checkIndices(backend, indices, V);
+  if (table.dtype !== "float32" || indices.dtype !== "int32" || !Number.isInteger(B)) throw new Error(`${BAG_KERNEL}: float32 table [R, V, U] and int32 indices [B·${nCat}] expected`);
   const out = backend.makeOutput([R, B, U], "float32");
   if (R * B * U === 0) return out;
-  (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
-  const off = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
-  bagOf(backend)!(off(table), off(indices), off(out), R, B, nCat, V, U, 0);
+  const starts = backend.makeOutput([B + 1], "int32");
+  try {
+    checkIndices(backend.typedArrayFromHeap(indices), V); // views taken after the allocations (growth detaches them)
+    const st = backend.typedArrayFromHeap(starts);
+    for (let b = 0; b <= B; b++) st[b] = b * nCat;
+    gsumOf(backend)!(offsetOf(backend, table), offsetOf(backend, indices), offsetOf(backend, starts), offsetOf(backend, out), R, B, U, V * U * 4, B * U * 4);
+  } finally {
+    backend.disposeData(starts.dataId);
+  }
   return out;
 }
 
@@ -183,13 +215,24 @@ function bagGradient(args: KernelArgs): tf.TensorInfo {
   const { dy, indices } = args.inputs as { dy: tf.TensorInfo; indices: tf.TensorInfo };
   const { nCat, V } = args.attrs as unknown as { nCat: number; V: number };
   const [R, B, U] = dy.shape;
-  if (dy.dtype !== "float32" || indices.shape[0] !== B * nCat) throw new Error(`${BAG_GRAD_KERNEL}: float32 dy [R, B, U] and B·${nCat} indices expected`);
-  checkIndices(backend, indices, V);
+  const n = B * nCat;
+  if (dy.dtype !== "float32" || indices.dtype !== "int32" || indices.shape[0] !== n) throw new Error(`${BAG_GRAD_KERNEL}: float32 dy [R, B, U] and int32 indices [B·${nCat}] expected`);
   const out = backend.makeOutput([R, V, U], "float32");
   if (R * V * U === 0) return out;
-  (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
-  const off = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
-  bagOf(backend)!(off(dy), off(indices), off(out), R, B, nCat, V, U, 1);
+  const starts = backend.makeOutput([V + 1], "int32"), list = backend.makeOutput([Math.max(n, 1)], "int32");
+  try {
+    const idx = backend.typedArrayFromHeap(indices), st = backend.typedArrayFromHeap(starts), ls = backend.typedArrayFromHeap(list);
+    checkIndices(idx, V);
+    st.fill(0); // counting sort of the examples by the row they hit, stable (b ascending)
+    for (let i = 0; i < n; i++) st[idx[i] + 1]++;
+    for (let v = 0; v < V; v++) st[v + 1] += st[v];
+    const at = Int32Array.from(st.subarray(0, V));
+    for (let i = 0; i < n; i++) ls[at[idx[i]]++] = (i / nCat) | 0;
+    gsumOf(backend)!(offsetOf(backend, dy), offsetOf(backend, list), offsetOf(backend, starts), offsetOf(backend, out), R, V, U, B * U * 4, V * U * 4);
+  } finally {
+    backend.disposeData(starts.dataId);
+    backend.disposeData(list.dataId);
+  }
   return out;
 }
 

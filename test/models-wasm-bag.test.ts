@@ -1,0 +1,178 @@
+// The sparse embedding bag (lib/models/wasm-bag-kernel.ts, kernel set MTL_WASM_KERNELS=sparse):
+// its sums and gradients against a float64 host definition (any index order, duplicates, row
+// widths with SIMD tails), bit-for-bit against the multi-hot product of the default set (the
+// census case: each row's indices ascend), a whole model trained a few steps with each set
+// (every weight bit-identical), the named kernel-set switch, bad indices, and no leaks.
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import {
+  ReplicaAdam, Rng, createModel, initBackend, lookupSum, sparseBagActive, taskLosses, totalLoss, useFastWasmKernels, wasmKernelSet,
+  type ModelConfig, type TaskSpec,
+} from "mtl-lab";
+
+/** Runs f with MTL_WASM_KERNELS = set (the kernels installed for it), restoring the variable. */
+function withKernels<T>(set: string, f: () => T): T {
+  const before = process.env.MTL_WASM_KERNELS;
+  process.env.MTL_WASM_KERNELS = set;
+  try {
+    useFastWasmKernels();
+    return f();
+  } finally {
+    if (before === undefined) delete process.env.MTL_WASM_KERNELS;
+    else process.env.MTL_WASM_KERNELS = before;
+  }
+}
+
+/** Random int32 indices [B·nCat]; `ascending`: column c hits only its own block of rows (as census offsets do). */
+function indices(rng: Rng, B: number, vocab: number[], ascending: boolean): Int32Array {
+  const V = vocab.reduce((a, v) => a + v, 0);
+  const offsets = vocab.map((_, c) => vocab.slice(0, c).reduce((a, v) => a + v, 0));
+  const out = new Int32Array(B * vocab.length);
+  for (let b = 0; b < B; b++) {
+    for (let c = 0; c < vocab.length; c++) {
+      out[b * vocab.length + c] = ascending ? offsets[c] + Math.floor(rng.uniform() * vocab[c]) : Math.floor(rng.uniform() * V);
+    }
+  }
+  return out;
+}
+
+/** Σ_c table[r, idx[b, c], :] and its gradient Σ dy into dTable, in float64 on the host. */
+function hostBag(table: Float32Array, idx: Int32Array, dy: Float32Array, R: number, V: number, U: number, nCat: number) {
+  const B = idx.length / nCat;
+  const out = new Float64Array(R * B * U), grad = new Float64Array(R * V * U);
+  for (let r = 0; r < R; r++) {
+    for (let b = 0; b < B; b++) {
+      for (let c = 0; c < nCat; c++) {
+        const v = idx[b * nCat + c];
+        for (let u = 0; u < U; u++) {
+          out[(r * B + b) * U + u] += table[(r * V + v) * U + u];
+          grad[(r * V + v) * U + u] += dy[(r * B + b) * U + u];
+        }
+      }
+    }
+  }
+  return { out, grad };
+}
+
+/** lookupSum's value and its gradient for cotangent dy, with the current kernel set. */
+function bagAndGrad(table: tf.Tensor3D, idx: tf.Tensor1D, dy: tf.Tensor3D, nCat: number): [Float32Array, Float32Array] {
+  const B = idx.shape[0] / nCat;
+  return tf.tidy(() => {
+    const value = lookupSum(table, idx, B, nCat);
+    const g = tf.grad((t: tf.Tensor) => lookupSum(t as tf.Tensor3D, idx, B, nCat).mul(dy).sum())(table);
+    return [value.dataSync() as Float32Array, g.dataSync() as Float32Array];
+  });
+}
+
+const bits = (x: Float32Array) => new Uint32Array(x.buffer, x.byteOffset, x.length);
+
+function firstBitDifference(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length);
+  const A = bits(a), B = bits(b);
+  for (let i = 0; i < A.length; i++) if (A[i] !== B[i]) return i;
+  return -1;
+}
+
+test("kernel set switch: MTL_WASM_KERNELS names default | off | sparse, unknown names are refused", async () => {
+  await initBackend("wasm");
+  const before = process.env.MTL_WASM_KERNELS;
+  try {
+    delete process.env.MTL_WASM_KERNELS;
+    assert.equal(wasmKernelSet(), "default");
+    for (const s of ["default", "off", "sparse"]) {
+      process.env.MTL_WASM_KERNELS = s;
+      assert.equal(wasmKernelSet(), s);
+    }
+    process.env.MTL_WASM_KERNELS = "spares";
+    assert.throws(() => wasmKernelSet(), /unknown kernel set; valid: default, off, sparse/);
+    assert.throws(() => useFastWasmKernels(), /unknown kernel set/);
+  } finally {
+    if (before === undefined) delete process.env.MTL_WASM_KERNELS;
+    else process.env.MTL_WASM_KERNELS = before;
+  }
+  assert.equal(withKernels("default", () => sparseBagActive()), false);
+  assert.equal(withKernels("sparse", () => sparseBagActive()), true);
+});
+
+test("sparse bag equals the float64 definition: any index order, duplicates, widths with SIMD tails", async () => {
+  await initBackend("wasm");
+  const rng = new Rng(7);
+  for (const [R, B, vocab, U, ascending] of [
+    [3, 5, [4, 6, 3], 37, false], // duplicates and unsorted rows; 37 = 2·16 + 4 + 1
+    [2, 9, [5, 5, 5, 5], 16, true],
+    [1, 4, [10], 3, false], // scalar tail only
+    [4, 7, [3, 8], 70, false],
+  ] as [number, number, number[], number, boolean][]) {
+    const V = vocab.reduce((a, v) => a + v, 0), nCat = vocab.length;
+    const t = rng.fillNormal(new Float32Array(R * V * U)) as Float32Array, d = rng.fillNormal(new Float32Array(R * B * U)) as Float32Array;
+    const ix = indices(rng, B, vocab, ascending);
+    const table = tf.tensor3d(t, [R, V, U]), idx = tf.tensor1d(ix, "int32"), dy = tf.tensor3d(d, [R, B, U]);
+    const before = tf.memory().numTensors;
+    const [value, grad] = withKernels("sparse", () => bagAndGrad(table, idx, dy, nCat));
+    assert.equal(tf.memory().numTensors, before, "no tensors left behind");
+    const want = hostBag(t, ix, d, R, V, U, nCat);
+    for (let i = 0; i < value.length; i++) assert.ok(Math.abs(value[i] - want.out[i]) < 1e-5, `value ${i}: ${value[i]} vs ${want.out[i]}`);
+    for (let i = 0; i < grad.length; i++) assert.ok(Math.abs(grad[i] - want.grad[i]) < 1e-5, `grad ${i}: ${grad[i]} vs ${want.grad[i]}`);
+    tf.dispose([table, idx, dy]);
+  }
+});
+
+test("sparse bag is bit-identical to the default multi-hot product when each row's indices ascend (the census case)", async () => {
+  await initBackend("wasm");
+  const rng = new Rng(11);
+  const R = 3, B = 64, vocab = [9, 17, 2, 51, 3, 8, 40], U = 45;
+  const V = vocab.reduce((a, v) => a + v, 0), nCat = vocab.length;
+  const table = tf.tensor3d(rng.fillNormal(new Float32Array(R * V * U)) as Float32Array, [R, V, U]);
+  const dy = tf.tensor3d(rng.fillNormal(new Float32Array(R * B * U)) as Float32Array, [R, B, U]);
+  const idx = tf.tensor1d(indices(rng, B, vocab, true), "int32");
+  const [v0, g0] = withKernels("default", () => bagAndGrad(table, idx, dy, nCat));
+  const [v1, g1] = withKernels("sparse", () => bagAndGrad(table, idx, dy, nCat));
+  const ran = await withKernels("sparse", () => tf.profile(() => { bagAndGrad(table, idx, dy, nCat); }));
+  assert.deepEqual(["MtlEmbeddingBag", "MtlEmbeddingBagGrad"].filter((k) => ran.kernelNames.includes(k)), ["MtlEmbeddingBag", "MtlEmbeddingBagGrad"], "the sparse set ran the bag kernels");
+  assert.ok(!ran.kernelNames.includes("ScatterNd"), "and not the multi-hot product");
+  assert.equal(firstBitDifference(v0, v1), -1, "forward");
+  assert.equal(firstBitDifference(g0, g1), -1, "gradient");
+  tf.dispose([table, dy, idx]);
+});
+
+test("a census-shaped AdaTT trained 4 steps: every weight bit-identical with the default and the sparse kernel set", async () => {
+  await initBackend("wasm");
+  const tasks: TaskSpec[] = [{ name: "a", kind: "binary" }, { name: "b", kind: "binary" }, { name: "c", kind: "binary" }];
+  const input = { numeric: 3, categorical: [9, 17, 2, 51, 3] };
+  const config: ModelConfig = { kind: "adatt-sp", taskExperts: 2, expertUnits: [[24], [12]], towerUnits: [8] };
+  const rng = new Rng(5);
+  const B = 48;
+  const numeric = tf.tensor2d(rng.fillNormal(new Float32Array(B * 3)) as Float32Array, [B, 3]);
+  const cat = new Int32Array(B * input.categorical.length);
+  for (let i = 0; i < cat.length; i++) cat[i] = Math.floor(rng.uniform() * input.categorical[i % input.categorical.length]);
+  const categorical = tf.tensor2d(cat, [B, input.categorical.length], "int32");
+  const labels = tf.tensor2d(Float32Array.from({ length: B * 3 }, () => (rng.uniform() < 0.4 ? 1 : 0)), [B, 3]);
+  const train = (set: string): Float32Array[] => withKernels(set, () => {
+    const model = createModel(config, tasks, input, [21, 22, 23]);
+    const adam = new ReplicaAdam(model.variables);
+    const lr = tf.fill([3], 1e-2) as tf.Tensor1D, weights = tf.ones([3]) as tf.Tensor1D;
+    for (let s = 0; s < 4; s++) {
+      tf.tidy(() => {
+        const { grads } = tf.variableGrads(() => totalLoss(taskLosses(model.apply({ numeric, categorical }), labels, model.tasks), weights, model.extraLoss?.()), [...model.variables]);
+        adam.apply(model.variables.map((v) => grads[v.name]), lr, null);
+      });
+    }
+    const out = model.variables.map((v) => v.dataSync().slice() as Float32Array);
+    tf.dispose([lr, weights]);
+    adam.dispose();
+    model.dispose();
+    return out;
+  });
+  const dense = train("default"), sparse = train("sparse");
+  assert.equal(dense.length, sparse.length);
+  dense.forEach((w, i) => assert.equal(firstBitDifference(w, sparse[i]), -1, `variable ${i}`));
+  tf.dispose([numeric, categorical, labels]);
+});
+
+test("sparse bag refuses an index outside the table", async () => {
+  await initBackend("wasm");
+  const table = tf.zeros([2, 5, 3]) as tf.Tensor3D, idx = tf.tensor1d([0, 4, 5, 1], "int32");
+  withKernels("sparse", () => assert.throws(() => tf.tidy(() => { lookupSum(table, idx, 2, 2); }), /index 5 is not in \[0, 4\]/));
+  tf.dispose([table, idx]);
+});
