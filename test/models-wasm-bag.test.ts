@@ -80,12 +80,12 @@ test("kernel set switch: MTL_WASM_KERNELS names default | off | sparse, unknown 
   try {
     delete process.env.MTL_WASM_KERNELS;
     assert.equal(wasmKernelSet(), "default");
-    for (const s of ["default", "off", "sparse"]) {
+    for (const s of ["default", "off", "sparse", "sparse-sum"]) {
       process.env.MTL_WASM_KERNELS = s;
       assert.equal(wasmKernelSet(), s);
     }
     process.env.MTL_WASM_KERNELS = "spares";
-    assert.throws(() => wasmKernelSet(), /unknown kernel set; valid: default, off, sparse/);
+    assert.throws(() => wasmKernelSet(), /unknown kernel set; valid: default, off, sparse, sparse-sum/);
     assert.throws(() => useFastWasmKernels(), /unknown kernel set/);
   } finally {
     if (before === undefined) delete process.env.MTL_WASM_KERNELS;
@@ -136,7 +136,7 @@ test("sparse bag is bit-identical to the default multi-hot product when each row
   tf.dispose([table, dy, idx]);
 });
 
-test("a census-shaped AdaTT trained 4 steps: every weight bit-identical with the default and the sparse kernel set", async () => {
+test("a census-shaped AdaTT trained 4 steps: every weight bit-identical with the default, sparse and sparse-sum kernel sets", async () => {
   await initBackend("wasm");
   const tasks: TaskSpec[] = [{ name: "a", kind: "binary" }, { name: "b", kind: "binary" }, { name: "c", kind: "binary" }];
   const input = { numeric: 3, categorical: [9, 17, 2, 51, 3] };
@@ -164,9 +164,12 @@ test("a census-shaped AdaTT trained 4 steps: every weight bit-identical with the
     model.dispose();
     return out;
   });
-  const dense = train("default"), sparse = train("sparse");
-  assert.equal(dense.length, sparse.length);
-  dense.forEach((w, i) => assert.equal(firstBitDifference(w, sparse[i]), -1, `variable ${i}`));
+  const dense = train("default");
+  for (const set of ["sparse", "sparse-sum"]) {
+    const other = train(set);
+    assert.equal(dense.length, other.length);
+    dense.forEach((w, i) => assert.equal(firstBitDifference(w, other[i]), -1, `${set}: variable ${i}`));
+  }
   tf.dispose([numeric, categorical, labels]);
 });
 
@@ -175,4 +178,32 @@ test("sparse bag refuses an index outside the table", async () => {
   const table = tf.zeros([2, 5, 3]) as tf.Tensor3D, idx = tf.tensor1d([0, 4, 5, 1], "int32");
   withKernels("sparse", () => assert.throws(() => tf.tidy(() => { lookupSum(table, idx, 2, 2); }), /index 5 is not in \[0, 4\]/));
   tf.dispose([table, idx]);
+});
+
+test("sparse-sum: Sum over contiguous non-innermost axes is bit-identical to tfjs' Sum, without its transpose", async () => {
+  await initBackend("wasm");
+  const rng = new Rng(13);
+  const cases: [number[], number | number[], boolean][] = [
+    [[4, 3, 6, 20, 37], 2, false], // the gated mix: Σ over experts
+    [[5, 64, 45], 1, false], // a bias gradient: Σ over the batch
+    [[5, 64, 45], 0, true],
+    [[3, 4, 5, 6], [1, 2], true], // two contiguous axes, kept
+    [[7, 300, 3], -2, false],
+    [[6, 5], 1, false], // innermost: tfjs' own kernel
+    [[3, 4, 5], [0, 2], false], // not contiguous: tfjs' own kernel
+  ];
+  for (const [shape, axis, keepDims] of cases) {
+    const x = tf.tensor(rng.fillNormal(new Float32Array(shape.reduce((a, b) => a * b, 1))) as Float32Array, shape);
+    const want = withKernels("default", () => tf.tidy(() => tf.sum(x, axis, keepDims)));
+    const before = tf.memory().numTensors;
+    const got = withKernels("sparse-sum", () => tf.tidy(() => tf.sum(x, axis, keepDims)));
+    assert.equal(tf.memory().numTensors, before + 1, "only the result is left");
+    assert.deepEqual(got.shape, want.shape, `${shape} axis ${axis}`);
+    assert.equal(firstBitDifference(got.dataSync() as Float32Array, want.dataSync() as Float32Array), -1, `${shape} axis ${axis}`);
+    tf.dispose([x, want, got]);
+  }
+  const x = tf.ones([2, 6, 8, 16]);
+  const ran = await withKernels("sparse-sum", () => tf.profile(() => { tf.tidy(() => { tf.sum(x, 1).dataSync(); }); }));
+  assert.ok(!ran.kernelNames.includes("Transpose"), `kernels: ${ran.kernelNames}`);
+  x.dispose();
 });

@@ -266,3 +266,56 @@ export function embeddingBag(table: tf.Tensor3D, flatIdx: tf.Tensor1D, nCat: num
   });
   return op(table) as tf.Tensor3D;
 }
+
+/**
+ * Sum over one block of contiguous axes that are not the innermost ones (the gated mixes' Σ over
+ * experts, [R, T, K, B, H] → [R, T, B, H]; a bias gradient's Σ over the batch, [R, B, U] → [R, U]).
+ * tfjs' wasm Sum first transposes the reduced axes to the end (a full permuting copy), then sums
+ * each output sequentially from 0 in the reduced axes' row-major order. Here the same sums in the
+ * same order, read in place: x viewed as [O, K, I] → out[o, :] = +0 + Σ_k x[o, k, :], one gather-sum
+ * with the list 0..K-1. Every other case (innermost axes, non-float32, non-contiguous axes) keeps
+ * the original kernel. Active only with the "sparse-sum" kernel set (checked per call, so one
+ * process can compare sets).
+ */
+function axisSum(args: KernelArgs, original: tf.KernelFunc, active: () => boolean): tf.TensorInfo {
+  const x = (args.inputs as { x: tf.TensorInfo }).x;
+  const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+  const rank = x.shape.length;
+  const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
+  const contiguous = axes.every((a, i) => a === axes[0] + i);
+  if (!active() || x.dtype !== "float32" || axes.length === 0 || !contiguous || axes[axes.length - 1] === rank - 1) return original(args as never) as tf.TensorInfo;
+  const backend = args.backend as WasmBackend;
+  const first = axes[0], last = axes[axes.length - 1];
+  const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+  const O = size(x.shape.slice(0, first)), K = size(x.shape.slice(first, last + 1)), I = size(x.shape.slice(last + 1));
+  const outShape = keepDims ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d)) : [...x.shape.slice(0, first), ...x.shape.slice(last + 1)];
+  const out = backend.makeOutput(outShape, "float32");
+  if (O * I === 0) return out;
+  if (K === 0) {
+    (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
+    return out;
+  }
+  const starts = backend.makeOutput([2], "int32"), list = backend.makeOutput([K], "int32");
+  try {
+    const st = backend.typedArrayFromHeap(starts), ls = backend.typedArrayFromHeap(list);
+    st[0] = 0;
+    st[1] = K;
+    for (let k = 0; k < K; k++) ls[k] = k;
+    gsumOf(backend)!(offsetOf(backend, x), offsetOf(backend, list), offsetOf(backend, starts), offsetOf(backend, out), O, 1, I, K * I * 4, I * 4);
+  } finally {
+    backend.disposeData(starts.dataId);
+    backend.disposeData(list.dataId);
+  }
+  return out;
+}
+
+/** Wraps the wasm Sum kernel: axisSum when `active()`, the original otherwise. False if it cannot run. */
+export function installWasmAxisSum(active: () => boolean): boolean {
+  if (!wasmBagSupported()) return false;
+  const config = tf.getKernel("Sum", "wasm");
+  if (!config) return false;
+  const original = config.kernelFunc;
+  tf.unregisterKernel("Sum", "wasm");
+  tf.registerKernel({ ...config, setupFunc: undefined, kernelFunc: ((a: KernelArgs) => axisSum(a, original, active)) as unknown as tf.KernelFunc });
+  return true;
+}

@@ -11,14 +11,16 @@
  *   off      tfjs' own wasm kernels (to measure the difference)
  *   sparse   default + the sparse embedding bag (same values as default in the tests: bit-identical,
  *            see test/models-wasm-bag.test.ts; not the default until the lead decides)
+ *   sparse-sum  sparse + Sum over non-innermost axes read in place instead of transposed first
+ *            (the gated mixes' Σ over experts, bias gradients; same order as tfjs' Sum)
  * Models install the set when built; anything else may call useFastWasmKernels() too.
  */
 import * as tf from "@tensorflow/tfjs";
-import { installWasmBag, wasmBagInstalled } from "./wasm-bag-kernel";
+import { installWasmAxisSum, installWasmBag, wasmBagInstalled } from "./wasm-bag-kernel";
 import { installWasmCopyKernels } from "./wasm-copy-kernels";
 import { installWasmMatMul } from "./wasm-matmul-kernel";
 
-export const WASM_KERNEL_SETS = ["default", "off", "sparse"] as const;
+export const WASM_KERNEL_SETS = ["default", "off", "sparse", "sparse-sum"] as const;
 export type WasmKernelSet = (typeof WASM_KERNEL_SETS)[number];
 
 /**
@@ -36,6 +38,9 @@ export function wasmKernelSet(): WasmKernelSet {
 }
 
 let installed = false;
+let sumWrapped = false;
+
+const withBag = (set: WasmKernelSet) => set === "sparse" || set === "sparse-sum";
 
 /**
  * Installs the selected set once, when the current backend is wasm (already initialised: the
@@ -49,9 +54,14 @@ export function useFastWasmKernels(): void {
     installWasmCopyKernels();
     installed = true;
   }
+  // the Sum wrapper decides per call (the set may change in one process: tests, the bench's A/B)
+  if (set === "sparse-sum" && !sumWrapped) {
+    if (!installWasmAxisSum(() => wasmKernelSet() === "sparse-sum")) throw new Error("MTL_WASM_KERNELS=sparse-sum: the axis-sum kernel cannot run on this wasm backend");
+    sumWrapped = true;
+  }
   // the bag kernels are extra kernel names (nothing else calls them): registering them leaves the default set unchanged
-  if (set === "sparse" && !wasmBagInstalled() && !installWasmBag()) {
-    throw new Error("MTL_WASM_KERNELS=sparse: the embedding-bag kernel cannot run on this wasm backend (its memory is not reachable)");
+  if (withBag(set) && !wasmBagInstalled() && !installWasmBag()) {
+    throw new Error(`MTL_WASM_KERNELS=${set}: the embedding-bag kernel cannot run on this wasm backend (its memory is not reachable)`);
   }
 }
 
@@ -62,5 +72,5 @@ export function fastWasmKernelsInstalled(): boolean {
 
 /** True when the categorical lookup-and-sum runs as the sparse bag (set "sparse" installed on wasm). */
 export function sparseBagActive(): boolean {
-  return installed && wasmKernelSet() === "sparse" && wasmBagInstalled();
+  return installed && withBag(wasmKernelSet()) && wasmBagInstalled();
 }
