@@ -7,7 +7,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
-  ReplicaAdam, Rng, createModel, initBackend, lookupSum, sparseBagActive, taskLosses, totalLoss, useFastWasmKernels, wasmKernelSet,
+  ReplicaAdam, Rng, createModel, smallRowsCalls, initBackend, lookupSum, sparseBagActive, taskLosses, totalLoss, useFastWasmKernels, wasmKernelSet,
   type ModelConfig, type TaskSpec,
 } from "mtl-lab";
 
@@ -80,12 +80,12 @@ test("kernel set switch: MTL_WASM_KERNELS names default | off | sparse, unknown 
   try {
     delete process.env.MTL_WASM_KERNELS;
     assert.equal(wasmKernelSet(), "default");
-    for (const s of ["default", "off", "sparse", "sparse-sum"]) {
+    for (const s of ["default", "off", "sparse", "sparse-sum", "sparse-sum-dw"]) {
       process.env.MTL_WASM_KERNELS = s;
       assert.equal(wasmKernelSet(), s);
     }
     process.env.MTL_WASM_KERNELS = "spares";
-    assert.throws(() => wasmKernelSet(), /unknown kernel set; valid: default, off, sparse, sparse-sum/);
+    assert.throws(() => wasmKernelSet(), /unknown kernel set; valid: default, off, sparse, sparse-sum, sparse-sum-dw/);
     assert.throws(() => useFastWasmKernels(), /unknown kernel set/);
   } finally {
     if (before === undefined) delete process.env.MTL_WASM_KERNELS;
@@ -136,7 +136,7 @@ test("sparse bag is bit-identical to the default multi-hot product when each row
   tf.dispose([table, dy, idx]);
 });
 
-test("a census-shaped AdaTT trained 4 steps: every weight bit-identical with the default, sparse and sparse-sum kernel sets", async () => {
+test("a census-shaped AdaTT trained 4 steps: every weight bit-identical with every kernel set of issue 19", async () => {
   await initBackend("wasm");
   const tasks: TaskSpec[] = [{ name: "a", kind: "binary" }, { name: "b", kind: "binary" }, { name: "c", kind: "binary" }];
   const input = { numeric: 3, categorical: [9, 17, 2, 51, 3] };
@@ -165,7 +165,7 @@ test("a census-shaped AdaTT trained 4 steps: every weight bit-identical with the
     return out;
   });
   const dense = train("default");
-  for (const set of ["sparse", "sparse-sum"]) {
+  for (const set of ["sparse", "sparse-sum", "sparse-sum-dw"]) {
     const other = train(set);
     assert.equal(dense.length, other.length);
     dense.forEach((w, i) => assert.equal(firstBitDifference(w, other[i]), -1, `${set}: variable ${i}`));
@@ -206,4 +206,28 @@ test("sparse-sum: Sum over contiguous non-innermost axes is bit-identical to tfj
   const ran = await withKernels("sparse-sum", () => tf.profile(() => { tf.tidy(() => { tf.sum(x, 1).dataSync(); }); }));
   assert.ok(!ran.kernelNames.includes("Transpose"), `kernels: ${ran.kernelNames}`);
   x.dispose();
+});
+
+test("sparse-sum-dw: products with ≤ 8 left rows equal XNNPACK's bit for bit (every column tail), and skip it", async () => {
+  await initBackend("wasm");
+  const rng = new Rng(17);
+  for (const [M, K, N, G] of [[7, 512, 1000, 1], [7, 37, 70, 1], [1, 5, 64, 1], [8, 100, 133, 1], [3, 1, 67, 1], [2, 20, 90, 3]]) {
+    const a = tf.tensor(rng.fillNormal(new Float32Array(G * M * K)) as Float32Array, G === 1 ? [M, K] : [G, M, K]);
+    const b = tf.tensor(rng.fillNormal(new Float32Array(K * N)) as Float32Array, [K, N]);
+    const want = withKernels("default", () => tf.matMul(a, b));
+    const got = withKernels("sparse-sum-dw", () => tf.matMul(a, b));
+    assert.equal(firstBitDifference(got.dataSync() as Float32Array, want.dataSync() as Float32Array), -1, `[${a.shape}] @ [${K}, ${N}]`);
+    const naive = new Float64Array(G * M * N), A = a.dataSync(), Bv = b.dataSync(); // and the definition
+    for (let i = 0; i < G * M; i++) for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) naive[i * N + j] += A[i * K + k] * Bv[k * N + j];
+    const g = got.dataSync();
+    for (let i = 0; i < g.length; i++) assert.ok(Math.abs(g[i] - naive[i]) < 1e-3, `[${a.shape}] @ [${K}, ${N}] at ${i}: ${g[i]} vs ${naive[i]}`);
+    tf.dispose([a, b, want, got]);
+  }
+  const a = tf.ones([7, 512]), b = tf.ones([512, 100]);
+  const before = smallRowsCalls();
+  withKernels("default", () => tf.tidy(() => { tf.matMul(a, b).dataSync(); }));
+  assert.equal(smallRowsCalls(), before, "the default set keeps XNNPACK");
+  withKernels("sparse-sum-dw", () => tf.tidy(() => { tf.matMul(a, b).dataSync(); }));
+  assert.equal(smallRowsCalls(), before + 1, "sparse-sum-dw ran the small-rows product");
+  tf.dispose([a, b]);
 });

@@ -21,3 +21,4 @@ export { Customized } from "./customized";
 export { PLE } from "./ple";
 export { AdaTT } from "./adatt";
 export { useFastWasmKernels, fastWasmKernelsInstalled, wasmKernelSet, sparseBagActive, WASM_KERNEL_SETS, type WasmKernelSet } from "./wasm-kernels";
+export { smallRowsCalls } from "./wasm-bag-kernel";

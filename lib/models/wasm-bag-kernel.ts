@@ -319,3 +319,99 @@ export function installWasmAxisSum(active: () => boolean): boolean {
   tf.registerKernel({ ...config, setupFunc: undefined, kernelFunc: ((a: KernelArgs) => axisSum(a, original, active)) as unknown as tf.KernelFunc });
   return true;
 }
+
+/*
+ * A product with few left rows, a [M, K] @ b [K, N] → [M, N] for M ≤ 8 (the numeric columns'
+ * weight gradient xᵀ·dy: M = 7 rows, K = the batch, N = R·U up to tens of thousands). XNNPACK
+ * treats b as the layer's weights and packs all of it on every call (a new tensor each step),
+ * which costs about as much as the product. Here: one pass over b, column blocks of 8 held in
+ * 2·M f32x4 accumulators, k ascending, acc + a·b as a multiply then an add (two roundings, as
+ * XNNPACK's wasm SIMD kernels do), then blocks of 4 and single columns. One module per M.
+ *   smallRows(a, b, out, K, N)   (heap byte offsets)
+ */
+function smallRowsModule(M: number): Uint8Array {
+  const [a, b, out, K, N] = [0, 1, 2, 3, 4];
+  const [j, k, nB, kB, pa, pb] = [5, 6, 7, 8, 9, 10]; // i32 locals: column byte offset, k, N·4, K·4, a + 4k, b + k·N·4 + j
+  const vb0 = 11, vb1 = 12, va = 13; // v128
+  const acc = (i: number, h: number) => 14 + 2 * i + h; // v128 accumulators (2M)
+  const fAcc = (i: number) => 14 + 2 * M + i; // f32 accumulators (M)
+  const fb = 14 + 3 * M; // f32
+  const f32x4Mul = [0xfd, 0xe6, 0x01], splat = [0xfd, 0x13];
+  const rowsOf = (f: (i: number) => number[]) => Array.from({ length: M }, (_, i) => f(i));
+  /** a[i, k] (f32) on the stack */
+  const aik = (i: number) => [...get(pa), ...get(kB), ...i32c(i), MUL, ADD, 0x2a, ...memarg(2)];
+  const block = (lanes: 8 | 4) => {
+    const halves = lanes / 4;
+    return whileNot([...get(j), ...i32c(4 * lanes), ADD, ...get(nB), GT_U],
+      ...rowsOf((i) => Array.from({ length: halves }, (_, h) => [...v128Zero, ...set(acc(i, h))]).flat()),
+      get(a), set(pa), get(b), get(j), [ADD], set(pb), i32c(0), set(k),
+      whileNot([...get(k), ...get(K), GE_U],
+        get(pb), v128Load(0), set(vb0),
+        halves === 2 ? [...get(pb), ...v128Load(16), ...set(vb1)] : [],
+        ...rowsOf((i) => [
+          ...aik(i), ...splat, ...set(va),
+          ...Array.from({ length: halves }, (_, h) => [...get(acc(i, h)), ...get(va), ...get(h === 0 ? vb0 : vb1), ...f32x4Mul, ...f32x4Add, ...set(acc(i, h))]).flat(),
+        ]),
+        inc(pa, i32c(4)), inc(pb, get(nB)), inc(k, i32c(1))),
+      ...rowsOf((i) => Array.from({ length: halves }, (_, h) => [...get(out), ...get(nB), ...i32c(i), MUL, ADD, ...get(j), ADD, ...get(acc(i, h)), ...v128Store(16 * h)]).flat()),
+      inc(j, i32c(4 * lanes)));
+  };
+  const scalar = whileNot([...get(j), ...get(nB), GE_U],
+    ...rowsOf((i) => [0x43, 0, 0, 0, 0, ...set(fAcc(i))]),
+    get(a), set(pa), get(b), get(j), [ADD], set(pb), i32c(0), set(k),
+    whileNot([...get(k), ...get(K), GE_U],
+      get(pb), [0x2a, ...memarg(2)], set(fb),
+      ...rowsOf((i) => [...get(fAcc(i)), ...aik(i), ...get(fb), 0x94, 0x92, ...set(fAcc(i))]),
+      inc(pa, i32c(4)), inc(pb, get(nB)), inc(k, i32c(1))),
+    ...rowsOf((i) => [...get(out), ...get(nB), ...i32c(i), MUL, ADD, ...get(j), ADD, ...get(fAcc(i)), 0x38, ...memarg(2)]),
+    inc(j, i32c(4)));
+  const code = [
+    ...get(N), ...i32c(2), SHL, ...set(nB), ...get(K), ...i32c(2), SHL, ...set(kB),
+    ...i32c(0), ...set(j),
+    ...block(8), ...block(4), ...scalar,
+  ];
+  const f = [...vec([[6, I32], [3 + 2 * M, V128], [M + 1, F32]]), ...code, 0x0b];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([[0x60, ...vec(Array.from({ length: 5 }, () => [I32])), 0x00]])),
+    ...section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, 0x00]])),
+    ...section(3, vec([[0]])),
+    ...section(7, vec([[...name("smallRows"), 0x00, 0]])),
+    ...section(10, vec([[...uleb(f.length), ...f]])),
+  ]);
+}
+
+type SmallRows = (a: number, b: number, out: number, K: number, N: number) => void;
+const smallModules = new Map<number, WebAssembly.Module>();
+const smallInstances = new WeakMap<WebAssembly.Memory, Map<number, SmallRows>>();
+
+/** Largest left-row count the small-rows product takes. */
+export const SMALL_ROWS_MAX = 8;
+
+/**
+ * out = a @ b on the heap for a [M, K], b [K, N], M ≤ SMALL_ROWS_MAX (byte offsets). False when
+ * the module cannot run here (the caller then takes XNNPACK).
+ */
+export function smallRowsProduct(backend: unknown, aOff: number, bOff: number, outOff: number, M: number, K: number, N: number): boolean {
+  const memory = (backend as WasmBackend).wasm.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory) || M < 1 || M > SMALL_ROWS_MAX) return false;
+  let byM = smallInstances.get(memory);
+  if (!byM) smallInstances.set(memory, (byM = new Map()));
+  let fn = byM.get(M);
+  if (!fn) {
+    let mod = smallModules.get(M);
+    if (!mod) smallModules.set(M, (mod = new WebAssembly.Module(smallRowsModule(M))));
+    fn = new WebAssembly.Instance(mod, { env: { memory } }).exports.smallRows as SmallRows;
+    byM.set(M, fn);
+  }
+  fn(aOff, bOff, outOff, K, N);
+  calls++;
+  return true;
+}
+
+let calls = 0;
+
+/** How many products the small-rows kernel has run in this thread (tests check that it ran). */
+export function smallRowsCalls(): number {
+  return calls;
+}

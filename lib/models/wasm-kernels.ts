@@ -13,14 +13,16 @@
  *            see test/models-wasm-bag.test.ts; not the default until the lead decides)
  *   sparse-sum  sparse + Sum over non-innermost axes read in place instead of transposed first
  *            (the gated mixes' Σ over experts, bias gradients; same order as tfjs' Sum)
+ *   sparse-sum-dw  sparse-sum + products with ≤ 8 left rows in one pass over the right matrix
+ *            (the numeric columns' weight gradient; XNNPACK packs the whole right matrix per call)
  * Models install the set when built; anything else may call useFastWasmKernels() too.
  */
 import * as tf from "@tensorflow/tfjs";
 import { installWasmAxisSum, installWasmBag, wasmBagInstalled } from "./wasm-bag-kernel";
 import { installWasmCopyKernels } from "./wasm-copy-kernels";
-import { installWasmMatMul } from "./wasm-matmul-kernel";
+import { installWasmMatMul, useSmallRowsProduct } from "./wasm-matmul-kernel";
 
-export const WASM_KERNEL_SETS = ["default", "off", "sparse", "sparse-sum"] as const;
+export const WASM_KERNEL_SETS = ["default", "off", "sparse", "sparse-sum", "sparse-sum-dw"] as const;
 export type WasmKernelSet = (typeof WASM_KERNEL_SETS)[number];
 
 /**
@@ -40,7 +42,8 @@ export function wasmKernelSet(): WasmKernelSet {
 let installed = false;
 let sumWrapped = false;
 
-const withBag = (set: WasmKernelSet) => set === "sparse" || set === "sparse-sum";
+const withBag = (set: WasmKernelSet) => set === "sparse" || set === "sparse-sum" || set === "sparse-sum-dw";
+const withSum = (set: WasmKernelSet) => set === "sparse-sum" || set === "sparse-sum-dw";
 
 /**
  * Installs the selected set once, when the current backend is wasm (already initialised: the
@@ -52,11 +55,12 @@ export function useFastWasmKernels(): void {
   if (!installed) {
     installWasmMatMul();
     installWasmCopyKernels();
+    useSmallRowsProduct(() => wasmKernelSet() === "sparse-sum-dw");
     installed = true;
   }
   // the Sum wrapper decides per call (the set may change in one process: tests, the bench's A/B)
-  if (set === "sparse-sum" && !sumWrapped) {
-    if (!installWasmAxisSum(() => wasmKernelSet() === "sparse-sum")) throw new Error("MTL_WASM_KERNELS=sparse-sum: the axis-sum kernel cannot run on this wasm backend");
+  if (withSum(set) && !sumWrapped) {
+    if (!installWasmAxisSum(() => withSum(wasmKernelSet()))) throw new Error("MTL_WASM_KERNELS=sparse-sum: the axis-sum kernel cannot run on this wasm backend");
     sumWrapped = true;
   }
   // the bag kernels are extra kernel names (nothing else calls them): registering them leaves the default set unchanged
