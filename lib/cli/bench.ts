@@ -31,8 +31,10 @@ const USAGE = `usage: npm run bench -- [--workloads a,b] [--replicas 1,8,64] [--
   --replicas   replica counts R (default 1,8,64)
   --backends   backends to measure (default: every one that starts; cpu only at R = 1)
   --workers    also run wasm with R split over W worker threads (default: cores, 0 = off)
-  --kernels    wasm kernel sets to compare in this run, rows "wasm <set>" (${WASM_KERNEL_SETS.join(", ")};
-               default: the one MTL_WASM_KERNELS names, "default" when unset)
+  --kernels    wasm kernel sets to compare, rows "wasm <set>" (${WASM_KERNEL_SETS.join(", ")};
+               default: the one MTL_WASM_KERNELS names, "default" when unset). Several sets are
+               measured on the same model in the same workers, their timed windows interleaved
+               (A B C, B C A, …), so that each sees the same load on a shared machine
   --seconds    seconds per timed window (default 2); --repeats windows per cell (default 3, median)
   --no-reference  skip the PyTorch reference`;
 
@@ -102,30 +104,40 @@ interface Row extends CellResult {
 }
 
 /** W workers with R/W replicas each, started together; throughput adds up, ms/step is per R-step. */
-async function cell(backend: BackendName, workload: WorkloadName, R: number, W: number, kernels: WasmKernelSet, o: Options): Promise<Row> {
-  const base = { workload, seconds: o.seconds, minSteps: 3, repeats: o.repeats, readEvery: 100 };
+async function cell(backend: BackendName, workload: WorkloadName, R: number, W: number, kernels: WasmKernelSet[], o: Options): Promise<Row[]> {
+  const base = { workload, seconds: o.seconds, minSteps: 3, repeats: o.repeats, readEvery: 100, ...(kernels.length > 1 ? { kernelSets: kernels } : {}) };
   const parts = Array.from({ length: W }, (_, k) => Math.floor(R / W) + (k < R % W ? 1 : 0)).filter((r) => r > 0);
   let first = 1;
   const results = await Promise.all(parts.map((r) => {
     const spec: CellSpec = { ...base, replicas: r, firstSeed: first };
     first += r;
-    return inWorker(backend, spec, kernels);
+    return inWorker(backend, spec, kernels[0]);
   }));
-  const sps = results.reduce((a, x) => a + x.modelStepsPerSecond, 0);
-  const r0 = results[0];
-  return {
-    ...r0,
-    replicas: R,
-    config: configName(backend, kernels, parts.length),
-    ...(backend === "wasm" ? { kernels } : {}),
-    workers: parts.length,
-    msPerStep: (R * 1000) / sps,
-    msPerStepRuns: results.flatMap((x) => x.msPerStepRuns),
-    modelStepsPerSecond: sps,
-    peakTensorBytes: results.reduce((a, x) => a + x.peakTensorBytes, 0),
-    rssBytes: Math.max(...results.map((x) => x.rssBytes)),
-    tensorsLeaked: results.reduce((a, x) => a + x.tensorsLeaked, 0),
+  const row = (k: WasmKernelSet, runsOf: (x: CellResult) => number[]): Row => {
+    const sps = results.reduce((a, x) => a + (x.replicas * 1000) / median(runsOf(x)), 0);
+    const r0 = results[0];
+    return {
+      ...r0,
+      replicas: R,
+      config: configName(backend, k, parts.length),
+      ...(backend === "wasm" ? { kernels: k } : {}),
+      workers: parts.length,
+      msPerStep: (R * 1000) / sps,
+      msPerStepRuns: results.flatMap(runsOf),
+      modelStepsPerSecond: sps,
+      peakTensorBytes: results.reduce((a, x) => a + x.peakTensorBytes, 0),
+      rssBytes: Math.max(...results.map((x) => x.rssBytes)),
+      tensorsLeaked: results.reduce((a, x) => a + x.tensorsLeaked, 0),
+      bySet: undefined,
+    };
   };
+  return kernels.length > 1 ? kernels.map((k) => row(k, (x) => x.bySet![k])) : [row(kernels[0], (x) => x.msPerStepRuns)];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** "wasm", "wasm x2", "wasm sparse x2": the kernel set is named unless it is the default. */
@@ -245,38 +257,38 @@ async function main(): Promise<void> {
   const failures: { workload: WorkloadName; replicas: number; config: string; error: string }[] = [];
   for (const workload of o.workloads) {
     for (const R of o.replicas) {
-      const configs: [BackendName, number, WasmKernelSet][] = [];
+      const configs: [BackendName, number, WasmKernelSet[]][] = [];
       for (const b of backends) {
         if (b === "cpu" && R > 1) continue; // the pure-JS backend is 20-40x slower than wasm: minutes per cell beyond R = 1
-        for (const k of b === "wasm" ? o.kernels : ["default" as const]) { // kernel sets side by side: same minutes, same load
-          configs.push([b, 1, k]);
-          if (b === "wasm" && o.workers > 1 && R > 1) configs.push([b, o.workers, k]);
-        }
+        const sets: WasmKernelSet[] = b === "wasm" ? o.kernels : ["default"]; // several: interleaved in the same workers
+        configs.push([b, 1, sets]);
+        if (b === "wasm" && o.workers > 1 && R > 1) configs.push([b, o.workers, sets]);
       }
-      configs.sort((x, y) => x[1] - y[1]); // one worker first for every set, then W workers
-      for (const [b, W, k] of configs) {
-        let row: Row;
+      for (const [b, W, sets] of configs) {
+        let cellRows: Row[];
         try {
-          row = await cell(b, workload, R, W, k, o);
+          cellRows = await cell(b, workload, R, W, sets, o);
         } catch (e) { // e.g. the 4 GB wasm heap at census R = 64: record it, measure the rest
           const error = String((e as Error).message).split("\n")[0];
-          const config = configName(b, k, W);
+          const config = sets.map((k) => configName(b, k, W)).join(" / ");
           console.log(`  ${workload.padEnd(15)} R=${String(R).padEnd(3)} ${config}: failed: ${error}`);
           failures.push({ workload, replicas: R, config, error });
           continue;
         }
-        // the fastest PyTorch with at most as many threads as this config uses cores (torch with
-        // 2 threads was slower than with 1 on the shared machine: comparing with it would flatter us)
-        const torch = ref.results.filter((t) => t.workload === workload && t.replicas === R && t.threads <= row.workers)
-          .sort((x, y) => x.msPerStep - y.msPerStep)[0];
-        if (torch) {
-          row.torchMsPerStep = torch.msPerStep;
-          row.ratioToTorch = row.modelStepsPerSecond / torch.modelStepsPerSecond;
+        for (const row of cellRows) {
+          // the fastest PyTorch with at most as many threads as this config uses cores (torch with
+          // 2 threads was slower than with 1 on the shared machine: comparing with it would flatter us)
+          const torch = ref.results.filter((t) => t.workload === workload && t.replicas === R && t.threads <= row.workers)
+            .sort((x, y) => x.msPerStep - y.msPerStep)[0];
+          if (torch) {
+            row.torchMsPerStep = torch.msPerStep;
+            row.ratioToTorch = row.modelStepsPerSecond / torch.modelStepsPerSecond;
+          }
+          rows.push(row);
+          console.log(`  ${workload.padEnd(15)} R=${String(R).padEnd(3)} ${row.config.padEnd(16)} ${f(row.msPerStep, 2).padStart(9)} ms/step` +
+            ` ${f(row.modelStepsPerSecond, 0).padStart(7)} model-steps/s  peak ${f(row.peakTensorBytes / 2 ** 20)} MB` +
+            `  leaked ${row.tensorsLeaked}  torch ${f(row.torchMsPerStep, 2)} ms  ratio ${f(row.ratioToTorch, 2)}`);
         }
-        rows.push(row);
-        console.log(`  ${workload.padEnd(15)} R=${String(R).padEnd(3)} ${row.config.padEnd(16)} ${f(row.msPerStep, 2).padStart(9)} ms/step` +
-          ` ${f(row.modelStepsPerSecond, 0).padStart(7)} model-steps/s  peak ${f(row.peakTensorBytes / 2 ** 20)} MB` +
-          `  leaked ${row.tensorsLeaked}  torch ${f(row.torchMsPerStep, 2)} ms  ratio ${f(row.ratioToTorch, 2)}`);
       }
     }
   }
