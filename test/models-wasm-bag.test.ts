@@ -7,7 +7,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
-  ReplicaAdam, Rng, createModel, smallRowsCalls, initBackend, lookupSum, sparseBagActive, taskLosses, totalLoss, useFastWasmKernels, wasmKernelSet,
+  ReplicaAdam, Rng, createModel, mix, smallRowsCalls, initBackend, lookupSum, sparseBagActive, taskLosses, totalLoss, useFastWasmKernels, wasmKernelSet,
   type ModelConfig, type TaskSpec,
 } from "mtl-lab";
 
@@ -80,12 +80,12 @@ test("kernel set switch: MTL_WASM_KERNELS names default | off | sparse, unknown 
   try {
     delete process.env.MTL_WASM_KERNELS;
     assert.equal(wasmKernelSet(), "default");
-    for (const s of ["default", "off", "sparse", "sparse-sum", "sparse-sum-dw"]) {
+    for (const s of ["default", "off", "sparse", "sparse-sum", "sparse-sum-dw", "sparse-sum-dw-mix"]) {
       process.env.MTL_WASM_KERNELS = s;
       assert.equal(wasmKernelSet(), s);
     }
     process.env.MTL_WASM_KERNELS = "spares";
-    assert.throws(() => wasmKernelSet(), /unknown kernel set; valid: default, off, sparse, sparse-sum, sparse-sum-dw/);
+    assert.throws(() => wasmKernelSet(), /unknown kernel set; valid: default, off, sparse, sparse-sum, sparse-sum-dw, sparse-sum-dw-mix/);
     assert.throws(() => useFastWasmKernels(), /unknown kernel set/);
   } finally {
     if (before === undefined) delete process.env.MTL_WASM_KERNELS;
@@ -165,7 +165,7 @@ test("a census-shaped AdaTT trained 4 steps: every weight bit-identical with eve
     return out;
   });
   const dense = train("default");
-  for (const set of ["sparse", "sparse-sum", "sparse-sum-dw"]) {
+  for (const set of ["sparse", "sparse-sum", "sparse-sum-dw", "sparse-sum-dw-mix"]) {
     const other = train(set);
     assert.equal(dense.length, other.length);
     dense.forEach((w, i) => assert.equal(firstBitDifference(w, other[i]), -1, `${set}: variable ${i}`));
@@ -230,4 +230,27 @@ test("sparse-sum-dw: products with ≤ 8 left rows equal XNNPACK's bit for bit (
   withKernels("sparse-sum-dw", () => tf.tidy(() => { tf.matMul(a, b).dataSync(); }));
   assert.equal(smallRowsCalls(), before + 1, "sparse-sum-dw ran the small-rows product");
   tf.dispose([a, b]);
+});
+
+test("sparse-sum-dw-mix: the fused gated mix and both gradients are bit-identical to mul + Sum, and run fused", async () => {
+  await initBackend("wasm");
+  const rng = new Rng(19);
+  for (const [R, B, K, n, H] of [[3, 5, 2, 4, 13], [2, 7, 3, 6, 37], [1, 4, 1, 8, 16], [2, 3, 4, 1, 3]]) {
+    const w = tf.tensor4d(rng.fillNormal(new Float32Array(R * B * K * n)) as Float32Array, [R, B, K, n]);
+    const e = tf.tensor4d(rng.fillNormal(new Float32Array(R * n * B * H)) as Float32Array, [R, n, B, H]);
+    const dy = tf.tensor4d(rng.fillNormal(new Float32Array(R * K * B * H)) as Float32Array, [R, K, B, H]);
+    const run = () => tf.tidy(() => {
+      const f = mix(w, e).dataSync() as Float32Array;
+      const [dw, de] = tf.grads((a: tf.Tensor, b: tf.Tensor) => mix(a as tf.Tensor4D, b as tf.Tensor4D).mul(dy).sum())([w, e]);
+      return [f, dw.dataSync() as Float32Array, de.dataSync() as Float32Array];
+    });
+    const want = withKernels("sparse-sum-dw", run);
+    const before = tf.memory().numTensors;
+    const got = withKernels("sparse-sum-dw-mix", run);
+    assert.equal(tf.memory().numTensors, before, "no tensors left behind");
+    ["value", "dW", "dE"].forEach((what, q) => assert.equal(firstBitDifference(got[q], want[q]), -1, `[${R}, ${B}, ${K}, ${n}, ${H}] ${what}`));
+    const ran = await withKernels("sparse-sum-dw-mix", () => tf.profile(() => { run(); }));
+    assert.deepEqual(["MtlMix", "MtlMixGradW", "MtlMixGradE"].filter((k) => ran.kernelNames.includes(k)), ["MtlMix", "MtlMixGradW", "MtlMixGradE"]);
+    tf.dispose([w, e, dy]);
+  }
 });

@@ -22,3 +22,4 @@ export { PLE } from "./ple";
 export { AdaTT } from "./adatt";
 export { useFastWasmKernels, fastWasmKernelsInstalled, wasmKernelSet, sparseBagActive, WASM_KERNEL_SETS, type WasmKernelSet } from "./wasm-kernels";
 export { smallRowsCalls } from "./wasm-bag-kernel";
+export { mix } from "./blocks";

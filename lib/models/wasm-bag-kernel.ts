@@ -415,3 +415,173 @@ let calls = 0;
 export function smallRowsCalls(): number {
   return calls;
 }
+
+/*
+ * The gated mix f[r, k, b, :] = Σ_i w[r, b, k, i] · e[r, i, b, :] (blocks.ts mix) and its gradients,
+ * without materialising the [R, K, n, B, H] products (issue 19, kernel set sparse-sum-dw-mix).
+ *   scaled(w, src, out, R, O, J, B, H, wsR, wsB, wsO, wsJ):
+ *     out[r, o, b, :] = +0 + Σ_{j < J} w[r·wsR + b·wsB + o·wsO + j·wsJ] · src[r, j, b, :]   (j ascending)
+ *   forward: O = K, J = n, src = e (w strides B·K·n, K·n, n, 1); dE: O = n, J = K, src = dy (… 1, n)
+ *   dots(dy, e, out, R, K, n, B, H): out[r, b, k, i] = +0 + Σ_h dy[r, k, b, h] · e[r, i, b, h]   (h ascending, scalar)
+ * Each term is rounded as a product, then added (f32x4.mul, f32x4.add), in the order tfjs' mul + Sum
+ * use, so the values can equal the unfused ops' bit for bit (the tests check it).
+ */
+function mixModule(): Uint8Array {
+  const f32x4Mul = [0xfd, 0xe6, 0x01], splat = [0xfd, 0x13];
+  // scaled: params 0..11; locals 12 r, 13 o, 14 b, 15 u (byte), 16 j, 17 wBase (byte), 18 dst, 19 rowB; v128 20 a0, 21 a1, 22 wv; f32 23 acc
+  const [w, src, out, R, O, J, B, H, wsR, wsB, wsO, wsJ] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const [r, o, b, u, j, wBase, dst, rowB] = [12, 13, 14, 15, 16, 17, 18, 19];
+  const [a0, a1, wv, acc] = [20, 21, 22, 23];
+  /** byte address of src[r, j, b, u] */
+  const srcAt = [...get(src), ...get(r), ...get(J), MUL, ...get(j), ADD, ...get(B), MUL, ...get(b), ADD, ...get(rowB), MUL, ADD, ...get(u), ADD];
+  /** w[wBase + j·wsJ] as f32 */
+  const wj = [...get(wBase), ...get(j), ...get(wsJ), MUL, ...i32c(2), SHL, ADD, 0x2a, ...memarg(2)];
+  const vecBlock = (lanes: 8 | 4) => {
+    const accs = lanes === 8 ? [a0, a1] : [a0];
+    return whileNot([...get(u), ...i32c(4 * lanes), ADD, ...get(rowB), GT_U],
+      ...accs.map((a) => [...v128Zero, ...set(a)]),
+      i32c(0), set(j),
+      whileNot([...get(j), ...get(J), GE_U],
+        wj, splat, set(wv),
+        ...accs.map((a, h) => [...get(a), ...get(wv), ...srcAt, ...v128Load(16 * h), ...f32x4Mul, ...f32x4Add, ...set(a)]),
+        inc(j, i32c(1))),
+      ...accs.map((a, h) => [...get(dst), ...get(u), ADD, ...get(a), ...v128Store(16 * h)]),
+      inc(u, i32c(4 * lanes)));
+  };
+  const scalarTail = whileNot([...get(u), ...get(rowB), GE_U],
+    [0x43, 0, 0, 0, 0], set(acc), i32c(0), set(j),
+    whileNot([...get(j), ...get(J), GE_U],
+      get(acc), wj, srcAt, [0x2a, ...memarg(2)], [0x94, 0x92], set(acc),
+      inc(j, i32c(1))),
+    get(dst), get(u), [ADD], get(acc), [0x38, ...memarg(2)],
+    inc(u, i32c(4)));
+  const scaled = [
+    ...get(H), ...i32c(2), SHL, ...set(rowB),
+    ...i32c(0), ...set(r),
+    ...whileNot([...get(r), ...get(R), GE_U],
+      i32c(0), set(o),
+      whileNot([...get(o), ...get(O), GE_U],
+        i32c(0), set(b),
+        whileNot([...get(b), ...get(B), GE_U],
+          // wBase = w + 4·(r·wsR + b·wsB + o·wsO); dst = out + ((r·O + o)·B + b)·rowB
+          get(w), get(r), get(wsR), [MUL], get(b), get(wsB), [MUL, ADD], get(o), get(wsO), [MUL, ADD], i32c(2), [SHL, ADD], set(wBase),
+          get(out), get(r), get(O), [MUL], get(o), [ADD], get(B), [MUL], get(b), [ADD], get(rowB), [MUL, ADD], set(dst),
+          i32c(0), set(u),
+          vecBlock(8), vecBlock(4), scalarTail,
+          inc(b, i32c(1))),
+        inc(o, i32c(1))),
+      inc(r, i32c(1))),
+  ];
+  // dots: params 0 dy, 1 e, 2 out, 3 R, 4 K, 5 n, 6 B, 7 H; locals 8 r, 9 b, 10 k, 11 i, 12 h, 13 pd, 14 pe, 15 po; f32 16 acc
+  const [dy, e, dOut, dR, dK, dn, dB, dH] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [rr, bb, kk, ii, hh, pd, pe, po] = [8, 9, 10, 11, 12, 13, 14, 15];
+  const dacc = 16;
+  const dots = [
+    ...get(dOut), ...set(po),
+    ...i32c(0), ...set(rr),
+    ...whileNot([...get(rr), ...get(dR), GE_U],
+      i32c(0), set(bb),
+      whileNot([...get(bb), ...get(dB), GE_U],
+        i32c(0), set(kk),
+        whileNot([...get(kk), ...get(dK), GE_U],
+          i32c(0), set(ii),
+          whileNot([...get(ii), ...get(dn), GE_U],
+            // pd = dy + ((r·K + k)·B + b)·H·4, pe = e + ((r·n + i)·B + b)·H·4
+            get(dy), get(rr), get(dK), [MUL], get(kk), [ADD], get(dB), [MUL], get(bb), [ADD], get(dH), [MUL], i32c(2), [SHL, ADD], set(pd),
+            get(e), get(rr), get(dn), [MUL], get(ii), [ADD], get(dB), [MUL], get(bb), [ADD], get(dH), [MUL], i32c(2), [SHL, ADD], set(pe),
+            [0x43, 0, 0, 0, 0], set(dacc), i32c(0), set(hh),
+            whileNot([...get(hh), ...get(dH), GE_U],
+              get(dacc), get(pd), [0x2a, ...memarg(2)], get(pe), [0x2a, ...memarg(2)], [0x94, 0x92], set(dacc),
+              inc(pd, i32c(4)), inc(pe, i32c(4)), inc(hh, i32c(1))),
+            get(po), get(dacc), [0x38, ...memarg(2)], inc(po, i32c(4)),
+            inc(ii, i32c(1))),
+          inc(kk, i32c(1))),
+        inc(bb, i32c(1))),
+      inc(rr, i32c(1))),
+  ];
+  const fScaled = [...vec([[8, I32], [3, V128], [1, F32]]), ...scaled, 0x0b];
+  const fDots = [...vec([[8, I32], [1, F32]]), ...dots, 0x0b];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([[0x60, ...vec(Array.from({ length: 12 }, () => [I32])), 0x00], [0x60, ...vec(Array.from({ length: 8 }, () => [I32])), 0x00]])),
+    ...section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, 0x00]])),
+    ...section(3, vec([[0], [1]])),
+    ...section(7, vec([[...name("scaled"), 0x00, 0], [...name("dots"), 0x00, 1]])),
+    ...section(10, vec([[...uleb(fScaled.length), ...fScaled], [...uleb(fDots.length), ...fDots]])),
+  ]);
+}
+
+interface MixFns {
+  scaled: (...a: number[]) => void;
+  dots: (...a: number[]) => void;
+}
+let mixCompiled: WebAssembly.Module | undefined;
+const mixInstances = new WeakMap<WebAssembly.Memory, MixFns>();
+
+function mixOf(backend: WasmBackend): MixFns {
+  const memory = backend.wasm.asm!.memory!;
+  let fns = mixInstances.get(memory);
+  if (!fns) {
+    mixCompiled ??= new WebAssembly.Module(mixModule());
+    fns = new WebAssembly.Instance(mixCompiled, { env: { memory } }).exports as unknown as MixFns;
+    mixInstances.set(memory, fns);
+  }
+  return fns;
+}
+
+export const MIX_KERNEL = "MtlMix", MIX_GRAD_W_KERNEL = "MtlMixGradW", MIX_GRAD_E_KERNEL = "MtlMixGradE";
+
+/** w [R, B, K, n], e [R, n, B, H] → [R, K, B, H] */
+function mixForward(args: KernelArgs): tf.TensorInfo {
+  const backend = args.backend as WasmBackend;
+  const { w, e } = args.inputs as { w: tf.TensorInfo; e: tf.TensorInfo };
+  const [R, B, K, n] = w.shape, H = e.shape[3];
+  const out = backend.makeOutput([R, K, B, H], "float32");
+  if (R * K * B * H > 0) mixOf(backend).scaled(offsetOf(backend, w), offsetOf(backend, e), offsetOf(backend, out), R, K, n, B, H, B * K * n, K * n, n, 1);
+  return out;
+}
+
+/** dy [R, K, B, H], w [R, B, K, n] → dE [R, n, B, H] */
+function mixGradE(args: KernelArgs): tf.TensorInfo {
+  const backend = args.backend as WasmBackend;
+  const { dy, w } = args.inputs as { dy: tf.TensorInfo; w: tf.TensorInfo };
+  const [R, B, K, n] = w.shape, H = dy.shape[3];
+  const out = backend.makeOutput([R, n, B, H], "float32");
+  if (R * n * B * H > 0) mixOf(backend).scaled(offsetOf(backend, w), offsetOf(backend, dy), offsetOf(backend, out), R, n, K, B, H, B * K * n, K * n, 1, n);
+  return out;
+}
+
+/** dy [R, K, B, H], e [R, n, B, H] → dW [R, B, K, n] */
+function mixGradW(args: KernelArgs): tf.TensorInfo {
+  const backend = args.backend as WasmBackend;
+  const { dy, e } = args.inputs as { dy: tf.TensorInfo; e: tf.TensorInfo };
+  const [R, K, B, H] = dy.shape, n = e.shape[1];
+  const out = backend.makeOutput([R, B, K, n], "float32");
+  if (R * B * K * n > 0) mixOf(backend).dots(offsetOf(backend, dy), offsetOf(backend, e), offsetOf(backend, out), R, K, n, B, H);
+  return out;
+}
+
+/** Registers the three mix kernels on the wasm backend (false where the module cannot run). */
+export function installWasmMix(): boolean {
+  if (!wasmBagSupported()) return false;
+  for (const [kernelName, kernelFunc] of [[MIX_KERNEL, mixForward], [MIX_GRAD_E_KERNEL, mixGradE], [MIX_GRAD_W_KERNEL, mixGradW]] as const) {
+    if (!tf.getKernel(kernelName, "wasm")) tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  }
+  return true;
+}
+
+/** f = Σ_i w[·, k, i]·e_i as blocks.ts mix, with the fused kernels (caller checks they are active). */
+export function fusedMix(w: tf.Tensor4D, e: tf.Tensor4D): tf.Tensor4D {
+  const op = tf.customGrad((wt, et, save) => {
+    (save as tf.GradSaveFunc)([wt as tf.Tensor, et as tf.Tensor]);
+    const value = tf.engine().runKernel(MIX_KERNEL, { w: wt as tf.Tensor, e: et as tf.Tensor }, {}) as tf.Tensor4D;
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, [ws, es]: tf.Tensor[]) => [
+        tf.engine().runKernel(MIX_GRAD_W_KERNEL, { dy, e: es }, {}) as tf.Tensor,
+        tf.engine().runKernel(MIX_GRAD_E_KERNEL, { dy, w: ws }, {}) as tf.Tensor,
+      ],
+    };
+  });
+  return op(w, e) as tf.Tensor4D;
+}

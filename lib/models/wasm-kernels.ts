@@ -15,14 +15,16 @@
  *            (the gated mixes' Σ over experts, bias gradients; same order as tfjs' Sum)
  *   sparse-sum-dw  sparse-sum + products with ≤ 8 left rows in one pass over the right matrix
  *            (the numeric columns' weight gradient; XNNPACK packs the whole right matrix per call)
+ *   sparse-sum-dw-mix  sparse-sum-dw + the gated mix Σ_i w_i·e_i and its gradients as fused kernels
+ *            (no [R, K, n, B, H] products materialised; same operations in the same order)
  * Models install the set when built; anything else may call useFastWasmKernels() too.
  */
 import * as tf from "@tensorflow/tfjs";
-import { installWasmAxisSum, installWasmBag, wasmBagInstalled } from "./wasm-bag-kernel";
+import { installWasmAxisSum, installWasmBag, installWasmMix, wasmBagInstalled } from "./wasm-bag-kernel";
 import { installWasmCopyKernels } from "./wasm-copy-kernels";
 import { installWasmMatMul, useSmallRowsProduct } from "./wasm-matmul-kernel";
 
-export const WASM_KERNEL_SETS = ["default", "off", "sparse", "sparse-sum", "sparse-sum-dw"] as const;
+export const WASM_KERNEL_SETS = ["default", "off", "sparse", "sparse-sum", "sparse-sum-dw", "sparse-sum-dw-mix"] as const;
 export type WasmKernelSet = (typeof WASM_KERNEL_SETS)[number];
 
 /**
@@ -42,8 +44,11 @@ export function wasmKernelSet(): WasmKernelSet {
 let installed = false;
 let sumWrapped = false;
 
-const withBag = (set: WasmKernelSet) => set === "sparse" || set === "sparse-sum" || set === "sparse-sum-dw";
-const withSum = (set: WasmKernelSet) => set === "sparse-sum" || set === "sparse-sum-dw";
+const withBag = (set: WasmKernelSet) => set !== "default" && set !== "off";
+const withSum = (set: WasmKernelSet) => set === "sparse-sum" || set === "sparse-sum-dw" || set === "sparse-sum-dw-mix";
+const withDw = (set: WasmKernelSet) => set === "sparse-sum-dw" || set === "sparse-sum-dw-mix";
+const withMix = (set: WasmKernelSet) => set === "sparse-sum-dw-mix";
+let mixInstalled = false;
 
 /**
  * Installs the selected set once, when the current backend is wasm (already initialised: the
@@ -55,13 +60,17 @@ export function useFastWasmKernels(): void {
   if (!installed) {
     installWasmMatMul();
     installWasmCopyKernels();
-    useSmallRowsProduct(() => wasmKernelSet() === "sparse-sum-dw");
+    useSmallRowsProduct(() => withDw(wasmKernelSet()));
     installed = true;
   }
   // the Sum wrapper decides per call (the set may change in one process: tests, the bench's A/B)
   if (withSum(set) && !sumWrapped) {
     if (!installWasmAxisSum(() => withSum(wasmKernelSet()))) throw new Error("MTL_WASM_KERNELS=sparse-sum: the axis-sum kernel cannot run on this wasm backend");
     sumWrapped = true;
+  }
+  if (withMix(set) && !mixInstalled) {
+    if (!installWasmMix()) throw new Error(`MTL_WASM_KERNELS=${set}: the mix kernels cannot run on this wasm backend`);
+    mixInstalled = true;
   }
   // the bag kernels are extra kernel names (nothing else calls them): registering them leaves the default set unchanged
   if (withBag(set) && !wasmBagInstalled() && !installWasmBag()) {
@@ -77,4 +86,9 @@ export function fastWasmKernelsInstalled(): boolean {
 /** True when the categorical lookup-and-sum runs as the sparse bag (set "sparse" installed on wasm). */
 export function sparseBagActive(): boolean {
   return installed && withBag(wasmKernelSet()) && wasmBagInstalled();
+}
+
+/** True when the gated mix runs as the fused kernels (set sparse-sum-dw-mix installed on wasm). */
+export function fusedMixActive(): boolean {
+  return mixInstalled && withMix(wasmKernelSet()) && tf.getBackend() === "wasm";
 }
