@@ -1,19 +1,22 @@
 /**
- * A sparse embedding bag for tfjs-backend-wasm 4.22 (issue 19): the categorical inputs'
- * lookup-and-sum  out[r, b, :] = Σ_c table[r, idx[b, c], :]  and its gradient, the scatter-add
- *   dTable[r, v, :] = Σ_{(b, c): idx[b, c] = v} dy[r, b, :],
- * computed on the wasm heap in place, without the multi-hot product's V / nCat ≈ 16× arithmetic.
+ * Kernels of issue 19 for tfjs-backend-wasm 4.22, as small hand-assembled WebAssembly SIMD modules
+ * that import the tfjs wasm backend's own memory, so they read and write tensors where they live
+ * (no copies). Each is selected by a named kernel set (wasm-kernels.ts, MTL_WASM_KERNELS):
+ *   - sparse embedding bag (set "sparse"): the categorical inputs' lookup-and-sum
+ *       out[r, b, :] = Σ_c table[r, idx[b, c], :]  and its gradient (a scatter-add)
+ *       dTable[r, v, :] = Σ_{(b, c): idx[b, c] = v} dy[r, b, :]
+ *     without the multi-hot product's V / nCat ≈ 16× arithmetic; one CSR gather-sum serves both
+ *     (the gradient's list: the examples stably sorted by the row they hit). Out-of-range indices
+ *     are refused before the loop runs.
+ *   - Sum over contiguous non-innermost axes in place ("sparse-sum"): the same gather-sum.
+ *   - products with ≤ 8 left rows in one pass ("sparse-sum-dw").
+ *   - the gated mix Σ_i w_i·e_i and its gradients fused ("sparse-sum-dw-mix").
  *
- * How: a tiny hand-assembled WebAssembly module (below, ~150 bytes) that imports the tfjs wasm
- * backend's own memory, so it reads and writes tensors where they live (no copies). Its inner
- * loop adds one U-wide row into another with f32x4 additions (SIMD lanes add exactly as scalar
- * f32 additions do). Out-of-range indices are refused before the loop runs.
- *
- * Summation order: each output row starts at +0 and adds its rows in the order of the indices
- * (columns c = 0, 1, …; for the gradient: examples b = 0, 1, …). That is the order in which a
- * product with the multi-hot counts accumulates them (k ascending; the census columns' offsets
- * ascend with c), so the results can equal the dense product's bit for bit; the tests check it
- * (test/models-wasm-bag.test.ts). Selected by MTL_WASM_KERNELS=sparse (wasm-kernels.ts).
+ * Summation order: every kernel performs the float operations of the ops it replaces in their
+ * order (bag rows start at +0 and add in index order — columns c ascending; for the gradient,
+ * examples b ascending — which is the multi-hot product's k order because the census columns'
+ * offsets ascend with c; SIMD lanes add and multiply exactly as scalar f32 operations do). So the
+ * results can equal the replaced ops' bit for bit; test/models-wasm-bag*.test.ts check that they do.
  */
 import * as tf from "@tensorflow/tfjs";
 

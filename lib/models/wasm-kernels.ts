@@ -2,15 +2,15 @@
  * Faster replacements for a few tfjs-backend-wasm 4.22 kernels (issues 8 and 19; measurements in
  * bench/NOTES.md): BatchMatMul through XNNPACK for batched and transposed products
  * (wasm-matmul-kernel.ts), Slice / Tile / GatherV2 as run copies (wasm-copy-kernels.ts), and,
- * in the "sparse" set, the categorical inputs' lookup-and-sum as a sparse embedding bag on the
- * wasm heap (wasm-bag-kernel.ts) instead of the multi-hot product.
+ * in the issue-19 sets below, wasm SIMD kernels on the heap (wasm-bag-kernel.ts).
  *
  * The kernel set is named, because results depend on it (float summation order), and a run's key
  * should record it: MTL_WASM_KERNELS selects it, wasmKernelSet() returns its name.
  *   default  XNNPACK products + run copies (what every committed result used)
  *   off      tfjs' own wasm kernels (to measure the difference)
- *   sparse   default + the sparse embedding bag (same values as default in the tests: bit-identical,
- *            see test/models-wasm-bag.test.ts; not the default until the lead decides)
+ *   sparse   default + the sparse embedding bag instead of the multi-hot product
+ * Every issue-19 set trained every model kind to weights bit-identical to "default" in the tests
+ * (test/models-wasm-bag*.test.ts); none is the default yet (the lead decides).
  *   sparse-sum  sparse + Sum over non-innermost axes read in place instead of transposed first
  *            (the gated mixes' Σ over experts, bias gradients; same order as tfjs' Sum)
  *   sparse-sum-dw  sparse-sum + products with ≤ 8 left rows in one pass over the right matrix
