@@ -70,16 +70,18 @@ test("a changed default or kernel set gives a new key; the old runs are not reus
     defaults.gateRows = was;
   }
   const env = process.env.MTL_WASM_KERNELS;
-  process.env.MTL_WASM_KERNELS = "tfjs";
+  process.env.MTL_WASM_KERNELS = "off";
   try {
-    assert.notDeepEqual(keys(e), [first.summary.arms.mmoe.configHash], "the wasm kernel set is in the key");
+    assert.notDeepEqual(keys(e), [first.summary.arms.mmoe.configHash], "tfjs' own kernels (other float sums) are in the key");
+    process.env.MTL_WASM_KERNELS = "sparse-sum-dw-mix";
+    assert.deepEqual(keys(e), [first.summary.arms.mmoe.configHash], "a set bit-identical to the default shares its key");
   } finally {
     if (env === undefined) delete process.env.MTL_WASM_KERNELS;
     else process.env.MTL_WASM_KERNELS = env;
   }
   process.env.MTL_WASM_KERNELS = "fast";
   try {
-    assert.throws(() => keys(e), /MTL_WASM_KERNELS="fast" is not a kernel set; valid: mtl, tfjs/);
+    assert.throws(() => keys(e), /MTL_WASM_KERNELS=fast: unknown kernel set; valid: xnnpack, off, sparse/);
   } finally {
     if (env === undefined) delete process.env.MTL_WASM_KERNELS;
     else process.env.MTL_WASM_KERNELS = env;

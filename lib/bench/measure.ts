@@ -12,6 +12,7 @@ import { DeviceSplit } from "../engine/device-data";
 import { taskLosses, totalLoss } from "../engine/losses";
 import { Seeds } from "../seeds";
 import { WORKLOADS, type WorkloadName } from "./workloads";
+import { useFastWasmKernels } from "../models/wasm-kernels";
 
 export interface CellSpec {
   workload: WorkloadName;
@@ -24,6 +25,12 @@ export interface CellSpec {
   readEvery: number;
   /** First replica's seed: workers of one cell use disjoint seeds. */
   firstSeed?: number;
+  /**
+   * wasm kernel sets (MTL_WASM_KERNELS) to compare on the same model in this worker: the timed
+   * windows cycle through them (the order rotating every repeat), so each set sees the same
+   * machine load on a shared machine. Results per set in CellResult.bySet.
+   */
+  kernelSets?: string[];
 }
 
 export interface CellResult {
@@ -43,6 +50,8 @@ export interface CellResult {
   rssBytes: number;
   /** Tensors alive after everything the cell created was disposed, minus before (0 = no leak). */
   tensorsLeaked: number;
+  /** With spec.kernelSets: ms per step of every window, per set (msPerStep above: the first set). */
+  bySet?: Record<string, number[]>;
 }
 
 function median(xs: number[]): number {
@@ -94,22 +103,39 @@ export async function measureCell(spec: CellSpec): Promise<CellResult> {
   };
 
   try {
-    for (let i = 0; i < 3; i++) trainStep(); // warm-up: kernels compiled, buffers allocated
+    const sets = spec.kernelSets ?? [];
+    const select = (set: string | undefined): void => {
+      if (set === undefined) return;
+      process.env.MTL_WASM_KERNELS = set; // this worker's own environment
+      useFastWasmKernels();
+    };
+    for (const set of sets.length ? sets : [undefined]) {
+      select(set);
+      for (let i = 0; i < 3; i++) trainStep(); // warm-up: kernels compiled, buffers allocated
+    }
     lossSum.dataSync();
+    const bySet: Record<string, number[]> = Object.fromEntries(sets.map((k) => [k, []]));
     const runs: number[] = [];
     let stepsTimed = 0;
     for (let rep = 0; rep < spec.repeats; rep++) {
-      const t0 = performance.now();
-      let n = 0;
-      while (n < spec.minSteps || performance.now() - t0 < spec.seconds * 1000) {
-        trainStep();
-        n++;
+      const order = sets.length ? sets.map((_, i) => sets[(i + rep) % sets.length]) : [undefined];
+      for (const set of order) {
+        select(set);
+        const t0 = performance.now();
+        let n = 0;
+        while (n < spec.minSteps || performance.now() - t0 < spec.seconds * 1000) {
+          trainStep();
+          n++;
+        }
+        lossSum.dataSync(); // the backend has finished every step (wasm runs synchronously anyway)
+        const ms = (performance.now() - t0) / n;
+        if (set === undefined || set === sets[0]) runs.push(ms);
+        if (set !== undefined) bySet[set].push(ms);
+        stepsTimed += n;
+        await new Promise((r) => setImmediate(r));
       }
-      lossSum.dataSync(); // the backend has finished every step (wasm runs synchronously anyway)
-      runs.push((performance.now() - t0) / n);
-      stepsTimed += n;
-      await new Promise((r) => setImmediate(r));
     }
+    select(sets[0]);
     const profile = await tf.profile(() => trainStep());
     const ms = median(runs);
     return {
@@ -123,6 +149,7 @@ export async function measureCell(spec: CellSpec): Promise<CellResult> {
       peakTensorBytes: profile.peakBytes,
       rssBytes: process.memoryUsage().rss,
       tensorsLeaked: NaN, // filled below, after disposal
+      ...(sets.length ? { bySet } : {}),
     };
   } finally {
     epochIndex?.dispose();

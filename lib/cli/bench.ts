@@ -23,13 +23,18 @@ import { blasThreadsEnv, cpuLine, describeCpu } from "../system/cpu";
 import { intOption, parseCli, pathOption, runCli, UsageError } from "./args";
 import type { CellResult, CellSpec } from "../bench/measure";
 import { WORKLOAD_NAMES, WORKLOADS, type WorkloadName } from "../bench/workloads";
+import { DEFAULT_WASM_KERNEL_SET, WASM_KERNEL_SETS, wasmKernelSet, type WasmKernelSet } from "../models/wasm-kernel-set";
 
 const USAGE = `usage: npm run bench -- [--workloads a,b] [--replicas 1,8,64] [--backends wasm,cpu]
-       [--workers W] [--seconds S] [--repeats N] [--no-reference] [--out FILE]
+       [--workers W] [--kernels a,b] [--seconds S] [--repeats N] [--no-reference] [--out FILE]
   --workloads  ${WORKLOAD_NAMES.join(", ")} (default all)
   --replicas   replica counts R (default 1,8,64)
   --backends   backends to measure (default: every one that starts; cpu only at R = 1)
   --workers    also run wasm with R split over W worker threads (default: cores, 0 = off)
+  --kernels    wasm kernel sets to compare, rows "wasm <set>" (${WASM_KERNEL_SETS.join(", ")};
+               default: the one MTL_WASM_KERNELS names, ${DEFAULT_WASM_KERNEL_SET} when unset). Several sets are
+               measured on the same model in the same workers, their timed windows interleaved
+               (A B C, B C A, …), so that each sees the same load on a shared machine
   --seconds    seconds per timed window (default 2); --repeats windows per cell (default 3, median)
   --no-reference  skip the PyTorch reference`;
 
@@ -38,6 +43,7 @@ interface Options {
   replicas: number[];
   backends: BackendName[] | null;
   workers: number;
+  kernels: WasmKernelSet[];
   seconds: number;
   repeats: number;
   reference: boolean;
@@ -50,6 +56,7 @@ function parseOptions(argv: string[]): Options {
   const { values: v } = parseCli(argv, {
     workloads: { type: "string" }, replicas: { type: "string" }, backends: { type: "string" }, workers: { type: "string" },
     seconds: { type: "string" }, repeats: { type: "string" }, "no-reference": { type: "boolean" }, out: { type: "string" },
+    kernels: { type: "string" },
   });
   const oneOf = <T extends string>(values: string[], valid: readonly T[], flag: string): T[] => {
     const bad = values.filter((x) => !(valid as readonly string[]).includes(x));
@@ -63,6 +70,7 @@ function parseOptions(argv: string[]): Options {
     replicas: v.replicas === undefined ? [1, 8, 64] : list(v.replicas).map((r) => intOption(r, "--replicas", 1, 4096)),
     backends: v.backends === undefined ? null : oneOf(list(v.backends), BACKENDS, "--backends"),
     workers: v.workers === undefined ? Math.min(os.cpus().length, 8) : intOption(v.workers, "--workers", 0, 256),
+    kernels: v.kernels === undefined ? [wasmKernelSet()] : oneOf(list(v.kernels), WASM_KERNEL_SETS, "--kernels"),
     seconds,
     repeats: v.repeats === undefined ? 3 : intOption(v.repeats, "--repeats", 1, 100),
     reference: !v["no-reference"],
@@ -70,10 +78,11 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-/** Runs one cell in a new worker thread. */
-function inWorker(backend: BackendName, spec: CellSpec): Promise<CellResult> {
+/** Runs one cell in a new worker thread (MTL_WASM_KERNELS = kernels there). */
+function inWorker(backend: BackendName, spec: CellSpec, kernels: WasmKernelSet): Promise<CellResult> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(path.join(__dirname, "..", "bench", "worker.js"), { workerData: { backend, spec } });
+    const env = { ...process.env, MTL_WASM_KERNELS: kernels };
+    const w = new Worker(path.join(__dirname, "..", "bench", "worker.js"), { workerData: { backend, spec }, env });
     w.once("message", (m: CellResult | { error: string }) => {
       void w.terminate();
       if ("error" in m) reject(new Error(m.error));
@@ -84,8 +93,10 @@ function inWorker(backend: BackendName, spec: CellSpec): Promise<CellResult> {
 }
 
 interface Row extends CellResult {
-  /** "wasm", "wasm ×2", "cpu", … */
+  /** "wasm", "wasm x2", "wasm sparse", "cpu", … */
   config: string;
+  /** The wasm kernel set (MTL_WASM_KERNELS) of a wasm row. */
+  kernels?: WasmKernelSet;
   workers: number;
   /** PyTorch ms per step with as many threads as this config uses cores, and our speed ratio. */
   torchMsPerStep?: number;
@@ -93,29 +104,45 @@ interface Row extends CellResult {
 }
 
 /** W workers with R/W replicas each, started together; throughput adds up, ms/step is per R-step. */
-async function cell(backend: BackendName, workload: WorkloadName, R: number, W: number, o: Options): Promise<Row> {
-  const base = { workload, seconds: o.seconds, minSteps: 3, repeats: o.repeats, readEvery: 100 };
+async function cell(backend: BackendName, workload: WorkloadName, R: number, W: number, kernels: WasmKernelSet[], o: Options): Promise<Row[]> {
+  const base = { workload, seconds: o.seconds, minSteps: 3, repeats: o.repeats, readEvery: 100, ...(kernels.length > 1 ? { kernelSets: kernels } : {}) };
   const parts = Array.from({ length: W }, (_, k) => Math.floor(R / W) + (k < R % W ? 1 : 0)).filter((r) => r > 0);
   let first = 1;
   const results = await Promise.all(parts.map((r) => {
     const spec: CellSpec = { ...base, replicas: r, firstSeed: first };
     first += r;
-    return inWorker(backend, spec);
+    return inWorker(backend, spec, kernels[0]);
   }));
-  const sps = results.reduce((a, x) => a + x.modelStepsPerSecond, 0);
-  const r0 = results[0];
-  return {
-    ...r0,
-    replicas: R,
-    config: W > 1 ? `${backend} x${parts.length}` : backend,
-    workers: parts.length,
-    msPerStep: (R * 1000) / sps,
-    msPerStepRuns: results.flatMap((x) => x.msPerStepRuns),
-    modelStepsPerSecond: sps,
-    peakTensorBytes: results.reduce((a, x) => a + x.peakTensorBytes, 0),
-    rssBytes: Math.max(...results.map((x) => x.rssBytes)),
-    tensorsLeaked: results.reduce((a, x) => a + x.tensorsLeaked, 0),
+  const row = (k: WasmKernelSet, runsOf: (x: CellResult) => number[]): Row => {
+    const sps = results.reduce((a, x) => a + (x.replicas * 1000) / median(runsOf(x)), 0);
+    const r0 = results[0];
+    return {
+      ...r0,
+      replicas: R,
+      config: configName(backend, k, parts.length),
+      ...(backend === "wasm" ? { kernels: k } : {}),
+      workers: parts.length,
+      msPerStep: (R * 1000) / sps,
+      msPerStepRuns: results.flatMap(runsOf),
+      modelStepsPerSecond: sps,
+      peakTensorBytes: results.reduce((a, x) => a + x.peakTensorBytes, 0),
+      rssBytes: Math.max(...results.map((x) => x.rssBytes)),
+      tensorsLeaked: results.reduce((a, x) => a + x.tensorsLeaked, 0),
+      bySet: undefined,
+    };
   };
+  return kernels.length > 1 ? kernels.map((k) => row(k, (x) => x.bySet![k])) : [row(kernels[0], (x) => x.msPerStepRuns)];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** "wasm", "wasm x2", "wasm sparse x2": the kernel set is named unless it is the default. */
+function configName(backend: BackendName, kernels: WasmKernelSet, W: number): string {
+  return `${backend}${backend === "wasm" && kernels !== DEFAULT_WASM_KERNEL_SET ? ` ${kernels}` : ""}${W > 1 ? ` x${W}` : ""}`;
 }
 
 /** Backends that start in this process (each cell still gets its own worker). */
@@ -230,34 +257,38 @@ async function main(): Promise<void> {
   const failures: { workload: WorkloadName; replicas: number; config: string; error: string }[] = [];
   for (const workload of o.workloads) {
     for (const R of o.replicas) {
-      const configs: [BackendName, number][] = [];
+      const configs: [BackendName, number, WasmKernelSet[]][] = [];
       for (const b of backends) {
         if (b === "cpu" && R > 1) continue; // the pure-JS backend is 20-40x slower than wasm: minutes per cell beyond R = 1
-        configs.push([b, 1]);
-        if (b === "wasm" && o.workers > 1 && R > 1) configs.push([b, o.workers]);
+        const sets: WasmKernelSet[] = b === "wasm" ? o.kernels : [DEFAULT_WASM_KERNEL_SET]; // several: interleaved in the same workers
+        configs.push([b, 1, sets]);
+        if (b === "wasm" && o.workers > 1 && R > 1) configs.push([b, o.workers, sets]);
       }
-      for (const [b, W] of configs) {
-        let row: Row;
+      for (const [b, W, sets] of configs) {
+        let cellRows: Row[];
         try {
-          row = await cell(b, workload, R, W, o);
+          cellRows = await cell(b, workload, R, W, sets, o);
         } catch (e) { // e.g. the 4 GB wasm heap at census R = 64: record it, measure the rest
           const error = String((e as Error).message).split("\n")[0];
-          console.log(`  ${workload.padEnd(15)} R=${String(R).padEnd(3)} ${b}${W > 1 ? ` x${W}` : ""}: failed: ${error}`);
-          failures.push({ workload, replicas: R, config: `${b}${W > 1 ? ` x${W}` : ""}`, error });
+          const config = sets.map((k) => configName(b, k, W)).join(" / ");
+          console.log(`  ${workload.padEnd(15)} R=${String(R).padEnd(3)} ${config}: failed: ${error}`);
+          failures.push({ workload, replicas: R, config, error });
           continue;
         }
-        // the fastest PyTorch with at most as many threads as this config uses cores (torch with
-        // 2 threads was slower than with 1 on the shared machine: comparing with it would flatter us)
-        const torch = ref.results.filter((t) => t.workload === workload && t.replicas === R && t.threads <= row.workers)
-          .sort((x, y) => x.msPerStep - y.msPerStep)[0];
-        if (torch) {
-          row.torchMsPerStep = torch.msPerStep;
-          row.ratioToTorch = row.modelStepsPerSecond / torch.modelStepsPerSecond;
+        for (const row of cellRows) {
+          // the fastest PyTorch with at most as many threads as this config uses cores (torch with
+          // 2 threads was slower than with 1 on the shared machine: comparing with it would flatter us)
+          const torch = ref.results.filter((t) => t.workload === workload && t.replicas === R && t.threads <= row.workers)
+            .sort((x, y) => x.msPerStep - y.msPerStep)[0];
+          if (torch) {
+            row.torchMsPerStep = torch.msPerStep;
+            row.ratioToTorch = row.modelStepsPerSecond / torch.modelStepsPerSecond;
+          }
+          rows.push(row);
+          console.log(`  ${workload.padEnd(15)} R=${String(R).padEnd(3)} ${row.config.padEnd(16)} ${f(row.msPerStep, 2).padStart(9)} ms/step` +
+            ` ${f(row.modelStepsPerSecond, 0).padStart(7)} model-steps/s  peak ${f(row.peakTensorBytes / 2 ** 20)} MB` +
+            `  leaked ${row.tensorsLeaked}  torch ${f(row.torchMsPerStep, 2)} ms  ratio ${f(row.ratioToTorch, 2)}`);
         }
-        rows.push(row);
-        console.log(`  ${workload.padEnd(15)} R=${String(R).padEnd(3)} ${row.config.padEnd(9)} ${f(row.msPerStep, 2).padStart(9)} ms/step` +
-          ` ${f(row.modelStepsPerSecond, 0).padStart(7)} model-steps/s  peak ${f(row.peakTensorBytes / 2 ** 20)} MB` +
-          `  leaked ${row.tensorsLeaked}  torch ${f(row.torchMsPerStep, 2)} ms  ratio ${f(row.ratioToTorch, 2)}`);
       }
     }
   }
@@ -266,9 +297,9 @@ async function main(): Promise<void> {
     rows.filter((r) => r.workload === w && r.replicas === R && (single ? r.workers === 1 : true) && r.ratioToTorch !== undefined)
       .sort((a, b) => b.modelStepsPerSecond - a.modelStepsPerSecond)[0];
   const Rmax = Math.max(...o.replicas);
-  console.log("\nworkload         R    config     ms/step  model-steps/s  torch ms/step  ratio");
+  console.log("\nworkload         R    config            ms/step  model-steps/s  torch ms/step  ratio");
   for (const r of rows) {
-    console.log(`${r.workload.padEnd(16)} ${String(r.replicas).padEnd(4)} ${r.config.padEnd(9)} ${f(r.msPerStep, 2).padStart(9)} ${f(r.modelStepsPerSecond, 0).padStart(14)} ${f(r.torchMsPerStep, 2).padStart(14)} ${f(r.ratioToTorch, 2).padStart(6)}`);
+    console.log(`${r.workload.padEnd(16)} ${String(r.replicas).padEnd(4)} ${r.config.padEnd(16)} ${f(r.msPerStep, 2).padStart(9)} ${f(r.modelStepsPerSecond, 0).padStart(14)} ${f(r.torchMsPerStep, 2).padStart(14)} ${f(r.ratioToTorch, 2).padStart(6)}`);
   }
   const out = o.out ?? path.join(projectRoot(), "results", "bench", `${machineTag()}.json`);
   const seconds = (performance.now() - t0) / 1000;

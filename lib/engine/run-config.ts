@@ -4,14 +4,14 @@
  * A run is "already done" when a stored record carries this key, so the key must change exactly
  * when the numbers can: every default filled in (model fields and init, training settings, Adam),
  * the data condition, the row caps, the task list, the engine's results version, the run-record
- * schema and the wasm kernel set (it changes the order of float sums). Writing a default out
+ * schema and the wasm kernel set's numerics class (tfjs' own kernels sum floats in another order). Writing a default out
  * gives the same key; changing a default gives a new one. `config.json` beside the runs holds
  * these objects, so a reader sees what every stored key stands for.
  */
 import type { TaskSpec } from "../data/spec";
 import { parseModelConfig, type ModelConfig, type ResolvedModelConfig } from "../models/config";
 import { DEFAULT_INIT_SCHEME } from "../models/init";
-import { wasmKernelSet, type WasmKernelSet } from "../models/wasm-kernel-set";
+import { wasmKernelSet, wasmNumerics } from "../models/wasm-kernel-set";
 import { canonicalJson, configHash, ENGINE_RESULTS_VERSION } from "./config-hash";
 import type { RowCaps } from "./profiles";
 import { RUN_SCHEMA } from "./run-record";
@@ -27,7 +27,7 @@ export interface RunConfig {
   /** The tasks the experiment declares for the condition (they fix the default selection and task weights); null when it declares none. */
   tasks: TaskSpec[] | null;
   /** Switches that change float results without changing the configuration. */
-  numerics: { wasmKernels: WasmKernelSet };
+  numerics: { wasmKernels: ReturnType<typeof wasmNumerics> };
   runSchema: number;
 }
 
@@ -53,7 +53,7 @@ export function resolveRunConfig(a: ArmSettings): RunConfig {
     train: withTrainDefaults(a.train, a.tasks),
     rows: capsOnly(a.rows),
     tasks: a.tasks ? a.tasks.map((t) => ({ name: t.name, kind: t.kind })) : null,
-    numerics: { wasmKernels: wasmKernelSet() },
+    numerics: { wasmKernels: wasmNumerics(wasmKernelSet()) },
     runSchema: RUN_SCHEMA,
   };
 }

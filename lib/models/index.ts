@@ -7,7 +7,7 @@ export {
   glorotUniform, heUniform, uniform, orthonormalColumns, denseInit, GLOROT_INIT, TORCH_DEFAULT_INIT, INIT_SCHEMES,
   type DenseInit, type InitScheme,
 } from "./init";
-export { inputWidth } from "./input";
+export { inputWidth, lookupSum } from "./input";
 export { SharedBottom, sharedBottomWidthForBudget, mmoePaperWeightCount } from "./shared-bottom";
 export { SingleTask } from "./single-task";
 export { MMoE } from "./mmoe";
@@ -20,4 +20,6 @@ export { Asymmetric } from "./asymmetric";
 export { Customized } from "./customized";
 export { PLE } from "./ple";
 export { AdaTT } from "./adatt";
-export { useFastWasmKernels, fastWasmKernelsInstalled } from "./wasm-kernels";
+export { useFastWasmKernels, fastWasmKernelsInstalled, wasmKernelSet, wasmNumerics, sparseBagActive, WASM_KERNEL_SETS, type WasmKernelSet } from "./wasm-kernels";
+export { smallRowsCalls } from "./wasm-bag-kernel";
+export { mix } from "./blocks";

@@ -11,6 +11,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { dataBmm, dataMatMul } from "./matmul";
+import { embeddingBag } from "./wasm-bag-kernel";
+import { sparseBagActive } from "./wasm-kernels";
 import type { ParamStore } from "./params";
 import type { Batch, InputSpec } from "./types";
 
@@ -29,8 +31,11 @@ export interface Consumer {
  * same again; the product needs only X (B × V) and its gradient Xᵀ·dy is an ordinary matMul.
  * On wasm both run as one XNNPACK product per replica (wasm-matmul-kernel.ts). Exact: X holds
  * small integers and every skipped entry contributes 0·w = 0.
+ * With MTL_WASM_KERNELS=sparse on wasm: a sparse embedding bag instead (wasm-bag-kernel.ts),
+ * the same sums without the V/nCat ≈ 16× arithmetic, in the same order.
  */
-function lookupSum(table: tf.Tensor3D, flatIdx: tf.Tensor1D, B: number, nCat: number): tf.Tensor3D {
+export function lookupSum(table: tf.Tensor3D, flatIdx: tf.Tensor1D, B: number, nCat: number): tf.Tensor3D {
+  if (sparseBagActive()) return embeddingBag(table, flatIdx, nCat);
   const V = table.shape[1];
   const rows = tf.range(0, B, 1, "int32").expandDims(1).tile([1, nCat]).reshape([B * nCat, 1]); // row b of each lookup
   const where = tf.concat([rows, flatIdx.reshape([B * nCat, 1])], 1) as tf.Tensor2D; // [B·nCat, 2]

@@ -1,33 +1,81 @@
 /**
- * Faster replacements for a few tfjs-backend-wasm 4.22 kernels (issue 8; measurements in
+ * Faster replacements for a few tfjs-backend-wasm 4.22 kernels (issues 8 and 19; measurements in
  * bench/NOTES.md): BatchMatMul through XNNPACK for batched and transposed products
- * (wasm-matmul-kernel.ts), and Slice / Tile / GatherV2 as run copies (wasm-copy-kernels.ts).
- * Same results (copies are bit-identical; products differ from tfjs' generic loop only in float
- * summation order). The backend installs them when it starts wasm (lib/backend.ts); the kernel
- * set in use is part of every run's key (engine/run-config.ts), since it changes float sums.
+ * (wasm-matmul-kernel.ts), Slice / Tile / GatherV2 as run copies (wasm-copy-kernels.ts), and,
+ * in the issue-19 sets below, wasm SIMD kernels on the heap (wasm-bag-kernel.ts).
+ *
+ * The kernel set is named (wasm-kernel-set.ts): MTL_WASM_KERNELS selects it, wasmKernelSet()
+ * returns its name, and the run key records its numerics class (wasmNumerics).
+ *   default  XNNPACK products + run copies (what every committed result used)
+ *   off      tfjs' own wasm kernels (to measure the difference)
+ *   sparse   default + the sparse embedding bag instead of the multi-hot product
+ * Every issue-19 set trained every model kind to weights bit-identical to "xnnpack" in the tests
+ * (test/models-wasm-bag*.test.ts); none is the default yet (the lead decides).
+ *   sparse-sum  sparse + Sum over non-innermost axes read in place instead of transposed first
+ *            (the gated mixes' Σ over experts, bias gradients; same order as tfjs' Sum)
+ *   sparse-sum-dw  sparse-sum + products with ≤ 8 left rows in one pass over the right matrix
+ *            (the numeric columns' weight gradient; XNNPACK packs the whole right matrix per call)
+ *   sparse-sum-dw-mix  sparse-sum-dw + the gated mix Σ_i w_i·e_i and its gradients as fused kernels
+ *            (no [R, K, n, B, H] products materialised; same operations in the same order)
+ * The backend installs the set when it starts wasm (lib/backend.ts); tests and the bench, which
+ * switch sets inside one process, call useFastWasmKernels() again after switching.
  */
 import * as tf from "@tensorflow/tfjs";
+import { installWasmAxisSum, installWasmBag, installWasmMix, wasmBagInstalled } from "./wasm-bag-kernel";
 import { installWasmCopyKernels } from "./wasm-copy-kernels";
-import { installWasmMatMul } from "./wasm-matmul-kernel";
-import { wasmKernelSet } from "./wasm-kernel-set";
+import { installWasmMatMul, useSmallRowsProduct } from "./wasm-matmul-kernel";
+import { wasmKernelSet, type WasmKernelSet } from "./wasm-kernel-set";
 
-export { WASM_KERNEL_SETS, wasmKernelSet, type WasmKernelSet } from "./wasm-kernel-set";
+export { WASM_KERNEL_SETS, wasmKernelSet, wasmNumerics, type WasmKernelSet } from "./wasm-kernel-set";
 
 let installed = false;
+let sumWrapped = false;
+
+const withBag = (set: WasmKernelSet) => set !== "xnnpack" && set !== "off";
+const withSum = (set: WasmKernelSet) => set === "sparse-sum" || set === "sparse-sum-dw" || set === "sparse-sum-dw-mix";
+const withDw = (set: WasmKernelSet) => set === "sparse-sum-dw" || set === "sparse-sum-dw-mix";
+const withMix = (set: WasmKernelSet) => set === "sparse-sum-dw-mix";
+let mixInstalled = false;
 
 /**
- * Installs the kernels once, when the current backend is wasm (already initialised: the
+ * Installs the selected set once, when the current backend is wasm (already initialised: the
  * replacements call its Transpose kernel and heap). Idempotent; does nothing on other backends.
- * MTL_WASM_KERNELS=tfjs (or off) keeps tfjs' own kernels (to measure the difference).
  */
 export function useFastWasmKernels(): void {
-  if (installed || wasmKernelSet() === "tfjs" || tf.getBackend() !== "wasm") return;
-  installWasmMatMul();
-  installWasmCopyKernels();
-  installed = true;
+  const set = wasmKernelSet();
+  if (set === "off" || tf.getBackend() !== "wasm") return;
+  if (!installed) {
+    installWasmMatMul();
+    installWasmCopyKernels();
+    useSmallRowsProduct(() => withDw(wasmKernelSet()));
+    installed = true;
+  }
+  // the Sum wrapper decides per call (the set may change in one process: tests, the bench's A/B)
+  if (withSum(set) && !sumWrapped) {
+    if (!installWasmAxisSum(() => withSum(wasmKernelSet()))) throw new Error("MTL_WASM_KERNELS=sparse-sum: the axis-sum kernel cannot run on this wasm backend");
+    sumWrapped = true;
+  }
+  if (withMix(set) && !mixInstalled) {
+    if (!installWasmMix()) throw new Error(`MTL_WASM_KERNELS=${set}: the mix kernels cannot run on this wasm backend`);
+    mixInstalled = true;
+  }
+  // the bag kernels are extra kernel names (nothing else calls them): registering them leaves the default set unchanged
+  if (withBag(set) && !wasmBagInstalled() && !installWasmBag()) {
+    throw new Error(`MTL_WASM_KERNELS=${set}: the embedding-bag kernel cannot run on this wasm backend (its memory is not reachable)`);
+  }
 }
 
 /** True once the replacements are installed (tests, benchmark notes). */
 export function fastWasmKernelsInstalled(): boolean {
   return installed;
+}
+
+/** True when the categorical lookup-and-sum runs as the sparse bag (set "sparse" installed on wasm). */
+export function sparseBagActive(): boolean {
+  return installed && withBag(wasmKernelSet()) && wasmBagInstalled();
+}
+
+/** True when the gated mix runs as the fused kernels (set sparse-sum-dw-mix installed on wasm). */
+export function fusedMixActive(): boolean {
+  return mixInstalled && withMix(wasmKernelSet()) && tf.getBackend() === "wasm";
 }

@@ -20,6 +20,15 @@
  * wasm backend runs; other backends are untouched.
  */
 import * as tf from "@tensorflow/tfjs";
+import { SMALL_ROWS_MAX, smallRowsProduct } from "./wasm-bag-kernel";
+
+/** When it returns true, products with ≤ 8 left rows (all batches together) skip XNNPACK (issue 19; kernel set sparse-sum-dw). */
+let smallRowsActive: () => boolean = () => false;
+
+/** Sets the predicate above (wasm-kernels.ts: true while the selected kernel set includes the lever). */
+export function useSmallRowsProduct(active: () => boolean): void {
+  smallRowsActive = active;
+}
 
 /** The parts of tfjs-backend-wasm's BackendWasm this kernel uses (not in tfjs' public types). */
 interface WasmModule {
@@ -121,6 +130,8 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
     const Ga = aDims.reduce((x, y) => x * y, 1), Gb = bDims.reduce((x, y) => x * y, 1);
     if (K === 0) {
       new Float32Array((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer, outOff, G * M * N).fill(0);
+    } else if (Gb === 1 && Ga === G && G * M <= SMALL_ROWS_MAX && N >= 64 && smallRowsActive() && smallRowsProduct(backend, aOff, bOff, outOff, G * M, K, N)) {
+      // few left rows, a wide right matrix: one pass over b instead of XNNPACK packing all of it
     } else if (Gb === 1 && Ga === G) {
       loop(backend, 1, G * M, K, N, aOff, 0, bOff, 0, outOff); // one shared right matrix: all left rows at once
     } else if ((Ga === G || Ga === 1) && (Gb === G || Gb === 1)) {
