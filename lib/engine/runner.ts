@@ -19,7 +19,6 @@ import { BadRunsLineError, defaultResultsRoot, REJECTED_FILE, resultsDir, runKey
 import { runGroupsInWorkers, workerCount } from "./group-pool";
 import { runGroup, type ModelFactory } from "./run-group";
 import { inShard, planGroups, type Shard } from "./shard";
-import { queueBackend, runGroupsOnQueue } from "./queue";
 import type { RunRecord } from "./run-record";
 import { buildSummary, SUMMARY_SCHEMA, type ExperimentSummary } from "./summary";
 import { writeReport } from "./report";
@@ -104,6 +103,7 @@ async function trainMissing(plan: ResolvedExperiment, store: RunsFile, lock: Fol
   if (opts.queue) {
     if (opts.createModel || !loadableInWorkers(plan.experiment)) throw new UserError(`${plan.experiment.id} cannot train on a queue: workers rebuild an experiment from its module (Experiment.module), without model doubles`);
     const groups = pending.map((g) => ({ keys: g.seeds.map((s) => runKey(g.arm.configHash, s)), data: { experiment: plan.experiment.id, resolve: plan.resolveOptions, armKey: g.arm.key, configHash: g.arm.configHash, seeds: g.seeds, backend } }));
+    const { runGroupsOnQueue } = await import("./queue"); // bullmq loads only in queue mode
     await runGroupsOnQueue(groups, { url: opts.queue, onGroupStarted: (i) => progress.group(pending[i].arm.key, pending[i].seeds), onProgress: (p) => progress.step(p), note: noteSink(opts) }, (i, records) => finished(pending[i], records));
   } else if (inWorkers) {
     const jobs = pending.map((g) => ({ experiment: plan.experiment.id, module: plan.experiment.module!, resolve: plan.resolveOptions, armKey: g.arm.key, seeds: g.seeds, backend }));
@@ -175,7 +175,7 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions = {
     const info = opts.queue ? undefined : await initBackend(opts.backend); // queue mode: the workers start it
     if (opts.force) store.clear();
     else setAsideBadLines(store, opts, note);
-    const backend = info?.name ?? (await queueBackend(store, opts.backend));
+    const backend = info?.name ?? (await (await import("./queue")).queueBackend(store, opts.backend));
     store.checkBackend(backend);
     const provenance = startProvenance({ seeds: plan.seeds, extra: { experiment: plan.experiment.id, profile: plan.profile } });
     const computed = await trainMissing(plan, store, lock, backend, opts);
