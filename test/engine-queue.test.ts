@@ -10,10 +10,11 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, afterEach, before, test } from "node:test";
-import { Queue } from "bullmq";
+import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { runKey, type RunRecord } from "mtl-lab";
-import { jobIdOf, parseQueueUrl, QUEUE_NAME } from "mtl-lab/dist/engine/queue";
+import { jobIdOf, parseQueueUrl, QUEUE_NAME, runGroupsOnQueue, type QueueGroup, type QueueGroupData, type QueueGroupResult } from "mtl-lab/dist/engine/queue";
+import { fakeRunRecord } from "./engine-helpers";
 
 const DIST = path.join(__dirname, "..", "..", "lib", "dist", "cli");
 const REPRODUCE = path.join(DIST, "reproduce.js");
@@ -186,4 +187,56 @@ test("a worker on another backend than the folder's runs is refused and leaves t
   assert.equal(code, 0, r.output());
   assert.deepEqual([...new Set(records(out).map((x) => x.backend))], ["wasm"]);
   assert.deepEqual(comparable(out), comparable(oneProcess));
+});
+
+/** A group of fake runs (configHash "abc") and a worker in this process that returns `reply(seeds)` for every job. */
+const fakeGroup = (seeds: number[], backend = "wasm"): QueueGroup => ({
+  keys: seeds.map((s) => runKey("abc", s)),
+  data: { experiment: "toy", resolve: { profile: "smoke" }, armKey: "a", configHash: "abc", seeds, backend: backend as QueueGroupData["backend"] },
+});
+function fakeWorker(reply: (seeds: number[]) => RunRecord[] | Error): Worker<QueueGroupData, QueueGroupResult> {
+  return new Worker<QueueGroupData, QueueGroupResult>(
+    QUEUE_NAME,
+    async (job) => {
+      const r = reply(job.data.seeds);
+      if (r instanceof Error) throw r;
+      return { records: r, host: "test", pid: 0 };
+    },
+    { connection: { url, maxRetriesPerRequest: null } },
+  );
+}
+
+test("each group's records are handed on once, though seen by the event and by many sweeps; wrong or failed results stop the wait", async () => {
+  const w = fakeWorker((seeds) => seeds.map((s) => fakeRunRecord(s)));
+  try {
+    const seen: number[] = [];
+    await withTimeout(runGroupsOnQueue([fakeGroup([1, 2]), fakeGroup([3, 4])], { url, sweepMs: 5 }, (i) => seen.push(i)), 20_000, () => `seen ${seen.join(",")}`);
+    await new Promise((r) => setTimeout(r, 200)); // sweeps still queued would hand a group on again now
+    assert.deepEqual(seen.sort(), [0, 1]);
+    // run again (finished jobs are collected from Redis): still once each
+    const again: number[] = [];
+    await withTimeout(runGroupsOnQueue([fakeGroup([1, 2]), fakeGroup([3, 4])], { url, sweepMs: 5 }, (i) => again.push(i)), 20_000, () => `again ${again.join(",")}`);
+    assert.deepEqual(again.sort(), [0, 1]);
+  } finally {
+    await w.close();
+  }
+  const cases: [(seeds: number[]) => RunRecord[] | Error, RegExp][] = [
+    [(seeds) => seeds.map((s) => fakeRunRecord(s, "cpu")), /cannot be stored: it returned runs of backend cpu, but the queue trains on wasm/],
+    [(seeds) => seeds.slice(1).map((s) => fakeRunRecord(s)), /cannot be stored: it returned no record for abc#5/],
+    [(seeds) => seeds.map((s) => fakeRunRecord(s + 1)), /cannot be stored: it returned a seed 7 .*which the job did not ask for/],
+    [() => new Error("out of memory"), /failed on a worker: out of memory.*rerun the same command to retry it/],
+  ];
+  for (const [reply, message] of cases) {
+    const bad = fakeWorker(reply);
+    const stored: number[] = [];
+    try {
+      await assert.rejects(withTimeout(runGroupsOnQueue([fakeGroup([5, 6])], { url }, (i) => stored.push(i)), 20_000, () => "no failure"), message);
+      assert.deepEqual(stored, [], "nothing handed on");
+    } finally {
+      await bad.close();
+      const client = new Redis(url);
+      await client.flushall();
+      client.disconnect();
+    }
+  }
 });

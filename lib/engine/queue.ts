@@ -130,12 +130,12 @@ export async function runGroupsOnQueue(groups: readonly QueueGroup[], opts: Queu
     chain = chain.then(async () => {
       if (!outstanding.has(id) || failure) return;
       const i = byId.get(id)!;
+      const state = await queue.getJobState(id); // before the job: a job read while active has no return value yet
       const job = await queue.getJob(id);
-      if (!job) {
+      if (!job || state === "unknown") {
         await enqueue(i); // removed from Redis (e.g. by hand): put it back
         return;
       }
-      const state = await job.getState();
       if (state === "failed") {
         failure = new UserError(
           `the group ${groups[i].data.armKey} seeds ${groups[i].data.seeds.join(",")} (job ${id}) failed on a worker: ${job.failedReason ?? "no reason given"}. ` +
