@@ -240,3 +240,15 @@ test("each group's records are handed on once, though seen by the event and by m
     }
   }
 });
+
+test("an unreachable Redis is an error for reproduce and worker (exit 1, no stack), and nothing is enqueued or trained", async () => {
+  const nobody = `redis://127.0.0.1:${await freePort()}`;
+  const out = path.join(root, "unreachable");
+  for (const args of [[REPRODUCE, "demo", "--profile", "smoke", "--out", out, "--queue", nobody], [WORKER, "--queue", nobody]]) {
+    const r = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 30_000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`^error: cannot reach Redis at ${nobody} \\(connect ECONNREFUSED`));
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  }
+  assert.ok(!fs.existsSync(path.join(demoDir(out), "runs.jsonl")));
+});

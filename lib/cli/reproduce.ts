@@ -146,7 +146,7 @@ async function main(argv: string[]): Promise<number> {
     const runsFile = current ? path.join(resultsDir(args.out ?? defaultResultsRoot(), current, args.profile), RUNS_FILE) : "";
     const kept = state.label
       ? `${state.label}: ${state.stored} of ${state.total} runs are stored in ${runsFile} (${state.trainedNow} trained by this command); ` +
-        `the groups still training were dropped. Run the same command again to resume: only the missing runs train.`
+        (args.queue ? `the groups on the queue stay there and keep training on the workers. Run the same command again to collect them: nothing finished is trained twice.` : `the groups still training were dropped. Run the same command again to resume: only the missing runs train.`)
       : "nothing had been trained yet.";
     process.stderr.write(`\ninterrupted (${signal}): ${kept}\n`);
     process.exit(signal === "SIGINT" ? EXIT.interrupted : 143); // the results folder's lock is released on exit

@@ -12,7 +12,7 @@ import { initBackend, type BackendName, type BackendPreference } from "../backen
 import { UserError } from "../errors";
 import { resolveExperiment, type Experiment } from "./experiment";
 import { Lane } from "./group-pool";
-import { connectionOf, QUEUE_NAME, type QueueGroupData, type QueueGroupResult, type QueueJob } from "./queue";
+import { checkRedis, connectionOf, QUEUE_NAME, type QueueGroupData, type QueueGroupResult, type QueueJob } from "./queue";
 
 export interface QueueWorkerOptions {
   url: string;
@@ -67,6 +67,7 @@ function refusal(data: QueueGroupData, backend: BackendName, findExperiment: (id
 
 export async function startQueueWorker(opts: QueueWorkerOptions): Promise<RunningWorker> {
   const log = opts.log ?? (() => {});
+  await checkRedis(opts.url, "The worker did not start.");
   const backend = (await initBackend(opts.backend)).name;
   const lanes = Array.from({ length: opts.threads }, () => new Lane());
   const free = [...lanes];
@@ -108,7 +109,11 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<Runnin
   worker.on("failed", (job, e) => {
     if (!(e instanceof WaitingError)) log(`job ${job?.id ?? "?"} failed: ${e.message}`);
   });
-  worker.on("error", (e) => log(`queue connection: ${e.message}`));
+  let lastError = "";
+  worker.on("error", (e) => {
+    if (e.message !== lastError) log(`queue connection: ${e.message} (retrying)`);
+    lastError = e.message;
+  });
   let settle: (e?: Error) => void = () => {};
   const done = new Promise<void>((resolve, reject) => (settle = (e) => (e ? reject(e) : resolve())));
   const stop = (force = false): Promise<void> =>

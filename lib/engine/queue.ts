@@ -13,6 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import { Queue, QueueEvents, type Job } from "bullmq";
+import { Redis } from "ioredis";
 import { initBackend, type BackendName, type BackendPreference } from "../backend";
 import { UserError } from "../errors";
 import type { ResolveOptions } from "./experiment";
@@ -60,6 +61,21 @@ export function parseQueueUrl(text: string): string {
 
 /** BullMQ connection options for a URL (blocking connections need maxRetriesPerRequest null). */
 export const connectionOf = (url: string) => ({ url, maxRetriesPerRequest: null });
+
+/** Connects once (no retries) and pings: a UserError saying what to do when Redis cannot be reached. */
+export async function checkRedis(url: string, what: string): Promise<void> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 5000 });
+  let cause: Error | undefined;
+  client.on("error", (e: Error) => (cause ??= e)); // the connect error ("ECONNREFUSED"), reported below
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (e) {
+    throw new UserError(`cannot reach Redis at ${url} (${(cause ?? (e as Error)).message}). ${what} Start redis-server there (see README: Running a paper profile on several machines) or fix --queue.`);
+  } finally {
+    client.disconnect();
+  }
+}
 
 /** BullMQ ids may not be whole numbers nor contain ":" — a hash of the run keys is neither. */
 export function jobIdOf(keys: readonly string[]): string {
@@ -117,6 +133,7 @@ function resultProblem(value: unknown, group: QueueGroup): string | undefined {
  */
 export async function runGroupsOnQueue(groups: readonly QueueGroup[], opts: QueueRunOptions, onDone: (index: number, records: RunRecord[]) => void): Promise<void> {
   if (groups.length === 0) return;
+  await checkRedis(opts.url, "Nothing was enqueued.");
   const connection = connectionOf(opts.url);
   const queue = new Queue<QueueGroupData, QueueGroupResult>(QUEUE_NAME, { connection });
   const events = new QueueEvents(QUEUE_NAME, { connection });
@@ -158,6 +175,13 @@ export async function runGroupsOnQueue(groups: readonly QueueGroup[], opts: Queu
     const job = await queue.add("group", groups[i].data, { jobId: id, attempts: 1, removeOnComplete: { age: KEEP_SECONDS }, removeOnFail: { age: KEEP_SECONDS } });
     if ((await job.getState()) === "failed") await job.retry("failed"); // a failure of an earlier command: try again
   };
+  let lastError = "";
+  const connectionError = (e: Error) => {
+    if (e.message !== lastError) opts.note?.(`queue connection: ${e.message} (retrying)`);
+    lastError = e.message;
+  };
+  queue.on("error", connectionError);
+  events.on("error", connectionError);
   events.on("completed", ({ jobId }) => collect(jobId));
   events.on("failed", ({ jobId }) => collect(jobId));
   events.on("active", ({ jobId }) => {
