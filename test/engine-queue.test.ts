@@ -142,7 +142,7 @@ test("two worker processes give exactly the runs of one process; a rerun collect
   workers.forEach((w) => w.child.kill("SIGKILL"));
   fs.rmSync(demoDir(out), { recursive: true });
   const again = reproduce(out);
-  assert.equal(await withTimeout(again.exit, 30_000, again.output), 0, again.output());
+  assert.equal(await withTimeout(again.exit, 90_000, again.output), 0, again.output());
   assert.deepEqual(comparable(out), comparable(oneProcess));
   const queue = new Queue(QUEUE_NAME, { connection: { url, maxRetriesPerRequest: null } });
   try {
@@ -191,7 +191,7 @@ test("a worker on another backend than the folder's runs is refused and leaves t
   assert.match(cpu.output(), /error: this worker runs on backend cpu, but the queue's jobs train on wasm \(the results folder holds wasm runs; tables never mix backends\)/);
   assert.doesNotMatch(cpu.output(), /\n\s+at /, "no stack trace");
   const wasm = worker();
-  const code = await withTimeout(r.exit, 40_000, () => `${r.output()}\n--- wasm worker:\n${wasm.output()}`);
+  const code = await withTimeout(r.exit, 90_000, () => `${r.output()}\n--- wasm worker:\n${wasm.output()}`);
   assert.equal(code, 0, r.output());
   assert.deepEqual([...new Set(records(out).map((x) => x.backend))], ["wasm"]);
   assert.deepEqual(comparable(out), comparable(oneProcess));
