@@ -5,7 +5,7 @@
  *   --merge DIR…                joins shard folders into the results folder; trains nothing
  * Parsed here so that reproduce.ts only forwards them.
  */
-import { resolveExperiment } from "../engine/experiment";
+import { resolveExperiment, type ProfileName } from "../engine/experiment";
 import { mergeShards } from "../engine/merge";
 import { parseQueueUrl } from "../engine/queue";
 import { runKey } from "../engine/results-store";
@@ -60,18 +60,18 @@ export function parseDistributed(v: { queue?: string; shard?: string }, merge: s
 }
 
 /** Whether a shard's runs are all stored (its summary is incomplete by design). */
-export function shardComplete(result: ExperimentResult, id: string, opts: { profile: string; runs?: number; models: string[] }, shard: Shard): boolean {
-  const plan = resolveExperiment(getExperiment(id), { profile: opts.profile as never, runs: opts.runs, models: opts.models });
+export function shardComplete(result: ExperimentResult, id: string, opts: { profile: ProfileName; runs?: number; models: string[] }, shard: Shard): boolean {
+  const plan = resolveExperiment(getExperiment(id), { profile: opts.profile, runs: opts.runs, models: opts.models });
   const stored = new Set(result.runs.map((r) => runKey(r.configHash, r.seed)));
   return shardRunKeys(plan, shard).every((k) => stored.has(k));
 }
 
 /** `--merge`: one line per experiment; exit 1 when a merged folder is still incomplete. */
-export async function mergeCommand(experiments: string[], dirs: string[], opts: { profile: string; runs?: number; models: string[]; out?: string }): Promise<number> {
+export async function mergeCommand(experiments: string[], dirs: string[], opts: { profile: ProfileName; runs?: number; models: string[]; out?: string }): Promise<number> {
   let incomplete = 0;
   for (const id of experiments) {
     const models = opts.models.filter((m) => Object.keys(getExperiment(id).models).includes(m));
-    const merged = await mergeShards(getExperiment(id), dirs, { profile: opts.profile as never, runs: opts.runs, models, out: opts.out, progress: terminalProgress(process.stderr) });
+    const merged = await mergeShards(getExperiment(id), dirs, { profile: opts.profile, runs: opts.runs, models, out: opts.out, progress: terminalProgress(process.stderr) });
     const line = `${id}/${opts.profile}: merged ${dirs.length} folder(s), ${merged.added} run(s) added; ${merged.stored} of ${merged.expected} runs stored`;
     if (merged.result) {
       process.stderr.write(`${line} → ${merged.result.reportDir}\n`);
