@@ -87,12 +87,22 @@ const comparable = (out: string) =>
     .map(([, s]) => s);
 const oneProcess = path.join(root, "one");
 
+/** Stops every process started here; also on a crash of this process (an uncaught error skips after()). */
+function stopAll(): void {
+  for (const c of children) c.kill("SIGKILL");
+  redis?.kill("SIGTERM");
+}
+process.on("exit", stopAll);
+
 before(async () => {
   const found = spawnSync("redis-server", ["--version"], { encoding: "utf8" });
   assert.equal(found.status, 0, "redis-server is missing: run `node lib/dist/cli/ensure-tools.js` (npm test does) or apt-get install -y redis-server");
   const port = await freePort();
   url = `redis://127.0.0.1:${port}`;
-  redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
+  // a watchdog shell stops the server when this test process is gone, even if it was killed (after() cannot run then)
+  const server = `redis-server --port ${port} --bind 127.0.0.1 --save '' --appendonly no`;
+  const watchdog = `${server} & r=$!; trap 'kill $r 2>/dev/null' EXIT INT TERM; while kill -0 ${process.pid} 2>/dev/null && kill -0 $r 2>/dev/null; do sleep 1; done`;
+  redis = spawn("sh", ["-c", watchdog], { stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   redis.stdout!.on("data", (d: Buffer) => (log += d.toString()));
   const until = Date.now() + 10_000;
@@ -113,8 +123,7 @@ afterEach(async () => {
 });
 
 after(() => {
-  for (const c of children) c.kill("SIGKILL");
-  redis?.kill("SIGKILL");
+  stopAll();
   fs.rmSync(root, { recursive: true, force: true });
 });
 
