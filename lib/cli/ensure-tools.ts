@@ -1,19 +1,26 @@
 /**
  * Makes sure the system tools the tests and notebooks need are present: Debian's Jupyter
- * (nbconvert, nbclient), chromium (static figures) and the classic notebook server (the browser
- * test of live figures). As root with apt-get it installs them; otherwise it stops with the exact
+ * (nbconvert, nbclient), chromium (static figures), redis-server (the queue-mode tests start a
+ * local one) and the classic notebook server (the browser test of live figures). As root with apt-get it installs them; otherwise it stops with the exact
  * command to run. The notebook server is optional: without it only the browser test is skipped.
  * Then it registers the tslab kernel in the project-local Jupyter path. Run by `npm test` before
  * the test files.
  */
+import { spawnSync } from "node:child_process";
 import { findChromium } from "../figures/render";
 import { aptInstall } from "../system/apt";
 import { DEBIAN_JUPYTER_PACKAGES, DEBIAN_NOTEBOOK_SERVER_PACKAGES, jupyterProblem, notebookServerProblem, registerKernel } from "../notebook/jupyter";
+
+/** The Debian package of the Redis server the queue-mode tests start (bound to 127.0.0.1, stopped afterwards). */
+export const DEBIAN_REDIS_PACKAGE = "redis-server";
+
+const hasRedisServer = () => spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
 
 function missingRequired(): string[] {
   const missing: string[] = [];
   if (jupyterProblem()) missing.push(...DEBIAN_JUPYTER_PACKAGES);
   if (!findChromium()) missing.push("chromium");
+  if (!hasRedisServer()) missing.push(DEBIAN_REDIS_PACKAGE);
   return missing;
 }
 
@@ -38,7 +45,7 @@ function main(): void {
     process.exit(1);
   }
   const kernel = registerKernel();
-  console.log(`Tools ready: Jupyter (nbconvert, nbclient), chromium at ${findChromium()}, tslab kernel at ${kernel}`);
+  console.log(`Tools ready: Jupyter (nbconvert, nbclient), chromium at ${findChromium()}, redis-server, tslab kernel at ${kernel}`);
   if (optional.length > 0) {
     console.log(
       `Not installed: ${optional.join(" ")} (the classic notebook server): the browser test of live figures will be skipped.\n` +

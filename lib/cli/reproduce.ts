@@ -1,7 +1,7 @@
 /**
  * npm run reproduce -- [experiment|study…] [--profile smoke|quick|paper] [--runs N] [--model NAME]…
  *                      [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--out DIR] [--force]
- *                      [--drop-bad-lines] [--set key=value]…
+ *                      [--drop-bad-lines] [--set key=value]… [--queue redis://HOST:6379 | --shard K/N | --merge DIR…]
  *
  * A thin shell over runExperiment (lib/engine/runner.ts): parses and validates the options, then
  * runs each experiment (all registered ones when none is named) at the profile. Finished runs
@@ -19,10 +19,11 @@ import { planDir, runExperiment } from "../engine/runner";
 import { verifyExperiment } from "../engine/verify";
 import { terminalProgress, type ProgressSink } from "../engine/progress";
 import { EXIT, intOption, parseCli, pathOption, runCli, UsageError } from "./args";
+import { DISTRIBUTED_OPTIONS, DISTRIBUTED_USAGE, mergeCommand, parseDistributed, shardComplete, takeMergeDirs, type DistributedArgs } from "./distributed";
 
 export { UsageError } from "./args";
 
-export interface ReproduceArgs {
+export interface ReproduceArgs extends DistributedArgs {
   experiments: string[];
   profile: ProfileName;
   runs?: number;
@@ -39,7 +40,7 @@ export interface ReproduceArgs {
 
 export const USAGE =
   `usage: npm run reproduce -- [experiment|study…] [--profile ${PROFILES.join("|")}] [--runs N] [--model NAME]… ` +
-  `[--backend auto|${BACKENDS.join("|")}] [--out DIR] [--force] [--drop-bad-lines] [--set key=value]… [--verify [K]]`;
+  `[--backend auto|${BACKENDS.join("|")}] [--out DIR] [--force] [--drop-bad-lines] [--set key=value]… [--verify [K]] ${DISTRIBUTED_USAGE}`;
 
 const OPTIONS = {
   profile: { type: "string" },
@@ -51,6 +52,7 @@ const OPTIONS = {
   "drop-bad-lines": { type: "boolean" },
   verify: { type: "string" },
   set: { type: "string", multiple: true },
+  ...DISTRIBUTED_OPTIONS,
 } as const;
 
 /** `--verify` may stand alone (every run) or take K (runs per cell): parseArgs wants a value, so a bare one gets "all". */
@@ -60,7 +62,8 @@ function withVerifyValue(argv: string[]): string[] {
 
 /** Parses and validates argv (without node and the script); throws UsageError naming the valid values. */
 export function parseReproduceArgs(argv: string[]): ReproduceArgs {
-  const { values: v, positionals } = parseCli(withVerifyValue(argv), OPTIONS, true);
+  const { argv: rest, merge } = takeMergeDirs(argv);
+  const { values: v, positionals } = parseCli(withVerifyValue(rest), OPTIONS, true);
   const profile = v.profile ?? DEFAULT_PROFILE;
   if (!(PROFILES as readonly string[]).includes(profile)) throw new UsageError(`unknown profile "${profile}"; valid: ${PROFILES.join(", ")}`);
   let backend: BackendPreference | undefined;
@@ -83,6 +86,7 @@ export function parseReproduceArgs(argv: string[]): ReproduceArgs {
     dropBadLines: v["drop-bad-lines"] ?? false,
     set: v.set ?? [],
     verify: v.verify === undefined ? undefined : { sample: v.verify === "all" ? undefined : intOption(v.verify, "--verify", 1, MAX_RUNS) },
+    ...parseDistributed(v, merge, { force: v.force ?? false, verify: v.verify !== undefined, dropBadLines: v["drop-bad-lines"] ?? false }),
   };
   if (args.verify && (args.force || args.runs !== undefined || args.models.length || args.dropBadLines || args.set.length)) {
     throw new UsageError("--verify checks the stored runs of the profile as they are: give it without --force, --runs, --model, --drop-bad-lines or --set");
@@ -149,13 +153,14 @@ async function verify(args: ReproduceArgs): Promise<number> {
 async function main(argv: string[]): Promise<number> {
   const args = parseReproduceArgs(argv);
   if (args.verify) return verify(args);
+  if (args.merge) return mergeCommand(args.experiments, args.merge, args);
   const { sink: progress, state } = trackedProgress(terminalProgress(process.stderr));
   let current = "";
   const onSignal = (signal: NodeJS.Signals) => {
     const runsFile = current ? path.join(current, RUNS_FILE) : "";
     const kept = state.label
       ? `${state.label}: ${state.stored} of ${state.total} runs are stored in ${runsFile} (${state.trainedNow} trained by this command); ` +
-        `the groups still training were dropped. Run the same command again to resume: only the missing runs train.`
+        (args.queue ? `the groups on the queue stay there and keep training on the workers. Run the same command again to collect them: nothing finished is trained twice.` : `the groups still training were dropped. Run the same command again to resume: only the missing runs train.`)
       : "nothing had been trained yet.";
     process.stderr.write(`\ninterrupted (${signal}): ${kept}\n`);
     process.exit(signal === "SIGINT" ? EXIT.interrupted : 143); // the results folder's lock is released on exit
@@ -168,8 +173,10 @@ async function main(argv: string[]): Promise<number> {
     const models = args.models.filter((m) => Object.keys(getExperiment(id).models).includes(m));
     const result = await runExperiment(getExperiment(id), {
       profile: args.profile, runs: args.runs, models, set: args.set, backend: args.backend, out: args.out, force: args.force, dropBadLines: args.dropBadLines, progress,
+      queue: args.queue, shard: args.shard, ...(args.shard ? { report: false } : {}), // a shard's report would show 1/N of the runs: --merge writes it
     });
     process.stdout.write(`${result.reportDir}\n`);
+    if (args.shard && shardComplete(result, id, { ...args, models }, args.shard)) continue; // its summary is incomplete by design
     if (!result.summary.complete) {
       incomplete += 1;
       process.stderr.write(`error: ${id}/${args.profile} is incomplete: ${result.summary.runs} of ${result.summary.expectedRuns} runs stored (see the messages above)\n`);

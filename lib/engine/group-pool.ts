@@ -27,7 +27,7 @@ export function workerCount(backend: BackendName, requested = process.env.MTL_WO
 }
 
 /** One worker thread that trains jobs one at a time. */
-class Lane {
+export class Lane {
   private readonly worker = new Worker(path.join(__dirname, "group-worker.js"));
 
   train(job: GroupJob, onProgress: (p: TrainingProgress) => void): Promise<RunRecord[]> {

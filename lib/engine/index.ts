@@ -23,6 +23,8 @@ export * from "./progress";
 export { reportTables, summaryTable, validationLossFigure, writeReport } from "./report";
 export * from "./runner";
 export { workerCount } from "./group-pool";
+export { inShard, MAX_SHARDS, parseShard, planGroups, shardRunKeys, type PlanGroup, type Shard } from "./shard";
+export { mergeShards, MergeRefusedError, shardFolder, type MergeResult } from "./merge";
 export * from "./notebook-load";
 export * from "./verify";
 export { presentLine, lastCommitOf } from "./results-origin";

@@ -13,12 +13,13 @@ import { resolveExperiment, type Arm, type Experiment, type ExperimentResult, ty
 import { silentProgress, type ProgressSink } from "./progress";
 import { experimentInModule } from "./experiment-module";
 import { presentLine } from "./results-origin";
-import { errnoText } from "../errors";
+import { errnoText, UserError } from "../errors";
 import { FolderLock, ResultsFolderError } from "./folder-lock";
 import { BadRunsLineError, defaultResultsRoot, readJson, REJECTED_FILE, resultsDir, runKey, RunsFile, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
 import { CONFIG_FILE, configFile, type ConfigFile } from "./run-config";
 import { runGroupsInWorkers, workerCount } from "./group-pool";
-import { runGroup, seedGroups, type ModelFactory } from "./run-group";
+import { runGroup, type ModelFactory } from "./run-group";
+import { inShard, planGroups, type Shard } from "./shard";
 import type { RunRecord } from "./run-record";
 import { buildSummary, SUMMARY_SCHEMA, type ExperimentSummary } from "./summary";
 import { writeReport } from "./report";
@@ -42,6 +43,10 @@ export interface RunOptions extends ResolveOptions {
    * runs.rejected.jsonl and retrain their runs, instead of stopping with their line numbers.
    */
   dropBadLines?: boolean;
+  /** Train only this shard's groups (group i of the plan's order when i mod count = index): job arrays. */
+  shard?: Shard;
+  /** Redis URL: the groups train on a BullMQ queue (`npm run worker` on any machine), this process stores their records (queue.ts). */
+  queue?: string;
 }
 
 function plannedRuns(plan: ResolvedExperiment, records: readonly RunRecord[]): RunRecord[] {
@@ -81,11 +86,10 @@ async function trainMissing(plan: ResolvedExperiment, store: RunsFile, lock: Fol
   const alreadyDone = plan.arms.reduce((n, a) => n + plan.seeds.filter((s) => done.has(runKey(a.configHash, s))).length, 0);
   progress.start(`${plan.experiment.id}/${plan.profile}`, total, alreadyDone);
   // the whole fixed group is retrained, so a resumed run computes exactly what an uninterrupted one would
-  const pending: PendingGroup[] = plan.arms.flatMap((arm) =>
-    seedGroups(plan.seeds, plan.seedsPerGroup)
-      .map((seeds) => ({ arm, seeds, missing: seeds.filter((s) => !done.has(runKey(arm.configHash, s))) }))
-      .filter((g) => g.missing.length > 0),
-  );
+  const pending: PendingGroup[] = planGroups(plan)
+    .filter((g) => inShard(g.index, opts.shard))
+    .map(({ arm, seeds }) => ({ arm, seeds, missing: seeds.filter((s) => !done.has(runKey(arm.configHash, s))) }))
+    .filter((g) => g.missing.length > 0);
   const finished = (g: PendingGroup, records: RunRecord[]) => {
     lock.assertHeld();
     store.append(records.filter((r) => g.missing.includes(r.seed)));
@@ -97,7 +101,12 @@ async function trainMissing(plan: ResolvedExperiment, store: RunsFile, lock: Fol
   const workers = workerCount(backend, opts.workers === undefined ? undefined : String(opts.workers));
   // workers load the experiment from its module; experiments without one and model doubles stay here
   const inWorkers = workers > 1 && pending.length > 1 && !opts.createModel && loadableInWorkers(plan.experiment);
-  if (inWorkers) {
+  if (opts.queue) {
+    if (opts.createModel || !loadableInWorkers(plan.experiment)) throw new UserError(`${plan.experiment.id} cannot train on a queue: workers rebuild an experiment from its module (Experiment.module), without model doubles`);
+    const groups = pending.map((g) => ({ keys: g.seeds.map((s) => runKey(g.arm.configHash, s)), data: { experiment: plan.experiment.id, resolve: plan.resolveOptions, armKey: g.arm.key, configHash: g.arm.configHash, seeds: g.seeds, backend } }));
+    const { runGroupsOnQueue } = await import("./queue"); // bullmq loads only in queue mode
+    await runGroupsOnQueue(groups, { url: opts.queue, onGroupStarted: (i) => progress.group(pending[i].arm.key, pending[i].seeds), onProgress: (p) => progress.step(p), note: noteSink(opts) }, (i, records) => finished(pending[i], records));
+  } else if (inWorkers) {
     const jobs = pending.map((g) => ({ experiment: plan.experiment.id, module: plan.experiment.module!, resolve: plan.resolveOptions, armKey: g.arm.key, seeds: g.seeds, backend }));
     pending.forEach((g) => progress.group(g.arm.key, g.seeds));
     await runGroupsInWorkers(jobs, workers, (i, records) => finished(pending[i], records), (p) => progress.step(p));
@@ -183,15 +192,16 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions = {
   try {
     const store = new RunsFile(dir);
     checkWritable(store.file);
-    const info = await initBackend(opts.backend);
+    const info = opts.queue ? undefined : await initBackend(opts.backend); // queue mode: the workers start it
     if (opts.force) store.clear();
     else setAsideBadLines(store, opts, note);
-    store.checkBackend(info.name);
+    const backend = info?.name ?? (await (await import("./queue")).queueBackend(store, opts.backend));
+    store.checkBackend(backend);
     writeConfigFile(plan, dir);
     const provenance = startProvenance({ seeds: plan.seeds, extra: { experiment: plan.experiment.id, profile: plan.profile } });
-    const computed = await trainMissing(plan, store, lock, info.name, opts);
+    const computed = await trainMissing(plan, store, lock, backend, opts);
     const runs = plannedRuns(plan, store.read());
-    const summary = buildSummary(plan, runs, info.name);
+    const summary = buildSummary(plan, runs, backend);
     const reportDir = reportDirOf(plan, dir);
     writeJsonAtomic(path.join(reportDir, SUMMARY_FILE), summary);
     const result: ExperimentResult = { summary, runs, dir, reportDir, computed };
