@@ -20,4 +20,7 @@ export { Asymmetric } from "./asymmetric";
 export { Customized } from "./customized";
 export { PLE } from "./ple";
 export { AdaTT } from "./adatt";
+export { ESMM } from "./esmm";
+export { AITM } from "./aitm";
+export { CrossNetwork, WithCross, oneHotInput } from "./cross-network";
 export { useFastWasmKernels, fastWasmKernelsInstalled } from "./wasm-kernels";

@@ -75,9 +75,10 @@ export function readInput(
   const B = x.shape[shared ? 0 : 1] as number;
   let h: tf.Tensor3D = bias.expandDims(1) as tf.Tensor3D; // [R, 1, U]
   if (wNum !== null && input.numeric > 0) {
+    const mm2 = batch.differentiable ? tf.matMul : dataMatMul; // data: no gradient to x (matmul.ts)
     const xw = shared
-      ? dataMatMul(x.as2D(B, input.numeric), wNum.transpose([1, 0, 2]).reshape([input.numeric, R * U])).reshape([B, R, U]).transpose([1, 0, 2]) // [R, B, U]
-      : dataBmm(x as tf.Tensor3D, wNum); // [R, B, U]
+      ? mm2(x.as2D(B, input.numeric), wNum.transpose([1, 0, 2]).reshape([input.numeric, R * U])).reshape([B, R, U]).transpose([1, 0, 2]) // [R, B, U]
+      : batch.differentiable ? tf.matMul(x as tf.Tensor3D, wNum) : dataBmm(x as tf.Tensor3D, wNum); // [R, B, U]
     h = h.add(xw);
   }
   if (wCat !== null && offsets !== null) {

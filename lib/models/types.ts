@@ -35,6 +35,11 @@ export interface InputSpec {
 export interface Batch {
   numeric: tf.Tensor;
   categorical?: tf.Tensor;
+  /**
+   * `numeric` is computed from trainable weights (a cross network's output, cross-network.ts), so
+   * the input layer must pass gradients to it; absent for data, whose products skip that gradient.
+   */
+  differentiable?: boolean;
 }
 
 /** Gate (or fusion) weights of one task at one level, for the expert-utilisation figures. */
@@ -68,8 +73,22 @@ export interface MtlModel {
   apply(batch: Batch): tf.Tensor3D;
   /** Gate / fusion weights per task and level, where the model has gates. */
   gates?(batch: Batch): GateWeights[];
-  /** A per-replica regulariser added to the loss (L2-Constrained's α‖θ1 − θ2‖²): [R]. */
-  extraLoss?(): tf.Tensor1D;
+  /**
+   * A per-replica term added to the training loss: [R]. It may read the model's weights
+   * (L2-Constrained's α‖θ1 − θ2‖²) or this step's outputs [R, B, T] (AITM's calibrator, which
+   * penalises a later funnel step predicted above an earlier one, and needs them); the trainer
+   * always passes the outputs.
+   */
+  extraLoss?(outputs?: tf.Tensor3D): tf.Tensor1D;
+  /**
+   * Which labels each task's training loss counts, per row: a 0/1 mask broadcastable to
+   * [R, B, T], from the batch's labels [B, T] or [R, B, T]. Absent: every label counts. With a
+   * mask, task t's loss is the mean over its unmasked rows of the batch (0 when none). For models
+   * whose outputs are trained on part of the rows only (ESMM's BASE: CVR on clicked impressions)
+   * or not at all (ESMM's pCVR, an output for evaluation whose loss ESMM never forms).
+   * Validation losses and metrics are computed on every row.
+   */
+  lossMask?(labels: tf.Tensor): tf.Tensor;
   parameterCount(): ParameterCount;
   dispose(): void;
 }
