@@ -149,7 +149,7 @@ test("DCN: zero cross layers is its input, and the wrapped Shared-Bottom / MMoE 
   const batch = makeBatch(INPUT, 6, 8);
   const x0 = tf.tidy(() => oneHotInput(batch, INPUT));
   assert.deepEqual(x0.shape, [6, inputWidth(INPUT)]);
-  const none = new CrossNetwork(p, inputWidth(INPUT), 0);
+  const none = new CrossNetwork(p, INPUT, 0);
   const same = tf.tidy(() => none.apply(x0));
   assert.equal(maxAbsDiff(same, x0), 0, "x_0 itself");
   const tasks = mixedTasks(3);
@@ -185,9 +185,8 @@ test("DCN: zero cross layers is its input, and the wrapped Shared-Bottom / MMoE 
 
 test("DCN cross layer written out: x_1 = x_0 (x_0ᵀ w_0) + b_0 + x_0; x_2 has the degree-3 crosses", async () => {
   await initBackend();
-  const d = 4;
   const p = new ParamStore([1]);
-  const net = new CrossNetwork(p, d, 2);
+  const net = new CrossNetwork(p, { numeric: 4, categorical: [] }, 2);
   const w = [p.named["cross/layer/0/kernel"], p.named["cross/layer/1/kernel"]];
   const b = [p.named["cross/bias/0"], p.named["cross/bias/1"]];
   tf.tidy(() => {
@@ -212,4 +211,21 @@ test("DCN cross layer written out: x_1 = x_0 (x_0ᵀ w_0) + b_0 + x_0; x_2 has t
   one[0][0].forEach((g, i) => assert.ok(Math.abs(g - y2[i]) < 1e-5));
   assert.ok(Math.abs(two[0][0][0] - 2 * one[0][0][0]) > 1e-3, "not linear in x_0");
   p.dispose();
+});
+
+test("DCN: the wrapped model reading x_L = a_L x_0 + c_L (Batch.affine) equals the plain model on the cross network's x_L formed layer by layer", async () => {
+  await initBackend();
+  const tasks = mixedTasks(2);
+  const cfg = { experts: 3, expertUnits: [4], towerUnits: [3] };
+  const dcn = fixedModel({ kind: "dcn-mmoe", crossLayers: 3, ...cfg }, tasks, INPUT, MASTERS, { "^cross/bias/": 0.5 });
+  const D = inputWidth(INPUT);
+  const plain = fixedModel({ kind: "mmoe", ...cfg }, tasks, { numeric: D, categorical: [] }, MASTERS);
+  const batch = makeBatch(INPUT, 6, 10);
+  const cross = (dcn as unknown as { cross: CrossNetwork }).cross;
+  const [a, b] = tf.tidy(() => [dcn.apply(batch), plain.apply({ numeric: cross.apply(oneHotInput(batch, INPUT)) })]);
+  assert.ok(maxAbsDiff(a, b) < 1e-4 * Math.max(1, tf.tidy(() => b.abs().max().dataSync()[0])), `affine vs layer by layer: ${maxAbsDiff(a, b)}`);
+  assert.ok(tf.tidy(() => maxAbsDiff(a, plain.apply({ numeric: oneHotInput(batch, INPUT).expandDims(0).tile([2, 1, 1]) }))) > 1e-3, "the cross layers change the outputs");
+  tf.dispose([a, b]);
+  disposeBatch(batch);
+  [dcn, plain].forEach((m) => m.dispose());
 });

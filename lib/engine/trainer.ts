@@ -275,8 +275,8 @@ class TrainingSession {
       bestStep: track.bestStep,
       stepsTrained: track.stoppedAt ?? lastStep,
       selectionValue: hasBest ? track.best : null,
-      validation: hasBest ? evaluateReplica(valPred, this.data.datasets[d].validation, r, this.model.tasks) : null,
-      test: hasBest ? evaluateReplica(testPred, this.data.datasets[d].test, r, this.model.tasks) : null,
+      validation: hasBest ? evaluateReplica(valPred, this.data.datasets[d].validation, r, this.model.tasks, this.model.funnelSteps) : null,
+      test: hasBest ? evaluateReplica(testPred, this.data.datasets[d].test, r, this.model.tasks, this.model.funnelSteps) : null,
       curves: track.curves,
       gates: hasBest ? gates : [],
     };

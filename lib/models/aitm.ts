@@ -48,10 +48,12 @@ export class AITM extends ModelBase {
   private readonly info: DenseStack[] = [];
   private readonly attention: GroupedDense[] = [];
   private readonly width: number;
+  /** Every task is a funnel step (evaluation reports monotonicity violations). */
+  readonly funnelSteps: number;
 
   constructor(private readonly cfg: AITMShape, tasks: TaskSpec[], input: InputSpec, replicaSeeds: readonly number[], readonly transfer: boolean) {
     super(cfg, tasks, input, replicaSeeds);
-    const T = tasks.length;
+    const T = (this.funnelSteps = tasks.length);
     this.bottom = new ExpertBank(this.p, "bottom", ["bottom"], cfg.bottomUnits, "bottom");
     this.encoder = new InputLayer(this.p, input, this.bottom.consumers);
     this.towers = new DenseStack(this.p, "towers", times(T, (t) => `tower/${t}`), this.bottom.outDim, cfg.towerUnits, "towers");

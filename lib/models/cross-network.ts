@@ -4,13 +4,13 @@
  * on the one-hot view x_0 of the input (numeric columns, then every categorical column one-hot),
  * so layer l adds every feature cross of degree l + 2 with 2d parameters (w_l, b_l ∈ R^d).
  * The wrapped model (Shared-Bottom, MMoE or PLE) then reads x_L in place of x: its first layer
- * becomes a Dense layer on the d crossed features. With L = 0 the cross network is its input and
- * the wrapped model is exactly the plain one (same weights, same outputs).
+ * becomes a Dense layer on the d crossed features (Batch.affine). With L = 0 the cross network is
+ * its input and the wrapped model is exactly the plain one (same weights, same outputs).
  * w_l starts like a Dense [d, 1] kernel of the model's `init` (Glorot or PyTorch default); b_l at
  * zero, as in torch-rechub's CrossNetwork.
  */
 import * as tf from "@tensorflow/tfjs";
-import { categoricalOffsets, inputWidth } from "./input";
+import { categoricalOffsets, inputWidth, readInput } from "./input";
 import { ModelBase, type ModelIdentity, type ParamStore } from "./params";
 import type { Batch, GateWeights, InputSpec, MtlModel, ParameterCount, TaskSpec } from "./types";
 
@@ -51,19 +51,30 @@ export function oneHotInput(batch: Batch, input: InputSpec): tf.Tensor {
   return tf.concat([x, hot], 1);
 }
 
-/** L cross layers over d features, every replica its own w_l, b_l. */
+/**
+ * L cross layers over d features, every replica its own w_l, b_l.
+ * Each layer adds x_0 times a per-row scalar plus a constant, so x_l = a_l · x_0 + c_l with
+ *   a_0 = 1, c_0 = 0,   a_{l+1} = a_l (1 + x_0ᵀ w_l) + c_lᵀ w_l,   c_{l+1} = c_l + b_l
+ * (the cross network's output stays in the span of x_0 and a constant; xDeepFM, KDD 2018, §2.1,
+ * notes the same). `affine` computes (a_L, c_L) from the products x_0ᵀ w_l, which the input
+ * layer's fast data path gives, and the wrapped model reads x_L = a_L x_0 + c_L without forming it;
+ * `apply` forms x_L layer by layer, as the equation reads (tests compare the two).
+ */
 export class CrossNetwork {
   private readonly w: tf.Variable[] = [];
   private readonly b: tf.Variable[] = [];
+  private readonly offsets: tf.Tensor1D | null;
 
-  constructor(p: ParamStore, readonly features: number, readonly layers: number) {
+  constructor(p: ParamStore, readonly input: InputSpec, readonly layers: number) {
+    const d = inputWidth(input);
     for (let l = 0; l < layers; l++) {
-      this.w.push(p.add(`cross/layer/${l}/kernel`, "cross", (s) => p.dense.kernel(`cross/layer/${l}`, features, 1, s).reshape([features])));
-      this.b.push(p.add(`cross/bias/${l}`, "cross", () => tf.zeros([features])));
+      this.w.push(p.add(`cross/layer/${l}/kernel`, "cross", (s) => p.dense.kernel(`cross/layer/${l}`, d, 1, s).reshape([d])));
+      this.b.push(p.add(`cross/bias/${l}`, "cross", () => tf.zeros([d])));
     }
+    this.offsets = input.categorical.length > 0 ? p.keep(tf.tensor1d(categoricalOffsets(input), "int32")) : null;
   }
 
-  /** x_0 [B, d] or [R, B, d] → x_L ([R, B, d]; x_0 itself when L = 0). */
+  /** x_0 [B, d] or [R, B, d] → x_L ([R, B, d]; x_0 itself when L = 0), layer by layer. */
   apply(x0: tf.Tensor): tf.Tensor {
     const x03 = x0.rank === 2 ? x0.expandDims(0) : x0; // [1|R, B, d]
     let x = x03;
@@ -73,22 +84,38 @@ export class CrossNetwork {
     }
     return this.layers === 0 ? x0 : x;
   }
+
+  /** x_L = scale · x_0 + shift for a batch: scale [R, B, 1], shift [R, d]. */
+  affine(batch: Batch): { scale: tf.Tensor; shift: tf.Tensor } {
+    const L = this.layers, Dn = this.input.numeric;
+    const W = tf.stack(this.w, 2) as tf.Tensor3D; // [R, d, L]
+    const R = W.shape[0], d = W.shape[1];
+    const xw = readInput(
+      batch, this.input, this.offsets,
+      Dn > 0 ? W.slice([0, 0, 0], [-1, Dn, -1]) : null, d > Dn ? W.slice([0, Dn, 0], [-1, d - Dn, -1]) : null, tf.zeros([R, L]),
+    ); // x_0ᵀ w_l for every l: [R, B, L]
+    let a: tf.Tensor = tf.ones([R, 1, 1]);
+    let c: tf.Tensor = tf.zeros([R, d]);
+    for (let l = 0; l < L; l++) {
+      const s = xw.slice([0, 0, l], [-1, -1, 1]); // [R, B, 1]
+      a = a.mul(s.add(1)).add(c.mul(this.w[l]).sum(1).reshape([R, 1, 1]));
+      c = c.add(this.b[l]);
+    }
+    return { scale: a, shift: c };
+  }
 }
 
-/** A model whose input passes a cross network first; `inner` is built on the d crossed features. */
+/** A model whose input passes a cross network first; `inner` is the plain model, reading x_L. */
 export class WithCross extends ModelBase {
   readonly cross: CrossNetwork;
   readonly inner: MtlModel;
-
   /** The wrapped model's gates (on x_L), where it has gates. */
   readonly gates?: (batch: Batch) => GateWeights[];
 
-  constructor(cfg: ModelIdentity & { crossLayers: number }, tasks: TaskSpec[], input: InputSpec, replicaSeeds: readonly number[], build: (features: InputSpec) => MtlModel) {
+  constructor(cfg: ModelIdentity & { crossLayers: number }, tasks: TaskSpec[], input: InputSpec, replicaSeeds: readonly number[], inner: MtlModel) {
     super(cfg, tasks, input, replicaSeeds);
-    const d = inputWidth(input);
-    this.cross = new CrossNetwork(this.p, d, cfg.crossLayers);
-    this.inner = build({ numeric: d, categorical: [] });
-    const inner = this.inner;
+    this.cross = new CrossNetwork(this.p, input, cfg.crossLayers);
+    this.inner = inner;
     if (inner.gates) this.gates = (batch) => inner.gates!(this.crossed(batch));
   }
 
@@ -100,9 +127,9 @@ export class WithCross extends ModelBase {
     return { ...this.p.named, ...(this.inner as unknown as { named: Record<string, tf.Variable> }).named };
   }
 
-  /** The batch the wrapped model reads: x_L, with gradients to the cross weights (L > 0). */
+  /** The batch the wrapped model reads: x_L = a_L x_0 + c_L (the batch itself when L = 0). */
   private crossed(batch: Batch): Batch {
-    return { numeric: this.cross.apply(oneHotInput(batch, this.input)), differentiable: this.cross.layers > 0 };
+    return this.cross.layers === 0 ? batch : { ...batch, affine: this.cross.affine(batch) };
   }
 
   apply(batch: Batch): tf.Tensor3D {

@@ -49,6 +49,8 @@ const MAX_LOG_P = -1e-7;
 
 export class ESMM extends ModelBase {
   readonly steps: number;
+  /** The cumulative outputs are the funnel (evaluation reports their monotonicity violations). */
+  readonly funnelSteps: number;
   private readonly bottom: ExpertBank;
   private readonly encoder: InputLayer;
   private readonly towers: Towers;
@@ -57,7 +59,7 @@ export class ESMM extends ModelBase {
   constructor(cfg: ESMMShape, tasks: TaskSpec[], input: InputSpec, replicaSeeds: readonly number[], private readonly entireSpace: boolean) {
     super(cfg, tasks, input, replicaSeeds);
     const T = tasks.length;
-    this.steps = cfg.steps === 0 ? T : cfg.steps;
+    this.steps = this.funnelSteps = cfg.steps === 0 ? T : cfg.steps;
     if (this.steps > T || T > 2 * this.steps - 1) {
       throw new RangeError(`${cfg.kind}: ${T} tasks for ${this.steps} steps; give the S steps, then at most S − 1 conditional outputs (S ≤ T ≤ 2S − 1)`);
     }

@@ -46,9 +46,9 @@ export const BUILDERS: { [K in ModelKind]: Builder<Extract<ModelConfig, { kind: 
   "esmm-base": (c, t, i, s) => new ESMM(c, t, i, s, false),
   aitm: (c, t, i, s) => new AITM(c, t, i, s, true),
   "aitm-no-transfer": (c, t, i, s) => new AITM(c, t, i, s, false),
-  "dcn-shared-bottom": ({ crossLayers, ...c }, t, i, s) => new WithCross({ ...c, crossLayers }, t, i, s, (x) => new SharedBottom({ ...c, kind: "shared-bottom" }, t, x, s)),
-  "dcn-mmoe": ({ crossLayers, ...c }, t, i, s) => new WithCross({ ...c, crossLayers }, t, i, s, (x) => new MMoE({ ...c, kind: "mmoe" }, t, x, s)),
-  "dcn-ple": ({ crossLayers, ...c }, t, i, s) => new WithCross({ ...c, crossLayers }, t, i, s, (x) => new PLE({ ...c, kind: "ple" }, t, x, s)),
+  "dcn-shared-bottom": ({ crossLayers, ...c }, t, i, s) => new WithCross({ ...c, crossLayers }, t, i, s, new SharedBottom({ ...c, kind: "shared-bottom" }, t, i, s)),
+  "dcn-mmoe": ({ crossLayers, ...c }, t, i, s) => new WithCross({ ...c, crossLayers }, t, i, s, new MMoE({ ...c, kind: "mmoe" }, t, i, s)),
+  "dcn-ple": ({ crossLayers, ...c }, t, i, s) => new WithCross({ ...c, crossLayers }, t, i, s, new PLE({ ...c, kind: "ple" }, t, i, s)),
 };
 
 function validateTasks(tasks: TaskSpec[]): void {

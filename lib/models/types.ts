@@ -36,10 +36,11 @@ export interface Batch {
   numeric: tf.Tensor;
   categorical?: tf.Tensor;
   /**
-   * `numeric` is computed from trainable weights (a cross network's output, cross-network.ts), so
-   * the input layer must pass gradients to it; absent for data, whose products skip that gradient.
+   * Read x' = scale · x + shift in place of x (x: the one-hot view), as a cross network's output
+   * is (cross-network.ts): scale [R, B, 1] per row, shift [R, D] per replica. The input layer
+   * computes x'·W = scale ⊙ (x·W) + shift·W, keeping its fast data products.
    */
-  differentiable?: boolean;
+  affine?: { scale: tf.Tensor; shift: tf.Tensor };
 }
 
 /** Gate (or fusion) weights of one task at one level, for the expert-utilisation figures. */
@@ -89,6 +90,13 @@ export interface MtlModel {
    * Validation losses and metrics are computed on every row.
    */
   lossMask?(labels: tf.Tensor): tf.Tensor;
+  /**
+   * The first `funnelSteps` tasks are the steps of a conversion funnel in order (binary labels,
+   * each step reachable only through the one before). Evaluation then adds to every later step
+   * the metric `violations`: the fraction of rows predicted more likely to reach the step than the
+   * step before (the monotonicity AITM's calibrator enforces).
+   */
+  readonly funnelSteps?: number;
   parameterCount(): ParameterCount;
   dispose(): void;
 }
