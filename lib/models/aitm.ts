@@ -25,7 +25,7 @@ export interface AITMConfig {
   bottomUnits?: number[];
   /** Hidden units of each step's tower (ReLU after each); the last is the AIT width H. Default [16, 8]. */
   towerUnits?: number[];
-  /** Calibrator weight α. Default 0.6 (xidongbo/AITM's default `weight`). 0 switches it off. */
+  /** Calibrator weight α. Default 0.6 (our choice; the AITM paper tunes α). 0 switches it off. */
   calibrator?: number;
 }
 

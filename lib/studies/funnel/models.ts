@@ -19,7 +19,7 @@ export const ESMM_MODELS: Record<"esmm" | "base", ModelConfig> = {
 };
 
 const AITM_SHAPE = { bottomUnits: [32], towerUnits: [32, 16] };
-/** The calibrator weight α of AITM (xidongbo/AITM's default). */
+/** The calibrator weight α of AITM (the model's default; the paper tunes it, we do not). */
 export const AITM_ALPHA = 0.6;
 
 export const AITM_MODELS: Record<"aitm" | "aitm-no-calibrator" | "towers-calibrated" | "towers" | "esmm-product", ModelConfig> = {
