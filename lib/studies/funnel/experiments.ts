@@ -48,10 +48,10 @@ export const funnelEsmm = defineExperiment<FunnelCondition>({
   profiles: {
     smoke: { ...SYNTHETIC_SMOKE, statement: "2 runs per model and bias; 40 steps of batch 512 (evaluated every 20); learning rate 3e-3; 2,000 / 1,000 / 2,000 rows per run (a pipeline check, not a result)." },
     quick: {
-      runs: 12,
-      train: { steps: 800, evalEvery: 100, learningRates: [3e-3] },
-      statement: "12 runs per model and bias (4 biases), each on its own funnel; 800 steps of batch 512 (10 epochs, evaluated every 100); Adam at 3e-3 (paper profile: {1e-3, 3e-3} per run, 2,400 steps); 40,000 / 10,000 / 40,000 train / validation / test rows per run.",
-      seedsPerGroup: 12,
+      runs: 10,
+      train: { steps: 600, evalEvery: 100, learningRates: [3e-3] },
+      statement: "10 runs per model and bias (4 biases; paper profile: 30), each on its own funnel; 600 steps of batch 512 (7.7 epochs, evaluated every 100; paper profile: 2,400); Adam at 3e-3 only (paper profile: {1e-3, 3e-3} chosen per run); 40,000 / 10,000 / 40,000 train / validation / test rows per run (as the paper profile).",
+      seedsPerGroup: 10,
     },
     paper: {
       runs: 30,
@@ -82,10 +82,10 @@ export const funnelAitm = defineExperiment<FunnelCondition>({
   profiles: {
     smoke: { ...SYNTHETIC_SMOKE, statement: "2 runs per model; 40 steps of batch 512 (evaluated every 20); learning rate 3e-3; 2,000 / 1,000 / 2,000 rows per run (a pipeline check, not a result)." },
     quick: {
-      runs: 12,
-      train: { steps: 800, evalEvery: 100, learningRates: [3e-3] },
-      statement: "12 runs per model, each on its own four-step funnel (β = 0.6); 800 steps of batch 512 (10 epochs, evaluated every 100); Adam at 3e-3 (paper profile: {1e-3, 3e-3} per run, 2,400 steps); 40,000 / 10,000 / 40,000 train / validation / test rows per run.",
-      seedsPerGroup: 12,
+      runs: 10,
+      train: { steps: 600, evalEvery: 100, learningRates: [3e-3] },
+      statement: "10 runs per model (paper profile: 30), each on its own four-step funnel (β = 0.6); 600 steps of batch 512 (7.7 epochs, evaluated every 100; paper profile: 2,400); Adam at 3e-3 only (paper profile: {1e-3, 3e-3} chosen per run); 40,000 / 10,000 / 40,000 train / validation / test rows per run (as the paper profile).",
+      seedsPerGroup: 10,
     },
     paper: {
       runs: 30,
