@@ -3,6 +3,19 @@
  * training hooks they declare (lossMask, extraLoss on the outputs). Fixed-weight outputs against
  * the PyTorch reference are in models-reference.test.ts; replicas, shapes and gradients in the
  * MODEL_KINDS loops of models-core / models-replicas / models-params.
+ *
+ * Faults injected on 2026-12-04 (in a copy of the tree, never committed), failures among
+ * models-funnel + models-reference + data-funnel (67 tests) unless said:
+ *  - esmm.ts: p_t = σ(a_t) instead of the cumulative product: 8 (2 here, 6 reference cases);
+ *  - esmm.ts: BASE trains CVR on every row (mask 1, not the click label): 2 (here);
+ *  - aitm.ts: the transfer reads the step's own tower instead of z_{t−1}: 3 (1 here, 2 reference);
+ *  - aitm.ts: calibrator reversed (earlier above later): 5 (1 here, 4 reference penalty cases);
+ *  - cross-network.ts: the affine form drops c_lᵀw_l: 5 (1 here, 4 reference);
+ *  - input.ts: Batch.affine's shift ignored: 7 (1 here, 6 reference);
+ *  - losses.ts: masked mean over all rows instead of the unmasked ones: 1 of 100 (here; with engine-trainer);
+ *  - evaluate.ts: violations counted below instead of above: 1 (data-funnel);
+ *  - funnel.ts: selection bias ignored: 1 (data-funnel);
+ *  - aitm.ts: every replica outputs replica 0's: 9 of 115 (with models-replicas: 4 there).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
