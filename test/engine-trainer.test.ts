@@ -116,6 +116,8 @@ const SMALL: Record<string, object> = {
   "adatt-sp": { taskExperts: 2, expertUnits: [[6, 5], [4]] }, adatt: { taskExperts: 2, sharedExperts: 2, expertUnits: [[6, 5], [4], [4]] },
   "adatt-no-nlf": { taskExperts: 2, sharedExperts: 1, expertUnits: [[6, 5], [4]] }, sluice: { units: [6, 6], subspaces: 2 },
   "cross-stitch": { units: [6, 5] }, "tensor-factorization": { bottomUnits: [6, 5], rank: 4, taskRank: 2 },
+  aitm: { towerUnits: [6, 5] }, "aitm-no-transfer": { towerUnits: [6, 5] },
+  "dcn-shared-bottom": { crossLayers: 2 }, "dcn-mmoe": { crossLayers: 2, experts: 3 }, "dcn-ple": { crossLayers: 1, taskExperts: 2, sharedExperts: 2, expertUnits: [[6, 5], [4]] },
 };
 
 for (const kind of MODEL_KINDS) {

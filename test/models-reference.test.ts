@@ -91,7 +91,7 @@ for (const c of FIXTURE.cases) {
       assert.ok(!model.gates || c.layout !== "shared", `${c.config.kind} reports gates the reference does not`);
     }
     if (c.extraLoss) {
-      const omega = model.extraLoss!();
+      const omega = tf.tidy(() => model.extraLoss!(model.apply(batch)));
       const d = tf.tidy(() => maxAbsDiff(omega, tf.tensor1d(c.extraLoss!)));
       assert.ok(d < TOL * Math.max(1, ...c.extraLoss.map(Math.abs)), `penalty differs by ${d}`);
       omega.dispose();

@@ -25,6 +25,9 @@ function parseSmall(kind: string): ModelConfig {
     cgc: { taskExperts: 2, sharedExperts: 2, expertUnits: [6, 5] }, ple: { taskExperts: 2, sharedExperts: 2, ...two },
     "adatt-sp": { taskExperts: 2, ...two }, adatt: { taskExperts: 2, sharedExperts: 2, ...two }, "adatt-no-nlf": { taskExperts: 2, sharedExperts: 1, ...two },
     sluice: { units: [6, 6], subspaces: 2 }, "cross-stitch": { units: [6, 5] }, "tensor-factorization": { bottomUnits: [6, 5], rank: 4, taskRank: 2 },
+    esmm: { steps: 2 }, "esmm-base": { steps: 2 }, aitm: { towerUnits: [6, 5] }, "aitm-no-transfer": { towerUnits: [6, 5] },
+    "dcn-shared-bottom": { crossLayers: 2, bottomUnits: [6, 5] }, "dcn-mmoe": { crossLayers: 2, experts: 3, expertUnits: [6, 5] },
+    "dcn-ple": { crossLayers: 1, taskExperts: 2, sharedExperts: 2, ...two },
   };
   return { kind, ...(byKind[kind] ?? {}) } as ModelConfig;
 }
@@ -82,7 +85,7 @@ function loss(model: MtlModel, batch: Batch, targets: tf.Tensor): tf.Scalar {
     return t.kind === "binary" ? tf.losses.sigmoidCrossEntropy(tk, yk) : tf.losses.meanSquaredError(tk, yk);
   });
   let l = tf.addN(parts).mul(1 / T) as tf.Scalar;
-  if (model.extraLoss) l = l.add(model.extraLoss().sum());
+  if (model.extraLoss) l = l.add(model.extraLoss(y).sum());
   return l;
 }
 
@@ -130,7 +133,7 @@ function replicaLoss(model: MtlModel, batch: Batch, r: number): tf.Scalar {
   const y = model.apply(batch).slice([r], [1]); // [1, B, T]
   const w = tf.linspace(0.5, 1.5, y.size).reshape(y.shape);
   let loss = y.mul(w).sum().add(y.square().sum().mul(0.25)) as tf.Scalar;
-  if (model.extraLoss) loss = loss.add(model.extraLoss().slice([r], [1]).sum());
+  if (model.extraLoss) loss = loss.add(model.extraLoss(model.apply(batch)).slice([r], [1]).sum());
   return loss;
 }
 

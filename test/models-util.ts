@@ -32,7 +32,7 @@ export function gradientNorms(model: MtlModel, batch: Batch): number[] {
     const { grads } = tf.variableGrads(() => {
       const y = model.apply(batch);
       let loss = y.square().sum().add(y.sum()) as tf.Scalar;
-      if (model.extraLoss) loss = loss.add(model.extraLoss().sum());
+      if (model.extraLoss) loss = loss.add(model.extraLoss(y).sum());
       return loss;
     }, model.variables as tf.Variable[]);
     return model.variables.map((v) => grads[v.name].abs().sum().dataSync()[0]);

@@ -3,6 +3,7 @@ export * from "./errors";
 export * from "./synthetic";
 export * from "./synthetic-group";
 export * from "./seesaw";
+export * from "./funnel";
 export {
   CENSUS_FILES, CENSUS_DIR_ENV, UCI_BASE_URL, defaultCensusDir, howToGetCensusFiles, locateCensusFiles,
   readContent, readVerified, readCensusFile, isGzip, storedSha256,

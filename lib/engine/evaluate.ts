@@ -43,12 +43,28 @@ export function taskColumn(pred: Float32Array, split: SplitArrays, r: number, t:
   return { labels, outputs, weights: split.weights };
 }
 
-/** Every metric of every task for replica r. */
-export function evaluateReplica(pred: Float32Array, split: SplitArrays, r: number, tasks: readonly TaskSpec[]): Record<string, TaskEvaluation> {
+/**
+ * Every metric of every task for replica r. With `funnelSteps` S (MtlModel.funnelSteps), steps
+ * 2 … S also get `violations`: the fraction of rows whose output exceeds the previous step's
+ * (logits, so the same order as probabilities), weighted like the other metrics.
+ */
+export function evaluateReplica(pred: Float32Array, split: SplitArrays, r: number, tasks: readonly TaskSpec[], funnelSteps = 0): Record<string, TaskEvaluation> {
+  const columns = tasks.map((_, t) => taskColumn(pred, split, r, t, tasks.length));
   return Object.fromEntries(
     tasks.map((task, t) => {
-      const c = taskColumn(pred, split, r, t, tasks.length);
-      return [task.name, evaluateTask(task.kind, c.labels, c.outputs, c.weights)];
+      const c = columns[t];
+      const out = evaluateTask(task.kind, c.labels, c.outputs, c.weights);
+      if (t > 0 && t < funnelSteps) {
+        const before = columns[t - 1].outputs;
+        let above = 0, total = 0;
+        for (let i = 0; i < c.outputs.length; i++) {
+          const w = c.weights ? c.weights[i] : 1;
+          total += w;
+          if (c.outputs[i] > before[i]) above += w;
+        }
+        if (total > 0) out.metrics.violations = above / total;
+      }
+      return [task.name, out];
     }),
   );
 }

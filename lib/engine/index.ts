@@ -11,6 +11,7 @@ export { taskLosses, totalLoss } from "./losses";
 export { resolveTrainConfig, defaultSelection, ALL_TASKS, type TrainConfig, type ResolvedTrainConfig } from "./train-config";
 export { lossReference, type Curves, type Divergence, type ReplicaStatus } from "./replica-state";
 export type { GateSummary } from "./evaluate";
+export { evaluateReplica } from "./evaluate";
 export { trainReplicas, constantPredictorLoss, type GroupData, type ReplicaOutcome, type TrainingProgress } from "./trainer";
 export { configHash, canonicalJson, ENGINE_RESULTS_VERSION } from "./config-hash";
 export * from "./experiment";

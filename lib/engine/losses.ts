@@ -10,9 +10,11 @@ import type { TaskSpec } from "../models/types";
  * Per-replica, per-task mean loss.
  * @param outputs [R, B, T] logits (binary) or values (regression).
  * @param labels [B, T] (shared data, broadcast over replicas) or [R, B, T].
+ * @param mask optional 0/1 weights broadcastable to [R, B, T] (MtlModel.lossMask): task t's loss
+ *   is then the mean over the rows whose mask is 1 (0 when there are none).
  * @returns [R, T]
  */
-export function taskLosses(outputs: tf.Tensor3D, labels: tf.Tensor, tasks: readonly TaskSpec[]): tf.Tensor2D {
+export function taskLosses(outputs: tf.Tensor3D, labels: tf.Tensor, tasks: readonly TaskSpec[], mask?: tf.Tensor): tf.Tensor2D {
   return tf.tidy(() => {
     const y = labels.rank === 2 ? labels.expandDims(0) : labels; // [1|R, B, T]
     // BCE from logits, stable form: max(z, 0) − z·y + log(1 + e^{−|z|})
@@ -20,7 +22,9 @@ export function taskLosses(outputs: tf.Tensor3D, labels: tf.Tensor, tasks: reado
     const squared = tf.squaredDifference(outputs, y);
     const binary = tf.tensor1d(tasks.map((t) => (t.kind === "binary" ? 1 : 0)), "bool"); // [T]
     const perSample = tf.where(tf.broadcastTo(binary, outputs.shape), bce, squared); // [R, B, T]
-    return tf.mean(perSample, 1) as tf.Tensor2D;
+    if (!mask) return tf.mean(perSample, 1) as tf.Tensor2D;
+    const m = tf.broadcastTo(mask, outputs.shape); // [R, B, T]
+    return tf.div(tf.sum(tf.mul(perSample, m), 1), tf.maximum(tf.sum(m, 1), 1)) as tf.Tensor2D;
   });
 }
 

@@ -176,8 +176,9 @@ class TrainingSession {
       const { batch, labels } = this.train.gather(rows);
       let perTask: tf.Tensor2D | undefined;
       const { grads } = tf.variableGrads(() => {
-        perTask = tf.keep(taskLosses(this.model.apply(batch), labels, this.model.tasks));
-        return totalLoss(perTask, this.taskWeights, this.model.extraLoss?.());
+        const outputs = this.model.apply(batch);
+        perTask = tf.keep(taskLosses(outputs, labels, this.model.tasks, this.model.lossMask?.(labels)));
+        return totalLoss(perTask, this.taskWeights, this.model.extraLoss?.(outputs));
       }, [...this.model.variables]);
       // every replica still training (the usual case): Adam skips the per-replica mask
       const active = this.trainingCount() === this.model.replicas ? null : this.active;
@@ -274,8 +275,8 @@ class TrainingSession {
       bestStep: track.bestStep,
       stepsTrained: track.stoppedAt ?? lastStep,
       selectionValue: hasBest ? track.best : null,
-      validation: hasBest ? evaluateReplica(valPred, this.data.datasets[d].validation, r, this.model.tasks) : null,
-      test: hasBest ? evaluateReplica(testPred, this.data.datasets[d].test, r, this.model.tasks) : null,
+      validation: hasBest ? evaluateReplica(valPred, this.data.datasets[d].validation, r, this.model.tasks, this.model.funnelSteps) : null,
+      test: hasBest ? evaluateReplica(testPred, this.data.datasets[d].test, r, this.model.tasks, this.model.funnelSteps) : null,
       curves: track.curves,
       gates: hasBest ? gates : [],
     };

@@ -6,10 +6,13 @@
  */
 import { type DenseInit, INIT_SCHEMES, type InitScheme } from "./init";
 import type { AdaTTConfig, AdaTTNoNlfConfig, AdaTTSpConfig } from "./adatt";
+import type { AITMConfig, AITMNoTransferConfig } from "./aitm";
 import type { AsymmetricConfig } from "./asymmetric";
 import type { CGCConfig } from "./cgc";
+import type { DCNMMoEConfig, DCNPLEConfig, DCNSharedBottomConfig } from "./cross-network";
 import type { CrossStitchConfig } from "./cross-stitch";
 import type { CustomizedConfig } from "./customized";
+import type { ESMMBaseConfig, ESMMConfig } from "./esmm";
 import type { L2ConstrainedConfig } from "./l2-constrained";
 import type { MLMMoEConfig } from "./ml-mmoe";
 import type { MMoEConfig } from "./mmoe";
@@ -23,7 +26,8 @@ import type { TensorFactorizationConfig } from "./tensor-factorization";
 export type {
   AdaTTConfig, AdaTTNoNlfConfig, AdaTTSpConfig, AsymmetricConfig, CGCConfig, CrossStitchConfig, CustomizedConfig,
   L2ConstrainedConfig, MLMMoEConfig, MMoEConfig, OMoEConfig, PLEConfig, SharedBottomConfig, SingleTaskConfig,
-  SluiceConfig, TensorFactorizationConfig,
+  SluiceConfig, TensorFactorizationConfig, ESMMConfig, ESMMBaseConfig, AITMConfig, AITMNoTransferConfig,
+  DCNSharedBottomConfig, DCNMMoEConfig, DCNPLEConfig,
 };
 
 /** Fields every kind accepts. */
@@ -42,6 +46,7 @@ export type ModelConfig = (
   | SingleTaskConfig | SharedBottomConfig | OMoEConfig | MMoEConfig | MLMMoEConfig | CrossStitchConfig | SluiceConfig
   | L2ConstrainedConfig | TensorFactorizationConfig | AsymmetricConfig | CustomizedConfig | CGCConfig | PLEConfig
   | AdaTTSpConfig | AdaTTConfig | AdaTTNoNlfConfig
+  | ESMMConfig | ESMMBaseConfig | AITMConfig | AITMNoTransferConfig | DCNSharedBottomConfig | DCNMMoEConfig | DCNPLEConfig
 ) & CommonModelFields;
 export type ModelKind = ModelConfig["kind"];
 /**
@@ -92,6 +97,13 @@ export const SCHEMAS: { [K in ModelKind]: Schema<Extract<ModelConfig, { kind: K 
   "adatt-sp": { taskExperts: experts(1), expertUnits: levels([[16], [16]]), towerUnits: tower },
   adatt: { taskExperts: experts(1), sharedExperts: count(1), expertUnits: levels([[16], [16]]), towerUnits: tower },
   "adatt-no-nlf": { taskExperts: experts(1), sharedExperts: count(0), expertUnits: levels([[16], [16]]), towerUnits: tower },
+  esmm: { bottomUnits: units([16]), towerUnits: tower, steps: count(0) },
+  "esmm-base": { bottomUnits: units([16]), towerUnits: tower, steps: count(0) },
+  aitm: { bottomUnits: units([16]), towerUnits: units([16, 8]), calibrator: { type: "non-negative number", default: 0.6 } },
+  "aitm-no-transfer": { bottomUnits: units([16]), towerUnits: units([16, 8]), calibrator: { type: "non-negative number", default: 0.6 } },
+  "dcn-shared-bottom": { crossLayers: count(2), bottomUnits: units([16]), towerUnits: tower },
+  "dcn-mmoe": { crossLayers: count(2), experts: experts(8), expertUnits: units([16]), towerUnits: tower },
+  "dcn-ple": { crossLayers: count(2), taskExperts: experts(1), sharedExperts: experts(1), expertUnits: levels([[16], [16]]), towerUnits: tower },
 };
 
 /** Checks across fields, after each field passed its own check. */

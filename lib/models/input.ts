@@ -78,7 +78,9 @@ export function readInput(
   if (x.shape[x.rank - 1] !== input.numeric) throw new Error(`batch.numeric has ${x.shape[x.rank - 1]} columns, the model expects ${input.numeric}`);
   if (!shared && x.shape[0] !== R) throw new Error(`per-replica batch.numeric has ${x.shape[0]} replicas, the model has ${R}`);
   const B = x.shape[shared ? 0 : 1] as number;
-  let h: tf.Tensor3D = bias.expandDims(1) as tf.Tensor3D; // [R, 1, U]
+  const affine = batch.affine;
+  // without `affine` the bias comes first (the summation order every stored result was computed in)
+  let h: tf.Tensor3D = affine ? tf.zeros([R, 1, U]) : (bias.expandDims(1) as tf.Tensor3D); // [R, 1, U]
   if (wNum !== null && input.numeric > 0) {
     const xw = shared
       ? dataMatMul(x.as2D(B, input.numeric), wNum.transpose([1, 0, 2]).reshape([input.numeric, R * U])).reshape([B, R, U]).transpose([1, 0, 2]) // [R, B, U]
@@ -92,6 +94,12 @@ export function readInput(
     }
     const flat = c.add(offsets).reshape([B * input.categorical.length]) as tf.Tensor1D; // [B·nCat]
     h = h.add(lookupSum(wCat, flat, B, input.categorical.length)); // [R, B, U]
+  }
+  if (affine) {
+    // x' = scale·x + shift: x'·W + b = scale ⊙ (x·W) + shift·W + b (shift·W: [R, 1, D] @ [R, D, U], small)
+    const W = wNum !== null && wCat !== null ? tf.concat([wNum, wCat], 1) : (wNum ?? wCat)!; // [R, D, U]
+    if (affine.shift.shape[1] !== W.shape[1]) throw new Error(`batch.affine.shift has ${affine.shift.shape[1]} columns, the input layer ${W.shape[1]}`);
+    h = h.mul(affine.scale).add(tf.matMul(affine.shift.expandDims(1), W)).add(bias.expandDims(1)) as tf.Tensor3D;
   }
   return (h.shape[1] === B ? h : h.tile([1, B, 1])) as tf.Tensor3D;
 }

@@ -5,9 +5,12 @@
 import { type ModelConfig, type ModelKind, type Resolved, parseModelConfig } from "./config";
 import { inputWidth } from "./input";
 import { AdaTT } from "./adatt";
+import { AITM } from "./aitm";
 import { Asymmetric } from "./asymmetric";
 import { cgc } from "./cgc";
+import { WithCross } from "./cross-network";
 import { CrossStitch } from "./cross-stitch";
+import { ESMM } from "./esmm";
 import { Customized } from "./customized";
 import { L2Constrained } from "./l2-constrained";
 import { MLMMoE } from "./ml-mmoe";
@@ -39,6 +42,13 @@ export const BUILDERS: { [K in ModelKind]: Builder<Extract<ModelConfig, { kind: 
   "adatt-sp": (c, t, i, s) => new AdaTT({ ...c, sharedExperts: 0 }, t, i, s),
   adatt: (c, t, i, s) => new AdaTT(c, t, i, s),
   "adatt-no-nlf": (c, t, i, s) => new AdaTT(c, t, i, s),
+  esmm: (c, t, i, s) => new ESMM(c, t, i, s, true),
+  "esmm-base": (c, t, i, s) => new ESMM(c, t, i, s, false),
+  aitm: (c, t, i, s) => new AITM(c, t, i, s, true),
+  "aitm-no-transfer": (c, t, i, s) => new AITM(c, t, i, s, false),
+  "dcn-shared-bottom": ({ crossLayers, ...c }, t, i, s) => new WithCross({ ...c, crossLayers }, t, i, s, new SharedBottom({ ...c, kind: "shared-bottom" }, t, i, s)),
+  "dcn-mmoe": ({ crossLayers, ...c }, t, i, s) => new WithCross({ ...c, crossLayers }, t, i, s, new MMoE({ ...c, kind: "mmoe" }, t, i, s)),
+  "dcn-ple": ({ crossLayers, ...c }, t, i, s) => new WithCross({ ...c, crossLayers }, t, i, s, new PLE({ ...c, kind: "ple" }, t, i, s)),
 };
 
 function validateTasks(tasks: TaskSpec[]): void {

@@ -21,6 +21,12 @@ import type { InputSpec, TaskSpec } from "../data/spec";
 export interface Batch {
   numeric: tf.Tensor;
   categorical?: tf.Tensor;
+  /**
+   * Read x' = scale · x + shift in place of x (x: the one-hot view), as a cross network's output
+   * is (cross-network.ts): scale [R, B, 1] per row, shift [R, D] per replica. The input layer
+   * computes x'·W = scale ⊙ (x·W) + shift·W, keeping its fast data products.
+   */
+  affine?: { scale: tf.Tensor; shift: tf.Tensor };
 }
 
 /** Gate (or fusion) weights of one task at one level, for the expert-utilisation figures. */
@@ -54,8 +60,29 @@ export interface MtlModel {
   apply(batch: Batch): tf.Tensor3D;
   /** Gate / fusion weights per task and level, where the model has gates. */
   gates?(batch: Batch): GateWeights[];
-  /** A per-replica regulariser added to the loss (L2-Constrained's α‖θ1 − θ2‖²): [R]. */
-  extraLoss?(): tf.Tensor1D;
+  /**
+   * A per-replica term added to the training loss: [R]. It may read the model's weights
+   * (L2-Constrained's α‖θ1 − θ2‖²) or this step's outputs [R, B, T] (AITM's calibrator, which
+   * penalises a later funnel step predicted above an earlier one, and needs them); the trainer
+   * always passes the outputs.
+   */
+  extraLoss?(outputs?: tf.Tensor3D): tf.Tensor1D;
+  /**
+   * Which labels each task's training loss counts, per row: a 0/1 mask broadcastable to
+   * [R, B, T], from the batch's labels [B, T] or [R, B, T]. Absent: every label counts. With a
+   * mask, task t's loss is the mean over its unmasked rows of the batch (0 when none). For models
+   * whose outputs are trained on part of the rows only (ESMM's BASE: CVR on clicked impressions)
+   * or not at all (ESMM's pCVR, an output for evaluation whose loss ESMM never forms).
+   * Validation losses and metrics are computed on every row.
+   */
+  lossMask?(labels: tf.Tensor): tf.Tensor;
+  /**
+   * The first `funnelSteps` tasks are the steps of a conversion funnel in order (binary labels,
+   * each step reachable only through the one before). Evaluation then adds to every later step
+   * the metric `violations`: the fraction of rows predicted more likely to reach the step than the
+   * step before (the monotonicity AITM's calibrator enforces).
+   */
+  readonly funnelSteps?: number;
   parameterCount(): ParameterCount;
   dispose(): void;
 }

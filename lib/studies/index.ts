@@ -9,15 +9,17 @@ import { study as mmoeSyntheticStudy } from "./mmoe-synthetic";
 import { study as censusAucStudy } from "./census-auc";
 import { study as seesawStudy } from "./seesaw";
 import { study as adattAblationStudy } from "./adatt-ablation";
+import { study as funnelStudy } from "./funnel";
 
 export type { Study } from "./study";
 
-export const STUDIES: readonly Study[] = [mmoeSyntheticStudy, censusAucStudy, seesawStudy, adattAblationStudy];
+export const STUDIES: readonly Study[] = [mmoeSyntheticStudy, censusAucStudy, seesawStudy, adattAblationStudy, funnelStudy];
 
 export * as mmoeSynthetic from "./mmoe-synthetic";
 export * as censusAuc from "./census-auc";
 export * as seesaw from "./seesaw";
 export * as adattAblation from "./adatt-ablation";
+export * as funnel from "./funnel";
 
 /** Every experiment of every study, in the order `npm run reproduce` (no argument) runs them. */
 export function listExperiments(): Experiment[] {

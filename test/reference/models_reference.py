@@ -280,11 +280,63 @@ def adatt(w, x, c):
     return [tower(w, t, inputs[t], c["towerUnits"]) for t in range(T)], reported, None
 
 
+def esmm(w, x, c):
+    """ESMM (SIGIR 2018): p_t = prod_{j<=t} sigmoid(a_j); outputs logit p_1..p_S, then a_2, a_3, ... (conditionals)."""
+    S = c["steps"] or T
+    f = mlp(w, "bottom", x, c["bottomUnits"])
+    a = [tower(w, t, f, c["towerUnits"]) for t in range(S)]
+    ys, p = [], None
+    for t in range(S):
+        q = torch.sigmoid(a[t])
+        p = q if p is None else p * q
+        ys.append(a[0] if t == 0 else torch.log(p) - torch.log1p(-p))
+    ys += [a[t] for t in range(1, T - S + 1)]
+    return ys, [], None
+
+
+def aitm(w, x, c):
+    """AITM (KDD 2021): towers q_t, AIT module over [info(z_{t-1}), q_t], outputs, calibrator."""
+    f = mlp(w, "bottom", x, c["bottomUnits"])
+    H = c["towerUnits"][-1]
+    z = []
+    for t in range(T):
+        q = mlp(w, f"tower/{t}", f, c["towerUnits"])
+        if t == 0 or c["kind"] == "aitm-no-transfer":
+            z.append(q)
+            continue
+        passed = relu(w.dense(f"info/{t}/layer/0", z[t - 1], H))
+        scores, values = [], []
+        for u in (passed, q):
+            qq, kk, vv = (w.dense(f"ait/{t}/{role}", u, H) for role in ("query", "key", "value"))
+            scores.append((qq * kk).sum(-1) / math.sqrt(H))
+            values.append(vv)
+        a = softmax(torch.stack(scores, dim=1))  # [B, 2]
+        z.append(a[:, 0:1] * values[0] + a[:, 1:2] * values[1])
+    ys = [w.dense(f"output/{t}/layer/0", z[t], 1)[:, 0] for t in range(T)]
+    p = [torch.sigmoid(y) for y in ys]
+    calibrator = c["calibrator"] * sum(relu(p[t] - p[t - 1]).mean() for t in range(1, T))
+    return ys, [], calibrator
+
+
+def dcn(w, x, c):
+    """DCN cross network (ADKDD 2017): x_{l+1} = x_0 (x_l^T w_l) + b_l + x_l, then the wrapped model on x_L."""
+    d = x.shape[-1]
+    xl = x
+    for l in range(c["crossLayers"]):
+        k = w._get(f"cross/layer/{l}/kernel", [d, 1], math.sqrt(3 / d))
+        xl = x * (xl @ k) + w.var(f"cross/bias/{l}", [d]) + xl
+    inner = {k: v for k, v in c.items() if k != "crossLayers"}
+    inner["kind"] = c["kind"][len("dcn-"):]
+    return ARCH[inner["kind"]](w, xl, inner)
+
+
 ARCH = {
     "single-task": single_task, "shared-bottom": shared_bottom, "omoe": lambda w, x, c: moe(w, x, c, True),
     "mmoe": lambda w, x, c: moe(w, x, c, False), "ml-mmoe": ml_mmoe, "cross-stitch": cross_stitch, "sluice": sluice,
     "l2-constrained": l2_constrained, "tensor-factorization": tensor_factorization, "asymmetric": asymmetric,
     "customized": customized, "cgc": cgc, "ple": ple, "adatt-sp": adatt, "adatt": adatt, "adatt-no-nlf": adatt,
+    "esmm": esmm, "esmm-base": esmm, "aitm": aitm, "aitm-no-transfer": aitm,
+    "dcn-shared-bottom": dcn, "dcn-mmoe": dcn, "dcn-ple": dcn,
 }
 
 # (config, scale of every non-Dense variable by a regular expression on its name); every kind at least once.
@@ -309,6 +361,14 @@ CASES = [
     ({"kind": "adatt", "taskExperts": 2, "sharedExperts": 2, "expertUnits": [[4, 3], [3], [3]], "towerUnits": [3]}, {"/native$": 1.0}),
     ({"kind": "adatt", "taskExperts": 2, "sharedExperts": 1, "expertUnits": [[4], [3]], "towerUnits": [3]}, {"/native$": 1.0}),
     ({"kind": "adatt-no-nlf", "taskExperts": 2, "sharedExperts": 1, "expertUnits": [[4], [3], [3]], "towerUnits": [3]}, {}),
+    ({"kind": "esmm", "bottomUnits": [4, 3], "towerUnits": [3], "steps": 2}, {}),
+    ({"kind": "esmm", "bottomUnits": [4], "towerUnits": [], "steps": 0}, {}),
+    ({"kind": "esmm-base", "bottomUnits": [4, 3], "towerUnits": [3], "steps": 2}, {}),
+    ({"kind": "aitm", "bottomUnits": [4], "towerUnits": [4, 3], "calibrator": 0.6}, {}),
+    ({"kind": "aitm-no-transfer", "bottomUnits": [4], "towerUnits": [3], "calibrator": 0.5}, {}),
+    ({"kind": "dcn-shared-bottom", "crossLayers": 2, "bottomUnits": [4, 3], "towerUnits": [3]}, {"^cross/bias/": 0.5}),
+    ({"kind": "dcn-mmoe", "crossLayers": 1, "experts": 3, "expertUnits": [4], "towerUnits": [3]}, {"^cross/bias/": 0.5}),
+    ({"kind": "dcn-ple", "crossLayers": 2, "taskExperts": 1, "sharedExperts": 2, "expertUnits": [[4], [3]], "towerUnits": [3]}, {"^cross/bias/": 0.5}),
 ]
 
 LAYOUTS = {

@@ -1,0 +1,148 @@
+/**
+ * The three experiments of the funnel study (notebook 06):
+ *
+ * funnel-esmm — ESMM vs BASE on the synthetic two-step funnel at four selection biases β; scored
+ *   on CVR AUC over all test impressions (the truth the generator knows).
+ * funnel-aitm — AITM's ablation on a four-step funnel (β = 0.6): transfer × calibrator, and the
+ *   ESMM-style product; AUC per step over impressions and funnel-monotonicity violations.
+ * funnel-dcn — the cross network under Shared-Bottom and MMoE on Census-Income group 1
+ *   (notebook 03's income + never-married tasks), at equal parameter counts.
+ *
+ * Choices the papers leave open (they train on logs of 10⁷–10⁹ impressions): 40,000 / 10,000 /
+ * 40,000 rows per synthetic run; Adam, batch 512; synthetic checkpoints on an observable validation
+ * loss (CTCVR for ESMM / BASE, the sum of the step losses for AITM): never on the CVR truth.
+ * Run:  npm run reproduce -- funnel                   (all three, quick profile)
+ *       npm run reproduce -- funnel --profile smoke   (CI)
+ */
+import { ALL_TASKS } from "../../engine/train-config";
+import { defineExperiment } from "../../engine/experiment";
+import { censusGroupTasks } from "../../data/task-groups";
+import { aitmSource, AITM_BIAS, AITM_TASKS, esmmSource, ESMM_TASKS, FUNNEL_CENSUS_GROUP, funnelCensusPreflight, funnelCensusSource, type FunnelCondition } from "./data";
+import { AITM_MODELS, DCN_MODELS, ESMM_MODELS } from "./models";
+import { aitmReport, dcnReport, esmmReport } from "./report";
+
+/** The selection biases of the ESMM sweep. */
+export const BIASES = [0, 0.3, 0.6, 0.9] as const;
+export const biasCondition = (b: number) => `bias-${b.toFixed(1)}`;
+
+const SYNTHETIC_SMOKE = {
+  runs: 2,
+  train: { steps: 40, evalEvery: 20, learningRates: [3e-3] },
+  rows: { train: 2_000, validation: 1_000, test: 2_000 },
+  seedsPerGroup: 2,
+};
+
+export const funnelEsmm = defineExperiment<FunnelCondition>({
+  id: "funnel-esmm",
+  module: __filename,
+  title: "ESMM vs BASE: CVR over the entire impression space against selection bias (synthetic funnel)",
+  paper: "ESMM (Ma et al., SIGIR 2018) §2–3: modelling pCTCVR = pCTR × pCVR over all impressions estimates CVR better than a CVR model trained on clicked impressions (BASE), which suffers from sample-selection bias and sparse conversions.",
+  conditionLabel: "bias",
+  conditions: Object.fromEntries(BIASES.map((b) => [biasCondition(b), { bias: b }])),
+  models: { ...ESMM_MODELS },
+  train: {
+    steps: 2400, // 30 epochs of 40,000 rows at batch 512 (paper profile)
+    batchSize: 512,
+    evalEvery: 100,
+    learningRates: [1e-3, 3e-3],
+    selection: { task: "ctcvr", metric: "loss" },
+  },
+  profiles: {
+    smoke: { ...SYNTHETIC_SMOKE, note: "Rows per run; a pipeline check, not a result." },
+    quick: {
+      runs: 10,
+      train: { steps: 600, evalEvery: 100, learningRates: [3e-3] },
+      note: "Each run on its own funnel of 40,000 / 10,000 / 40,000 train / validation / test rows (as the paper profile), 7.7 epochs; cut from the paper profile's run count, steps and rate grid ({1e-3, 3e-3}) to fit 30 minutes here; Adam.",
+      seedsPerGroup: 10,
+    },
+    paper: {
+      runs: 30,
+      note: "Each run on its own funnel of 40,000 / 10,000 / 40,000 rows (30 epochs); the rate chosen per run on validation CTCVR loss.",
+      seedsPerGroup: 10,
+    },
+  },
+  tasks: () => ESMM_TASKS.map((t) => ({ ...t })),
+  data: esmmSource,
+  headlineTables: ["claims"],
+  report: esmmReport,
+});
+
+export const funnelAitm = defineExperiment<FunnelCondition>({
+  id: "funnel-aitm",
+  module: __filename,
+  title: "AITM ablation on a four-step funnel: information transfer, calibrator, and the ESMM-style product (synthetic)",
+  paper: "AITM (Xi et al., KDD 2021) §3–4: the adaptive information transfer and the behavioural-expectation calibrator each improve the later steps' AUC, and AITM beats ESMM-style products of conditional probabilities.",
+  seedOffset: 1000,
+  conditions: { [biasCondition(AITM_BIAS)]: { bias: AITM_BIAS } },
+  models: { ...AITM_MODELS },
+  train: {
+    steps: 2400,
+    batchSize: 512,
+    evalEvery: 100,
+    learningRates: [1e-3, 3e-3],
+    selection: { task: ALL_TASKS, metric: "loss" },
+  },
+  profiles: {
+    smoke: { ...SYNTHETIC_SMOKE, note: "Rows per run; a pipeline check, not a result." },
+    quick: {
+      runs: 10,
+      train: { steps: 600, evalEvery: 100, learningRates: [3e-3] },
+      note: "Each run on its own four-step funnel (β = 0.6) of 40,000 / 10,000 / 40,000 train / validation / test rows (as the paper profile), 7.7 epochs; cut from the paper profile's run count, steps and rate grid ({1e-3, 3e-3}) to fit 30 minutes here; Adam.",
+      seedsPerGroup: 10,
+    },
+    paper: {
+      runs: 30,
+      note: "Each run on its own four-step funnel of 40,000 / 10,000 / 40,000 rows; the rate chosen per run on the validation sum of step losses.",
+      seedsPerGroup: 10,
+    },
+  },
+  tasks: () => AITM_TASKS.map((t) => ({ ...t })),
+  data: aitmSource,
+  headlineTables: ["claims"],
+  report: aitmReport,
+});
+
+/** Training rows per epoch at batch 512: 199,523 / 512 → 389 steps (as notebook 03). */
+const EPOCH = 390;
+
+export const funnelDcn = defineExperiment({
+  id: "funnel-dcn",
+  module: __filename,
+  title: "DCN cross network under Shared-Bottom and MMoE on Census-Income group 1, at equal parameter counts",
+  paper: "DCN (Wang et al., ADKDD 2017) §2.2: a cross network x_{l+1} = x_0 x_lᵀ w_l + b_l + x_l learns bounded-degree feature crosses cheaply; here it replaces the plain input under Shared-Bottom and MMoE (notebook 03's census tasks) at equal parameter counts.",
+  models: { ...DCN_MODELS },
+  train: {
+    steps: 10 * EPOCH,
+    batchSize: 512,
+    evalEvery: EPOCH / 2,
+    patience: 6,
+    learningRates: [1e-3, 1e-2],
+  },
+  profiles: {
+    smoke: {
+      runs: 2,
+      rows: { train: 2048, validation: 1024, test: 1024 },
+      train: { steps: 8, evalEvery: 4, learningRates: [1e-3] },
+      seedsPerGroup: 2,
+      note: "A pipeline check, not a result.",
+    },
+    quick: {
+      runs: 6,
+      train: { steps: 2 * EPOCH, evalEvery: EPOCH / 3, learningRates: [1e-3] },
+      note: "As notebook 03's quick profile: two epochs of the full training file (the early-stopping rule cannot trigger in so few evaluations); Adam; checkpoint on validation income AUC; every row of the full files.",
+      seedsPerGroup: 6,
+    },
+    paper: {
+      runs: 100,
+      note: "Ten epochs of the training file at most, evaluated every half epoch, stopping after three epochs without a better validation income AUC.",
+      seedsPerGroup: 8,
+    },
+  },
+  tasks: () => censusGroupTasks(FUNNEL_CENSUS_GROUP),
+  data: funnelCensusSource,
+  preflight: funnelCensusPreflight,
+  headlineTables: ["claims"],
+  report: dcnReport,
+});
+
+export const FUNNEL_EXPERIMENTS = [funnelEsmm, funnelAitm, funnelDcn] as const;

@@ -1,0 +1,63 @@
+/**
+ * Figures of the funnel study (plotly specs, pure functions):
+ * - CVR AUC over all impressions against the selection bias β, one line per model, error bars =
+ *   95 % CI over runs;
+ * - funnel-monotonicity violations per later step, AITM variants with and without the calibrator.
+ */
+import type { Figure } from "../../figures";
+import { PALETTE } from "../../figures";
+import type { Summary } from "../../engine/stats";
+import { LATER_STEPS, type AitmAnalysis, type EsmmAnalysis } from "./analysis";
+import { funnelLabel } from "./models";
+
+const err = (s: Summary) => ({ type: "data", symmetric: false, array: [s.ci95 ? s.ci95[1] - s.mean! : 0], arrayminus: [s.ci95 ? s.mean! - s.ci95[0] : 0] });
+
+export function aucVsBiasFigure(a: EsmmAnalysis): Figure {
+  const data = a.models.map((m, i) => {
+    const pts = a.levels.filter((l) => l.cvrAuc[m]?.mean != null);
+    return {
+      type: "scatter",
+      mode: "lines+markers",
+      name: funnelLabel(m),
+      x: pts.map((l) => l.bias),
+      y: pts.map((l) => l.cvrAuc[m].mean),
+      error_y: { type: "data", symmetric: false, array: pts.map((l) => (l.cvrAuc[m].ci95 ? l.cvrAuc[m].ci95![1] - l.cvrAuc[m].mean! : 0)), arrayminus: pts.map((l) => (l.cvrAuc[m].ci95 ? l.cvrAuc[m].mean! - l.cvrAuc[m].ci95![0] : 0)), thickness: 1.2, width: 4 },
+      line: { color: PALETTE[i % PALETTE.length] },
+      marker: { color: PALETTE[i % PALETTE.length], size: 7 },
+    };
+  });
+  const n = Math.max(0, ...a.levels.flatMap((l) => Object.values(l.cvrAuc).map((s) => s.n)));
+  return {
+    data,
+    layout: {
+      title: { text: `CVR AUC over all impressions against selection bias<br><sub>synthetic funnel with known conversion truth; mean and 95 % CI over ${n} runs per point</sub>`, font: { size: 14 } },
+      xaxis: { title: { text: "selection bias β (correlation of click and conversion propensity scores)" }, tickvals: a.levels.map((l) => l.bias) },
+      yaxis: { title: { text: "test CVR AUC, all impressions" } },
+      width: 720,
+      height: 440,
+    },
+  };
+}
+
+export function violationsFigure(a: AitmAnalysis): Figure {
+  const models = a.models.filter((m) => a.violations[m] && LATER_STEPS.some((t) => a.violations[m][t].mean != null));
+  const data = models.map((m, i) => ({
+    type: "bar",
+    name: funnelLabel(m),
+    x: LATER_STEPS,
+    y: LATER_STEPS.map((t) => a.violations[m][t].mean ?? 0),
+    error_y: { ...err(a.violations[m][LATER_STEPS[0]]), array: LATER_STEPS.map((t) => { const s = a.violations[m][t]; return s.ci95 ? s.ci95[1] - (s.mean ?? 0) : 0; }), arrayminus: LATER_STEPS.map((t) => { const s = a.violations[m][t]; return s.ci95 ? (s.mean ?? 0) - s.ci95[0] : 0; }) },
+    marker: { color: PALETTE[i % PALETTE.length] },
+  }));
+  return {
+    data,
+    layout: {
+      title: { text: "Funnel-monotonicity violations with and without the calibrator<br><sub>share of test impressions predicted more likely to reach a step than the step before; mean and 95 % CI over runs</sub>", font: { size: 14 } },
+      barmode: "group",
+      xaxis: { title: { text: "funnel step" } },
+      yaxis: { title: { text: "violations (share of impressions)" }, rangemode: "tozero" },
+      width: 760,
+      height: 440,
+    },
+  };
+}

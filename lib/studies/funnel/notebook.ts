@@ -1,0 +1,38 @@
+/**
+ * One-call loader for notebook 06: the three experiments at a profile (trained where missing),
+ * their analyses, and every claim judged as ONE family (Holm).
+ */
+import type { Judged } from "../../claims";
+import type { ExperimentResult } from "../../engine/experiment";
+import { loadExperiment, type LoadOptions } from "../../engine/notebook-load";
+import { analyseAitm, analyseEsmm, judgeFunnel, type AitmAnalysis, type EsmmAnalysis } from "./analysis";
+import { funnelAitm, funnelDcn, funnelEsmm } from "./experiments";
+
+export interface FunnelResults {
+  esmm: ExperimentResult;
+  aitm: ExperimentResult;
+  /** null when the Census-Income files are not found (the message says why). */
+  dcn: ExperimentResult | null;
+  dcnMissing: string | null;
+  esmmAnalysis: EsmmAnalysis;
+  aitmAnalysis: AitmAnalysis;
+  judged: Judged[];
+}
+
+export async function loadFunnel(opts: LoadOptions = {}): Promise<FunnelResults> {
+  const esmm = await loadExperiment(funnelEsmm, opts);
+  const aitm = await loadExperiment(funnelAitm, opts);
+  let dcn: ExperimentResult | null = null;
+  let dcnMissing: string | null = null;
+  try {
+    dcn = await loadExperiment(funnelDcn, opts);
+  } catch (e) {
+    dcnMissing = (e as Error).message.split("\n")[0];
+  }
+  return {
+    esmm, aitm, dcn, dcnMissing,
+    esmmAnalysis: analyseEsmm(esmm.runs),
+    aitmAnalysis: analyseAitm(aitm.runs),
+    judged: judgeFunnel({ esmm: esmm.runs, aitm: aitm.runs, dcn: dcn?.runs }),
+  };
+}
