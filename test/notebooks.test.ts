@@ -152,4 +152,7 @@ test("unknown notebooks and profiles are usage errors (exit 2) naming the valid 
   const badProfile = runNotebooksCli(["--profile", "huge"]);
   assert.equal(badProfile.status, 2);
   assert.match(badProfile.stderr, /--profile must be one of smoke, quick, paper; got "huge"/);
+  const unknown = runNotebooksCli(["--bogus"]); // the one parser of every command line (lib/cli/args.ts)
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /^unknown option --bogus\nusage: npm run notebooks/);
 });

@@ -14,9 +14,8 @@ import { executeNotebook, exportNotebookHtml } from "../notebook/jupyter";
 import { defaultResultsRoot } from "../engine/results-store";
 import { projectRoot } from "../project";
 import { displayPath, resolveUserPath } from "./user-paths";
-
-/** A mistake in the command line: exit 2 with the usage. */
-class UsageError extends Error {}
+import { EXIT, parseCli, pathOption, runCli, UsageError } from "./args";
+import { UserError } from "../errors";
 
 interface Options {
   names: string[];
@@ -27,26 +26,11 @@ interface Options {
 }
 
 const USAGE = "usage: npm run notebooks [-- NAME…] [--profile smoke|quick|paper] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--out DIR] [--html]";
+const OPTIONS = { profile: { type: "string" }, backend: { type: "string" }, out: { type: "string" }, html: { type: "boolean" } } as const;
 
-function parseArgs(argv: string[]): Options {
-  const opts: Options = { names: [], profile: process.env.MTL_PROFILE ?? DEFAULT_PROFILE, html: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value\n${USAGE}`);
-      return v;
-    };
-    if (a === "--profile") opts.profile = value();
-    else if (a === "--backend") opts.backend = value();
-    else if (a === "--out") opts.out = value();
-    else if (a === "--html") opts.html = true;
-    else if (a === "--help" || a === "-h") {
-      console.log(USAGE);
-      process.exit(0);
-    } else if (a.startsWith("--")) throw new UsageError(`unknown option ${a}\n${USAGE}`);
-    else opts.names.push(a);
-  }
+function parseNotebooksArgs(argv: string[]): Options {
+  const { values: v, positionals } = parseCli(argv, OPTIONS, true);
+  const opts: Options = { names: positionals, profile: v.profile ?? process.env.MTL_PROFILE ?? DEFAULT_PROFILE, backend: v.backend, out: pathOption(v.out, "--out", "/tmp/nb"), html: v.html ?? false };
   if (!(PROFILES as readonly string[]).includes(opts.profile)) throw new UsageError(`--profile must be one of ${PROFILES.join(", ")}; got "${opts.profile}"`);
   if (opts.backend !== undefined) {
     try {
@@ -90,8 +74,8 @@ export function outResultsRoot(out: string, profile: string, projectResults = de
   return root;
 }
 
-async function main(): Promise<void> {
-  const opts = parseArgs(process.argv.slice(2));
+async function main(): Promise<number> {
+  const opts = parseNotebooksArgs(process.argv.slice(2));
   const dir = path.join(projectRoot(), "notebooks");
   const selected = selectNotebooks(dir, opts.names);
   const out = opts.out === undefined ? undefined : resolveUserPath(opts.out);
@@ -105,17 +89,24 @@ async function main(): Promise<void> {
     const dest = out ? path.join(out, path.basename(src)) : src;
     const t0 = Date.now();
     console.log(`▶ ${path.basename(src)} (profile ${opts.profile}) …`);
-    await executeNotebook(src, dest, { env });
+    await asUserError(executeNotebook(src, dest, { env }));
     console.log(`✔ ${displayPath(dest)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     if (opts.html) {
       const html = dest.replace(/\.ipynb$/, ".html");
-      await exportNotebookHtml(dest, html);
+      await asUserError(exportNotebookHtml(dest, html));
       console.log(`  HTML with live figures: ${displayPath(html)}`);
     }
   }
+  return EXIT.ok;
 }
 
-if (require.main === module) main().catch((e: Error) => {
-  console.error(`\n✘ ${e.message}`);
-  process.exit(e instanceof UsageError ? 2 : 1);
-});
+/** A failing cell or export is the notebook's problem, told in its own words (exit 1, no stack trace). */
+async function asUserError(work: Promise<void>): Promise<void> {
+  try {
+    await work;
+  } catch (e) {
+    throw e instanceof Error && !(e instanceof UserError) ? new UserError(`✘ ${e.message}`) : e;
+  }
+}
+
+if (require.main === module) runCli(USAGE, main);
