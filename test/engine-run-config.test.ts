@@ -108,6 +108,9 @@ test("an override that changes the configuration trains into <profile>+set-<hash
   const manifest = JSON.parse(fs.readFileSync(path.join(r.dir, "manifest.json"), "utf8")) as { extra: { overrides: string[] } };
   assert.deepEqual(manifest.extra.overrides, ["train.steps=10"]);
   assert.equal(r.runs[0].stepsTrained, 10);
+  const again = await runExperiment(e, { profile: "smoke", out: dir, backend: "wasm", set: ["train.steps=10"], runs: 1 });
+  assert.equal(again.dir, r.dir, "a subset with the same overrides finds the same folder");
+  assert.equal(again.computed, 0);
   const config = JSON.parse(fs.readFileSync(path.join(r.dir, "config.json"), "utf8")) as ConfigFile;
   assert.deepEqual(config.overrides, ["train.steps=10"]);
 });

@@ -205,13 +205,13 @@ export function resolveExperiment(exp: Experiment, opts: ResolveOptions = {}): R
   const used = applyOverrides(declared, overrides);
   const { train, rows } = used;
   const several = Object.keys(conditions).length > 1;
-  const under = (conditionName: string) => {
+  const under = (conditionName: string, chosen: string[]) => {
     const only = exp.conditionModels?.[conditionName];
-    return only ? models.filter((m) => only.includes(m)) : models;
+    return only ? chosen.filter((m) => only.includes(m)) : chosen;
   };
-  const armsOf = (s: typeof declared) =>
+  const armsOf = (s: typeof declared, chosen = models) =>
     Object.keys(conditions).flatMap((conditionName) =>
-      under(conditionName).map((model) => {
+      under(conditionName, chosen).map((model) => {
         const condition = s.conditions[conditionName];
         const tasks = exp.tasks?.(conditionName, condition);
         const runConfig = resolveRunConfig({ experiment: exp.id, conditionName, condition, model: s.models[model], train: s.train, rows: s.rows, tasks });
@@ -219,9 +219,10 @@ export function resolveExperiment(exp: Experiment, opts: ResolveOptions = {}): R
       }),
     );
   const arms = armsOf(used);
-  const own = overrides.length ? armsOf(declared) : arms;
-  const overridden = own.some((a, i) => a.configHash !== arms[i].configHash)
-    ? { folder: `${profile}+set-${createHash("sha256").update(arms.map((a) => a.configHash).join(",")).digest("hex").slice(0, 8)}`, description: `--set ${overrides.map((o) => o.text).join(" --set ")}` }
+  // the folder is named by every model's resolved config, so --model or --runs with the same --set find it again
+  const all = overrides.length ? armsOf(used, names) : [];
+  const overridden = overrides.length && armsOf(declared, names).some((a, i) => a.configHash !== all[i].configHash)
+    ? { folder: `${profile}+set-${createHash("sha256").update(all.map((a) => a.configHash).join(",")).digest("hex").slice(0, 8)}`, description: `--set ${overrides.map((o) => o.text).join(" --set ")}` }
     : null;
   const seedsPerGroup = spec.seedsPerGroup ?? 8;
   const seeds = Array.from({ length: runs }, (_, i) => (exp.seedOffset ?? 0) + i + 1);
