@@ -10,7 +10,7 @@ import type { TrainConfig } from "./train-config";
 const count = (n: number) => n.toLocaleString("en-US");
 
 /** 0.001 → "1e-3"; other rates as they are. */
-export function rateText(lr: number): string {
+function rateText(lr: number): string {
   const k = Math.log10(lr);
   return Number.isInteger(Math.round(k * 1e9) / 1e9) ? `1e${Math.round(k)}` : String(lr);
 }

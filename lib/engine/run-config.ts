@@ -12,7 +12,7 @@ import type { TaskSpec } from "../data/spec";
 import { parseModelConfig, type ModelConfig, type ResolvedModelConfig } from "../models/config";
 import { DEFAULT_INIT_SCHEME } from "../models/init";
 import { wasmKernelSet, wasmNumerics } from "../models/wasm-kernel-set";
-import { canonicalJson, configHash, ENGINE_RESULTS_VERSION } from "./config-hash";
+import { configHash, ENGINE_RESULTS_VERSION } from "./config-hash";
 import type { RowCaps } from "./profiles";
 import { RUN_SCHEMA } from "./run-record";
 import { withTrainDefaults, type TrainConfig } from "./train-config";
@@ -87,9 +87,4 @@ export function configFile(experiment: string, folder: string, overrides: readon
   for (const a of arms) configs[a.configHash] = { arm: a.key, config: a.runConfig };
   const sorted = Object.fromEntries(Object.entries(configs).sort(([, x], [, y]) => (x.arm < y.arm ? -1 : x.arm > y.arm ? 1 : 0)));
   return { schema: 1, experiment, folder, engineResultsVersion: ENGINE_RESULTS_VERSION, overrides: [...overrides], configs: sorted };
-}
-
-/** True when two resolved configurations train to the same numbers (their canonical forms agree). */
-export function sameRunConfig(a: RunConfig, b: RunConfig): boolean {
-  return canonicalJson(a) === canonicalJson(b);
 }
