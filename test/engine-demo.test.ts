@@ -32,10 +32,15 @@ function cli(out: string, extra: string[] = []) {
   return spawnSync(process.execPath, [CLI, ...ARGS, "--out", out, ...extra], { encoding: "utf8" });
 }
 
-/** Starts the CLI and SIGKILLs it as soon as runs.jsonl holds a finished run. */
+/**
+ * Starts the CLI and SIGKILLs it as soon as runs.jsonl holds a finished run. One worker: with two,
+ * both groups may finish within one poll (records are appended in job order, so a second group
+ * that finishes first is written together with the first), and the kill would come too late.
+ */
 function runAndKillAfterFirstRun(out: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...ARGS, "--out", out], { stdio: "ignore" });
+    const env = { ...process.env, MTL_WORKERS: "1" };
+    const child = spawn(process.execPath, [CLI, ...ARGS, "--out", out], { stdio: "ignore", env });
     const file = path.join(studyDir(out), "runs.jsonl");
     const timer = setInterval(() => {
       if (fs.existsSync(file) && fs.readFileSync(file, "utf8").includes("\n")) {
