@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 
 /** True when apt-get could run here (root, Debian). */
-export function canAptInstall(): boolean {
+function canAptInstall(): boolean {
   return process.getuid?.() === 0 && fs.existsSync("/usr/bin/apt-get");
 }
 
