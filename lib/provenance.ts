@@ -8,6 +8,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { backendInfo, type BackendInfo } from "./backend";
 import { projectRoot } from "./project";
+import { nativeAddonStatus } from "./models/native-addon";
+import { wasmKernelSet } from "./models/wasm-kernel-set";
 
 /** The packages whose versions can change a number or a figure. */
 const TRACKED_PACKAGES = [
@@ -40,6 +42,12 @@ export interface Provenance {
   code: CodeRevision;
   packages: Record<string, string | null>;
   backend: BackendInfo | null;
+  /**
+   * The wasm kernel set (MTL_WASM_KERNELS) and whether the native addon loaded: they change the
+   * speed, not the numbers (the sets of one numerics class are bit-identical), so wall times are
+   * read with them. Absent in records written before issue 19's native kernels.
+   */
+  kernels?: { wasmKernelSet: string; nativeAddon: string };
   node: string;
   machine: { platform: string; release: string; arch: string; cpuModel: string; cpus: number; memoryGiB: number };
   command: string[];
@@ -83,6 +91,16 @@ export function packageVersions(root = projectRoot()): Record<string, string | n
   return Object.fromEntries(TRACKED_PACKAGES.map((p) => [p, packageVersion(p, root)]));
 }
 
+function currentKernels(): Provenance["kernels"] {
+  let set: string;
+  try {
+    set = wasmKernelSet();
+  } catch (e) {
+    set = `invalid: ${(e as Error).message}`;
+  }
+  return { wasmKernelSet: set, nativeAddon: nativeAddonStatus().reason };
+}
+
 function currentBackend(): BackendInfo | null {
   try {
     return backendInfo();
@@ -109,6 +127,7 @@ export function startProvenance(opts: { seeds?: number[]; extra?: Record<string,
     code: codeRevision(),
     packages: packageVersions(),
     backend: currentBackend(),
+    kernels: currentKernels(),
     node: process.version,
     machine: machineInfo(),
     command: process.argv.slice(1),

@@ -45,7 +45,7 @@ test("census: every issue-19 kernel set trains AdaTT-sp and Shared-Bottom bit-id
         return out;
       };
       const dense = train("xnnpack");
-      for (const set of ["sparse", "sparse-sum", "sparse-sum-dw", "sparse-sum-dw-mix"]) {
+      for (const set of ["sparse", "sparse-sum", "sparse-sum-dw", "sparse-sum-dw-mix", "native"]) {
         const other = train(set);
         assert.deepEqual(other.map((w, i) => (w === dense[i] ? "same" : `variable ${i} differs`)), dense.map(() => "same"), `${name}, ${set}`);
       }

@@ -74,18 +74,18 @@ function firstBitDifference(a: Float32Array, b: Float32Array): number {
   return -1;
 }
 
-test("kernel set switch: MTL_WASM_KERNELS names xnnpack | off | sparse…, unset = every lever, unknown names are refused", async () => {
+test("kernel set switch: MTL_WASM_KERNELS names xnnpack | off | sparse… | native, unset = every lever, unknown names are refused", async () => {
   await initBackend("wasm");
   const before = process.env.MTL_WASM_KERNELS;
   try {
     delete process.env.MTL_WASM_KERNELS;
-    assert.equal(wasmKernelSet(), "sparse-sum-dw-mix", "unset: every issue-19 lever");
-    for (const s of ["xnnpack", "off", "sparse", "sparse-sum", "sparse-sum-dw", "sparse-sum-dw-mix"]) {
+    assert.equal(wasmKernelSet(), "native", "unset: every issue-19 lever, the native products included (npm run build compiled the addon)");
+    for (const s of ["xnnpack", "off", "sparse", "sparse-sum", "sparse-sum-dw", "sparse-sum-dw-mix", "native-gemm", "native"]) {
       process.env.MTL_WASM_KERNELS = s;
       assert.equal(wasmKernelSet(), s);
     }
     process.env.MTL_WASM_KERNELS = "spares";
-    assert.throws(() => wasmKernelSet(), /unknown kernel set; valid: xnnpack, off, sparse, sparse-sum, sparse-sum-dw, sparse-sum-dw-mix/);
+    assert.throws(() => wasmKernelSet(), /unknown kernel set; valid: xnnpack, off, sparse, sparse-sum, sparse-sum-dw, sparse-sum-dw-mix, native-gemm, native/);
     assert.throws(() => useFastWasmKernels(), /unknown kernel set/);
   } finally {
     if (before === undefined) delete process.env.MTL_WASM_KERNELS;
@@ -168,7 +168,7 @@ test("a census-shaped AdaTT trained 4 steps: every weight bit-identical with eve
     return out;
   });
   const dense = train("xnnpack");
-  for (const set of ["sparse", "sparse-sum", "sparse-sum-dw", "sparse-sum-dw-mix"]) {
+  for (const set of ["sparse", "sparse-sum", "sparse-sum-dw", "sparse-sum-dw-mix", "native-gemm", "native"]) {
     const other = train(set);
     assert.equal(dense.length, other.length);
     dense.forEach((w, i) => assert.equal(firstBitDifference(w, other[i]), -1, `${set}: variable ${i}`));
@@ -258,7 +258,7 @@ test("sparse-sum-dw-mix: the fused gated mix and both gradients are bit-identica
   }
 });
 
-test("every model kind, shared data with categorical columns and per-replica data: 3 Adam steps bit-identical under every issue-19 kernel set", async () => {
+test("every model kind, shared data with categorical columns and per-replica data: 3 Adam steps bit-identical under sparse-sum-dw-mix and native", async () => {
   await initBackend("wasm");
   const tasks: TaskSpec[] = [{ name: "a", kind: "binary" }, { name: "b", kind: "binary" }, { name: "c", kind: "regression" }];
   const rng = new Rng(23);
@@ -295,8 +295,10 @@ test("every model kind, shared data with categorical columns and per-replica dat
           return out;
         });
         const dense = train("xnnpack");
-        const other = train("sparse-sum-dw-mix"); // every lever at once (each lever alone: the tests above)
-        assert.deepEqual(other.map((w, i) => (w === dense[i] ? "same" : `variable ${i} differs`)), dense.map(() => "same"), `${kind}, ${l === 0 ? "shared + categorical" : "per-replica"}`);
+        for (const set of ["sparse-sum-dw-mix", "native"]) { // every wasm lever at once (each lever alone: the tests above), then the native products too
+          const other = train(set);
+          assert.deepEqual(other.map((w, i) => (w === dense[i] ? "same" : `variable ${i} differs`)), dense.map(() => "same"), `${kind}, ${l === 0 ? "shared + categorical" : "per-replica"}, ${set}`);
+        }
       });
     }
   } finally {

@@ -15,6 +15,7 @@ test("provenance records code revision, packages, backend, machine, seeds and ti
   const tfjs = JSON.parse(fs.readFileSync(path.join(projectRoot(), "node_modules/@tensorflow/tfjs/package.json"), "utf8")) as { version: string };
   assert.equal(p.packages["@tensorflow/tfjs"], tfjs.version);
   assert.equal(p.backend?.name, backend.name);
+  assert.deepEqual(p.kernels, { wasmKernelSet: "native", nativeAddon: "loaded" }, "npm run build compiled the native addon; the default set uses it");
   assert.equal(p.node, process.version);
   assert.ok(p.machine.cpus >= 1 && p.machine.memoryGiB > 0);
   assert.deepEqual(p.seeds, [3, 4]);

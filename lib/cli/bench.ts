@@ -15,6 +15,8 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { projectRoot, writeFileAtomic } from "../project";
+import { codeRevision } from "../provenance";
+import { nativeAddonStatus } from "../models/native-addon";
 import { BACKENDS, initBackend, type BackendName } from "../backend";
 import { DataError } from "../data/errors";
 import { UserError } from "../errors";
@@ -23,7 +25,7 @@ import { blasThreadsEnv, cpuLine, describeCpu } from "../system/cpu";
 import { intOption, parseCli, pathOption, runCli, UsageError } from "./args";
 import type { CellResult, CellSpec } from "../bench/measure";
 import { WORKLOAD_NAMES, WORKLOADS, type WorkloadName } from "../bench/workloads";
-import { DEFAULT_WASM_KERNEL_SET, WASM_KERNEL_SETS, wasmKernelSet, type WasmKernelSet } from "../models/wasm-kernel-set";
+import { defaultWasmKernelSet, WASM_KERNEL_SETS, wasmKernelSet, type WasmKernelSet } from "../models/wasm-kernel-set";
 
 const USAGE = `usage: npm run bench -- [--workloads a,b] [--replicas 1,8,64] [--backends wasm,cpu]
        [--workers W] [--kernels a,b] [--seconds S] [--repeats N] [--no-reference] [--out FILE]
@@ -32,7 +34,7 @@ const USAGE = `usage: npm run bench -- [--workloads a,b] [--replicas 1,8,64] [--
   --backends   backends to measure (default: every one that starts; cpu only at R = 1)
   --workers    also run wasm with R split over W worker threads (default: cores, 0 = off)
   --kernels    wasm kernel sets to compare, rows "wasm <set>" (${WASM_KERNEL_SETS.join(", ")};
-               default: the one MTL_WASM_KERNELS names, ${DEFAULT_WASM_KERNEL_SET} when unset). Several sets are
+               default: the one MTL_WASM_KERNELS names, native where its addon built, else sparse-sum-dw-mix). Several sets are
                measured on the same model in the same workers, their timed windows interleaved
                (A B C, B C A, …), so that each sees the same load on a shared machine
   --seconds    seconds per timed window (default 2); --repeats windows per cell (default 3, median)
@@ -142,7 +144,7 @@ function median(xs: number[]): number {
 
 /** "wasm", "wasm x2", "wasm sparse x2": the kernel set is named unless it is the default. */
 function configName(backend: BackendName, kernels: WasmKernelSet, W: number): string {
-  return `${backend}${backend === "wasm" && kernels !== DEFAULT_WASM_KERNEL_SET ? ` ${kernels}` : ""}${W > 1 ? ` x${W}` : ""}`;
+  return `${backend}${backend === "wasm" && kernels !== defaultWasmKernelSet() ? ` ${kernels}` : ""}${W > 1 ? ` x${W}` : ""}`;
 }
 
 /** Backends that start in this process (each cell still gets its own worker). */
@@ -245,7 +247,10 @@ async function main(): Promise<void> {
   const needsCensus = o.workloads.some((w) => w !== "synthetic-mmoe");
   const threads = [1, ...(o.workers > 1 ? [o.workers] : [])];
   const cpu = describeCpu();
-  console.log(`mtl-lab bench: ${cpuLine(cpu)}; tfjs ${tf.version.tfjs}; backends ${backends.join(", ")}`);
+  const native = nativeAddonStatus();
+  const code = codeRevision();
+  console.log(`mtl-lab bench: ${cpuLine(cpu)}; tfjs ${tf.version.tfjs}; backends ${backends.join(", ")}; native kernels: ${native.reason}`);
+  if (code.dirty !== false) console.log(`  note: the tree is not a clean commit (${code.commit ?? "no git"}${code.dirty ? ", modified" : ""}): commit before recording results`);
   for (const w of o.workloads) console.log(`  ${w}: ${WORKLOADS[w].describe}`);
 
   // PyTorch first, then tfjs: both within minutes on the same machine
@@ -260,7 +265,7 @@ async function main(): Promise<void> {
       const configs: [BackendName, number, WasmKernelSet[]][] = [];
       for (const b of backends) {
         if (b === "cpu" && R > 1) continue; // the pure-JS backend is 20-40x slower than wasm: minutes per cell beyond R = 1
-        const sets: WasmKernelSet[] = b === "wasm" ? o.kernels : [DEFAULT_WASM_KERNEL_SET]; // several: interleaved in the same workers
+        const sets: WasmKernelSet[] = b === "wasm" ? o.kernels : [defaultWasmKernelSet()]; // several: interleaved in the same workers
         configs.push([b, 1, sets]);
         if (b === "wasm" && o.workers > 1 && R > 1) configs.push([b, o.workers, sets]);
       }
@@ -305,7 +310,8 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - t0) / 1000;
   writeFileAtomic(out, `${JSON.stringify({
     machine: { tag: machineTag(), cpus: os.cpus().length, model: os.cpus()[0]?.model, vectorExtensions: cpu.vector, memoryBytes: os.totalmem(), node: process.version },
-    tfjs: tf.version.tfjs, date: new Date().toISOString(), options: o, benchSeconds: seconds, reference: ref, rows, failures,
+    tfjs: tf.version.tfjs, code, nativeKernels: native.reason, defaultWasmKernelSet: defaultWasmKernelSet(),
+    date: new Date().toISOString(), options: o, benchSeconds: seconds, reference: ref, rows, failures,
   }, null, 1)}\n`);
   console.log(`wrote ${path.relative(process.cwd(), out)} (${seconds.toFixed(0)} s)`);
   const ratios = o.workloads.map((w) => {

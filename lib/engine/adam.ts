@@ -8,6 +8,7 @@
  * bit, so its NaNs cannot reach anything, and they never touch other replicas anyway.
  */
 import * as tf from "@tensorflow/tfjs";
+import { nativeAdamActive, nativeAdamStep } from "../models/wasm-adam-kernel";
 
 export interface AdamConfig {
   /** Default 0.9 (Kingma & Ba; tfjs). */
@@ -49,6 +50,20 @@ export class ReplicaAdam {
     const { beta1, beta2, epsilon } = this.config;
     const c1 = 1 - beta1 ** this.t;
     const c2 = 1 - beta2 ** this.t;
+    if (nativeAdamActive()) {
+      // one native pass per variable, the same float32 operations as the ops below (lib/native/adam.cc)
+      const lrs = Array.from(lr.dataSync());
+      const keep = active === null ? null : Array.from(active.dataSync(), (x) => x !== 0);
+      const scalars = { beta1, oneMinusBeta1: 1 - beta1, beta2, oneMinusBeta2: 1 - beta2, c1, c2, epsilon };
+      this.variables.forEach((theta, i) => {
+        const [next, m, v] = nativeAdamStep(theta, this.m[i], this.v[i], grads[i], lrs, keep, scalars);
+        theta.assign(next);
+        this.m[i].assign(m);
+        this.v[i].assign(v);
+        tf.dispose([next, m, v]);
+      });
+      return;
+    }
     tf.tidy(() => {
       this.variables.forEach((theta, i) => {
         const g = grads[i];

@@ -25,4 +25,5 @@ export { AITM } from "./aitm";
 export { CrossNetwork, WithCross, oneHotInput } from "./cross-network";
 export { useFastWasmKernels, fastWasmKernelsInstalled, wasmKernelSet, wasmNumerics, sparseBagActive, WASM_KERNEL_SETS, type WasmKernelSet } from "./wasm-kernels";
 export { smallRowsCalls } from "./wasm-bag-kernel";
+export { NATIVE_ADDON_PATH, nativeAddon, nativeAddonStatus, type NativeAddon, type NativeAddonStatus } from "./native-addon";
 export { mix } from "./blocks";

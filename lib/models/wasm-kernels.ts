@@ -6,25 +6,28 @@
  *
  * The kernel set is named (wasm-kernel-set.ts): MTL_WASM_KERNELS selects it, wasmKernelSet()
  * returns its name, and the run key records its numerics class (wasmNumerics).
- *   default  XNNPACK products + run copies (what every committed result used)
+ *   xnnpack  XNNPACK products + run copies (issue 8; what the committed quick results were computed with)
  *   off      tfjs' own wasm kernels (to measure the difference)
- *   sparse   default + the sparse embedding bag instead of the multi-hot product
- * Every issue-19 set trained every model kind to weights bit-identical to "xnnpack" in the tests
- * (test/models-wasm-bag*.test.ts); none is the default yet (the lead decides).
+ *   sparse   xnnpack + the sparse embedding bag instead of the multi-hot product
+ * Every later set trains every model kind to weights bit-identical to "xnnpack" (the tests
+ * test/models-wasm-bag*.test.ts and test/models-native-gemm.test.ts), so each is a pure speed-up.
  *   sparse-sum  sparse + Sum over non-innermost axes read in place instead of transposed first
  *            (the gated mixes' Σ over experts, bias gradients; same order as tfjs' Sum)
  *   sparse-sum-dw  sparse-sum + products with ≤ 8 left rows in one pass over the right matrix
  *            (the numeric columns' weight gradient; XNNPACK packs the whole right matrix per call)
  *   sparse-sum-dw-mix  sparse-sum-dw + the gated mix Σ_i w_i·e_i and its gradients as fused kernels
  *            (no [R, K, n, B, H] products materialised; same operations in the same order)
+ *   native-gemm  sparse-sum-dw-mix with every product in the native addon (native-addon.ts: the
+ *            same float operations in the same order as XNNPACK, at the CPU's vector width)
+ *   native   native-gemm + Adam's update in the addon (engine/adam.ts); the default where it built
  * The backend installs the set when it starts wasm (lib/backend.ts); tests and the bench, which
  * switch sets inside one process, call useFastWasmKernels() again after switching.
  */
 import * as tf from "@tensorflow/tfjs";
 import { installWasmAxisSum, installWasmBag, installWasmMix, wasmBagInstalled } from "./wasm-bag-kernel";
 import { installWasmCopyKernels } from "./wasm-copy-kernels";
-import { installWasmMatMul, useSmallRowsProduct } from "./wasm-matmul-kernel";
-import { wasmKernelSet, type WasmKernelSet } from "./wasm-kernel-set";
+import { installWasmMatMul, useNativeProducts, useSmallRowsProduct } from "./wasm-matmul-kernel";
+import { usesNativeAddon, wasmKernelSet, type WasmKernelSet } from "./wasm-kernel-set";
 
 export { WASM_KERNEL_SETS, wasmKernelSet, wasmNumerics, type WasmKernelSet } from "./wasm-kernel-set";
 
@@ -32,9 +35,9 @@ let installed = false;
 let sumWrapped = false;
 
 const withBag = (set: WasmKernelSet) => set !== "xnnpack" && set !== "off";
-const withSum = (set: WasmKernelSet) => set === "sparse-sum" || set === "sparse-sum-dw" || set === "sparse-sum-dw-mix";
+const withSum = (set: WasmKernelSet) => set === "sparse-sum" || set === "sparse-sum-dw" || set === "sparse-sum-dw-mix" || usesNativeAddon(set);
 const withDw = (set: WasmKernelSet) => set === "sparse-sum-dw" || set === "sparse-sum-dw-mix";
-const withMix = (set: WasmKernelSet) => set === "sparse-sum-dw-mix";
+const withMix = (set: WasmKernelSet) => set === "sparse-sum-dw-mix" || usesNativeAddon(set);
 let mixInstalled = false;
 
 /**
@@ -48,6 +51,7 @@ export function useFastWasmKernels(): void {
     installWasmMatMul();
     installWasmCopyKernels();
     useSmallRowsProduct(() => withDw(wasmKernelSet()));
+    useNativeProducts(() => usesNativeAddon(wasmKernelSet()));
     installed = true;
   }
   // the Sum wrapper decides per call (the set may change in one process: tests, the bench's A/B)

@@ -21,6 +21,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { SMALL_ROWS_MAX, smallRowsProduct } from "./wasm-bag-kernel";
+import { nativeAddon } from "./native-addon";
 
 /** When it returns true, products with ≤ 8 left rows (all batches together) skip XNNPACK (issue 19; kernel set sparse-sum-dw). */
 let smallRowsActive: () => boolean = () => false;
@@ -30,8 +31,17 @@ export function useSmallRowsProduct(active: () => boolean): void {
   smallRowsActive = active;
 }
 
+/** When it returns true (kernel set "native"), every product runs in the native addon instead. */
+let nativeActive: () => boolean = () => false;
+
+/** Sets the predicate above (wasm-kernels.ts). */
+export function useNativeProducts(active: () => boolean): void {
+  nativeActive = active;
+}
+
 /** The parts of tfjs-backend-wasm's BackendWasm this kernel uses (not in tfjs' public types). */
 interface WasmModule {
+  HEAPU8: Uint8Array;
   cwrap(name: string, ret: null, args: string[]): (...a: unknown[]) => void;
   tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
 }
@@ -105,12 +115,45 @@ function operandIndex(g: number, outDims: number[], dims: number[]): number {
   return idx;
 }
 
+/**
+ * The product in the native addon: transposes are read in place (no Transpose pass) and every
+ * broadcast is a byte step of 0, so one call per distinct broadcast pattern.
+ */
+function nativeMatMul(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo, ta: boolean, tb: boolean): tf.TensorInfo {
+  const { gemm } = nativeAddon()!;
+  const ar = a.shape.length, br = b.shape.length;
+  const M = a.shape[ar - (ta ? 1 : 2)], K = a.shape[ar - (ta ? 2 : 1)];
+  const Kb = b.shape[br - (tb ? 1 : 2)], N = b.shape[br - (tb ? 2 : 1)];
+  if (Kb !== K) {
+    throw new Error(`Error in matMul: inner shapes (${K}) and (${Kb}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${ta} and transposeB=${tb} must match.`);
+  }
+  const aDims = a.shape.slice(0, -2), bDims = b.shape.slice(0, -2);
+  const outDims = tf.broadcast_util.assertAndGetBroadcastShape(aDims, bDims);
+  const G = outDims.reduce((x, y) => x * y, 1);
+  const out = backend.makeOutput([...outDims, M, N], "float32");
+  if (G * M * N === 0) return out;
+  const outOff = backend.dataIdMap.get(out.dataId).memoryOffset; // after makeOutput: the heap may have grown
+  const aOff = backend.dataIdMap.get(a.dataId).memoryOffset, bOff = backend.dataIdMap.get(b.dataId).memoryOffset;
+  const Ga = aDims.reduce((x, y) => x * y, 1), Gb = bDims.reduce((x, y) => x * y, 1);
+  const heap = backend.wasm.HEAPU8.buffer as ArrayBuffer;
+  if ((Ga === G || Ga === 1) && (Gb === G || Gb === 1)) {
+    gemm(heap, G, M, N, K, aOff, Ga === 1 ? 0 : M * K * 4, bOff, Gb === 1 ? 0 : K * N * 4, outOff, ta, tb);
+  } else {
+    for (let g = 0; g < G; g++) { // general broadcasting of several outer axes
+      const ia = operandIndex(g, outDims, aDims), ib = operandIndex(g, outDims, bDims);
+      gemm(heap, 1, M, N, K, aOff + ia * M * K * 4, 0, bOff + ib * K * N * 4, 0, outOff + g * M * N * 4, ta, tb);
+    }
+  }
+  return out;
+}
+
 function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const backend = args.backend as WasmBackend;
   const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
   const given = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
   let a = given.a, b = given.b;
   if (a.dtype !== "float32" || b.dtype !== "float32") throw new Error("BatchMatMul for non non-float32 tensors not yet supported.");
+  if (nativeActive()) return nativeMatMul(backend, a, b, transposeA, transposeB);
   const temps: tf.TensorInfo[] = [];
   try {
     if (transposeA) temps.push((a = swapLast(a, backend)));
@@ -129,7 +172,7 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
     const aOff = backend.dataIdMap.get(a.dataId).memoryOffset, bOff = backend.dataIdMap.get(b.dataId).memoryOffset;
     const Ga = aDims.reduce((x, y) => x * y, 1), Gb = bDims.reduce((x, y) => x * y, 1);
     if (K === 0) {
-      new Float32Array((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer, outOff, G * M * N).fill(0);
+      new Float32Array(backend.wasm.HEAPU8.buffer, outOff, G * M * N).fill(0);
     } else if (Gb === 1 && Ga === G && G * M <= SMALL_ROWS_MAX && N >= 64 && smallRowsActive() && smallRowsProduct(backend, aOff, bOff, outOff, G * M, K, N)) {
       // few left rows, a wide right matrix: one pass over b instead of XNNPACK packing all of it
     } else if (Gb === 1 && Ga === G) {

@@ -1,0 +1,61 @@
+/**
+ * The optional native kernel addon (issue 19): lib/native/*.cc, compiled by `npm run build`
+ * (lib/cli/build-native.ts) into lib/dist/native/mtl-native.node. Its products (kernel sets
+ * native-gemm and native) and Adam update (native) work in place in the wasm heap at the CPU's
+ * vector width, bit-identical to the wasm kernels they replace (lib/native/gemm.cc and adam.cc
+ * say why), so the addon changes speed, never results.
+ *
+ * Where it did not build (no g++, another platform) or cannot load, or MTL_NATIVE=off (read once
+ * per process), the wasm kernels run as before; `nativeAddonStatus()` says which, and why. No
+ * tfjs import here: the kernel-set name (wasm-kernel-set.ts) asks whether the addon loads
+ * without pulling in the kernels.
+ */
+import * as path from "node:path";
+
+export interface NativeAddon {
+  /** G products op(A)·op(B) in the heap: byte offsets, byte steps between pairs (0 = shared operand). */
+  gemm(heap: ArrayBuffer, G: number, M: number, N: number, K: number,
+    aOff: number, aStep: number, bOff: number, bStep: number, cOff: number, transposeA: boolean, transposeB: boolean): void;
+  /** Adam on a variable of R replicas × n elements: reads θ, m, v, g, writes the next θ, m, v (inactive replicas copied). */
+  adam(heap: ArrayBuffer, R: number, n: number, thetaOff: number, mOff: number, vOff: number, gOff: number,
+    thetaOutOff: number, mOutOff: number, vOutOff: number, lr: ArrayLike<number>, active: ArrayLike<boolean> | null,
+    beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, c1: number, c2: number, epsilon: number): void;
+}
+
+/** Where the build puts the addon, relative to this file's compiled copy (lib/dist/models). */
+export const NATIVE_ADDON_PATH = path.join(__dirname, "..", "native", "mtl-native.node");
+
+export interface NativeAddonStatus {
+  available: boolean;
+  path: string;
+  /** "loaded", or why it is unavailable (the load error's first line). */
+  reason: string;
+}
+
+let loaded: { addon?: NativeAddon; reason: string } | undefined;
+
+function load(): { addon?: NativeAddon; reason: string } {
+  if (loaded) return loaded;
+  if (process.env.MTL_NATIVE === "off") return (loaded = { reason: "MTL_NATIVE=off" });
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const addon = require(NATIVE_ADDON_PATH) as Partial<NativeAddon>;
+    loaded = typeof addon.gemm === "function" && typeof addon.adam === "function"
+      ? { addon: addon as NativeAddon, reason: "loaded" }
+      : { reason: `${NATIVE_ADDON_PATH} lacks gemm or adam (a stale build: run npm run build)` };
+  } catch (e) {
+    const msg = (e as Error).message.split("\n")[0];
+    loaded = { reason: (e as { code?: string }).code === "MODULE_NOT_FOUND" ? `not built (${NATIVE_ADDON_PATH} is missing; npm run build compiles it with g++)` : msg };
+  }
+  return loaded;
+}
+
+/** The addon, or undefined where it did not build or load. */
+export function nativeAddon(): NativeAddon | undefined {
+  return load().addon;
+}
+
+export function nativeAddonStatus(): NativeAddonStatus {
+  const s = load();
+  return { available: s.addon !== undefined, path: NATIVE_ADDON_PATH, reason: s.reason };
+}

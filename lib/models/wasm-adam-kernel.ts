@@ -1,0 +1,66 @@
+/**
+ * Adam's update in the native addon (issue 19, kernel set "native"): one kernel, MtlAdam, that
+ * reads θ, m, v and g in the wasm heap and writes the next θ, m and v in one pass, instead of
+ * engine/adam.ts's ~12 tfjs ops and ~10 passes per variable. The same float32 operations in the
+ * same order (lib/native/adam.cc), so bit-identical; inactive replicas are copied unchanged, as
+ * the ops' `where` keeps them.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { nativeAddon } from "./native-addon";
+import { wasmKernelSet } from "./wasm-kernel-set";
+
+const ADAM_KERNEL = "MtlAdam";
+
+interface WasmBackend {
+  wasm: { HEAPU8: Uint8Array };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+/** Adam's constants for one step, as engine/adam.ts passes them to tfjs ops (JS numbers; the addon rounds each to float32). */
+export interface AdamStepScalars {
+  beta1: number;
+  oneMinusBeta1: number;
+  beta2: number;
+  oneMinusBeta2: number;
+  c1: number;
+  c2: number;
+  epsilon: number;
+}
+
+type AdamAttrs = AdamStepScalars & { lr: number[]; active: boolean[] | null };
+
+function adamKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
+  const backend = args.backend as WasmBackend;
+  const { theta, m, v, g } = args.inputs as { theta: tf.TensorInfo; m: tf.TensorInfo; v: tf.TensorInfo; g: tf.TensorInfo };
+  const a = args.attrs as unknown as AdamAttrs;
+  for (const [name, t] of [["m", m], ["v", v], ["g", g]] as const) {
+    if (t.dtype !== "float32" || t.shape.join() !== theta.shape.join()) throw new Error(`MtlAdam: ${name} must be float32 of θ's shape ${theta.shape}; got ${t.dtype} ${t.shape}`);
+  }
+  const R = theta.shape[0], size = theta.shape.reduce((x, y) => x * y, 1);
+  if (a.lr.length !== R || (a.active !== null && a.active.length !== R)) throw new Error(`MtlAdam: lr and active need ${R} entries (θ's first axis)`);
+  const outs = [0, 1, 2].map(() => backend.makeOutput(theta.shape, "float32"));
+  if (size === 0) return outs;
+  const off = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+  nativeAddon()!.adam(backend.wasm.HEAPU8.buffer as ArrayBuffer, R, size / R, off(theta), off(m), off(v), off(g), off(outs[0]), off(outs[1]), off(outs[2]),
+    a.lr, a.active, a.beta1, a.oneMinusBeta1, a.beta2, a.oneMinusBeta2, a.c1, a.c2, a.epsilon);
+  return outs;
+}
+
+/** True where Adam should run in the addon: the wasm backend, kernel set "native", the addon loaded. */
+export function nativeAdamActive(): boolean {
+  if (tf.getBackend() !== "wasm" || wasmKernelSet() !== "native" || !nativeAddon()) return false;
+  if (!tf.getKernel(ADAM_KERNEL, "wasm")) tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: "wasm", kernelFunc: adamKernel as unknown as tf.KernelFunc });
+  return true;
+}
+
+/**
+ * The next θ, m and v of one [R, …] variable (new tensors; the caller assigns them). lr: each
+ * replica's learning rate; active: null = all train, else false keeps a replica's θ, m, v.
+ */
+export function nativeAdamStep(theta: tf.Tensor, m: tf.Tensor, v: tf.Tensor, g: tf.Tensor, lr: number[], active: boolean[] | null, s: AdamStepScalars): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  const attrs: AdamAttrs = { ...s, lr, active };
+  const [next, mNext, vNext] = tf.engine().runKernel(ADAM_KERNEL, { theta, m, v, g }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  return [next, mNext, vNext];
+}
+

@@ -1,0 +1,21 @@
+// The addon's kernels (gemm.cc, adam.cc), called by addon.cc on memory inside the wasm heap.
+#pragma once
+#include <cstdint>
+
+// One operand of a product: op(X)[r, c] = p[r * rs + c * cs] (a transposed operand swaps the strides).
+struct Operand {
+  const float* p;
+  int64_t rs, cs;
+};
+
+// c = op(a) · op(b), c row-major M × N (gemm.cc).
+void mtlGemm(const Operand& a, const Operand& b, float* c, int64_t M, int64_t N, int64_t K);
+
+// Adam's scalars, each already rounded to float32 the way tfjs rounds a JS number to a scalar tensor.
+struct AdamScalars {
+  float beta1, oneMinusBeta1, beta2, oneMinusBeta2, c1, c2, epsilon, lr;
+};
+
+// One replica's slice of one variable, n elements: the next θ, m and v (adam.cc).
+void mtlAdam(const float* theta, const float* m, const float* v, const float* g,
+             float* thetaOut, float* mOut, float* vOut, int64_t n, const AdamScalars& s);
