@@ -4,6 +4,11 @@
  * variableGrads of the summed per-replica losses, ReplicaAdam, losses accumulated on the
  * backend and read to the host only every `readEvery` steps). Timing is wall clock over whole
  * steps after a warm-up; the median of `repeats` timed windows is reported.
+ *
+ * `chunk` trains the R replicas as several models of at most `chunk` replicas each, one after the
+ * other in every step (replica chunking: replicas share nothing, so this changes only speed and
+ * memory). It is how census AdaTT-sp at R = 64 fits one wasm heap (4 GB); the engine gets the
+ * same effect from its groups of at most seedsPerGroup × learning rates replicas.
  */
 import * as tf from "@tensorflow/tfjs";
 import { createModel } from "../models/registry";
@@ -25,6 +30,8 @@ export interface CellSpec {
   readEvery: number;
   /** First replica's seed: workers of one cell use disjoint seeds. */
   firstSeed?: number;
+  /** At most this many replicas per model (default: all R in one model). */
+  chunk?: number;
   /**
    * wasm kernel sets (MTL_WASM_KERNELS) to compare on the same model in this worker: the timed
    * windows cycle through them (the order rotating every repeat), so each set sees the same
@@ -37,6 +44,8 @@ export interface CellResult {
   workload: WorkloadName;
   replicas: number;
   backend: string;
+  /** Replicas per model when the cell was chunked (spec.chunk < R). */
+  chunk?: number;
   /** Median milliseconds per training step (one step = one optimizer step of all R replicas). */
   msPerStep: number;
   /** All repeats, ms per step. */
@@ -48,6 +57,8 @@ export interface CellResult {
   peakTensorBytes: number;
   /** Process resident set size after the run. */
   rssBytes: number;
+  /** Each replica's training loss summed over every step the cell ran (tasks summed): chunking must not change it. */
+  lossSums: number[];
   /** Tensors alive after everything the cell created was disposed, minus before (0 = no leak). */
   tensorsLeaked: number;
   /** With spec.kernelSets: ms per step of every window, per set (msPerStep above: the first set). */
@@ -60,47 +71,74 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** One model of a cell's replicas, with its optimiser, data and loss accumulator. */
+interface Chunk {
+  model: ReturnType<typeof createModel>;
+  adam: ReplicaAdam;
+  split: DeviceSplit;
+  lossSum: tf.Variable;
+  lr: tf.Tensor1D;
+  /** Data sets of this chunk (per-replica: one per replica; shared: the one split), and the first one's index in the cell. */
+  sets: number;
+  firstSet: number;
+  epochIndex?: tf.Tensor;
+}
+
 export async function measureCell(spec: CellSpec): Promise<CellResult> {
   const w = WORKLOADS[spec.workload];
   const R = spec.replicas;
   const data = w.data(R);
-  const seeds = Array.from({ length: R }, (_, r) => (spec.firstSeed ?? 1) + r);
-  const model = createModel(w.config, data.tasks, data.input, seeds);
   const T = data.tasks.length;
   const perReplica = data.layout === "per-replica";
-  const split = new DeviceSplit(data.splits, data.input.numeric, T, perReplica ? seeds.map((_, r) => r) : undefined);
-  const B = Math.min(w.batchSize, split.rows);
-  const stepsPerEpoch = Math.floor(split.rows / B);
-  const adam = new ReplicaAdam(model.variables);
-  const lossSum = tf.tidy(() => tf.variable(tf.zeros([R, T]), false));
+  const size = Math.max(1, Math.min(spec.chunk ?? R, R));
+  const chunks: Chunk[] = [];
   const taskWeights = tf.ones([T]) as tf.Tensor1D;
-  const lr = tf.fill([R], 1e-3) as tf.Tensor1D;
-  let epochIndex: tf.Tensor | undefined;
+  for (let lo = 0; lo < R; lo += size) {
+    const seeds = Array.from({ length: Math.min(size, R - lo) }, (_, r) => (spec.firstSeed ?? 1) + lo + r);
+    const model = createModel(w.config, data.tasks, data.input, seeds);
+    const splits = perReplica ? data.splits.slice(lo, lo + seeds.length) : data.splits;
+    chunks.push({
+      model,
+      adam: new ReplicaAdam(model.variables),
+      split: new DeviceSplit(splits, data.input.numeric, T, perReplica ? seeds.map((_, r) => r) : undefined),
+      lossSum: tf.tidy(() => tf.variable(tf.zeros([seeds.length, T]), false)),
+      lr: tf.fill([seeds.length], 1e-3) as tf.Tensor1D,
+      sets: splits.length,
+      firstSet: perReplica ? lo : 0,
+    });
+  }
+  const rows = chunks[0].split.rows;
+  const B = Math.min(w.batchSize, rows);
+  const stepsPerEpoch = Math.floor(rows / B);
   let step = 0;
 
   const trainStep = (): void => {
     const position = step % stepsPerEpoch;
-    if (position === 0) {
-      epochIndex?.dispose();
-      const perms = data.splits.map((_, d) => new Seeds(7 + d).rng("batch-order", step).permutation(split.rows));
-      epochIndex = split.epochIndices(perms);
+    const start = position * B;
+    for (const c of chunks) {
+      if (position === 0) {
+        c.epochIndex?.dispose();
+        const perms = Array.from({ length: c.sets }, (_, d) => new Seeds(7 + c.firstSet + d).rng("batch-order", step).permutation(rows));
+        c.epochIndex = c.split.epochIndices(perms);
+      }
+      tf.tidy(() => {
+        const idx = c.epochIndex!;
+        const batchRows = perReplica ? idx.slice([0, start], [-1, B]) : idx.slice([start], [B]);
+        const { batch, labels } = c.split.gather(batchRows);
+        let perTask: tf.Tensor2D | undefined;
+        const { grads } = tf.variableGrads(() => {
+          perTask = tf.keep(taskLosses(c.model.apply(batch), labels, c.model.tasks));
+          return totalLoss(perTask, taskWeights, c.model.extraLoss?.());
+        }, [...c.model.variables]);
+        c.adam.apply(c.model.variables.map((v) => grads[v.name]), c.lr, null); // all replicas train here, as in the trainer's usual step
+        c.lossSum.assign(tf.add(c.lossSum, perTask!));
+        perTask!.dispose();
+      });
     }
     step += 1;
-    const start = position * B;
-    tf.tidy(() => {
-      const rows = perReplica ? epochIndex!.slice([0, start], [-1, B]) : epochIndex!.slice([start], [B]);
-      const { batch, labels } = split.gather(rows);
-      let perTask: tf.Tensor2D | undefined;
-      const { grads } = tf.variableGrads(() => {
-        perTask = tf.keep(taskLosses(model.apply(batch), labels, model.tasks));
-        return totalLoss(perTask, taskWeights, model.extraLoss?.());
-      }, [...model.variables]);
-      adam.apply(model.variables.map((v) => grads[v.name]), lr, null); // all replicas train here, as in the trainer's usual step
-      lossSum.assign(tf.add(lossSum, perTask!));
-      perTask!.dispose();
-    });
-    if (spec.readEvery > 0 && step % spec.readEvery === 0) lossSum.dataSync();
+    if (spec.readEvery > 0 && step % spec.readEvery === 0) chunks[0].lossSum.dataSync();
   };
+  const lossSum = chunks[chunks.length - 1].lossSum; // read to wait for the backend (wasm runs synchronously anyway)
 
   try {
     const sets = spec.kernelSets ?? [];
@@ -142,21 +180,29 @@ export async function measureCell(spec: CellSpec): Promise<CellResult> {
       workload: spec.workload,
       replicas: R,
       backend: tf.getBackend(),
+      ...(size < R ? { chunk: size } : {}),
       msPerStep: ms,
       msPerStepRuns: runs,
       modelStepsPerSecond: (R * 1000) / ms,
       stepsTimed,
       peakTensorBytes: profile.peakBytes,
       rssBytes: process.memoryUsage().rss,
+      lossSums: chunks.flatMap((c) => {
+        const v = c.lossSum.dataSync() as Float32Array, n = v.length / T;
+        return Array.from({ length: n }, (_, r) => v.slice(r * T, (r + 1) * T).reduce((a, x) => a + x, 0));
+      }),
       tensorsLeaked: NaN, // filled below, after disposal
       ...(sets.length ? { bySet } : {}),
     };
   } finally {
-    epochIndex?.dispose();
-    split.dispose();
-    adam.dispose();
-    model.dispose();
-    tf.dispose([lossSum, taskWeights, lr]);
+    for (const c of chunks) {
+      c.epochIndex?.dispose();
+      c.split.dispose();
+      c.adam.dispose();
+      c.model.dispose();
+      tf.dispose([c.lossSum, c.lr]);
+    }
+    taskWeights.dispose();
   }
 }
 

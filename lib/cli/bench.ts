@@ -80,6 +80,11 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
+/** Replicas per model when a cell exceeds the wasm heap (census AdaTT-sp at R = 64: ≈ 4.4 GB in one model). */
+const HEAP_CHUNK = 16;
+/** How a wasm heap overflow surfaces from tfjs-backend-wasm. */
+const HEAP_FAILURE = /out of bounds|out of memory|Cannot enlarge memory|Aborted/i;
+
 /** Runs one cell in a new worker thread (MTL_WASM_KERNELS = kernels there). */
 function inWorker(backend: BackendName, spec: CellSpec, kernels: WasmKernelSet): Promise<CellResult> {
   return new Promise((resolve, reject) => {
@@ -106,8 +111,8 @@ interface Row extends CellResult {
 }
 
 /** W workers with R/W replicas each, started together; throughput adds up, ms/step is per R-step. */
-async function cell(backend: BackendName, workload: WorkloadName, R: number, W: number, kernels: WasmKernelSet[], o: Options): Promise<Row[]> {
-  const base = { workload, seconds: o.seconds, minSteps: 3, repeats: o.repeats, readEvery: 100, ...(kernels.length > 1 ? { kernelSets: kernels } : {}) };
+async function cell(backend: BackendName, workload: WorkloadName, R: number, W: number, kernels: WasmKernelSet[], o: Options, chunk?: number): Promise<Row[]> {
+  const base = { workload, seconds: o.seconds, minSteps: 3, repeats: o.repeats, readEvery: 100, ...(kernels.length > 1 ? { kernelSets: kernels } : {}), ...(chunk ? { chunk } : {}) };
   const parts = Array.from({ length: W }, (_, k) => Math.floor(R / W) + (k < R % W ? 1 : 0)).filter((r) => r > 0);
   let first = 1;
   const results = await Promise.all(parts.map((r) => {
@@ -121,7 +126,7 @@ async function cell(backend: BackendName, workload: WorkloadName, R: number, W: 
     return {
       ...r0,
       replicas: R,
-      config: configName(backend, k, parts.length),
+      config: configName(backend, k, parts.length) + (r0.chunk ? ` (models of ${r0.chunk})` : ""),
       ...(backend === "wasm" ? { kernels: k } : {}),
       workers: parts.length,
       msPerStep: (R * 1000) / sps,
@@ -270,16 +275,21 @@ async function main(): Promise<void> {
         if (b === "wasm" && o.workers > 1 && R > 1) configs.push([b, o.workers, sets]);
       }
       for (const [b, W, sets] of configs) {
-        let cellRows: Row[];
-        try {
-          cellRows = await cell(b, workload, R, W, sets, o);
-        } catch (e) { // e.g. the 4 GB wasm heap at census R = 64: record it, measure the rest
-          const error = String((e as Error).message).split("\n")[0];
-          const config = sets.map((k) => configName(b, k, W)).join(" / ");
-          console.log(`  ${workload.padEnd(15)} R=${String(R).padEnd(3)} ${config}: failed: ${error}`);
-          failures.push({ workload, replicas: R, config, error });
-          continue;
+        let cellRows: Row[] | undefined;
+        for (const chunk of [undefined, ...(b === "wasm" && R / W > HEAP_CHUNK ? [HEAP_CHUNK] : [])]) {
+          try {
+            cellRows = await cell(b, workload, R, W, sets, o, chunk);
+            break;
+          } catch (e) { // e.g. the 4 GB wasm heap at census R = 64: record it, retry in models of HEAP_CHUNK replicas, measure the rest
+            const error = String((e as Error).message).split("\n")[0];
+            const config = sets.map((k) => configName(b, k, W)).join(" / ") + (chunk ? ` (models of ${chunk})` : "");
+            const retry = chunk === undefined && b === "wasm" && R / W > HEAP_CHUNK && HEAP_FAILURE.test(error);
+            console.log(`  ${workload.padEnd(15)} R=${String(R).padEnd(3)} ${config}: failed: ${error}${retry ? `; retrying as models of ${HEAP_CHUNK} replicas` : ""}`);
+            failures.push({ workload, replicas: R, config, error });
+            if (!retry) break;
+          }
         }
+        if (!cellRows) continue;
         for (const row of cellRows) {
           // the fastest PyTorch with at most as many threads as this config uses cores (torch with
           // 2 threads was slower than with 1 on the shared machine: comparing with it would flatter us)
