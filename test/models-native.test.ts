@@ -9,19 +9,8 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as tf from "@tensorflow/tfjs";
-import { ReplicaAdam, Rng, initBackend, nativeAddon, nativeAddonStatus, useFastWasmKernels } from "mtl-lab";
-
-function withKernels<T>(set: string, f: () => T): T {
-  const before = process.env.MTL_WASM_KERNELS;
-  process.env.MTL_WASM_KERNELS = set;
-  try {
-    useFastWasmKernels();
-    return f();
-  } finally {
-    if (before === undefined) delete process.env.MTL_WASM_KERNELS;
-    else process.env.MTL_WASM_KERNELS = before;
-  }
-}
+import { ReplicaAdam, Rng, initBackend, nativeAddon, nativeAddonStatus } from "mtl-lab";
+import { withKernels } from "./models-util";
 
 function rand(shape: number[], rng: Rng): tf.Tensor {
   return tf.tensor(rng.fillNormal(new Float32Array(shape.reduce((a, b) => a * b, 1))) as Float32Array, shape);
@@ -101,7 +90,7 @@ test("native products: gradients through matMul equal XNNPACK's, transposes read
   tf.dispose([a, b, dy, tA]);
 });
 
-test("the addon refuses a heap that is not an ArrayBuffer, operands outside it, and negative sizes", () => {
+test("the addon refuses a heap that is not an ArrayBuffer, operands outside it, negative sizes and a wrong argument count", () => {
   const addon = nativeAddon();
   assert.ok(addon, nativeAddonStatus().reason);
   const gemm = addon.gemm.bind(addon);
@@ -118,6 +107,8 @@ test("the addon refuses a heap that is not an ArrayBuffer, operands outside it, 
   assert.throws(() => gemm(heap, 2, 2, 2, 2, 0, 4 * 62, 16, 0, 32, false, false), /outside the heap/, "the second pair's a");
   assert.throws(() => gemm(heap, 1, 2, 2, 2, 2, 0, 16, 0, 32, false, false), /not float-aligned/);
   assert.throws(() => gemm(heap, 1, -2, 2, 2, 0, 0, 16, 0, 32, false, false), /non-negative integers/);
+  assert.throws(() => (addon.gemm as unknown as (h: ArrayBuffer) => void)(heap), /gemm: expected 12 arguments/);
+  assert.throws(() => (addon.adam as unknown as (h: ArrayBuffer) => void)(heap), /adam: expected 19 arguments/);
 });
 
 test("MTL_NATIVE=off: the wasm kernels run (default set sparse-sum-dw-mix) and the native sets are refused with the reason", () => {

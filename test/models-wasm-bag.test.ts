@@ -10,19 +10,7 @@ import {
   MODEL_KINDS, ReplicaAdam, Rng, createModel, mix, parseModelConfig, smallRowsCalls, initBackend, lookupSum, sparseBagActive, taskLosses, totalLoss, useFastWasmKernels, wasmKernelSet,
   type ModelConfig, type TaskSpec,
 } from "mtl-lab";
-
-/** Runs f with MTL_WASM_KERNELS = set (the kernels installed for it), restoring the variable. */
-function withKernels<T>(set: string, f: () => T): T {
-  const before = process.env.MTL_WASM_KERNELS;
-  process.env.MTL_WASM_KERNELS = set;
-  try {
-    useFastWasmKernels();
-    return f();
-  } finally {
-    if (before === undefined) delete process.env.MTL_WASM_KERNELS;
-    else process.env.MTL_WASM_KERNELS = before;
-  }
-}
+import { withKernels } from "./models-util";
 
 /** Random int32 indices [B·nCat]; `ascending`: column c hits only its own block of rows (as census offsets do). */
 function indices(rng: Rng, B: number, vocab: number[], ascending: boolean): Int32Array {

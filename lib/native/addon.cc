@@ -4,6 +4,7 @@
 #include <node_api.h>
 
 #include <cstring>
+#include <string>
 
 #include "kernels.h"
 
@@ -63,19 +64,25 @@ bool inside(napi_env env, const Heap& heap, int64_t off, int64_t step, int64_t c
   return true;
 }
 
+// Reads a call's `count` arguments, the first being the heap; false (a JS error thrown) otherwise.
+bool callArgs(napi_env env, napi_callback_info info, const char* name, size_t count, napi_value* argv, Heap* heap) {
+  size_t argc = count;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != count) {
+    const std::string msg = std::string(name) + ": expected " + std::to_string(count) + " arguments";
+    napi_throw_type_error(env, nullptr, msg.c_str());
+    return false;
+  }
+  return heapOf(env, argv[0], heap);
+}
+
 // gemm(heap, G, M, N, K, aOff, aStep, bOff, bStep, cOff, transposeA, transposeB): G products
 // op(A) [M × K] · op(B) [K × N]; steps in bytes between pairs, 0 = the operand is shared.
 napi_value Gemm(napi_env env, napi_callback_info info) {
-  size_t argc = 12;
   napi_value argv[12];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc != 12) {
-    napi_throw_type_error(env, nullptr, "gemm: expected 12 arguments");
-    return nullptr;
-  }
   Heap heap;
   int64_t n[9];
-  if (!heapOf(env, argv[0], &heap) || !ints(env, argv + 1, 9, n)) return nullptr;
+  if (!callArgs(env, info, "gemm", 12, argv, &heap) || !ints(env, argv + 1, 9, n)) return nullptr;
   bool ta = false, tb = false;
   napi_get_value_bool(env, argv[10], &ta);
   napi_get_value_bool(env, argv[11], &tb);
@@ -104,17 +111,11 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
 //      active: boolean[R] | null, beta1, 1 − beta1, beta2, 1 − beta2, c1, c2, epsilon):
 // a variable of R replicas × n elements each; an inactive replica's θ, m and v are copied unchanged.
 napi_value Adam(napi_env env, napi_callback_info info) {
-  size_t argc = 19;
   napi_value argv[19];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc != 19) {
-    napi_throw_type_error(env, nullptr, "adam: expected 19 arguments");
-    return nullptr;
-  }
   Heap heap;
   int64_t n[9];
   float k[7];
-  if (!heapOf(env, argv[0], &heap) || !ints(env, argv + 1, 9, n) || !floats(env, argv + 12, 7, k)) return nullptr;
+  if (!callArgs(env, info, "adam", 19, argv, &heap) || !ints(env, argv + 1, 9, n) || !floats(env, argv + 12, 7, k)) return nullptr;
   const int64_t R = n[0], E = n[1];
   for (int i = 2; i < 9; i++) {
     if (!inside(env, heap, n[i], 0, 1, R * E * 4)) return nullptr;
