@@ -46,7 +46,7 @@ export function wasmKernelSet(): WasmKernelSet {
 /**
  * What a run's key records of the kernel set: sets that compute the same floats share a class.
  * Issue 19's sets, the native ones included, do the same float operations in the same order as "xnnpack"
- * (bit-identical for every model kind in test/models-wasm-bag*.test.ts and test/models-native-gemm.test.ts,
+ * (bit-identical for every model kind in test/models-wasm-bag*.test.ts and test/models-native.test.ts,
  * and on the committed census runs by --verify), so they are class "mtl" with it; tfjs' own kernels sum in another order ("tfjs").
  */
 export function wasmNumerics(set: WasmKernelSet): "mtl" | "tfjs" {

@@ -10,7 +10,7 @@
  *   off      tfjs' own wasm kernels (to measure the difference)
  *   sparse   xnnpack + the sparse embedding bag instead of the multi-hot product
  * Every later set trains every model kind to weights bit-identical to "xnnpack" (the tests
- * test/models-wasm-bag*.test.ts and test/models-native-gemm.test.ts), so each is a pure speed-up.
+ * test/models-wasm-bag*.test.ts and test/models-native.test.ts), so each is a pure speed-up.
  *   sparse-sum  sparse + Sum over non-innermost axes read in place instead of transposed first
  *            (the gated mixes' Σ over experts, bias gradients; same order as tfjs' Sum)
  *   sparse-sum-dw  sparse-sum + products with ≤ 8 left rows in one pass over the right matrix

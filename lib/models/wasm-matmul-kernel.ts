@@ -18,6 +18,9 @@
  * The numbers are the same products; only the summation order inside XNNPACK differs from the
  * generic loop (float rounding, ~1e-6 relative). Installed by `useFastWasmKernels()` once the
  * wasm backend runs; other backends are untouched.
+ *
+ * With the native addon (kernel sets native-gemm and native, issue 19) every product goes to its
+ * gemm instead: the same summation order as XNNPACK (bit-identical), transposes read in place.
  */
 import * as tf from "@tensorflow/tfjs";
 import { SMALL_ROWS_MAX, smallRowsProduct } from "./wasm-bag-kernel";
@@ -31,7 +34,7 @@ export function useSmallRowsProduct(active: () => boolean): void {
   smallRowsActive = active;
 }
 
-/** When it returns true (kernel set "native"), every product runs in the native addon instead. */
+/** When it returns true (kernel sets native-gemm and native), every product runs in the native addon instead. */
 let nativeActive: () => boolean = () => false;
 
 /** Sets the predicate above (wasm-kernels.ts). */
