@@ -276,14 +276,15 @@ async function main(): Promise<void> {
       }
       for (const [b, W, sets] of configs) {
         let cellRows: Row[] | undefined;
-        for (const chunk of [undefined, ...(b === "wasm" && R / W > HEAP_CHUNK ? [HEAP_CHUNK] : [])]) {
+        const canChunk = b === "wasm" && R / W > HEAP_CHUNK;
+        for (const chunk of canChunk ? [undefined, HEAP_CHUNK] : [undefined]) {
           try {
             cellRows = await cell(b, workload, R, W, sets, o, chunk);
             break;
           } catch (e) { // e.g. the 4 GB wasm heap at census R = 64: record it, retry in models of HEAP_CHUNK replicas, measure the rest
             const error = String((e as Error).message).split("\n")[0];
             const config = sets.map((k) => configName(b, k, W)).join(" / ") + (chunk ? ` (models of ${chunk})` : "");
-            const retry = chunk === undefined && b === "wasm" && R / W > HEAP_CHUNK && HEAP_FAILURE.test(error);
+            const retry = canChunk && chunk === undefined && HEAP_FAILURE.test(error);
             console.log(`  ${workload.padEnd(15)} R=${String(R).padEnd(3)} ${config}: failed: ${error}${retry ? `; retrying as models of ${HEAP_CHUNK} replicas` : ""}`);
             failures.push({ workload, replicas: R, config, error });
             if (!retry) break;

@@ -52,11 +52,9 @@ export class ReplicaAdam {
     const c2 = 1 - beta2 ** this.t;
     if (nativeAdamActive()) {
       // one native pass per variable, the same float32 operations as the ops below (lib/native/adam.cc)
-      const lrs = Array.from(lr.dataSync());
-      const keep = active === null ? null : Array.from(active.dataSync(), (x) => x !== 0);
       const scalars = { beta1, oneMinusBeta1: 1 - beta1, beta2, oneMinusBeta2: 1 - beta2, c1, c2, epsilon };
       this.variables.forEach((theta, i) => {
-        const [next, m, v] = nativeAdamStep(theta, this.m[i], this.v[i], grads[i], lrs, keep, scalars);
+        const [next, m, v] = nativeAdamStep(theta, this.m[i], this.v[i], grads[i], lr, active, scalars);
         theta.assign(next);
         this.m[i].assign(m);
         this.v[i].assign(v);

@@ -16,9 +16,12 @@ export interface NativeAddon {
   /** G products op(A)·op(B) in the heap: byte offsets, byte steps between pairs (0 = shared operand). */
   gemm(heap: ArrayBuffer, G: number, M: number, N: number, K: number,
     aOff: number, aStep: number, bOff: number, bStep: number, cOff: number, transposeA: boolean, transposeB: boolean): void;
-  /** Adam on a variable of R replicas × n elements: reads θ, m, v, g, writes the next θ, m, v (inactive replicas copied). */
+  /**
+   * Adam on a variable of R replicas × n elements: reads θ, m, v, g, writes the next θ, m, v;
+   * lr float32[R] and active (bool, a byte each; null = all active) are heap offsets too.
+   */
   adam(heap: ArrayBuffer, R: number, n: number, thetaOff: number, mOff: number, vOff: number, gOff: number,
-    thetaOutOff: number, mOutOff: number, vOutOff: number, lr: ArrayLike<number>, active: ArrayLike<boolean> | null,
+    thetaOutOff: number, mOutOff: number, vOutOff: number, lrOff: number, activeOff: number | null,
     beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, c1: number, c2: number, epsilon: number): void;
 }
 

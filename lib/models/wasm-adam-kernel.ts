@@ -28,22 +28,22 @@ export interface AdamStepScalars {
   epsilon: number;
 }
 
-type AdamAttrs = AdamStepScalars & { lr: number[]; active: boolean[] | null };
-
 function adamKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
   const backend = args.backend as WasmBackend;
-  const { theta, m, v, g } = args.inputs as { theta: tf.TensorInfo; m: tf.TensorInfo; v: tf.TensorInfo; g: tf.TensorInfo };
-  const a = args.attrs as unknown as AdamAttrs;
+  const { theta, m, v, g, lr, active } = args.inputs as { theta: tf.TensorInfo; m: tf.TensorInfo; v: tf.TensorInfo; g: tf.TensorInfo; lr: tf.TensorInfo; active?: tf.TensorInfo };
+  const a = args.attrs as unknown as AdamStepScalars;
   for (const [name, t] of [["m", m], ["v", v], ["g", g]] as const) {
     if (t.dtype !== "float32" || t.shape.join() !== theta.shape.join()) throw new Error(`MtlAdam: ${name} must be float32 of θ's shape ${theta.shape}; got ${t.dtype} ${t.shape}`);
   }
   const R = theta.shape[0], size = theta.shape.reduce((x, y) => x * y, 1);
-  if (a.lr.length !== R || (a.active !== null && a.active.length !== R)) throw new Error(`MtlAdam: lr and active need ${R} entries (θ's first axis)`);
+  if (lr.dtype !== "float32" || lr.shape.join() !== `${R}` || (active && (active.dtype !== "bool" || active.shape.join() !== `${R}`))) {
+    throw new Error(`MtlAdam: lr must be float32 [${R}] and active bool [${R}] (θ's first axis)`);
+  }
   const outs = [0, 1, 2].map(() => backend.makeOutput(theta.shape, "float32"));
   if (size === 0) return outs;
   const off = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
   nativeAddon()!.adam(backend.wasm.HEAPU8.buffer as ArrayBuffer, R, size / R, off(theta), off(m), off(v), off(g), off(outs[0]), off(outs[1]), off(outs[2]),
-    a.lr, a.active, a.beta1, a.oneMinusBeta1, a.beta2, a.oneMinusBeta2, a.c1, a.c2, a.epsilon);
+    off(lr), active ? off(active) : null, a.beta1, a.oneMinusBeta1, a.beta2, a.oneMinusBeta2, a.c1, a.c2, a.epsilon);
   return outs;
 }
 
@@ -55,12 +55,13 @@ export function nativeAdamActive(): boolean {
 }
 
 /**
- * The next θ, m and v of one [R, …] variable (new tensors; the caller assigns them). lr: each
- * replica's learning rate; active: null = all train, else false keeps a replica's θ, m, v.
+ * The next θ, m and v of one [R, …] variable (new tensors; the caller assigns them). lr: [R]
+ * float32, each replica's learning rate; active: null = all train, else a [R] bool whose false
+ * keeps a replica's θ, m, v. Both stay on the backend: nothing is read to the host.
  */
-export function nativeAdamStep(theta: tf.Tensor, m: tf.Tensor, v: tf.Tensor, g: tf.Tensor, lr: number[], active: boolean[] | null, s: AdamStepScalars): [tf.Tensor, tf.Tensor, tf.Tensor] {
-  const attrs: AdamAttrs = { ...s, lr, active };
-  const [next, mNext, vNext] = tf.engine().runKernel(ADAM_KERNEL, { theta, m, v, g }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+export function nativeAdamStep(theta: tf.Tensor, m: tf.Tensor, v: tf.Tensor, g: tf.Tensor, lr: tf.Tensor1D, active: tf.Tensor1D | null, s: AdamStepScalars): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  const inputs: tf.NamedTensorMap = active ? { theta, m, v, g, lr, active } : { theta, m, v, g, lr };
+  const [next, mNext, vNext] = tf.engine().runKernel(ADAM_KERNEL, inputs, s as unknown as tf.NamedAttrMap) as tf.Tensor[];
   return [next, mNext, vNext];
 }
 

@@ -107,44 +107,41 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// adam(heap, R, n, thetaOff, mOff, vOff, gOff, thetaOutOff, mOutOff, vOutOff, lr: number[R],
-//      active: boolean[R] | null, beta1, 1 − beta1, beta2, 1 − beta2, c1, c2, epsilon):
-// a variable of R replicas × n elements each; an inactive replica's θ, m and v are copied unchanged.
+// adam(heap, R, n, thetaOff, mOff, vOff, gOff, thetaOutOff, mOutOff, vOutOff, lrOff, activeOff | null,
+//      beta1, 1 − beta1, beta2, 1 − beta2, c1, c2, epsilon): a variable of R replicas × n elements;
+// lr is float32[R] and active (tfjs bool: one byte per replica) uint8[R], both read in the heap, so
+// the trainer's step reads nothing back to the host; an inactive replica's θ, m, v are copied unchanged.
 napi_value Adam(napi_env env, napi_callback_info info) {
   napi_value argv[19];
   Heap heap;
-  int64_t n[9];
+  int64_t n[10];
   float k[7];
-  if (!callArgs(env, info, "adam", 19, argv, &heap) || !ints(env, argv + 1, 9, n) || !floats(env, argv + 12, 7, k)) return nullptr;
+  if (!callArgs(env, info, "adam", 19, argv, &heap) || !ints(env, argv + 1, 10, n) || !floats(env, argv + 12, 7, k)) return nullptr;
   const int64_t R = n[0], E = n[1];
   for (int i = 2; i < 9; i++) {
     if (!inside(env, heap, n[i], 0, 1, R * E * 4)) return nullptr;
   }
-  napi_value activeValue = argv[11];
+  if (!inside(env, heap, n[9], 0, 1, R * 4)) return nullptr;
+  const float* lr = reinterpret_cast<const float*>(heap.data + n[9]);
+  const uint8_t* active = nullptr;  // null: every replica trains
   napi_valuetype activeType;
-  napi_typeof(env, activeValue, &activeType);
-  for (int64_t r = 0; r < R; r++) {
-    napi_value lrValue;
-    double lr = 0;
-    if (napi_get_element(env, argv[10], static_cast<uint32_t>(r), &lrValue) != napi_ok ||
-        napi_get_value_double(env, lrValue, &lr) != napi_ok) {
-      napi_throw_type_error(env, nullptr, "adam: lr must hold one number per replica");
+  napi_typeof(env, argv[11], &activeType);
+  if (activeType != napi_null) {
+    int64_t activeOff = 0;
+    if (!ints(env, argv + 11, 1, &activeOff)) return nullptr;
+    if (activeOff + R > heap.size) {
+      napi_throw_range_error(env, nullptr, "an operand lies outside the heap");
       return nullptr;
     }
-    bool active = true;
-    if (activeType != napi_null && activeType != napi_undefined) {
-      napi_value a;
-      if (napi_get_element(env, activeValue, static_cast<uint32_t>(r), &a) != napi_ok || napi_get_value_bool(env, a, &active) != napi_ok) {
-        napi_throw_type_error(env, nullptr, "adam: active must hold one boolean per replica");
-        return nullptr;
-      }
-    }
+    active = reinterpret_cast<const uint8_t*>(heap.data + activeOff);
+  }
+  for (int64_t r = 0; r < R; r++) {
     const auto at = [&](int i) { return reinterpret_cast<float*>(heap.data + n[i] + r * E * 4); };
-    if (!active) {  // θ, m, v kept bit for bit
+    if (active && !active[r]) {  // θ, m, v kept bit for bit
       for (int i = 0; i < 3; i++) std::memmove(at(6 + i), at(2 + i), E * 4);
       continue;
     }
-    const AdamScalars s{k[0], k[1], k[2], k[3], k[4], k[5], k[6], static_cast<float>(lr)};
+    const AdamScalars s{k[0], k[1], k[2], k[3], k[4], k[5], k[6], lr[r]};
     mtlAdam(at(2), at(3), at(4), at(5), at(6), at(7), at(8), E, s);
   }
   return nullptr;
