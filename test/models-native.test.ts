@@ -8,8 +8,11 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { ReplicaAdam, Rng, initBackend, nativeAddon, nativeAddonStatus } from "mtl-lab";
+import { ReplicaAdam, Rng, initBackend, nativeAddon, nativeAddonStatus, projectRoot } from "mtl-lab";
 import { withKernels } from "./models-util";
 
 function rand(shape: number[], rng: Rng): tf.Tensor {
@@ -124,7 +127,7 @@ test("MTL_NATIVE=off: the wasm kernels run (default set sparse-sum-dw-mix) and t
   const [first, ...refusals] = r.stdout.trim().split("\n");
   const { status, set } = JSON.parse(first) as { status: { available: boolean; reason: string }; set: string };
   assert.deepEqual([status.available, status.reason, set], [false, "MTL_NATIVE=off", "sparse-sum-dw-mix"]);
-  assert.deepEqual(refusals, ["native-gemm", "native"].map((set) => `MTL_WASM_KERNELS=${set}: the native addon is unavailable: MTL_NATIVE=off`));
+  assert.deepEqual(refusals, ["native-gemm", "native"].map((set) => `MTL_WASM_KERNELS=${set}: the native addon is unavailable: MTL_NATIVE=off (npm run build compiles it; or unset MTL_WASM_KERNELS)`));
 });
 
 test("native Adam: θ, m and v bit-identical to engine/adam.ts's tfjs ops over 5 steps, an inactive replica kept bit for bit, one MtlAdam kernel per variable", async () => {
@@ -164,4 +167,16 @@ test("native Adam: θ, m and v bit-identical to engine/adam.ts's tfjs ops over 5
     return names;
   });
   assert.deepEqual(kernels, ["MtlAdam"]);
+});
+
+test("a command asked for the native set without the addon stops with one line naming the reason and the fix, exit 1, no stack trace", () => {
+  const cli = path.join(projectRoot(), "lib", "dist", "cli", "reproduce.js");
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-native-"));
+  try {
+    const r = spawnSync(process.execPath, [cli, "demo", "--profile", "smoke", "--out", out], { encoding: "utf8", env: { ...process.env, MTL_NATIVE: "off", MTL_WASM_KERNELS: "native" } });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /^error: MTL_WASM_KERNELS=native: the native addon is unavailable: MTL_NATIVE=off \(npm run build compiles it; or unset MTL_WASM_KERNELS\)\n$/);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
 });

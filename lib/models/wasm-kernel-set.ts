@@ -10,6 +10,7 @@
  *   native   native-gemm with Adam's update as one native pass per variable (engine/adam.ts); the
  *            default where the addon loads, else sparse-sum-dw-mix
  */
+import { UserError } from "../errors";
 import { nativeAddonStatus } from "./native-addon";
 
 export const WASM_KERNEL_SETS = ["xnnpack", "off", "sparse", "sparse-sum", "sparse-sum-dw", "sparse-sum-dw-mix", "native-gemm", "native"] as const;
@@ -35,10 +36,10 @@ export function wasmKernelSet(): WasmKernelSet {
   const v = (process.env.MTL_WASM_KERNELS ?? "").trim();
   if (v === "") return defaultWasmKernelSet();
   if (!(WASM_KERNEL_SETS as readonly string[]).includes(v)) {
-    throw new RangeError(`MTL_WASM_KERNELS=${v}: unknown kernel set; valid: ${WASM_KERNEL_SETS.join(", ")}`);
+    throw new UserError(`MTL_WASM_KERNELS=${v}: unknown kernel set; valid: ${WASM_KERNEL_SETS.join(", ")} (unset it for the default)`);
   }
   if (usesNativeAddon(v as WasmKernelSet) && !nativeAddonStatus().available) {
-    throw new RangeError(`MTL_WASM_KERNELS=${v}: the native addon is unavailable: ${nativeAddonStatus().reason}`);
+    throw new UserError(`MTL_WASM_KERNELS=${v}: the native addon is unavailable: ${nativeAddonStatus().reason} (npm run build compiles it; or unset MTL_WASM_KERNELS)`);
   }
   return v as WasmKernelSet;
 }
