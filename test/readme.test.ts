@@ -1,14 +1,37 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import test from "node:test";
 import { projectRoot } from "mtl-lab";
 // The CLI module exports its pure parts; importing it does not run it.
-import { BEGIN, END, resultsSection, withResultsSection } from "mtl-lab/dist/cli/readme-results";
+import { BEGIN, END, notebooksSection, RESULTS_TABLES_DOC, resultsSection, verdictCounts, withResultsSection } from "mtl-lab/dist/cli/readme-results";
 
-test("the README's results section is exactly what results/ generates (run `npm run readme-results`)", () => {
+test("the README's notebook table and docs/results-tables.md are exactly what results/ generates (run `npm run readme-results`)", () => {
   const readme = fs.readFileSync(path.join(projectRoot(), "README.md"), "utf8");
-  assert.equal(readme, withResultsSection(readme, resultsSection()), "README.md is stale: run `npm run readme-results`");
+  assert.equal(readme, withResultsSection(readme, notebooksSection()), "README.md is stale: run `npm run readme-results`");
+  const tables = fs.readFileSync(path.join(projectRoot(), RESULTS_TABLES_DOC), "utf8");
+  assert.equal(tables, resultsSection(), `${RESULTS_TABLES_DOC} is stale: run \`npm run readme-results\``);
+});
+
+test("verdict counts come from the claims.csv verdict column, quoted fields included", (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-readme-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, "claims.csv");
+  fs.writeFileSync(file, 'id,"the paper says, quoted",verdict\na,"x, ""y""",supported\nb,z,inconclusive\nc,"w",inconclusive\n');
+  assert.deepEqual(verdictCounts(file), { supported: 1, contradicted: 0, inconclusive: 2 });
+  assert.equal(verdictCounts(path.join(dir, "absent.csv")), null);
+  fs.writeFileSync(file, "id,result\na,supported\n");
+  assert.throws(() => verdictCounts(file), /has no "verdict" column/);
+});
+
+test("the README stays short and every document it links exists", () => {
+  const readme = fs.readFileSync(path.join(projectRoot(), "README.md"), "utf8");
+  assert.ok(readme.split("\n").length <= 250, `README.md has ${readme.split("\n").length} lines; detail belongs in docs/`);
+  for (const m of readme.matchAll(/\]\(([^)#]+)\)/g)) {
+    if (/^https?:/.test(m[1])) continue;
+    assert.ok(fs.existsSync(path.join(projectRoot(), m[1])), `README.md links ${m[1]}, which does not exist`);
+  }
 });
 
 test("the README states both commands and how CI runs them", () => {
