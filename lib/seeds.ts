@@ -5,7 +5,7 @@
  * split) asks for its own seed by a path such as `seeds.at("expert", 3, "kernel")`, so two call
  * sites never share a stream and adding a new one never shifts the others.
  *
- * tfjs facts this module exists for (NOTEBOOK-TOOLING.md §4): a seed of 0 is ignored by
+ * tfjs facts this module exists for (docs/protocol.md, Seeds): a seed of 0 is ignored by
  * tf.random* (it silently falls back to Math.random), and one seeded initializer reused for two
  * layers gives them identical weights. Derived seeds are therefore never 0 and are per call site.
  */

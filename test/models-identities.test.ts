@@ -1,5 +1,5 @@
 /**
- * Sanity relations between models (SPEC §2) and the AdaTT NativeExpertLF facts. Each identity
+ * Sanity relations between models (docs/protocol.md) and the AdaTT NativeExpertLF facts. Each identity
  * builds its two sides through different code paths: two model classes given the same weights,
  * or a model against its definition written out here from the paper's equations (weights from
  * the fixed formula of models-fixed-weights.ts, so both sides read them by block name).

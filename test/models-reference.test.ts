@@ -10,7 +10,7 @@
  *
  * Faults this file is known to catch (each injected locally into lib/models, uncommitted, and
  * seen to fail here; see also models-replicas.test.ts and models-identities.test.ts). The first
- * three are issue 18's and were re-injected on 2026-12-03 against the whole model suite: 10, 8 and
+ * three were re-injected on 2026-12-03 against the whole model suite: 10, 8 and
  * 74 of 170 tests failed respectively (the fixed-weight cases here, the per-replica perturbation and the
  * diverging-replica trainer tests for every kind, and the identities).
  *  - levels.ts: at level ≥ 1 the shared module's experts and gate read task 0's fused output
@@ -105,7 +105,7 @@ for (const c of FIXTURE.cases) {
  * Census input of the AdaTT group as lib/data builds it: 7 numeric columns and 31 nominal
  * columns whose vocabularies (training categories + index 0 for UNKNOWN) sum to 510, width 517.
  * The MMoEEx/AdaTT pipeline has 481 columns (MMoEEx's README says 482 with instance_weight, which
- * SPEC §1.2 drops): it one-hots 28 nominal columns (471 training categories, no UNKNOWN slot) and
+ * the protocol drops): it one-hots 28 nominal columns (471 training categories, no UNKNOWN slot) and
  * keeps own_or_self, vet_benefits and year as 3 numbers beside our 7 (10 numeric). So
  * 517 = 481 + 31 UNKNOWN slots + (3 + 3 + 2 one-hot columns − 3 numbers for those three).
  */

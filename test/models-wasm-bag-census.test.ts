@@ -1,5 +1,5 @@
 /**
- * The issue-19 kernel sets on the real Census-Income "adatt" group (the bench's census workloads):
+ * The faster kernel sets on the real Census-Income "adatt" group (the bench's census workloads):
  * AdaTT-sp and Shared-Bottom, R = 2, four Adam steps on batches of 512 training rows — every
  * variable bit-identical to the default set. Needs the census files like test/data-census.test.ts
  * (CENSUS_INCOME_DIR or data/census-income): without them it FAILS with the data module's message.
@@ -14,7 +14,7 @@ const MODELS: Record<string, ModelConfig> = { // lib/bench/workloads.ts
   "census-sb": { kind: "shared-bottom", bottomUnits: [128, 64], towerUnits: [32] },
 };
 
-test("census: every issue-19 kernel set trains AdaTT-sp and Shared-Bottom bit-identically to the default set", async () => {
+test("census: every faster kernel set trains AdaTT-sp and Shared-Bottom bit-identically to the default set", async () => {
   await initBackend("wasm");
   const g = censusGroup(loadCensus(), "adatt");
   const B = 512, Dn = g.input.numeric, nCat = g.input.categorical.length, T = g.tasks.length, R = 2;

@@ -67,7 +67,7 @@ test("kernel set switch: MTL_WASM_KERNELS names xnnpack | off | sparse… | nati
   const before = process.env.MTL_WASM_KERNELS;
   try {
     delete process.env.MTL_WASM_KERNELS;
-    assert.equal(wasmKernelSet(), "native", "unset: every issue-19 lever, the native products included (npm run build compiled the addon)");
+    assert.equal(wasmKernelSet(), "native", "unset: every faster kernel, the native products included (npm run build compiled the addon)");
     for (const s of ["xnnpack", "off", "sparse", "sparse-sum", "sparse-sum-dw", "sparse-sum-dw-mix", "native-gemm", "native"]) {
       process.env.MTL_WASM_KERNELS = s;
       assert.equal(wasmKernelSet(), s);
@@ -124,7 +124,7 @@ test("sparse bag is bit-identical to the default multi-hot product when each row
   tf.dispose([table, dy, idx]);
 });
 
-test("a census-shaped AdaTT trained 4 steps: every weight bit-identical with every kernel set of issue 19", async () => {
+test("a census-shaped AdaTT trained 4 steps: every weight bit-identical with every faster kernel set", async () => {
   await initBackend("wasm");
   const tasks: TaskSpec[] = [{ name: "a", kind: "binary" }, { name: "b", kind: "binary" }, { name: "c", kind: "binary" }];
   const input = { numeric: 3, categorical: [9, 17, 2, 51, 3] };

@@ -1,5 +1,5 @@
 /**
- * The three benchmark workloads of issue 8, as model configs plus the data the trainer would see.
+ * The three benchmark workloads, as model configs plus the data the trainer would see.
  * bench/reference.py builds the same shapes in PyTorch; keep the two in step (bench/README.md).
  *   synthetic-mmoe: MMoE §5.1 — d = 100, 8 experts × 16, towers [8], two regression tasks,
  *                   batch 128, per-replica data (every run draws its own data set).

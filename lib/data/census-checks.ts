@@ -1,5 +1,5 @@
 /**
- * The protocol facts of SPEC §1.2, checked on loaded data. `npm run data -- verify` prints them and
+ * The protocol facts of Census-Income (docs/protocol.md), checked on loaded data. `npm run data -- verify` prints them and
  * fails on any miss; tests assert the same list, so the two cannot drift apart.
  */
 import type { LoadedCensus } from "./census";
@@ -16,16 +16,16 @@ export interface ProtocolCheck {
   ok: boolean;
 }
 
-/** SPEC §1.2 "Facts to assert": prevalences in percent, to two decimals. */
+/** The files' published facts: prevalences in percent, to two decimals. */
 export const CENSUS_PREVALENCES: Record<"train" | "testFile", Partial<Record<CensusLabel, number>>> = {
   train: { income: 6.21, never_married: 43.35, education_bachelor_plus: 14.77 },
   testFile: { income: 6.2, never_married: 43.25, education_bachelor_plus: 14.72 },
 };
 
 /**
- * SPEC §1.2: |Pearson| of label pairs "measured on the full data". Measured here (train / test file /
+ * |Pearson| of label pairs measured on the full data. Measured here (train / test file /
  * both): income–marital .1782/.1787/.1783, bachelor+–marital .1978/.1964/.1973, associate+–marital
- * .2400/.2376/.2392 — no single reading reproduces all three SPEC values to three decimals, so the
+ * .2400/.2376/.2392 — no single reading reproduces all three values the design notes give to three decimals, so the
  * check uses train + test file with a tolerance of PEARSON_TOLERANCE, which still separates the two
  * education readings (they differ by 0.04).
  */

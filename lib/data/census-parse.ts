@@ -5,7 +5,7 @@
  */
 import { DataError } from "./errors";
 
-/** Column names in file order (the keras-mmoe lineage's names, SPEC §1.2). */
+/** Column names in file order (the keras-mmoe lineage's names). */
 export const CENSUS_COLUMNS = [
   "age", "class_worker", "det_ind_code", "det_occ_code", "education", "wage_per_hour", "hs_college",
   "marital_stat", "major_ind_code", "major_occ_code", "race", "hisp_origin", "sex", "union_member",
@@ -97,7 +97,7 @@ export function parseCensus(content: Buffer, source: string): ParsedCensus {
       throw new DataError(
         "malformed-row",
         `${source} line ${i + 1}: ${fields.length} comma-separated fields, expected ${CENSUS_COLUMNS.length} ` +
-          `(the Census-Income (KDD) layout, SPEC §1.2). The file is malformed or is not census-income data; ` +
+          `(the Census-Income (KDD) layout). The file is malformed or is not census-income data; ` +
           `replace it with an intact copy.`,
       );
     }

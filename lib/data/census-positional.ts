@@ -2,7 +2,7 @@
  * The categorical encodings a task group can use for the .test file (validation and test rows):
  * - `by-name` (the default, and the only correct one): a test value takes the index of the same
  *   category in the vocabulary fitted on the training file.
- * - `positional-per-file`: the bug of the keras-mmoe / MMoEEx lineage (PRIOR-ART §2, pitfall 1),
+ * - `positional-per-file`: the bug of the keras-mmoe / MMoEEx lineage (docs/protocol.md lists it among the faults of public code),
  *   reproduced on purpose to measure what it does to AUC. That code one-hot encodes the training
  *   frame and the test frame separately (pandas get_dummies: per column, the categories present
  *   IN THAT FILE, sorted), appends the dummy columns the test frame lacks at the very end, and

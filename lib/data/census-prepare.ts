@@ -1,10 +1,10 @@
 /**
- * Parsed Census-Income → model-ready columns, fitted on the training file only (SPEC §1.2):
+ * Parsed Census-Income → model-ready columns, fitted on the training file only (docs/protocol.md, Data):
  * - nominal columns → Int32 indices into a vocabulary fitted on train, applied to the test file BY
  *   NAME. Index 0 is the explicit UNKNOWN (a category never seen in training, or rarer than
  *   `minCategoryCount`); training categories get 1..k in sorted order. Because encoding is by name,
  *   a category missing from one file (det_hh_fam_stat has one absent from the test file) cannot
- *   shift any column — the public-code bug SPEC §1.2 asks us to rule out.
+ *   shift any column — the public-code bug docs/protocol.md lists.
  * - continuous columns → standardised with train mean and (population) std.
  * - every label candidate, computed from trimmed strings.
  * The result still holds every attribute; task groups (task-groups.ts) pick inputs and labels.
@@ -20,7 +20,7 @@ export const PREPARATION_VERSION = 1;
 /** The name of vocabulary index 0. */
 export const UNKNOWN_CATEGORY = "<unknown>";
 
-/** `bachelor+`: the MMoEEx/AdaTT reading of "at least college" (SPEC §1.2). */
+/** `bachelor+`: the MMoEEx/AdaTT reading of "at least college" (docs/protocol.md). */
 export const EDUCATION_BACHELOR_PLUS: readonly string[] = [
   "Bachelors degree(BA AB BS)",
   "Masters degree(MA MS MEng MEd MSW MBA)",
@@ -47,7 +47,7 @@ export const CENSUS_LABELS = [
 export type CensusLabel = (typeof CENSUS_LABELS)[number];
 
 export interface CensusPrepareOptions {
-  /** Keep the survey weight instance_weight as a numeric input (default false: SPEC §1.2 says it
+  /** Keep the survey weight instance_weight as a numeric input (default false: docs/protocol.md says it
    *  is not a feature; the switch exists to compare with repositories that kept it). */
   keepInstanceWeight?: boolean;
   /** Training categories seen fewer times than this map to UNKNOWN (default 1: keep every category). */

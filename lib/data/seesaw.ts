@@ -1,5 +1,5 @@
 /**
- * Synthetic seesaw group (SPEC §1.3): the MMoE construction of synthetic.ts, but the task
+ * Synthetic seesaw group (docs/protocol.md, Data): the MMoE construction of synthetic.ts, but the task
  * correlation depends on the sample. A third orthonormal direction u_3 splits the input space:
  *
  *   p(x) = pPositive if u_3ᵀx ≥ 0, else pNegative

@@ -1,5 +1,5 @@
 /**
- * MMoE §3 synthetic regression tasks with controllable task correlation (SPEC §1.1).
+ * MMoE §3 synthetic regression tasks with controllable task correlation (docs/protocol.md, Data).
  *
  *   u_1..u_T orthonormal in R^d (Gram–Schmidt on Gaussian draws)
  *   w_1 = c·u_1,  w_k = c·(p_k·u_1 + sqrt(1 − p_k²)·u_k)           (k ≥ 2)
@@ -32,9 +32,9 @@ export interface SyntheticParams {
   tasks: number;
   /** Number of samples n. */
   samples: number;
-  /** Standard deviation of the label noise ε (SPEC: variance 0.01 → 0.1). */
+  /** Standard deviation of the label noise ε (the paper: variance 0.01 → 0.1). */
   noiseStd: number;
-  /** α_i, β_i ~ N(0, alphaBetaStd²) unless given explicitly (SPEC: N(0, 1)). */
+  /** α_i, β_i ~ N(0, alphaBetaStd²) unless given explicitly (the paper: N(0, 1)). */
   alphaBetaStd: number;
   /** Explicit α (length m); drawn when absent. */
   alpha?: readonly number[];
@@ -45,7 +45,7 @@ export interface SyntheticParams {
 }
 
 /**
- * Presets (SPEC §1.1 item 5). The papers leave c, m and the sample count loose; these are the
+ * Presets (docs/protocol.md). The papers leave c, m and the sample count loose; these are the
  * project's choices and every result records the resolved values.
  * - mmoe: d = 100, c = 1, m = 5; 10,000 samples (the per-point size of MMoE Fig. 2).
  * - ple: d = 512, c = 1, m = 10; 1.4 M samples (PLE §5.2) — generate it in chunks.

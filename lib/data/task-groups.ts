@@ -1,5 +1,5 @@
 /**
- * Census-Income task groups (SPEC §1.2, §1.3): which labels are tasks, which columns are inputs,
+ * Census-Income task groups (docs/protocol.md, Data): which labels are tasks, which columns are inputs,
  * and the model-ready arrays per split. Every group removes EVERY task's source column
  * (education, marital_stat, income_50k) from its inputs — not only its own tasks' — so all groups
  * share one input layout; a regression group also removes its target's column.

@@ -1,5 +1,5 @@
 /**
- * The optional native kernel addon (issue 19): lib/native/*.cc, compiled by `npm run build`
+ * The optional native kernel addon: lib/native/*.cc, compiled by `npm run build`
  * (lib/cli/build-native.ts) into lib/dist/native/mtl-native.node. Its products (kernel sets
  * native-gemm and native) and Adam update (native) work in place in the wasm heap at the CPU's
  * vector width, bit-identical to the wasm kernels they replace (lib/native/gemm.cc and adam.cc

@@ -1,5 +1,5 @@
 /**
- * Adam's update in the native addon (issue 19, kernel set "native"): one kernel, MtlAdam, that
+ * Adam's update in the native addon (kernel set "native"): one kernel, MtlAdam, that
  * reads θ, m, v and g in the wasm heap and writes the next θ, m and v in one pass, instead of
  * engine/adam.ts's ~12 tfjs ops and ~10 passes per variable. The same float32 operations in the
  * same order (lib/native/adam.cc), so bit-identical; inactive replicas are copied unchanged, as

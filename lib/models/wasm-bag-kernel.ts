@@ -1,5 +1,5 @@
 /**
- * Kernels of issue 19 for tfjs-backend-wasm 4.22, as small hand-assembled WebAssembly SIMD modules
+ * Faster kernels for tfjs-backend-wasm 4.22, as small hand-assembled WebAssembly SIMD modules
  * that import the tfjs wasm backend's own memory, so they read and write tensors where they live
  * (no copies). Each is selected by a named kernel set (wasm-kernels.ts, MTL_WASM_KERNELS):
  *   - sparse embedding bag (set "sparse"): the categorical inputs' lookup-and-sum
@@ -421,7 +421,7 @@ export function smallRowsCalls(): number {
 
 /*
  * The gated mix f[r, k, b, :] = Σ_i w[r, b, k, i] · e[r, i, b, :] (blocks.ts mix) and its gradients,
- * without materialising the [R, K, n, B, H] products (issue 19, kernel set sparse-sum-dw-mix).
+ * without materialising the [R, K, n, B, H] products (kernel set sparse-sum-dw-mix).
  *   scaled(w, src, out, R, O, J, B, H, wsR, wsB, wsO, wsJ):
  *     out[r, o, b, :] = +0 + Σ_{j < J} w[r·wsR + b·wsB + o·wsO + j·wsJ] · src[r, j, b, :]   (j ascending)
  *   forward: O = K, J = n, src = e (w strides B·K·n, K·n, n, 1); dE: O = n, J = K, src = dy (… 1, n)

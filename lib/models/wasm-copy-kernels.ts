@@ -1,6 +1,6 @@
 /**
- * Copy kernels for tfjs-backend-wasm 4.22 that move memory in runs instead of element by element
- * (issue 8). Measured here on [64, 128, 144]-sized tensors:
+ * Copy kernels for tfjs-backend-wasm 4.22 that move memory in runs instead of element by element.
+ * Measured here on [64, 128, 144]-sized tensors:
  *   Slice  copies the WHOLE input out of the heap first (readSync = HEAPU8.slice) before taking
  *          its part: 10–30 ms even for a contiguous slice. Here: views of the heap, one
  *          TypedArray.set per contiguous run.

@@ -2,9 +2,9 @@
  * Which wasm kernel set MTL_WASM_KERNELS selects, and what the run key records of it. Apart from
  * the installer (wasm-kernels.ts) so the run key (engine/run-config.ts) can name the set without
  * importing the kernels.
- *   xnnpack  XNNPACK products + run copies (issue 8; the committed quick results were computed with it)
+ *   xnnpack  XNNPACK products + run copies (the reference set: the committed quick results were first computed with it)
  *   off      tfjs' own wasm kernels (to measure the difference; other float sums)
- *   sparse, sparse-sum, sparse-sum-dw, sparse-sum-dw-mix  issue 19's kernels on top of xnnpack,
+ *   sparse, sparse-sum, sparse-sum-dw, sparse-sum-dw-mix  the faster kernels on top of xnnpack,
  *            one lever more each (see wasm-kernels.ts and bench/NOTES.md)
  *   native-gemm  sparse-sum-dw-mix with every product in the native addon (native-addon.ts)
  *   native   native-gemm with Adam's update as one native pass per variable (engine/adam.ts); the
@@ -16,7 +16,7 @@ import { nativeAddonStatus } from "./native-addon";
 export const WASM_KERNEL_SETS = ["xnnpack", "off", "sparse", "sparse-sum", "sparse-sum-dw", "sparse-sum-dw-mix", "native-gemm", "native"] as const;
 export type WasmKernelSet = (typeof WASM_KERNEL_SETS)[number];
 
-/** The best set without the native addon: every issue-19 wasm lever (bit-identical to xnnpack, 1.3–3.5× faster on census). */
+/** The best set without the native addon: every wasm kernel (bit-identical to xnnpack, 1.3–3.5× faster on census). */
 export const WASM_ONLY_KERNEL_SET: WasmKernelSet = "sparse-sum-dw-mix";
 
 /** The set an unset MTL_WASM_KERNELS means: "native" where the addon loads, else WASM_ONLY_KERNEL_SET (the same floats either way). */
@@ -46,7 +46,7 @@ export function wasmKernelSet(): WasmKernelSet {
 
 /**
  * What a run's key records of the kernel set: sets that compute the same floats share a class.
- * Issue 19's sets, the native ones included, do the same float operations in the same order as "xnnpack"
+ * The faster sets, the native ones included, do the same float operations in the same order as "xnnpack"
  * (bit-identical for every model kind in test/models-wasm-bag*.test.ts and test/models-native.test.ts,
  * and on the committed census runs by --verify), so they are class "mtl" with it; tfjs' own kernels sum in another order ("tfjs").
  */

@@ -2,11 +2,11 @@
  * Faster replacements for a few tfjs-backend-wasm 4.22 kernels (issues 8 and 19; measurements in
  * bench/NOTES.md): BatchMatMul through XNNPACK for batched and transposed products
  * (wasm-matmul-kernel.ts), Slice / Tile / GatherV2 as run copies (wasm-copy-kernels.ts), and,
- * in the issue-19 sets below, wasm SIMD kernels on the heap (wasm-bag-kernel.ts).
+ * in the faster sets below, wasm SIMD kernels on the heap (wasm-bag-kernel.ts).
  *
  * The kernel set is named (wasm-kernel-set.ts): MTL_WASM_KERNELS selects it, wasmKernelSet()
  * returns its name, and the run key records its numerics class (wasmNumerics).
- *   xnnpack  XNNPACK products + run copies (issue 8; what the committed quick results were computed with)
+ *   xnnpack  XNNPACK products + run copies (the reference set the committed quick results were first computed with)
  *   off      tfjs' own wasm kernels (to measure the difference)
  *   sparse   xnnpack + the sparse embedding bag instead of the multi-hot product
  * Every later set trains every model kind to weights bit-identical to "xnnpack" (the tests

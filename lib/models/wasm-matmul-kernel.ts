@@ -1,5 +1,5 @@
 /**
- * A faster BatchMatMul kernel for tfjs-backend-wasm 4.22 (issue 8).
+ * A faster BatchMatMul kernel for tfjs-backend-wasm 4.22.
  *
  * Why: the wasm kernel sends a product to XNNPACK only when it is ONE matrix pair without
  * transposes; a batch of products ([R, B, D] @ [R, D, U], every replica-batched layer) or any
@@ -19,14 +19,14 @@
  * generic loop (float rounding, ~1e-6 relative). Installed by `useFastWasmKernels()` once the
  * wasm backend runs; other backends are untouched.
  *
- * With the native addon (kernel sets native-gemm and native, issue 19) every product goes to its
+ * With the native addon (kernel sets native-gemm and native) every product goes to its
  * gemm instead: the same summation order as XNNPACK (bit-identical), transposes read in place.
  */
 import * as tf from "@tensorflow/tfjs";
 import { SMALL_ROWS_MAX, smallRowsProduct } from "./wasm-bag-kernel";
 import { nativeAddon } from "./native-addon";
 
-/** When it returns true, products with ≤ 8 left rows (all batches together) skip XNNPACK (issue 19; kernel set sparse-sum-dw). */
+/** When it returns true, products with ≤ 8 left rows (all batches together) skip XNNPACK (kernel set sparse-sum-dw). */
 let smallRowsActive: () => boolean = () => false;
 
 /** Sets the predicate above (wasm-kernels.ts: true while the selected kernel set includes the lever). */

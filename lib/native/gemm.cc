@@ -1,4 +1,4 @@
-// Native products for the wasm backend's heap (issue 19): C = op(A) · op(B), read and written in
+// Native products for the wasm backend's heap: C = op(A) · op(B), read and written in
 // place in the tfjs wasm heap (addon.cc hands the heap's ArrayBuffer memory to these kernels).
 //
 // Bit-identical to XNNPACK's wasm SIMD GEMM, which every committed result used: each output is
