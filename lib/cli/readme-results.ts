@@ -65,7 +65,8 @@ export function verdictCounts(file: string): Record<"supported" | "contradicted"
   if (col < 0) throw new UserError(`${file} has no "verdict" column; rerun \`npm run reproduce\` to rewrite its report`);
   const counts = { supported: 0, contradicted: 0, inconclusive: 0 };
   for (const r of rows) {
-    const v = csvFields(r)[col].trim() as keyof typeof counts;
+    // "supported (registered after the runs)": the verdict is the first word
+    const v = csvFields(r)[col].trim().split(/\s/)[0] as keyof typeof counts;
     if (v in counts) counts[v]++;
   }
   return counts;
