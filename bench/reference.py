@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch reference for `npm run bench` (issue 8): the same three workloads, the same shapes,
+"""PyTorch reference for `npm run bench`: the same three workloads, the same shapes,
 the same optimiser, replica-batched the way a PyTorch user would write it (every parameter has a
 leading replica axis R; products are torch.bmm / baddbmm over that axis), on the CPU with a fixed
 thread count. Never needed by the tests; `npm run bench` runs it when torch imports.
@@ -7,7 +7,12 @@ thread count. Never needed by the tests; `npm run bench` runs it when torch impo
   /usr/bin/python3 bench/reference.py --workloads synthetic-mmoe,census-adatt,census-sb \
       --replicas 1,8,64 --threads 1 [--census FILE] [--seconds 2] [--repeats 3]
 
-Prints a JSON list of {workload, replicas, threads, msPerStep, modelStepsPerSecond} on stdout.
+Prints a JSON list of {workload, replicas, threads, msPerStep, modelStepsPerSecond,
+minorFaultsPerStep, allocator, blasCoreType} on stdout; `--sgemm-peak` prints instead this
+process's float32 matrix-product rate (GFLOP/s, 2048³, best of 5) at the thread count.
+The allocator (glibc, or the jemalloc/tcmalloc library LD_PRELOAD names) and the OpenBLAS core
+type (OPENBLAS_CORETYPE, "auto" when unset) are the environment's: the bench CLI starts one
+process per cell under each configuration and keeps the fastest.
 `--census` is the raw training split the bench CLI writes (u32 header length, JSON header,
 float32 numeric [N, Dn], int32 categorical [N, C], float32 labels [N, T]).
 
@@ -23,6 +28,8 @@ per-replica sum over tasks of the batch-mean loss, as lib/engine/losses.ts.
 import argparse
 import json
 import math
+import os
+import resource
 import statistics
 import struct
 import sys
@@ -101,10 +108,19 @@ class Towers(torch.nn.Module):
         return x.squeeze(3).permute(0, 2, 1)
 
 
+MIX = {"form": "bmm"}
+
+
 def mix(w, e):
-    """w [R, B, K, n], e [R, n, B, H] -> [R, K, B, H]. Broadcast multiply and sum: einsum would
-    turn this into R*B tiny matrix products (measured 10x slower here)."""
-    return (w.permute(0, 2, 3, 1).unsqueeze(-1) * e.unsqueeze(1)).sum(2)
+    """w [R, B, K, n], e [R, n, B, H] -> [R, K, B, H]: every row's K gate vectors times its n expert
+    outputs. "bmm": one batched product over the R*B rows ([K, n] @ [n, H] each), the form a PyTorch
+    user writes; "broadcast": multiply and sum over n (the form of the first benchmarks)."""
+    if MIX["form"] == "broadcast":
+        return (w.permute(0, 2, 3, 1).unsqueeze(-1) * e.unsqueeze(1)).sum(2)
+    R, B, K, n = w.shape
+    H = e.shape[-1]
+    rows = torch.bmm(w.reshape(R * B, K, n), e.permute(0, 2, 1, 3).reshape(R * B, n, H))
+    return rows.reshape(R, B, K, H).permute(0, 2, 1, 3)
 
 
 class MMoE(torch.nn.Module):
@@ -231,16 +247,42 @@ def measure(name, R, args, census):
     for _ in range(3):
         step()
     runs = []
+    faults0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    steps = 0
     for _ in range(args.repeats):
         t0 = time.perf_counter()
         n = 0
         while n < 3 or time.perf_counter() - t0 < args.seconds:
             step()
             n += 1
+        steps += n
         runs.append((time.perf_counter() - t0) * 1000 / n)
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults0
     ms = statistics.median(runs)
     return {"workload": name, "replicas": R, "threads": args.threads, "msPerStep": ms, "msPerStepRuns": runs,
-            "modelStepsPerSecond": R * 1000 / ms}
+            "modelStepsPerSecond": R * 1000 / ms, "minorFaultsPerStep": faults / steps, "mix": MIX["form"], **environment()}
+
+
+def environment():
+    """The allocator and BLAS core type this process runs with (what the CLI varied)."""
+    preload = os.environ.get("LD_PRELOAD", "")
+    allocator = "jemalloc" if "jemalloc" in preload else "tcmalloc" if "tcmalloc" in preload else "glibc"
+    return {"allocator": allocator, "blasCoreType": os.environ.get("OPENBLAS_CORETYPE", "auto")}
+
+
+def sgemm_peak(threads):
+    """float32 2048³ products, best of 5: this core's (or these cores') attainable product rate."""
+    a = torch.randn(2048, 2048)
+    b = torch.randn(2048, 2048)
+    torch.mm(a, b)
+    best = min(_timed(lambda: torch.mm(a, b)) for _ in range(5))
+    return {"threads": threads, "gflops": 2 * 2048 ** 3 / best / 1e9, **environment()}
+
+
+def _timed(f):
+    t0 = time.perf_counter()
+    f()
+    return time.perf_counter() - t0
 
 
 def main():
@@ -251,8 +293,14 @@ def main():
     p.add_argument("--seconds", type=float, default=2.0)
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--census", help="census training split written by the bench CLI")
+    p.add_argument("--mix", choices=["bmm", "broadcast"], default="bmm", help="how the gated mix is computed")
+    p.add_argument("--sgemm-peak", action="store_true", help="print the float32 product rate and exit")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
+    MIX["form"] = args.mix
+    if args.sgemm_peak:
+        json.dump(sgemm_peak(args.threads), sys.stdout)
+        return
     census = read_census(args.census) if args.census else None
     out = []
     for name in args.workloads.split(","):
