@@ -32,6 +32,18 @@ export interface Workload {
   batchSize: number;
   /** Training rows for R replicas (per-replica layout: R data sets). */
   data(R: number): WorkloadData;
+  /**
+   * Multiply-adds of the dense products one replica's forward pass does per training row, for
+   * `numeric` numeric inputs (the categorical embedding sum is a lookup, not a product, and is
+   * not counted). A step's product FLOPs are ≈ 3 × 2 × this × batch (backward: two products per
+   * forward one), the measure of how close a step comes to the machine's sgemm rate.
+   */
+  productMacsPerRow(numeric: number): number;
+}
+
+/** Floating-point operations of one training step's products, all R replicas (see productMacsPerRow). */
+export function productFlopsPerStep(w: Workload, numeric: number, R: number): number {
+  return 3 * 2 * w.productMacsPerRow(numeric) * w.batchSize * R;
 }
 
 /** Rows of each synthetic data set: enough for several batches; the timing does not depend on it. */
@@ -73,6 +85,8 @@ export const WORKLOADS: Record<WorkloadName, Workload> = {
     describe: "MMoE synthetic: d=100, 8 experts x 16, towers 8, 2 regression tasks, batch 128, per-replica data",
     config: { kind: "mmoe", experts: 8, expertUnits: [16], towerUnits: [8] },
     batchSize: 128,
+    // input → 8 experts × 16 and 2 gates of 8; the mix; towers 16 → 8 → 1 for 2 tasks
+    productMacsPerRow: (d) => d * (8 * 16 + 2 * 8) + 2 * 8 * 16 + 2 * (16 * 8 + 8),
     data: (R) => ({
       layout: "per-replica",
       tasks: regression,
@@ -85,6 +99,8 @@ export const WORKLOADS: Record<WorkloadName, Workload> = {
     describe: "AdaTT-sp census: 3 binary tasks, 6 experts (2 per task), levels 128/64, towers 32, batch 512, shared data",
     config: { kind: "adatt-sp", taskExperts: 2, expertUnits: [[128], [64]], towerUnits: [32] },
     batchSize: 512,
+    // level 0: input → 6 experts × 128 and 3 gates of 6, mix; level 1: per task 128 → 2 × 64 + 6, mix; towers 64 → 32 → 1
+    productMacsPerRow: (d) => d * (6 * 128 + 3 * 6) + 3 * 6 * 128 + 3 * 128 * (2 * 64 + 6) + 3 * 6 * 64 + 3 * (64 * 32 + 32),
     data: () => censusTrainData(),
   },
   "census-sb": {
@@ -92,6 +108,7 @@ export const WORKLOADS: Record<WorkloadName, Workload> = {
     describe: "Shared-Bottom census: 3 binary tasks, bottom 128/64, towers 32, batch 512, shared data",
     config: { kind: "shared-bottom", bottomUnits: [128, 64], towerUnits: [32] },
     batchSize: 512,
+    productMacsPerRow: (d) => d * 128 + 128 * 64 + 3 * (64 * 32 + 32),
     data: () => censusTrainData(),
   },
 };

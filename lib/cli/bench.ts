@@ -8,7 +8,7 @@
  * replicas over W workers running at once (wasm is single-threaded in Node, so this is how a run
  * uses more than one core), and are compared with the faster PyTorch of 1 and W threads.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -21,10 +21,11 @@ import { BACKENDS, initBackend, type BackendName } from "../backend";
 import { DataError } from "../data/errors";
 import { UserError } from "../errors";
 import { aptCommand, aptInstall } from "../system/apt";
-import { blasThreadsEnv, cpuLine, describeCpu } from "../system/cpu";
+import { cpuLine, describeCpu } from "../system/cpu";
 import { intOption, parseCli, pathOption, runCli, UsageError } from "./args";
 import type { CellResult, CellSpec } from "../bench/measure";
-import { WORKLOAD_NAMES, WORKLOADS, type WorkloadName } from "../bench/workloads";
+import { productFlopsPerStep, WORKLOAD_NAMES, WORKLOADS, type WorkloadName } from "../bench/workloads";
+import { ALLOCATOR_LIBRARIES, configLabel, fastest, referenceConfigs, referenceEnv, shareReplicas } from "../bench/reference-configs";
 import { defaultWasmKernelSet, WASM_KERNEL_SETS, wasmKernelSet, type WasmKernelSet } from "../models/wasm-kernel-set";
 
 const USAGE = `usage: npm run bench -- [--workloads a,b] [--replicas 1,8,64] [--backends wasm,cpu]
@@ -108,12 +109,18 @@ interface Row extends CellResult {
   /** PyTorch ms per step with as many threads as this config uses cores, and our speed ratio. */
   torchMsPerStep?: number;
   ratioToTorch?: number;
+  /** The PyTorch configuration of that best cell (allocator, BLAS core, arrangement) and its minor page faults per step. */
+  torchConfig?: string;
+  torchFaultsPerStep?: number;
+  /** Our product GFLOP/s (lib/bench/workloads.ts productFlopsPerStep) and its fraction of the measured sgemm rate of the cores used. */
+  gflops?: number;
+  fractionOfPeak?: number;
 }
 
 /** W workers with R/W replicas each, started together; throughput adds up, ms/step is per R-step. */
 async function cell(backend: BackendName, workload: WorkloadName, R: number, W: number, kernels: WasmKernelSet[], o: Options, chunk?: number): Promise<Row[]> {
   const base = { workload, seconds: o.seconds, minSteps: 3, repeats: o.repeats, readEvery: 100, ...(kernels.length > 1 ? { kernelSets: kernels } : {}), ...(chunk ? { chunk } : {}) };
-  const parts = Array.from({ length: W }, (_, k) => Math.floor(R / W) + (k < R % W ? 1 : 0)).filter((r) => r > 0);
+  const parts = shareReplicas(R, W);
   let first = 1;
   const results = await Promise.all(parts.map((r) => {
     const spec: CellSpec = { ...base, replicas: r, firstSeed: first };
@@ -172,13 +179,22 @@ interface TorchResult {
   threads: number;
   msPerStep: number;
   modelStepsPerSecond: number;
+  minorFaultsPerStep: number;
+  /** "threads": one process with `threads` threads; "processes": that many one-thread processes sharing the replicas. */
+  arrangement: "threads" | "processes";
+  config: string;
 }
 
 interface Reference {
   available: boolean;
   note: string;
   torchVersion?: string;
+  /** The best of every configuration per cell (workload, R, threads). */
   results: TorchResult[];
+  /** Every measurement, for the record. */
+  tried: TorchResult[];
+  /** float32 product rate of one core, GFLOP/s (the best configuration), and how it was measured. */
+  sgemmPeak?: { gflops: number; config: string };
 }
 
 const PYTHON = "/usr/bin/python3";
@@ -190,27 +206,64 @@ function torchVersion(): string | null {
   return probe.status === 0 ? probe.stdout.trim() : null;
 }
 
+/** One reference process; resolves to its JSON output. */
+function referenceProcess(args: string[], env: NodeJS.ProcessEnv): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, [path.join(projectRoot(), "bench", "reference.py"), ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`reference.py failed: ${err.trim().split("\n").slice(-3).join(" / ")}`))));
+  });
+}
+
 /**
- * Runs bench/reference.py once per thread count, BLAS pinned to that count. Without PyTorch it
- * installs Debian's python3-torch where it can (root), else stops with the command: a bench
- * without its reference would print no ratio, which is the number the bench exists for.
+ * Measures every reference cell under every configuration this machine offers
+ * (lib/bench/reference-configs.ts), each in a fresh process, and keeps the fastest per cell; with
+ * W > 1 cores also W one-thread processes sharing the replicas. Without PyTorch it installs
+ * Debian's python3-torch where it can (root), else stops with the command: a bench without its
+ * reference would print no ratio, which is the number the bench exists for.
  */
-function runReference(o: Options, threads: number[], censusFile: string | null): Reference {
-  const script = path.join(projectRoot(), "bench", "reference.py");
+async function runReference(o: Options, threads: number[], censusFile: string | null): Promise<Reference> {
   if (!fs.existsSync(PYTHON)) throw new UserError(`${PYTHON} not found: the PyTorch reference needs Debian's python3. Install as root: ${aptCommand(["python3", ...TORCH_PACKAGES])}; or pass --no-reference to measure without ratios`);
   let version = torchVersion();
   if (version === null && aptInstall(TORCH_PACKAGES)) version = torchVersion();
   if (version === null) throw new UserError(`PyTorch is not importable by ${PYTHON}: the bench's reference needs it. Install as root: ${aptCommand(TORCH_PACKAGES)}; or pass --no-reference to measure without ratios`);
-  const results: TorchResult[] = [];
-  for (const t of threads) {
-    const args = [script, "--workloads", o.workloads.join(","), "--replicas", o.replicas.join(","), "--threads", String(t),
-      "--seconds", String(o.seconds), "--repeats", String(o.repeats)];
-    if (censusFile) args.push("--census", censusFile);
-    const r = spawnSync(PYTHON, args, { encoding: "utf8", maxBuffer: 1 << 26, env: blasThreadsEnv(t) });
-    if (r.status !== 0) return { available: false, note: `reference.py failed: ${r.stderr.trim().split("\n").slice(-3).join(" / ")}`, results };
-    results.push(...(JSON.parse(r.stdout) as TorchResult[]));
+  const missing = Object.values(ALLOCATOR_LIBRARIES).filter((l) => !fs.existsSync(l.file)).map((l) => l.package);
+  if (missing.length && !aptInstall(missing)) console.log(`reference: ${missing.join(", ")} not installed (as root: ${aptCommand(missing)}); PyTorch is measured without them`);
+  const configs = referenceConfigs();
+  const common = ["--seconds", String(o.seconds), "--repeats", String(o.repeats), ...(censusFile ? ["--census", censusFile] : [])];
+  const tried: TorchResult[] = [];
+  const peaks: { gflops: number; config: string }[] = [];
+  try {
+    for (const c of configs) {
+      const peak = (await referenceProcess(["--sgemm-peak", "--threads", "1"], referenceEnv(c, 1))) as { gflops: number };
+      peaks.push({ gflops: peak.gflops, config: configLabel(c) });
+      for (const w of o.workloads) {
+        for (const R of o.replicas) {
+          for (const t of threads) {
+            const [r] = (await referenceProcess(["--workloads", w, "--replicas", String(R), "--threads", String(t), ...common], referenceEnv(c, t))) as TorchResult[];
+            tried.push({ ...r, arrangement: "threads", config: configLabel(c) });
+            const shares = shareReplicas(R, t);
+            if (t > 1 && shares.length === t) {
+              // t one-thread processes at once, each on its share of the replicas: their throughputs add up
+              const parts = (await Promise.all(shares.map((s) => referenceProcess(["--workloads", w, "--replicas", String(s), "--threads", "1", ...common], referenceEnv(c, 1))))) as TorchResult[][];
+              const stepsPerSecond = parts.reduce((a, [p]) => a + p.modelStepsPerSecond, 0);
+              tried.push({ workload: w, replicas: R, threads: t, msPerStep: (R * 1000) / stepsPerSecond, modelStepsPerSecond: stepsPerSecond,
+                minorFaultsPerStep: parts.reduce((a, [p]) => a + p.minorFaultsPerStep, 0), arrangement: "processes", config: configLabel(c) });
+            }
+          }
+        }
+      }
+    }
+  } catch (e) {
+    return { available: false, note: (e as Error).message, results: [], tried };
   }
-  return { available: true, note: `PyTorch ${version} CPU, threads ${threads.join(", ")} (torch.set_num_threads and OPENBLAS/OMP/MKL_NUM_THREADS pinned to each)`, torchVersion: version, results };
+  const results = o.workloads.flatMap((w) => o.replicas.flatMap((R) => threads.map((t) => fastest(tried.filter((r) => r.workload === w && r.replicas === R && r.threads === t))!)));
+  const best = peaks.reduce((a, b) => (b.gflops > a.gflops ? b : a));
+  return { available: true, note: `PyTorch ${version} CPU, best of ${configs.map(configLabel).join("; ")} per cell, each in a fresh process; threads ${threads.join(", ")} (and ${threads.filter((t) => t > 1).join(", ") || "no"} one-thread processes sharing the replicas)`, torchVersion: version, results, tried, sgemmPeak: best };
 }
 
 /** Writes the census inputs the reference reads (raw float32/int32, shapes in a JSON header). */
@@ -259,8 +312,9 @@ async function main(): Promise<void> {
   for (const w of o.workloads) console.log(`  ${w}: ${WORKLOADS[w].describe}`);
 
   // PyTorch first, then tfjs: both within minutes on the same machine
-  const ref = o.reference ? runReference(o, threads, needsCensus && o.reference ? exportCensus(tmp) : null) : { available: false, note: "skipped (--no-reference)", results: [] };
+  const ref: Reference = o.reference ? await runReference(o, threads, needsCensus && o.reference ? exportCensus(tmp) : null) : { available: false, note: "skipped (--no-reference)", results: [], tried: [] };
   console.log(`reference: ${ref.note}`);
+  if (ref.sgemmPeak) console.log(`sgemm peak, one core: ${ref.sgemmPeak.gflops.toFixed(0)} GFLOP/s (${ref.sgemmPeak.config})`);
   fs.rmSync(tmp, { recursive: true, force: true });
 
   const rows: Row[] = [];
@@ -299,7 +353,12 @@ async function main(): Promise<void> {
           if (torch) {
             row.torchMsPerStep = torch.msPerStep;
             row.ratioToTorch = row.modelStepsPerSecond / torch.modelStepsPerSecond;
+            row.torchConfig = `${torch.config}, ${torch.threads} ${torch.arrangement}`;
+            row.torchFaultsPerStep = torch.minorFaultsPerStep;
           }
+          const numeric = workload === "synthetic-mmoe" ? 100 : (require("../bench/workloads") as typeof import("../bench/workloads")).censusTrainData().input.numeric;
+          row.gflops = productFlopsPerStep(WORKLOADS[workload], numeric, R) / row.msPerStep / 1e6;
+          if (ref.sgemmPeak) row.fractionOfPeak = row.gflops / (ref.sgemmPeak.gflops * row.workers);
           rows.push(row);
           console.log(`  ${workload.padEnd(15)} R=${String(R).padEnd(3)} ${row.config.padEnd(16)} ${f(row.msPerStep, 2).padStart(9)} ms/step` +
             ` ${f(row.modelStepsPerSecond, 0).padStart(7)} model-steps/s  peak ${f(row.peakTensorBytes / 2 ** 20)} MB` +
@@ -313,9 +372,10 @@ async function main(): Promise<void> {
     rows.filter((r) => r.workload === w && r.replicas === R && (single ? r.workers === 1 : true) && r.ratioToTorch !== undefined)
       .sort((a, b) => b.modelStepsPerSecond - a.modelStepsPerSecond)[0];
   const Rmax = Math.max(...o.replicas);
-  console.log("\nworkload         R    config            ms/step  model-steps/s  torch ms/step  ratio");
+  console.log("\nworkload         R    config            ms/step  model-steps/s  GFLOP/s  of peak  torch ms/step  ratio  best PyTorch configuration (faults/step)");
   for (const r of rows) {
-    console.log(`${r.workload.padEnd(16)} ${String(r.replicas).padEnd(4)} ${r.config.padEnd(16)} ${f(r.msPerStep, 2).padStart(9)} ${f(r.modelStepsPerSecond, 0).padStart(14)} ${f(r.torchMsPerStep, 2).padStart(14)} ${f(r.ratioToTorch, 2).padStart(6)}`);
+    const peak = r.fractionOfPeak === undefined ? "-" : `${(100 * r.fractionOfPeak).toFixed(0)} %`;
+    console.log(`${r.workload.padEnd(16)} ${String(r.replicas).padEnd(4)} ${r.config.padEnd(16)} ${f(r.msPerStep, 2).padStart(9)} ${f(r.modelStepsPerSecond, 0).padStart(14)} ${f(r.gflops, 1).padStart(8)} ${peak.padStart(8)} ${f(r.torchMsPerStep, 2).padStart(14)} ${f(r.ratioToTorch, 2).padStart(6)}  ${r.torchConfig ?? "-"} (${f(r.torchFaultsPerStep, 0)})`);
   }
   const out = o.out ?? path.join(projectRoot(), "results", "bench", `${machineTag()}.json`);
   const seconds = (performance.now() - t0) / 1000;
