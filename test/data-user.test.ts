@@ -5,7 +5,7 @@
 // Faults this file was seen to catch (each injected into lib/data and reverted):
 //  - sessions.ts: r_u averaged over every behaviour instead of the relevant ones (truth test);
 //  - sessions.ts: the relevance flag set for behaviours outside the query category (layout test);
-//  - audiences.ts: new tasks' directions drawn around a random cluster's centre (cluster test).
+//  - audiences.ts: new tasks drawn around another cluster's centre than the one they record (cluster test).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DataError, audiencesData, sessionsData, type SessionsData } from "mtl-lab";

@@ -4,13 +4,16 @@
  * DUPN with a sequence (attention against the PyTorch reference, masking, replicas, hand counts)
  * and MetaHeac's functional forward and inner step (fast weights per task and per replica).
  *
- * Faults this file was seen to catch (each injected into lib/models, uncommitted):
- *  - dupn.ts: padded positions not masked in the attention softmax (masking and reference tests);
- *  - dupn.ts: a padded position updates the LSTM state like a behaviour (middle-padding test);
- *  - dupn.ts: every replica reads replica 0's recurrent kernel (replica tests);
+ * Faults this file (with models-reference.test.ts) was seen to catch, each injected into
+ * lib/models and reverted:
+ *  - dupn.ts: padded positions not masked in the attention softmax (attention, masking, reference);
+ *  - dupn.ts: a padded position updates the LSTM state like a behaviour (attention, masking, reference);
+ *  - dupn.ts: every replica reads replica 0's recurrent kernel (replica test, reference);
  *  - metaheac.ts: the critic gate reads the expert gate's columns (reference outputs and gates);
- *  - metaheac.ts: innerStep adds the gradient instead of subtracting it (support loss test);
- *  - metaheac.ts: the expert-gate ablation keeps its gate (hand count and uniform-gate tests).
+ *  - metaheac.ts: every replica mixes experts with replica 0's expert gate (replica, inner step, reference);
+ *  - metaheac.ts: innerStep ascends the gradient (inner step: the support loss rises);
+ *  - metaheac.ts: innerStep ignores which task's loss it steps on (inner step: other rows move);
+ *  - metaheac.ts: the expert-gate ablation keeps its gate (hand counts, uniform gates, reference).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
