@@ -213,6 +213,9 @@ test("MetaHeac inner step: θ stays, the step lowers the support loss, task k's 
     assert.equal(d0, 0, `${k}: replica 0 moved with replica 1's labels`);
     assert.ok(d1 > 0, `${k}: replica 1 did not move`);
   }
+  const count = tf.memory().numTensors;
+  tf.dispose(Object.values(m.innerStep(theta, batch, labels, 0.1)));
+  assert.equal(tf.memory().numTensors, count, "an inner step leaves no tensors behind but its result");
   tf.dispose([...Object.values(before), ...Object.values(fast0), ...Object.values(fast1), ...Object.values(fastFlip), l0, l0fast, batch.numeric, labels, flipped]);
   m.dispose();
 });
