@@ -21,6 +21,10 @@ fixture holds no weights: value = (2u - 1) * scale, u = fmix32(fnv1a32(key)) / 2
 Every replica gets different weights (biases and mixers included), so a replica that reads
 another replica's parameter changes the output.
 
+Models that read a behaviour sequence (DUPN) run on inputs of their own (SEQUENCE_INPUTS): query
+columns, then the sequence's columns, with padded positions (item id 0) at the end of one row and
+inside another; their cases also hold the attention weights.
+
 Choices of lib/models that the reference follows on purpose (documented in the model headers):
 AdaTT modules with one expert add their experts with the fixed weight 1 even when another
 module has several (mtl_lib.py then learns a weight for every module); the sluice tower input
