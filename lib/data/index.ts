@@ -4,6 +4,8 @@ export * from "./synthetic";
 export * from "./synthetic-group";
 export * from "./seesaw";
 export * from "./funnel";
+export * from "./sessions";
+export * from "./audiences";
 export {
   CENSUS_FILES, CENSUS_DIR_ENV, UCI_BASE_URL, defaultCensusDir, howToGetCensusFiles, locateCensusFiles,
   readContent, readVerified, readCensusFile, isGzip, storedSha256,

@@ -9,11 +9,13 @@ import type { AdaTTConfig, AdaTTNoNlfConfig, AdaTTSpConfig } from "./adatt";
 import type { AITMConfig, AITMNoTransferConfig } from "./aitm";
 import type { AsymmetricConfig } from "./asymmetric";
 import type { CGCConfig } from "./cgc";
+import type { DUPNConfig } from "./dupn";
 import type { DCNMMoEConfig, DCNPLEConfig, DCNSharedBottomConfig } from "./cross-network";
 import type { CrossStitchConfig } from "./cross-stitch";
 import type { CustomizedConfig } from "./customized";
 import type { ESMMBaseConfig, ESMMConfig } from "./esmm";
 import type { L2ConstrainedConfig } from "./l2-constrained";
+import type { MetaHeacConfig, MetaHeacNoCriticGateConfig, MetaHeacNoExpertGateConfig, MetaHeacNoGatesConfig } from "./metaheac";
 import type { MLMMoEConfig } from "./ml-mmoe";
 import type { MMoEConfig } from "./mmoe";
 import type { OMoEConfig } from "./omoe";
@@ -28,6 +30,7 @@ export type {
   L2ConstrainedConfig, MLMMoEConfig, MMoEConfig, OMoEConfig, PLEConfig, SharedBottomConfig, SingleTaskConfig,
   SluiceConfig, TensorFactorizationConfig, ESMMConfig, ESMMBaseConfig, AITMConfig, AITMNoTransferConfig,
   DCNSharedBottomConfig, DCNMMoEConfig, DCNPLEConfig,
+  DUPNConfig, MetaHeacConfig, MetaHeacNoExpertGateConfig, MetaHeacNoCriticGateConfig, MetaHeacNoGatesConfig,
 };
 
 /** Fields every kind accepts. */
@@ -47,6 +50,7 @@ export type ModelConfig = (
   | L2ConstrainedConfig | TensorFactorizationConfig | AsymmetricConfig | CustomizedConfig | CGCConfig | PLEConfig
   | AdaTTSpConfig | AdaTTConfig | AdaTTNoNlfConfig
   | ESMMConfig | ESMMBaseConfig | AITMConfig | AITMNoTransferConfig | DCNSharedBottomConfig | DCNMMoEConfig | DCNPLEConfig
+  | DUPNConfig | MetaHeacConfig | MetaHeacNoExpertGateConfig | MetaHeacNoCriticGateConfig | MetaHeacNoGatesConfig
 ) & CommonModelFields;
 export type ModelKind = ModelConfig["kind"];
 /**
@@ -79,6 +83,9 @@ const tower: Field = { type: "units or empty", default: [8] };
 const count = (d: number): Field => ({ type: "non-negative integer", default: d });
 const levels = (d: number[][]): Field => ({ type: "levels", default: d });
 
+/** The fields of MetaHeac and its ablations: 8 experts × 16, 4 critics with [8] hidden units, task embeddings of 8. */
+const METAHEAC = { experts: experts(8), expertUnits: units([16]), critics: experts(4), towerUnits: tower, taskEmbedding: experts(8) };
+
 /** Every kind's fields and defaults. Defaults follow MMoE §5.1 (8 experts × 16, towers 8). */
 export const SCHEMAS: { [K in ModelKind]: Schema<Extract<ModelConfig, { kind: K }>> } = {
   "single-task": { bottomUnits: units([16]), towerUnits: tower },
@@ -104,6 +111,11 @@ export const SCHEMAS: { [K in ModelKind]: Schema<Extract<ModelConfig, { kind: K 
   "dcn-shared-bottom": { crossLayers: count(2), bottomUnits: units([16]), towerUnits: tower },
   "dcn-mmoe": { crossLayers: count(2), experts: experts(8), expertUnits: units([16]), towerUnits: tower },
   "dcn-ple": { crossLayers: count(2), taskExperts: experts(1), sharedExperts: experts(1), expertUnits: levels([[16], [16]]), towerUnits: tower },
+  dupn: { embedding: experts(8), lstmUnits: experts(16), attentionUnits: experts(16), profileUnits: experts(8), towerUnits: tower },
+  metaheac: METAHEAC,
+  "metaheac-no-expert-gate": METAHEAC,
+  "metaheac-no-critic-gate": METAHEAC,
+  "metaheac-no-gates": METAHEAC,
 };
 
 /** Checks across fields, after each field passed its own check. */

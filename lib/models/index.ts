@@ -22,6 +22,8 @@ export { PLE } from "./ple";
 export { AdaTT } from "./adatt";
 export { ESMM } from "./esmm";
 export { AITM } from "./aitm";
+export { DUPN } from "./dupn";
+export { MetaHeac, type ParamMap } from "./metaheac";
 export { CrossNetwork, WithCross, oneHotInput } from "./cross-network";
 export { useFastWasmKernels, fastWasmKernelsInstalled, wasmKernelSet, wasmNumerics, sparseBagActive, WASM_KERNEL_SETS, type WasmKernelSet } from "./wasm-kernels";
 export { smallRowsCalls } from "./wasm-bag-kernel";

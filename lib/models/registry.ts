@@ -10,9 +10,11 @@ import { Asymmetric } from "./asymmetric";
 import { cgc } from "./cgc";
 import { WithCross } from "./cross-network";
 import { CrossStitch } from "./cross-stitch";
+import { DUPN } from "./dupn";
 import { ESMM } from "./esmm";
 import { Customized } from "./customized";
 import { L2Constrained } from "./l2-constrained";
+import { MetaHeac } from "./metaheac";
 import { MLMMoE } from "./ml-mmoe";
 import { MMoE } from "./mmoe";
 import { PLE } from "./ple";
@@ -49,6 +51,11 @@ export const BUILDERS: { [K in ModelKind]: Builder<Extract<ModelConfig, { kind: 
   "dcn-shared-bottom": ({ crossLayers, ...c }, t, i, s) => new WithCross({ ...c, crossLayers }, t, i, s, new SharedBottom({ ...c, kind: "shared-bottom" }, t, i, s)),
   "dcn-mmoe": ({ crossLayers, ...c }, t, i, s) => new WithCross({ ...c, crossLayers }, t, i, s, new MMoE({ ...c, kind: "mmoe" }, t, i, s)),
   "dcn-ple": ({ crossLayers, ...c }, t, i, s) => new WithCross({ ...c, crossLayers }, t, i, s, new PLE({ ...c, kind: "ple" }, t, i, s)),
+  dupn: (c, t, i, s) => new DUPN(c, t, i, s),
+  metaheac: (c, t, i, s) => new MetaHeac(c, t, i, s),
+  "metaheac-no-expert-gate": (c, t, i, s) => new MetaHeac(c, t, i, s),
+  "metaheac-no-critic-gate": (c, t, i, s) => new MetaHeac(c, t, i, s),
+  "metaheac-no-gates": (c, t, i, s) => new MetaHeac(c, t, i, s),
 };
 
 function validateTasks(tasks: TaskSpec[]): void {
@@ -79,5 +86,7 @@ export function createModel(config: ModelConfig, tasks: TaskSpec[], input: Input
   validateTasks(tasks);
   validateInput(input);
   const build = BUILDERS[cfg.kind] as Builder<ModelConfig>;
-  return build(cfg as Resolved<ModelConfig>, [...tasks], { numeric: input.numeric, categorical: [...input.categorical] }, replicaSeeds);
+  const copy: InputSpec = { numeric: input.numeric, categorical: [...input.categorical] };
+  if (input.sequence) copy.sequence = { length: input.sequence.length, fields: [...input.sequence.fields] };
+  return build(cfg as Resolved<ModelConfig>, [...tasks], copy, replicaSeeds);
 }

@@ -21,6 +21,10 @@ fixture holds no weights: value = (2u - 1) * scale, u = fmix32(fnv1a32(key)) / 2
 Every replica gets different weights (biases and mixers included), so a replica that reads
 another replica's parameter changes the output.
 
+Models that read a behaviour sequence (DUPN) run on inputs of their own (SEQUENCE_INPUTS): query
+columns, then the sequence's columns, with padded positions (item id 0) at the end of one row and
+inside another; their cases also hold the attention weights.
+
 Choices of lib/models that the reference follows on purpose (documented in the model headers):
 AdaTT modules with one expert add their experts with the fixed weight 1 even when another
 module has several (mtl_lib.py then learns a weight for every module); the sluice tower input
@@ -330,6 +334,62 @@ def dcn(w, x, c):
     return ARCH[inner["kind"]](w, xl, inner)
 
 
+def metaheac(w, x, c):
+    """MetaHeac (KDD 2021): experts mixed by a task-embedding gate, critics mixed by another; ablations uniform."""
+    n, C, d, kind = c["experts"], c["critics"], c["taskEmbedding"], c["kind"]
+    expert_gate = kind in ("metaheac", "metaheac-no-critic-gate")
+    critic_gate = kind in ("metaheac", "metaheac-no-expert-gate")
+    experts = [mlp(w, f"expert/{i}", x, c["expertUnits"]) for i in range(n)]
+    emb = w.var("task/embedding", [T, d]) if expert_gate or critic_gate else None
+    rows = x.shape[0]
+    ys, reported = [], []
+    for t in range(T):
+        ge = softmax(w.dense("expert-gate", emb[t : t + 1], n))[0] if expert_gate else torch.full((n,), 1 / n)
+        gc = softmax(w.dense("critic-gate", emb[t : t + 1], C))[0] if critic_gate else torch.full((C,), 1 / C)
+        h = sum(ge[i] * experts[i] for i in range(n))
+        units = c["towerUnits"]
+        scores = [w.dense(f"critic/{j}/layer/{len(units)}", mlp(w, f"critic/{j}", h, units), 1)[:, 0] for j in range(C)]
+        ys.append(sum(gc[j] * scores[j] for j in range(C)))
+        reported += [(f"task{t}", 0, ge.expand(rows, n)), (f"task{t}", 1, gc.expand(rows, C))]
+    return ys, reported, None
+
+
+def dupn(w, x, c):
+    """DUPN (KDD 2018): embeddings -> LSTM (padded steps keep the state) -> attention queried by x -> [z; p] -> heads.
+
+    x is the one-hot of the non-sequence columns; c["_sequence"][b][l] lists position l's field indices."""
+    d, H, A, P = c["embedding"], c["lstmUnits"], c["attentionUnits"], c["profileUnits"]
+    fields = c.get("_fields", [])
+    p = relu(w.dense("profile/layer/0", x, P))
+    if not fields:
+        return [tower(w, t, p, c["towerUnits"]) for t in range(T)], [], None
+    q = w.dense("attention/query", x, A)
+    tables = [w.var(f"embedding/{f}", [v, d]) for f, v in enumerate(fields)]
+    kernel, recurrent, bias = w.var("lstm/kernel", [len(fields) * d, 4 * H]), w.var("lstm/recurrent", [H, 4 * H]), w.var("lstm/bias", [4 * H])
+    score = w.var("attention/score", [A])
+    zs, weights = [], []
+    for b, row in enumerate(c["_sequence"]):
+        h, cell, hs = torch.zeros(H), torch.zeros(H), []
+        for behaviour in row:
+            if behaviour[0] != 0:  # item id 0: a padded position, the state passes through
+                v = torch.cat([tables[f][i] for f, i in enumerate(behaviour)])
+                z = v @ kernel + bias + h @ recurrent
+                i_, f_, g_, o_ = z[:H], z[H : 2 * H], z[2 * H : 3 * H], z[3 * H :]
+                cell = torch.sigmoid(f_) * cell + torch.sigmoid(i_) * torch.tanh(g_)
+                h = torch.sigmoid(o_) * torch.tanh(cell)
+            hs.append(h)
+        s = [score @ torch.tanh(w.dense("attention/key", hl[None, :], A)[0] + q[b]) for hl in hs]
+        real = [l for l, behaviour in enumerate(row) if behaviour[0] != 0]
+        a = torch.zeros(len(row))
+        if real:
+            a[real] = softmax(torch.stack([s[l] for l in real]))
+        weights.append(a)
+        zs.append(sum(a[l] * hs[l] for l in range(len(row))))
+    w.attention = torch.stack(weights)
+    u = torch.cat([torch.stack(zs), p], dim=1)
+    return [tower(w, t, u, c["towerUnits"]) for t in range(T)], [], None
+
+
 ARCH = {
     "single-task": single_task, "shared-bottom": shared_bottom, "omoe": lambda w, x, c: moe(w, x, c, True),
     "mmoe": lambda w, x, c: moe(w, x, c, False), "ml-mmoe": ml_mmoe, "cross-stitch": cross_stitch, "sluice": sluice,
@@ -337,6 +397,14 @@ ARCH = {
     "customized": customized, "cgc": cgc, "ple": ple, "adatt-sp": adatt, "adatt": adatt, "adatt-no-nlf": adatt,
     "esmm": esmm, "esmm-base": esmm, "aitm": aitm, "aitm-no-transfer": aitm,
     "dcn-shared-bottom": dcn, "dcn-mmoe": dcn, "dcn-ple": dcn,
+    "dupn": dupn, "metaheac": metaheac, "metaheac-no-expert-gate": metaheac, "metaheac-no-critic-gate": metaheac,
+    "metaheac-no-gates": metaheac,
+}
+
+# Inputs with a behaviour sequence (the last length * len(fields) categorical columns), per layout.
+SEQUENCE_INPUTS = {
+    "shared": {"numeric": 3, "categorical": [3, 2] + [5, 3] * 4, "sequence": {"length": 4, "fields": [5, 3]}},
+    "per-replica": {"numeric": 4, "categorical": [6] * 3, "sequence": {"length": 3, "fields": [6]}},
 }
 
 # (config, scale of every non-Dense variable by a regular expression on its name); every kind at least once.
@@ -369,6 +437,13 @@ CASES = [
     ({"kind": "dcn-shared-bottom", "crossLayers": 2, "bottomUnits": [4, 3], "towerUnits": [3]}, {"^cross/bias/": 0.5}),
     ({"kind": "dcn-mmoe", "crossLayers": 1, "experts": 3, "expertUnits": [4], "towerUnits": [3]}, {"^cross/bias/": 0.5}),
     ({"kind": "dcn-ple", "crossLayers": 2, "taskExperts": 1, "sharedExperts": 2, "expertUnits": [[4], [3]], "towerUnits": [3]}, {"^cross/bias/": 0.5}),
+    ({"kind": "metaheac", "experts": 3, "expertUnits": [4, 3], "critics": 2, "towerUnits": [3], "taskEmbedding": 2}, {"^task/embedding$": 1.0}),
+    ({"kind": "metaheac-no-expert-gate", "experts": 3, "expertUnits": [4], "critics": 3, "towerUnits": [3], "taskEmbedding": 3}, {"^task/embedding$": 1.0}),
+    ({"kind": "metaheac-no-critic-gate", "experts": 2, "expertUnits": [4, 3], "critics": 2, "towerUnits": [], "taskEmbedding": 2}, {"^task/embedding$": 1.0}),
+    ({"kind": "metaheac-no-gates", "experts": 3, "expertUnits": [4, 3], "critics": 2, "towerUnits": [3], "taskEmbedding": 2}, {}),
+    ({"kind": "dupn", "embedding": 2, "lstmUnits": 3, "attentionUnits": 4, "profileUnits": 2, "towerUnits": [3]},
+     {"^embedding/": 1.0, "^lstm/": 0.6, "^attention/score$": 1.0}, SEQUENCE_INPUTS),
+    ({"kind": "dupn", "embedding": 2, "lstmUnits": 3, "attentionUnits": 4, "profileUnits": 2, "towerUnits": []}, {}),
 ]
 
 LAYOUTS = {
@@ -414,14 +489,34 @@ def model_input(numeric_rows, categorical, spec):
     return x
 
 
-def run_case(cfg, patterns, layout, case_id):
-    spec = LAYOUTS[layout]
+def sequence_batch(spec, categorical, case_id):
+    """Overwrites the sequence columns: row 0 has every behaviour, row 1 ends in padding, row 2 has padding inside."""
+    L, fields = spec["sequence"]["length"], spec["sequence"]["fields"]
+    first = len(spec["categorical"]) - L * len(fields)
+    padded = {1: {L - 1}, 2: {1, L - 1}}
+    for b, row in enumerate(categorical):
+        for l in range(L):
+            for f, v in enumerate(fields):
+                u = unit(f"s/{case_id}|{b}|{l}|{f}")
+                row[first + l * len(fields) + f] = (0 if l in padded.get(b, set()) else 1 + int(u * (v - 1))) if f == 0 else int(u * v)
+    return first, [[row[first + l * len(fields) : first + (l + 1) * len(fields)] for l in range(L)] for row in categorical]
+
+
+def run_case(cfg, patterns, layout, case_id, inputs=None):
+    spec = (inputs or LAYOUTS)[layout]
     numeric, categorical = batch_for(layout, spec, case_id)
-    outputs, gates, extra = [], {}, []
+    arch_cfg, query = cfg, spec
+    if "sequence" in spec:
+        first, sequences = sequence_batch(spec, categorical, case_id)
+        arch_cfg = {**cfg, "_fields": spec["sequence"]["fields"], "_sequence": sequences}
+        query = {"numeric": spec["numeric"], "categorical": spec["categorical"][:first]}
+    outputs, gates, extra, attention = [], {}, [], []
     for r, master in enumerate(MASTERS):
         w = Weights(master, Scales(patterns))
-        x = model_input(numeric[r if layout == "per-replica" else 0], categorical, spec)
-        ys, reported, omega = ARCH[cfg["kind"]](w, x, cfg)
+        x = model_input(numeric[r if layout == "per-replica" else 0], [row[: len(query["categorical"])] for row in categorical], query)
+        ys, reported, omega = ARCH[cfg["kind"]](w, x, arch_cfg)
+        if hasattr(w, "attention"):
+            attention.append(w.attention.tolist())
         outputs.append(torch.stack(ys, dim=1).tolist())  # [B, T]
         for i, (task, level, g) in enumerate(reported):
             gates.setdefault(i, {"task": task, "level": level, "weights": []})["weights"].append(g.tolist())
@@ -436,6 +531,8 @@ def run_case(cfg, patterns, layout, case_id):
         out["gates"] = [{**g, "weights": rnd(g["weights"])} for g in gates.values()]
     if extra:
         out["extraLoss"] = rnd(extra)
+    if attention:
+        out["attention"] = rnd(attention)
     return out
 
 
@@ -461,7 +558,7 @@ def official_counts(width):
 
 
 def main():
-    cases = [run_case(cfg, pat, layout, f"{i}-{cfg['kind']}-{layout}") for layout in LAYOUTS for i, (cfg, pat) in enumerate(CASES)]
+    cases = [run_case(cfg, pat, layout, f"{i}-{cfg['kind']}-{layout}", *inputs) for layout in LAYOUTS for i, (cfg, pat, *inputs) in enumerate(CASES)]
     fixture = {
         "generator": "test/reference/models_reference.py (/usr/bin/python3, torch " + torch.__version__ + ", float64)",
         "masters": MASTERS, "tasks": T, "rows": B, "cases": cases,
