@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { BACKENDS, parseBackendPreference, type BackendPreference } from "../backend";
 import { DEFAULT_PROFILE, MAX_RUNS, PROFILES, resolveExperiment, type ProfileName } from "../engine/experiment";
 import { OverrideError } from "../engine/overrides";
-import { experimentIds, getExperiment, resolveTargets } from "../studies";
+import { experimentIds, getExperiment, listExperiments, resolveTargets } from "../studies";
 import { defaultResultsRoot, RUNS_FILE } from "../engine/results-store";
 import { planDir, runExperiment } from "../engine/runner";
 import { verifyExperiment } from "../engine/verify";
@@ -94,10 +94,15 @@ export function parseReproduceArgs(argv: string[]): ReproduceArgs {
   return validateSelection(args);
 }
 
+/** What `npm run reproduce` without names runs: every experiment except those marked inDefaultCommand: false (the demo). */
+export function defaultExperimentIds(): string[] {
+  return listExperiments().filter((e) => e.inDefaultCommand !== false).map((e) => e.id);
+}
+
 function validateSelection(args: ReproduceArgs): ReproduceArgs {
   // a study id stands for all its experiments; none named means every experiment of lib/studies
   try {
-    args.experiments = args.experiments.length === 0 ? experimentIds() : resolveTargets(args.experiments).map((e) => e.id);
+    args.experiments = args.experiments.length === 0 ? defaultExperimentIds() : resolveTargets(args.experiments).map((e) => e.id);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     throw new UsageError(e.message);

@@ -4,7 +4,7 @@
  * numbers are rounded for display only.
  */
 import * as path from "node:path";
-import { writeFileAtomic } from "../project";
+import { writeFileIfChanged } from "../project";
 
 export type Cell = string | number | boolean | null | undefined;
 
@@ -112,7 +112,7 @@ function escapeLatex(s: string): string {
 }
 
 /** A booktabs tabular inside a table environment. */
-export function toLatex(t: Table): string {
+export function toLatex(t: Table, label?: string): string {
   const align = t.columns.map((_, j) => (t.rows.some((r) => typeof r[j] === "number") ? "r" : "l")).join("");
   const lines = [
     "\\begin{table}[t]",
@@ -131,12 +131,15 @@ export function toLatex(t: Table): string {
   return lines.join("\n") + "\n";
 }
 
-/** Writes `<name>.md`, `<name>.csv` and `<name>.tex` into `dir` (atomically, each). */
+/** Writes `<name>.md`, `<name>.csv` and `<name>.tex` into `dir` (atomically, each; a file whose bytes would not change is left untouched). */
 export function saveTable(t: Table, dir: string, name: string): { md: string; csv: string; tex: string } {
+  return saveTableIfChanged(t, dir, name).files;
+}
+
+/** saveTable, also saying which of the three files it wrote (absolute paths). */
+export function saveTableIfChanged(t: Table, dir: string, name: string): { files: { md: string; csv: string; tex: string }; changed: string[] } {
   const base = path.join(dir, name);
-  const out = { md: `${base}.md`, csv: `${base}.csv`, tex: `${base}.tex` };
-  writeFileAtomic(out.md, toMarkdown(t));
-  writeFileAtomic(out.csv, toCsv(t));
-  writeFileAtomic(out.tex, toLatex(t));
-  return out;
+  const files = { md: `${base}.md`, csv: `${base}.csv`, tex: `${base}.tex` };
+  const rendered: [string, string][] = [[files.md, toMarkdown(t)], [files.csv, toCsv(t)], [files.tex, toLatex(t, name)]];
+  return { files, changed: rendered.filter(([file, text]) => writeFileIfChanged(file, text)).map(([file]) => file) };
 }
