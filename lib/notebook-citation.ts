@@ -30,6 +30,7 @@ export function citationMarkdown(notebook: string, experimentIds: readonly strin
   const sel = notebookSelection();
   const { folders } = selectionLines(notebook, experimentIds, sel);
   const { version, repository } = citationFields();
+  const software = [version && `mtl-lab ${version}`, repository].filter(Boolean).join(", ");
   const rel = (p: string) => path.relative(projectRoot(), p);
   const rows = experimentIds.map((id) => {
     const commit = lastCommitOf(path.join(folders[id], RUNS_FILE));
@@ -41,7 +42,7 @@ export function citationMarkdown(notebook: string, experimentIds: readonly strin
     "**How to cite this table.**",
     "",
     ...(rows.length ? ["| experiment | results folder | results commit |", "| --- | --- | --- |", ...rows, ""] : []),
-    `Cite the software as CITATION.cff says${version ? ` (mtl-lab ${version}` : " ("}${repository ? `, ${repository}` : ""}) and name the results commit${commits.length ? `: *mtl-lab results at commit ${commits.join(", ")}*` : ""}, with the profile (${sel.profile})${sel.set.length ? ` and the overrides (--set ${sel.set.join(" --set ")})` : ""}.`,
+    `Cite the software as CITATION.cff says${software ? ` (${software})` : ""} and name the results commit${commits.length ? `: *mtl-lab results at commit ${commits.join(", ")}*` : ""}, with the profile (${sel.profile})${sel.set.length ? ` and the overrides (--set ${sel.set.join(" --set ")})` : ""}.`,
     "",
     `Anyone can check the numbers against that commit: \`${verify}\` recomputes the stored runs and compares them bit for bit` +
       (sel.set.length ? " (it checks the profile's own folder: an overridden folder is checked by running the same --set command on a fresh --out and comparing runs.jsonl)." : "; `--verify 1` checks the first seed of every arm, in minutes."),

@@ -233,7 +233,7 @@ export async function writeReport(plan: ResolvedExperiment, result: ExperimentRe
   const old = readManifest(manifestFile);
   const extra = plan.experiment.report?.(atRates) ?? {};
   const tables = { summary: summaryTable(summary), ...extra.tables };
-  const savedTables = Object.entries(tables).map(([name, t]) => saveTableIfChanged(t, path.join(dir, "tables"), name));
+  const savedTables = Object.entries(tables).map(([name, t]) => saveTableIfChanged(t, path.join(dir, "tables"), name, `${plan.experiment.id}:${name}`));
   const tasks = Object.keys(runs.find((r) => r.metrics)?.metrics?.test ?? {});
   const curves = Object.fromEntries(tasks.map((t) => [`validation-loss-${t}`, validationLossFigure(runs, t, `${summary.title}: validation loss, ${t}`)]));
   const previousKeys = (old?.extra.figureInputs ?? {}) as Record<string, string>;
