@@ -195,7 +195,10 @@ export interface HistoryEntry {
   figureNote?: string;
 }
 
-/** Keys of manifest.json's extra that describe one command, not the folder: they live in history entries. */
+/**
+ * Keys of manifest.json's extra that describe the last command that wrote the report (they are
+ * in its history entry too): replaced, or dropped when that command had none.
+ */
 const PER_COMMAND_KEYS = ["figureNote", "removedStaleFiles"];
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -212,11 +215,12 @@ function nextManifest(old: Provenance | undefined, provenance: Provenance, deriv
   const sameDerived = old !== undefined && Object.entries(derived).every(([k, v]) => sameJson(old.extra[k], v));
   if (old && !changedFolder && sameDerived) return undefined;
   const history = [...(Array.isArray(old?.extra.history) ? (old!.extra.history as HistoryEntry[]) : []), entry];
+  const last = { ...(entry.figureNote ? { figureNote: entry.figureNote } : {}), ...(entry.removedStaleFiles ? { removedStaleFiles: entry.removedStaleFiles } : {}) };
   if (!old || (entry.computedNow === totalRuns && totalRuns > 0)) {
-    return finishProvenance(provenance, { ...derived, computedNow: entry.computedNow, ...(old?.extra.migrations ? { migrations: old.extra.migrations } : {}), history });
+    return finishProvenance(provenance, { ...derived, computedNow: entry.computedNow, ...last, ...(old?.extra.migrations ? { migrations: old.extra.migrations } : {}), history });
   }
   const extra = Object.fromEntries(Object.entries(old.extra).filter(([k]) => !PER_COMMAND_KEYS.includes(k)));
-  return { ...old, extra: { ...extra, ...derived, history } };
+  return { ...old, extra: { ...extra, ...derived, ...last, history } };
 }
 
 /**
