@@ -49,6 +49,21 @@ export function writeFileAtomic(file: string, content: string | Uint8Array | rea
   }
 }
 
+/**
+ * writeFileAtomic, but only when the file's bytes differ from `content`: a load that derives the
+ * same report leaves the file (and its mtime, and git's view of it) untouched. Returns whether it wrote.
+ */
+export function writeFileIfChanged(file: string, content: string | Uint8Array): boolean {
+  const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+  try {
+    if (Buffer.compare(fs.readFileSync(file), bytes) === 0) return false;
+  } catch {
+    // absent or unreadable: write it (a write error then names the cause)
+  }
+  writeFileAtomic(file, bytes);
+  return true;
+}
+
 /** write(2) until every byte is written: a write may return fewer bytes than asked (full disk, size limit). */
 export function writeFully(fd: number, bytes: Uint8Array): void {
   for (let at = 0; at < bytes.length; ) {

@@ -88,7 +88,7 @@ test("plain (not gzipped) files are read as they are", () => {
 test("missing files: one error naming what is missing, where, and the three ways to get them", () => {
   const dir = fs.mkdtempSync(path.join(tmp, "nothing-"));
   assert.throws(() => locateCensusFiles(dir), isDataError("not-found", /census-income\.data\(\.gz\) and census-income\.test\(\.gz\)/,
-    new RegExp(dir.replace(/[/\\.]/g, "\\$&")), /CENSUS_INCOME_DIR/, /copy them into/, /npm run data -- fetch/));
+    new RegExp(dir.replace(/[/\\.]/g, "\\$&")), /CENSUS_INCOME_DIR/, /into data\/census-income\/ in the project folder/, /npm run data -- fetch/));
 });
 
 test("CENSUS_INCOME_DIR pointing at altered files fails loadCensus with the checksum error (no silent fallback)", () => {

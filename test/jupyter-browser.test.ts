@@ -240,3 +240,45 @@ test("every committed notebook, once trusted (`jupyter trust`, as `npm run lab` 
     }
   }
 });
+
+/**
+ * Every output area of a notebook as the classic Notebook lays it out: its height, and whether
+ * it was folded into a scroll box ("auto" scrolling crops a long output to 24em) or overflows
+ * its box vertically. Measured after every image has decoded, with live figures drawn.
+ */
+async function croppedOutputs(page: Page): Promise<{ cell: number; height: number; why: string }[]> {
+  await page.waitForFunction(() => Array.from(document.images).every((i) => i.complete), undefined, { timeout: 30_000 });
+  return page.evaluate(() => {
+    const cells = Array.from(document.querySelectorAll(".cell.code_cell"));
+    return cells.flatMap((c, i) => {
+      const out = c.querySelector(".output") as HTMLElement | null;
+      if (!out || out.children.length === 0) return [];
+      const height = out.getBoundingClientRect().height;
+      const why = out.classList.contains("output_scroll")
+        ? "folded into a scroll box (output_scroll)"
+        : out.scrollHeight > out.clientHeight + 2
+          ? `overflows its box (${out.scrollHeight} > ${out.clientHeight} px)`
+          : "";
+      return why ? [{ cell: i + 1, height, why }] : [];
+    });
+  });
+}
+
+test("no output of notebooks 03–06 is cropped into a scroll box, untrusted (static images) or trusted (live figures)", { skip, timeout: 240_000 }, async () => {
+  const names = notebookFiles(root).map((f) => path.basename(f)).filter((n) => /^0[3-6]-/.test(n));
+  assert.equal(names.length, 4);
+  for (const trusted of [false, true]) {
+    if (trusted) trustNotebooks(names.map((n) => path.join(workDir, n)), env);
+    for (const name of names) {
+      const { page } = await openNotebook(name, false);
+      try {
+        if (trusted) await page.waitForFunction(() => Array.from(document.querySelectorAll(".mtl-lab-figure")).every((e) => e.hasAttribute("data-mtl-lab-live") && e.querySelector(".main-svg")), undefined, { timeout: 30_000 });
+        const outputs = await page.locator(".cell.code_cell .output_area").count();
+        assert.ok(outputs > 3, `${name}: has outputs to measure (${outputs})`);
+        assert.deepEqual(await croppedOutputs(page), [], `${name} (${trusted ? "trusted" : "untrusted"}): cropped outputs`);
+      } finally {
+        await page.close();
+      }
+    }
+  }
+});

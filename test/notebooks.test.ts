@@ -65,9 +65,13 @@ test("every notebook runs headless in the smoke profile; none writes an error; e
       });
     }
     assert.deepEqual(outputs.filter((o) => o.output_type === "error"), [], `${name}: error outputs`);
-    // progress lines may go to stderr; a stack trace may not
+    // stderr is for errors: a notebook shows it in a red box, so progress and load lines go to stdout
     const stderr = outputs.filter((o) => o.name === "stderr").map((o) => text(o.text)).join("");
     assert.doesNotMatch(stderr, /Error|^\s+at /m, `${name} wrote an error to stderr`);
+    assert.doesNotMatch(stderr, /runs present|done in|runs already in results/, `${name}: progress on stderr`);
+    for (const cell of nb.cells.filter((c) => c.cell_type === "code")) assert.equal(cell.metadata.scrolled, false, `${name}: outputs are not folded into a scroll box`);
+    const first = nb.cells.find((c) => c.cell_type === "code")!.outputs?.[0];
+    assert.match(text(first?.text), new RegExp(`^${name.replace(".ipynb", "")}: profile smoke; results under `), `${name}: the first output names the results it shows`);
     for (const cell of nb.cells) assert.equal(cell.metadata.execution, undefined, `${name}: timing metadata is stripped`);
     const figures = outputs.filter((o) => o.data?.["application/vnd.plotly.v1+json"] !== undefined);
     for (const fig of figures) {
@@ -82,7 +86,7 @@ test("every notebook runs headless in the smoke profile; none writes an error; e
 
 test("00-environment shows the profile, the backend auto selection picks here, identical seeded draws, a figure and a table", async () => {
   const { outputs, stdout } = readNotebook("00-environment.ipynb");
-  assert.match(stdout, /profile: 'smoke'/);
+  assert.match(stdout, /^00-environment: profile smoke; results under /m, "the first output says which results the notebook shows");
   const expected = (await initBackend()).name; // what auto selection gives on this machine (wasm here)
   assert.match(stdout, new RegExp(`^${expected} \\(tfjs`, "m"));
   const first = /^first : (.+)$/m.exec(stdout)?.[1];
@@ -143,6 +147,27 @@ test("a failing cell fails the run with its error text, and the destination is n
   assert.equal(fs.existsSync(dest), false);
   assert.ok(fs.existsSync(path.join(dir, "out.failed.ipynb")), "the failed run is kept for inspection");
   fs.rmSync(dir, { recursive: true });
+});
+
+test("a notebook shows an overridden results folder: --set reaches the kernel, the first output says OVERRIDDEN, the last cell says how to cite", () => {
+  const out = path.join(outDir, "overridden");
+  const r = runNotebooksCli(["06", "--profile", "smoke", "--set", "train.steps=20", "--out", out]);
+  assert.equal(r.status, 0, `notebooks CLI failed:\n${r.stdout}\n${r.stderr}`);
+  const nb = JSON.parse(fs.readFileSync(path.join(out, "06-funnel.ipynb"), "utf8")) as Notebook;
+  const code = nb.cells.filter((c) => c.cell_type === "code");
+  const first = text(code[0].outputs?.[0]?.text);
+  const folders = fs.readdirSync(path.join(out, "results", "funnel-esmm")).filter((f) => f.startsWith("smoke+set-"));
+  assert.equal(folders.length, 1, "the overridden runs were stored in their own folder");
+  assert.match(first, /^06-funnel: profile smoke, --set train\.steps=20; results under /);
+  assert.ok(first.includes(`funnel-esmm: ${path.join(out, "results", "funnel-esmm", folders[0])} — OVERRIDDEN (--set train.steps=20), not the profile's result.`), first);
+  const summary = JSON.parse(fs.readFileSync(path.join(out, "results", "funnel-esmm", folders[0], "summary.json"), "utf8")) as { profileStatement: { train: { steps: number } } };
+  assert.equal(summary.profileStatement.train.steps, 20, "the runs shown are the overridden ones");
+  const cite = code.at(-1)!.outputs?.map((o) => String(o.data?.["text/markdown"] ?? o.data?.["text/plain"] ?? text(o.text))).join("") ?? "";
+  assert.match(cite, /How to cite this table/);
+  assert.match(cite, /npm run reproduce -- funnel-esmm funnel-aitm funnel-dcn --profile smoke --verify/);
+  const wrong = runNotebooksCli(["06", "--profile", "smoke", "--set", "model.mmoe.experts=4", "--out", out]);
+  assert.equal(wrong.status, 2, "an override the notebook's experiments do not have is refused before a kernel starts");
+  assert.match(wrong.stderr, /06-funnel\.ipynb shows funnel-esmm: --set model\.mmoe\.experts=4: /);
 });
 
 test("unknown notebooks and profiles are usage errors (exit 2) naming the valid values", () => {

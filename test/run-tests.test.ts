@@ -1,3 +1,4 @@
+/** `npm test -- --help`, `npm test -- NAME`, `npm run test:fast`: the runner behind the test scripts. */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -5,9 +6,19 @@ import * as path from "node:path";
 import test from "node:test";
 import { projectRoot } from "mtl-lab";
 // The CLI module exports its pure parts; importing it does not run it.
-import { SLOW_TEST_FILES, selectTests, stemOf, testStems } from "mtl-lab/dist/cli/run-tests";
+import { parseTestArgs, SLOW_TEST_FILES, selectTests, stemOf, testStems } from "mtl-lab/dist/cli/run-tests";
 
-const script = path.join(projectRoot(), "lib", "dist", "cli", "run-tests.js");
+const runner = path.join(projectRoot(), "lib", "dist", "cli", "run-tests.js");
+const run = (args: string[]) => spawnSync(process.execPath, [runner, ...args], { encoding: "utf8", cwd: projectRoot() });
+
+test("--help exits 0 and says how to run the fast tier, one file and one test by name", () => {
+  const r = run(["--help"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /npm run test:fast/);
+  assert.match(r.stdout, /npm test -- tables\s+one file: build\/test\/tables\.test\.js/);
+  assert.match(r.stdout, /--test-name-pattern "LaTeX"/);
+  assert.match(r.stdout, /node --test build\/test\/tables\.test\.js/);
+});
 
 test("every file the slow tier names exists, so a rename cannot move it into the fast tier unnoticed", () => {
   for (const stem of SLOW_TEST_FILES) assert.ok(fs.existsSync(path.join(projectRoot(), "test", `${stem}.test.ts`)), `test/${stem}.test.ts (listed in SLOW_TEST_FILES) does not exist`);
@@ -20,15 +31,17 @@ test("the fast tier is every file but the slow ones; named files run alone, howe
   assert.ok(!fast.includes("notebooks") && !fast.includes("engine-queue"));
   assert.equal(fast.length + SLOW_TEST_FILES.length, stems.length);
   assert.deepEqual(selectTests(stems, [], false), stems);
-  for (const name of ["claims", "claims.test.ts", "test/claims.test.ts", "build/test/claims.test.js"]) assert.equal(stemOf(name, stems), "claims");
-  assert.throws(() => stemOf("nosuch", stems), /no test file "nosuch"; test files: .*claims/);
+  for (const name of ["tables", "tables.test", "test/tables.test.ts", "build/test/tables.test.js"]) assert.equal(stemOf(name, stems), "tables", name);
+  assert.throws(() => stemOf("no-such-thing", stems), /no test file "no-such-thing"; test files: .*tables/);
 });
 
-test("npm test -- --help prints the usage; an unknown file is a usage error (exit 2)", () => {
-  const help = spawnSync(process.execPath, [script, "--help"], { encoding: "utf8" });
-  assert.equal(help.status, 0);
-  assert.match(help.stdout, /npm run test:fast/);
-  const bad = spawnSync(process.execPath, [script, "nosuch"], { encoding: "utf8" });
+test("node's --test options pass on with their values; anything else is a usage error (exit 2)", () => {
+  assert.deepEqual(parseTestArgs(["tables", "--test-name-pattern", "LaTeX", "--test-only"]), { names: ["tables"], passOn: ["--test-name-pattern", "LaTeX", "--test-only"], fast: false, help: false });
+  assert.throws(() => parseTestArgs(["--fast", "tables"]), /--fast runs a tier/);
+  const unknown = run(["no-such-thing"]);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /^no test file "no-such-thing"; test files: .*tables/);
+  const bad = run(["--bogus"]);
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /^no test file "nosuch"/);
+  assert.match(bad.stderr, /unknown option --bogus/);
 });

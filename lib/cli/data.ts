@@ -148,8 +148,8 @@ async function fetchFiles(f: Flags): Promise<number> {
       const cause = (e as Error & { cause?: Error }).cause?.message ?? (e as Error).message;
       throw new DataError(
         "fetch",
-        `could not download ${url} (${cause}). This machine may have no internet access. Instead, set CENSUS_INCOME_DIR ` +
-          `to a folder with the files (shared machine: /work/shared/data/census-income) or copy them into ${dir}.`,
+        `could not download ${url} (${cause}). This machine may have no internet access. Instead, copy the files ` +
+          `(from a machine that has them, or downloaded elsewhere) into ${dir}, or set CENSUS_INCOME_DIR to a folder holding them; data/README.md lists their sha256.`,
       );
     }
     const tmp = `${target}.download-${process.pid}`;

@@ -13,7 +13,8 @@ import * as path from "node:path";
 import { BACKENDS, parseBackendPreference, type BackendPreference } from "../backend";
 import { DEFAULT_PROFILE, MAX_RUNS, PROFILES, resolveExperiment, type ProfileName } from "../engine/experiment";
 import { OverrideError } from "../engine/overrides";
-import { experimentIds, getExperiment, resolveTargets } from "../studies";
+import { getExperiment, listExperiments, resolveTargets, STUDIES } from "../studies";
+import { TRAIN_FIELDS } from "../engine/train-config";
 import { defaultResultsRoot, RUNS_FILE } from "../engine/results-store";
 import { planDir, runExperiment } from "../engine/runner";
 import { verifyExperiment } from "../engine/verify";
@@ -94,10 +95,15 @@ export function parseReproduceArgs(argv: string[]): ReproduceArgs {
   return validateSelection(args);
 }
 
+/** What `npm run reproduce` without names runs: every experiment except those marked inDefaultCommand: false (the demo). */
+export function defaultExperimentIds(): string[] {
+  return listExperiments().filter((e) => e.inDefaultCommand !== false).map((e) => e.id);
+}
+
 function validateSelection(args: ReproduceArgs): ReproduceArgs {
   // a study id stands for all its experiments; none named means every experiment of lib/studies
   try {
-    args.experiments = args.experiments.length === 0 ? experimentIds() : resolveTargets(args.experiments).map((e) => e.id);
+    args.experiments = args.experiments.length === 0 ? defaultExperimentIds() : resolveTargets(args.experiments).map((e) => e.id);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     throw new UsageError(e.message);
@@ -150,7 +156,70 @@ async function verify(args: ReproduceArgs): Promise<number> {
   return failed ? EXIT.failure : EXIT.ok;
 }
 
+const PROFILE_HELP: Record<string, string> = {
+  smoke: "seconds to minutes: a pipeline check (a few runs, few steps, few rows), not a result",
+  quick: "the default: the committed results (results/<experiment>/quick), minutes to an hour per experiment",
+  paper: "the papers' run counts and training lengths: hours to days",
+};
+
+/** The text of `--help`: what the command does, every study, experiment, profile, option and --set form. */
+export function reproduceHelp(): string {
+  const defaults = new Set(defaultExperimentIds());
+  const width = Math.max(...listExperiments().map((e) => e.id.length), ...STUDIES.map((st) => st.id.length)) + 2;
+  const pad = (id: string) => id.padEnd(width);
+  return [
+    USAGE,
+    "",
+    "Trains every planned run (model × seed) not yet stored in <out>/<experiment>/<profile>/runs.jsonl, then writes",
+    "summary.json, tables (md, csv, tex), figures (html, svg, png) and manifest.json — only the files whose content",
+    "changed. With every run stored it trains nothing, changes no file and says so in one line per experiment.",
+    "",
+    "Studies (name one to run all its experiments):",
+    ...STUDIES.map((st) => `  ${pad(st.id)}${st.experiments.map((e) => e.id).join(", ")}  (notebooks ${st.notebooks.join(", ")})`),
+    "",
+    "Experiments (none named: all but those marked *):",
+    ...listExperiments().map((e) => `  ${pad(e.id)}${defaults.has(e.id) ? "" : "* "}${e.title}`),
+    "",
+    "Profiles (--profile, default quick):",
+    ...PROFILES.map((p) => `  ${pad(p)}${PROFILE_HELP[p] ?? ""}`),
+    "",
+    "Options:",
+    "  --profile P          smoke | quick | paper (above)",
+    "  --runs N             N runs per model instead of the profile's (a subset reports in subsets/<label>/)",
+    "  --model NAME         only these models (repeat, or comma-separated); a subset too",
+    `  --backend B          auto | ${BACKENDS.join(" | ")} (env MTL_BACKEND; default auto: the fastest that starts)`,
+    "  --out DIR            results root instead of results/ (env MTL_RESULTS_DIR)",
+    "  --force              empty runs.jsonl and train every run again",
+    "  --drop-bad-lines     set damaged lines of runs.jsonl aside (runs.rejected.jsonl) and retrain their runs",
+    "  --verify [K]         recompute the stored runs (all, or the first K seeds of every arm) and compare bit for bit",
+    "  --set key=value      change a setting (repeatable); the runs go to <profile>+set-<hash>/ and say OVERRIDDEN:",
+    `                         train.<field>          train.steps=500  train.learningRates=[0.001,0.01]  (fields: ${Object.keys(TRAIN_FIELDS).join(", ")})`,
+    "                         rows.<split>           rows.train=2000  (train, validation, test)",
+    "                         model.<name>.<field>   model.mmoe.experts=4  (a model of the experiment)",
+    "                         model.*.<field>        model.*.experts=4  (every model whose kind has the field)",
+    "                         data.<field>           that field of every condition that has it",
+    "                       values are JSON (numbers, lists, true/false) or bare strings; a wrong key names the valid ones",
+    `  ${DISTRIBUTED_USAGE}`,
+    "                       train on a Redis queue (npm run worker elsewhere), one shard of a job array, or merge shard folders",
+    "",
+    "Environment: MTL_BACKEND, MTL_RESULTS_DIR, MTL_WORKERS (groups trained at once), MTL_WASM_KERNELS, CENSUS_INCOME_DIR",
+    "(folder of the Census-Income files; see data/README.md).",
+    "Exit codes: 0 done and complete; 1 failure or incomplete; 2 invalid options; 130/143 interrupted (finished runs kept).",
+    "",
+    "Examples:",
+    "  npm run reproduce                                        load (or finish) every committed experiment",
+    "  npm run reproduce -- census-auc --profile smoke          one study, in minutes",
+    "  npm run reproduce -- funnel-esmm --profile smoke --set train.steps=80",
+    "  npm run reproduce -- census-mmoe --verify 1              recompute the first seed of every arm and compare",
+  ].join("\n");
+}
+
 async function main(argv: string[]): Promise<number> {
+  // the full help only on request: a usage error prints the one usage line
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(`${reproduceHelp()}\n`);
+    return EXIT.ok;
+  }
   const args = parseReproduceArgs(argv);
   if (args.verify) return verify(args);
   if (args.merge) return mergeCommand(args.experiments, args.merge, args);

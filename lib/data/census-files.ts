@@ -1,5 +1,5 @@
 /**
- * Census-Income (KDD) files: where they are, and whether they are the files SPEC §1.2 describes.
+ * Census-Income (KDD) files: where they are, and whether they are the files the studies were run on.
  *
  * Sums are of the DECOMPRESSED content: the copy of census-income.data.gz we have is a gzip -9 -n
  * recompression of UCI's content, not UCI's container, so a container hash would reject a
@@ -15,8 +15,8 @@ import { DataError } from "./errors";
 
 /**
  * Expected sha256 of each file's content (decompressed for the two data files), with sizes and
- * row counts. Source: /work/shared/data/census-income/SOURCE.md ("Files here" table), which also
- * records the cross-checks against independent public copies.
+ * row counts, of the UCI files (cross-checked against independent public copies); data/README.md
+ * lists them for users.
  */
 export const CENSUS_FILES = {
   train: {
@@ -54,16 +54,12 @@ export function defaultCensusDir(): string {
 
 /** How to get the files; appended to every not-found / checksum / truncation message. */
 export function howToGetCensusFiles(): string {
-  let local = "<project>/data/census-income/";
-  try {
-    local = defaultCensusDir() + "/";
-  } catch {
-    /* no root: keep the generic wording */
-  }
+  const sums = (["train", "test"] as const).map((r) => `${CENSUS_FILES[r].name} ${CENSUS_FILES[r].contentSha256}`).join(", ");
   return (
-    `Get the files one of three ways: set ${CENSUS_DIR_ENV} to a folder holding census-income.data(.gz) ` +
-    `and census-income.test(.gz) (on the shared machine: ${CENSUS_DIR_ENV}=/work/shared/data/census-income); ` +
-    `or copy them into ${local}; or run \`npm run data -- fetch\` (needs internet; downloads from UCI and checks sha256).`
+    `Put census-income.data(.gz) and census-income.test(.gz) into data/census-income/ in the project folder, ` +
+    `or into any folder and set ${CENSUS_DIR_ENV} to it. Get them with \`npm run data -- fetch\` (downloads from UCI and checks them; needs internet) ` +
+    `or from ${UCI_BASE_URL} (the UCI Machine Learning Repository, "Census-Income (KDD)"). ` +
+    `sha256 of the (decompressed) content: ${sums}. See data/README.md.`
   );
 }
 

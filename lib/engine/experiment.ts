@@ -57,6 +57,13 @@ export interface ExperimentResult {
   reportDir: string;
   /** Runs trained by this call (0 when everything was loaded). */
   computed: number;
+  /** The runs this call trained, per group (the manifest records which command trained which runs). */
+  trainedGroups?: TrainedGroup[];
+}
+
+export interface TrainedGroup {
+  arm: string;
+  seeds: number[];
 }
 
 export interface ExperimentDefinition<C = undefined> {
@@ -68,6 +75,11 @@ export interface ExperimentDefinition<C = undefined> {
    */
   module?: string;
   title: string;
+  /**
+   * false: not run by the default command (`npm run reproduce` without names), only when named;
+   * for experiments that reproduce no paper artefact and keep no committed results (the engine demo).
+   */
+  inDefaultCommand?: boolean;
   /** The paper artefact reproduced and its claim, one or two sentences. */
   paper: string;
   /**

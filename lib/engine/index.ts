@@ -21,7 +21,7 @@ export * from "./results-store";
 export * from "./folder-lock";
 export * from "./summary";
 export * from "./progress";
-export { reportTables, summaryTable, validationLossFigure, writeReport } from "./report";
+export { reportTables, summaryTable, validationLossFigure, writeReport, type HistoryEntry } from "./report";
 export * from "./runner";
 export { workerCount } from "./group-pool";
 export { inShard, MAX_SHARDS, parseShard, planGroups, shardRunKeys, type PlanGroup, type Shard } from "./shard";

@@ -1,30 +1,45 @@
 /**
  * What a notebook cell calls to get an experiment's results: options as plain strings (they come
- * from environment variables), progress on stderr while anything trains, and a scaled estimate
+ * from environment variables), progress on stdout while anything trains, and a scaled estimate
  * of the paper profile's wall time from the measured one.
  */
 import { parseBackendPreference } from "../backend";
-import { PROFILES, resolveExperiment, type Experiment, type ExperimentResult, type ProfileName } from "./experiment";
+import { DEFAULT_PROFILE, PROFILES, resolveExperiment, type Experiment, type ExperimentResult, type ProfileName } from "./experiment";
+import { UserError } from "../errors";
 import { terminalProgress } from "./progress";
 import { runOrLoad } from "./runner";
 
 export interface LoadOptions {
-  /** smoke | quick | paper (default quick). */
+  /** smoke | quick | paper (default MTL_PROFILE, else quick). */
   profile?: string;
+  /** --set key=value overrides, as `npm run reproduce` takes them (default MTL_SET, split at ";" and newlines). */
+  set?: readonly string[];
   /** tfjs backend preference (default MTL_BACKEND or auto). */
   backend?: string;
   /** Results root (default <project>/results, or MTL_RESULTS_DIR). */
   out?: string;
-  /** Print progress to stderr while training (default true). */
+  /** Print progress on stdout while training (default true). */
   progress?: boolean;
 }
 
-/** The profile's results of `experiment`, trained where missing. */
+/** MTL_SET as a list of overrides: `train.steps=80;rows.train=2000` (";" or newlines between them). */
+export function overridesFromEnv(value = process.env.MTL_SET): string[] {
+  return (value ?? "").split(/[;\n]/).map((s) => s.trim()).filter((s) => s !== "");
+}
+
+/** The selection a notebook shows: the options given, else the environment the notebooks CLI and `npm run lab` set. */
+export function notebookSelection(opts: LoadOptions = {}): { profile: ProfileName; set: string[] } {
+  const profile = opts.profile ?? process.env.MTL_PROFILE ?? DEFAULT_PROFILE;
+  if (!(PROFILES as readonly string[]).includes(profile)) throw new UserError(`unknown profile "${profile}" (MTL_PROFILE or the profile option); valid: ${PROFILES.join(", ")}`);
+  return { profile: profile as ProfileName, set: [...(opts.set ?? overridesFromEnv())] };
+}
+
+/** The selection's results of `experiment` (profile, overrides, results root), trained where missing. */
 export function loadExperiment(experiment: Experiment, opts: LoadOptions = {}): Promise<ExperimentResult> {
-  const profile = opts.profile ?? "quick";
-  if (!(PROFILES as readonly string[]).includes(profile)) throw new RangeError(`unknown profile "${profile}"; valid: ${PROFILES.join(", ")}`);
+  const { profile, set } = notebookSelection(opts);
   const backend = opts.backend === undefined || opts.backend === "" ? undefined : parseBackendPreference(opts.backend, "backend");
-  return runOrLoad(experiment, { profile: profile as ProfileName, backend, out: opts.out, progress: opts.progress === false ? undefined : terminalProgress(process.stderr) });
+  // stdout: a notebook shows stderr as an error box, and loading or training is not an error
+  return runOrLoad(experiment, { profile, set, backend, out: opts.out, progress: opts.progress === false ? undefined : terminalProgress(process.stdout) });
 }
 
 /**

@@ -48,7 +48,8 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
   return {
     start(l, t, d) {
       [label, total, done, doneHere, started] = [l, t, d, 0, Date.now()];
-      if (d > 0) stream.write(`${label}: ${d}/${t} runs already in results, resuming\n`);
+      // everything stored: the finish line says so, once
+      if (d > 0 && d < t) stream.write(`${label}: ${d}/${t} runs already in results, resuming\n`);
     },
     group(a, s) {
       [arm, seeds] = [a, s];

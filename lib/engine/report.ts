@@ -5,10 +5,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ChromiumMissingError, colorAt, saveFigures, standaloneFigureHtml, withAlpha, type Figure } from "../figures";
-import { writeFileAtomic } from "../project";
+import { ChromiumMissingError, colorAt, saveFiguresIfChanged, standaloneFigureHtml, withAlpha, type Figure } from "../figures";
+import { writeFileIfChanged } from "../project";
 import { finishProvenance, type Provenance } from "../provenance";
-import { saveTable, tableFromRows, type Table } from "../tables";
+import { saveTableIfChanged, tableFromRows, type Table } from "../tables";
 import type { Experiment, ExperimentResult, ResolvedExperiment } from "./experiment";
 import { MANIFEST_FILE, readJson, RUNS_FILE, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
 import { applyArmLearningRates, type RunRecord } from "./run-record";
@@ -111,18 +111,26 @@ export function validationLossFigure(runs: readonly RunRecord[], task: string, t
   };
 }
 
-async function writeFigures(figures: Record<string, Figure>, dir: string): Promise<{ files: string[]; note?: string }> {
+async function writeFigures(figures: Record<string, Figure>, dir: string, previous: Record<string, string>): Promise<{ files: string[]; changed: string[]; keys: Record<string, string>; note?: string }> {
   try {
-    const saved = await saveFigures(figures, dir);
-    return { files: Object.values(saved).flatMap((s) => [s.html, s.svg, s.png]) };
+    const { saved, changed, keys } = await saveFiguresIfChanged(figures, dir, previous);
+    return { files: Object.values(saved).flatMap((s) => [s.html, s.svg, s.png]), changed, keys };
   } catch (e) {
     if (!(e instanceof ChromiumMissingError)) throw e;
-    const files = Object.entries(figures).map(([name, fig]) => {
-      const file = path.join(dir, `${name}.html`);
-      writeFileAtomic(file, standaloneFigureHtml(fig));
-      return file;
-    });
-    return { files, note: `SVG/PNG not written: ${e.message}` };
+    // without a browser the HTML is written and the SVG/PNG already there are kept as they are
+    // (with their recorded keys): a machine without chromium never deletes committed images
+    const files: string[] = [];
+    const changed: string[] = [];
+    const keys: Record<string, string> = {};
+    for (const [name, fig] of Object.entries(figures)) {
+      const html = path.join(dir, `${name}.html`);
+      files.push(html);
+      if (writeFileIfChanged(html, standaloneFigureHtml(fig))) changed.push(html);
+      const images = [".svg", ".png"].map((ext) => path.join(dir, name + ext)).filter((f) => fs.existsSync(f));
+      files.push(...images);
+      if (images.length && previous[name]) keys[name] = previous[name];
+    }
+    return { files, changed, keys, note: `SVG/PNG not rendered: ${e.message}` };
   }
 }
 
@@ -157,35 +165,88 @@ function removeStale(dir: string, written: readonly string[]): string[] {
   return removed;
 }
 
-/** The re-keying history (engine/migrate.ts) of the manifest being replaced: a new report keeps it. */
-function migrationsOf(file: string): { migrations?: unknown[] } {
-  let old: { extra?: { migrations?: unknown } } | undefined;
+/** manifest.json as stored, or undefined when absent or damaged (a damaged one is replaced). */
+function readManifest(file: string): Provenance | undefined {
   try {
-    old = readJson(file);
+    const m = readJson<Provenance>(file);
+    return m && typeof m === "object" && m.extra && typeof m.extra === "object" ? m : undefined;
   } catch (e) {
-    if (e instanceof SyntaxError) return {}; // a damaged manifest is replaced; its history with it
+    if (e instanceof SyntaxError) return undefined;
     throw e;
   }
-  const m = old?.extra?.migrations;
-  return Array.isArray(m) ? { migrations: m } : {};
+}
+
+/** One command that changed a report folder: appended to manifest.json's extra.history, never rewritten. */
+export interface HistoryEntry {
+  /** "trained": it trained runs (listed in groups); "report": it only rebuilt derived files. */
+  action: "trained" | "report";
+  at: string;
+  command: string[];
+  code: Provenance["code"];
+  backend: string | null;
+  kernels?: Provenance["kernels"];
+  node: string;
+  machine: Provenance["machine"];
+  computedNow: number;
+  groups?: { arm: string; seeds: number[] }[];
+  /** Derived files (under version control) whose bytes this command changed. */
+  changedFiles?: string[];
+  removedStaleFiles?: string[];
+  figureNote?: string;
+}
+
+/**
+ * Keys of manifest.json's extra that describe the last command that wrote the report (they are
+ * in its history entry too): replaced, or dropped when that command had none.
+ */
+const PER_COMMAND_KEYS = ["figureNote", "removedStaleFiles"];
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The manifest after this command. Its top level is the provenance of the command that trained
+ * the runs, kept from the stored manifest unless this command trained every run itself (a
+ * --force, or a new folder); what changed the folder since is in extra.history, one entry per
+ * command, appended. Returns undefined when there is nothing to record (a load that trained
+ * nothing and changed no derived file), so the file stays as it is.
+ */
+function nextManifest(old: Provenance | undefined, provenance: Provenance, derived: Record<string, unknown>, entry: HistoryEntry, totalRuns: number): Provenance | undefined {
+  const changedFolder = entry.computedNow > 0 || (entry.changedFiles?.length ?? 0) > 0 || (entry.removedStaleFiles?.length ?? 0) > 0;
+  const sameDerived = old !== undefined && Object.entries(derived).every(([k, v]) => sameJson(old.extra[k], v));
+  if (old && !changedFolder && sameDerived) return undefined;
+  const history = [...(Array.isArray(old?.extra.history) ? (old!.extra.history as HistoryEntry[]) : []), entry];
+  const last = { ...(entry.figureNote ? { figureNote: entry.figureNote } : {}), ...(entry.removedStaleFiles ? { removedStaleFiles: entry.removedStaleFiles } : {}) };
+  if (!old || (entry.computedNow === totalRuns && totalRuns > 0)) {
+    return finishProvenance(provenance, { ...derived, computedNow: entry.computedNow, ...last, ...(old?.extra.migrations ? { migrations: old.extra.migrations } : {}), history });
+  }
+  const extra = Object.fromEntries(Object.entries(old.extra).filter(([k]) => !PER_COMMAND_KEYS.includes(k)));
+  return { ...old, extra: { ...extra, ...derived, ...last, history } };
 }
 
 /**
  * Writes tables, figures and manifest.json into result.reportDir and removes the tables and
  * figures an earlier report left there; returns the files written (relative to reportDir).
+ * A file whose bytes would not change is not touched, and a figure whose inputs did not change
+ * (figureInputKey, recorded in the manifest) is not rendered again: loading stored runs leaves
+ * the folder as it was.
  */
 export async function writeReport(plan: ResolvedExperiment, result: ExperimentResult, provenance: Provenance): Promise<string[]> {
   const atRates = atArmRates(result);
   const { reportDir: dir, summary, runs } = atRates;
+  const manifestFile = path.join(dir, MANIFEST_FILE);
+  const old = readManifest(manifestFile);
   const extra = plan.experiment.report?.(atRates) ?? {};
   const tables = { summary: summaryTable(summary), ...extra.tables };
-  const tableFiles = Object.entries(tables).flatMap(([name, t]) => Object.values(saveTable(t, path.join(dir, "tables"), name)));
+  const savedTables = Object.entries(tables).map(([name, t]) => saveTableIfChanged(t, path.join(dir, "tables"), name, `${plan.experiment.id}:${name}`));
   const tasks = Object.keys(runs.find((r) => r.metrics)?.metrics?.test ?? {});
   const curves = Object.fromEntries(tasks.map((t) => [`validation-loss-${t}`, validationLossFigure(runs, t, `${summary.title}: validation loss, ${t}`)]));
-  const figs = await writeFigures({ ...curves, ...extra.figures }, path.join(dir, "figures"));
-  const files = [...tableFiles, ...figs.files].map((f) => path.relative(dir, f)).sort();
+  const previousKeys = (old?.extra.figureInputs ?? {}) as Record<string, string>;
+  const figs = await writeFigures({ ...curves, ...extra.figures }, path.join(dir, "figures"), previousKeys);
+  const files = [...savedTables.flatMap((t) => Object.values(t.files)), ...figs.files].map((f) => path.relative(dir, f)).sort();
   const removed = removeStale(dir, files);
-  const manifest = finishProvenance(provenance, {
+  // HTML figures are not under version control (a fresh clone has none): writing them changes nothing to record
+  const changed = [...savedTables.flatMap((t) => t.changed), ...figs.changed].map((f) => path.relative(dir, f)).filter((f) => !f.endsWith(".html")).sort();
+  const derived = {
     experiment: plan.experiment.id,
     profile: plan.profile,
     ...(plan.subset ? { subset: plan.subset } : {}),
@@ -193,14 +254,28 @@ export async function writeReport(plan: ResolvedExperiment, result: ExperimentRe
     profileStatement: summary.profileStatement,
     configHashes: Object.fromEntries(plan.arms.map((a) => [a.key, a.configHash])),
     runs: summary.runs,
-    computedNow: result.computed,
     studyWallTimeMs: summary.wallTimeMs,
     data: runs[0]?.data,
     files: [path.relative(dir, path.join(result.dir, RUNS_FILE)), SUMMARY_FILE, ...files],
-    ...(figs.note ? { figureNote: figs.note } : {}),
+    ...(Object.keys(figs.keys).length ? { figureInputs: figs.keys } : {}),
+  };
+  const done = finishProvenance(provenance);
+  const entry: HistoryEntry = {
+    action: result.computed > 0 ? "trained" : "report",
+    at: done.finishedAt!,
+    command: done.command,
+    code: done.code,
+    backend: done.backend?.name ?? summary.backend,
+    ...(done.kernels ? { kernels: done.kernels } : {}),
+    node: done.node,
+    machine: done.machine,
+    computedNow: result.computed,
+    ...(result.trainedGroups?.length ? { groups: result.trainedGroups } : {}),
+    ...(changed.length ? { changedFiles: changed } : {}),
     ...(removed.length ? { removedStaleFiles: removed } : {}),
-    ...migrationsOf(path.join(dir, MANIFEST_FILE)),
-  });
-  writeJsonAtomic(path.join(dir, MANIFEST_FILE), manifest);
+    ...(figs.note ? { figureNote: figs.note } : {}),
+  };
+  const manifest = nextManifest(old, provenance, JSON.parse(JSON.stringify(derived)) as Record<string, unknown>, entry, summary.runs);
+  if (manifest) writeJsonAtomic(manifestFile, manifest);
   return files;
 }

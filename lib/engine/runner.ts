@@ -9,11 +9,12 @@ import { initBackend, type BackendName, type BackendPreference } from "../backen
 import { createModel } from "../models/registry";
 import { startProvenance } from "../provenance";
 import type { DataSource } from "./data";
-import { resolveExperiment, type Arm, type Experiment, type ExperimentResult, type ResolveOptions, type ResolvedExperiment } from "./experiment";
+import { resolveExperiment, type Arm, type Experiment, type ExperimentResult, type ResolveOptions, type ResolvedExperiment, type TrainedGroup } from "./experiment";
 import { silentProgress, type ProgressSink } from "./progress";
 import { experimentInModule } from "./experiment-module";
 import { presentLine } from "./results-origin";
 import { errnoText, UserError } from "../errors";
+import { writeFileIfChanged } from "../project";
 import { FolderLock, ResultsFolderError } from "./folder-lock";
 import { BadRunsLineError, defaultResultsRoot, readJson, REJECTED_FILE, resultsDir, runKey, RunsFile, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
 import { CONFIG_FILE, configFile, type ConfigFile } from "./run-config";
@@ -78,8 +79,8 @@ interface PendingGroup {
   missing: number[];
 }
 
-/** Trains every planned run missing from the store; returns how many it trained. */
-async function trainMissing(plan: ResolvedExperiment, store: RunsFile, lock: FolderLock, backend: BackendName, opts: RunOptions): Promise<number> {
+/** Trains every planned run missing from the store; returns the runs it trained, group by group. */
+async function trainMissing(plan: ResolvedExperiment, store: RunsFile, lock: FolderLock, backend: BackendName, opts: RunOptions): Promise<TrainedGroup[]> {
   const progress = opts.progress ?? silentProgress;
   const done = new Set(store.read().map((r) => runKey(r.configHash, r.seed)));
   const total = plan.arms.length * plan.seeds.length;
@@ -117,7 +118,7 @@ async function trainMissing(plan: ResolvedExperiment, store: RunsFile, lock: Fol
       finished(g, await runGroup({ plan, arm: g.arm, seeds: g.seeds, source: await source(g.arm), createModel: opts.createModel ?? createModel, backend, onProgress: (p) => progress.step(p) }));
     }
   }
-  return pending.reduce((n, g) => n + g.missing.length, 0);
+  return pending.map((g) => ({ arm: g.arm.key, seeds: g.missing }));
 }
 
 /** A worker rebuilds exactly this experiment only if its module exports this very object. */
@@ -141,7 +142,20 @@ function writeConfigFile(plan: ResolvedExperiment, dir: string): void {
     if (!(e instanceof SyntaxError)) throw e;
     earlier = undefined; // derived file: a damaged one is rebuilt (records keep their keys; only configs of other keys are lost)
   }
-  writeJsonAtomic(file, configFile(plan.experiment.id, path.basename(dir), plan.overrides.map((o) => o.text), full.arms, earlier));
+  writeFileIfChanged(file, JSON.stringify(configFile(plan.experiment.id, path.basename(dir), plan.overrides.map((o) => o.text), full.arms, earlier), null, 2) + "\n");
+}
+
+/**
+ * Writes summary.json unless the stored one says the same: then the stored one (its generatedAt
+ * included) stays, so that loading stored runs changes no file.
+ */
+function saveSummary(file: string, summary: ExperimentSummary): void {
+  const { summary: stored } = readSummary(file);
+  if (stored && JSON.stringify({ ...stored, generatedAt: "" }) === JSON.stringify({ ...summary, generatedAt: "" })) {
+    summary.generatedAt = stored.generatedAt;
+    return;
+  }
+  writeJsonAtomic(file, summary);
 }
 
 /** Where a plan's summary, tables, figures and manifest go: the profile's folder, or subsets/<label>/ in it. */
@@ -199,12 +213,13 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions = {
     store.checkBackend(backend);
     writeConfigFile(plan, dir);
     const provenance = startProvenance({ seeds: plan.seeds, extra: { experiment: plan.experiment.id, profile: plan.profile } });
-    const computed = await trainMissing(plan, store, lock, backend, opts);
+    const trained = await trainMissing(plan, store, lock, backend, opts);
     const runs = plannedRuns(plan, store.read());
     const summary = buildSummary(plan, runs, backend);
     const reportDir = reportDirOf(plan, dir);
-    writeJsonAtomic(path.join(reportDir, SUMMARY_FILE), summary);
-    const result: ExperimentResult = { summary, runs, dir, reportDir, computed };
+    saveSummary(path.join(reportDir, SUMMARY_FILE), summary);
+    const result: ExperimentResult = { summary, runs, dir, reportDir, computed: trained.reduce((n, g) => n + g.seeds.length, 0), trainedGroups: trained };
+    const computed = result.computed;
     if (opts.report !== false) await writeReport(plan, result, provenance);
     const stored = summary.complete ? `${summary.runs} runs` : `INCOMPLETE: ${summary.runs} of ${summary.expectedRuns} runs stored`;
     if (computed === 0 && summary.complete && !plan.subset) (opts.progress ?? silentProgress).finish(presentLine(plan, runs.length, dir));

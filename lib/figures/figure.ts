@@ -45,6 +45,11 @@ export function plotlyJsPath(): string {
   return require.resolve("plotly.js-dist/plotly.js");
 }
 
+/** The installed plotly.js-dist version (part of what a rendered image depends on). */
+export function plotlyVersion(): string {
+  return (require("plotly.js-dist/package.json") as { version: string }).version;
+}
+
 /** JSON that is safe inside an HTML <script> element. */
 export function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026");

@@ -82,11 +82,25 @@ export class FigureRenderer {
       async ({ fig, width, height, each }) => {
         const P = (window as unknown as { Plotly: any }).Plotly; // eslint-disable-line @typescript-eslint/no-explicit-any
         const gd = document.getElementById("g") as HTMLElement;
-        await P.newPlot(gd, fig.data, { ...fig.layout, width, height }, { staticPlot: true });
-        const urls: string[] = [];
-        for (const { format, scale } of each) urls.push(await P.toImage(gd, { format, width, height, scale }));
-        P.purge(gd);
-        return urls;
+        // plotly names its clip paths and defs with Math.random ids: a fixed sequence per figure
+        // makes the same figure render to the same SVG bytes (committed files do not churn)
+        const random = Math.random;
+        let state = 0x9e3779b9;
+        Math.random = () => {
+          state = (state + 0x6d2b79f5) | 0;
+          let t = Math.imul(state ^ (state >>> 15), 1 | state);
+          t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+          return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+        };
+        try {
+          await P.newPlot(gd, fig.data, { ...fig.layout, width, height }, { staticPlot: true });
+          const urls: string[] = [];
+          for (const { format, scale } of each) urls.push(await P.toImage(gd, { format, width, height, scale }));
+          P.purge(gd);
+          return urls;
+        } finally {
+          Math.random = random;
+        }
       },
       { fig, width, height, each: each.map((o) => ({ format: o.format, scale: o.scale ?? 1 })) },
     );

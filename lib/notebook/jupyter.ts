@@ -137,7 +137,7 @@ export async function exportNotebookHtml(ipynb: string, htmlOut: string): Promis
 }
 
 interface NotebookJson {
-  cells: { metadata?: Record<string, unknown>; outputs?: unknown[]; execution_count?: number | null }[];
+  cells: { cell_type?: string; metadata?: Record<string, unknown>; outputs?: unknown[]; execution_count?: number | null }[];
   metadata?: Record<string, unknown>;
 }
 
@@ -157,6 +157,8 @@ function sortKeys(value: unknown): unknown {
 export function normalizeNotebookJson(text: string): string {
   const nb = JSON.parse(text) as NotebookJson;
   for (const cell of nb.cells) {
+    // whole outputs: the classic Notebook folds a long output ("auto") into a 24em scroll box, cropping figures and tables
+    if (cell.cell_type === "code") cell.metadata = { ...cell.metadata, scrolled: false };
     if (cell.metadata) {
       delete cell.metadata.execution;
       delete cell.metadata.ExecuteTime;

@@ -4,7 +4,7 @@
  * numbers are rounded for display only.
  */
 import * as path from "node:path";
-import { writeFileAtomic } from "../project";
+import { writeFileIfChanged } from "../project";
 
 export type Cell = string | number | boolean | null | undefined;
 
@@ -96,28 +96,97 @@ function csvField(v: Cell): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** RFC 4180 CSV; numbers at full precision. */
-export function toCsv(t: Table): string {
-  return [t.columns, ...t.rows].map((r) => r.map(csvField).join(",")).join("\r\n") + "\r\n";
+const NUM = "([-−]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:e[-+]?\\d+)?)";
+/**
+ * Preformatted statistics a study writes into one cell, and the numeric columns a CSV gives them:
+ * "0.9449 ± 0.0001 (6)", "[0.9447, 0.9450]", "-0.0004 [-0.0007, 0.0000]", "0.0012 (0.13 %)".
+ */
+const PACKED: { pattern: RegExp; parts: string[] }[] = [
+  { pattern: new RegExp(`^${NUM} ± ${NUM} \\((\\d+)\\)$`), parts: ["mean", "std", "n"] },
+  { pattern: new RegExp(`^\\[${NUM}, ${NUM}\\]$`), parts: ["ci_low", "ci_high"] },
+  { pattern: new RegExp(`^${NUM} \\[${NUM}, ${NUM}\\]$`), parts: ["value", "ci_low", "ci_high"] },
+  { pattern: new RegExp(`^${NUM} \\(${NUM} %\\)$`), parts: ["value", "percent"] },
+];
+
+const toNumber = (s: string) => Number(s.replace("−", "-"));
+
+/**
+ * The table as a CSV reads it: every column whose cells pack several numbers into text (mean ± std
+ * (n), a CI in brackets) is followed by one numeric column per number, named "<column>: mean",
+ * "<column>: ci_low", …; the text column stays (it also holds words such as "baseline").
+ */
+export function unpackedColumns(t: Table): { columns: string[]; rows: Cell[][] } {
+  const plan = t.columns.map((_, j) => PACKED.find(({ pattern }) => t.rows.some((r) => typeof r[j] === "string" && pattern.test((r[j] as string).trim()))));
+  const columns = t.columns.flatMap((c, j) => [c, ...(plan[j]?.parts.map((p) => `${c}: ${p}`) ?? [])]);
+  const rows = t.rows.map((r) =>
+    r.flatMap((v, j) => {
+      const packed = plan[j];
+      if (!packed) return [v];
+      const m = typeof v === "string" ? packed.pattern.exec(v.trim()) : null;
+      return [v, ...packed.parts.map((_, k) => (m ? toNumber(m[k + 1]) : null))];
+    }),
+  );
+  return { columns, rows };
 }
 
-function escapeLatex(s: string): string {
-  return s
-    .replace(/\\/g, "\\textbackslash{}")
+/** RFC 4180 CSV; numbers at full precision, packed statistics also in numeric columns (unpackedColumns). */
+export function toCsv(t: Table): string {
+  const { columns, rows } = unpackedColumns(t);
+  return [columns, ...rows].map((r) => r.map(csvField).join(",")).join("\r\n") + "\r\n";
+}
+
+/** Characters the tables use that pdflatex (OT1/T1, no inputenc tricks) cannot typeset as they are. */
+const LATEX_SYMBOLS: Record<string, string> = {
+  "±": "$\\pm$", "−": "$-$", "–": "--", "—": "---", "≈": "$\\approx$", "×": "$\\times$", "·": "$\\cdot$",
+  "≤": "$\\le$", "≥": "$\\ge$", "≠": "$\\neq$", "∞": "$\\infty$", "→": "$\\to$", "←": "$\\leftarrow$", "↔": "$\\leftrightarrow$",
+  "…": "\\ldots{}", "§": "\\S{}", "°": "$^\\circ$", "’": "'", "‘": "`", "“": "``", "”": "''", "√": "$\\surd$", "✓": "yes", "✗": "no", "✔": "yes", "✘": "no",
+  "α": "$\\alpha$", "β": "$\\beta$", "γ": "$\\gamma$", "δ": "$\\delta$", "ε": "$\\varepsilon$", "λ": "$\\lambda$", "μ": "$\\mu$",
+  "ρ": "$\\rho$", "σ": "$\\sigma$", "τ": "$\\tau$", "Δ": "$\\Delta$", "Σ": "$\\Sigma$", "χ": "$\\chi$", "η": "$\\eta$", "θ": "$\\theta$", "π": "$\\pi$",
+  "²": "$^2$", "³": "$^3$", "½": "$\\frac{1}{2}$", "\u00a0": "~", "\u202f": "\\,", "\u2009": "\\,",
+};
+
+/** Text → LaTeX that pdflatex typesets without extra packages beyond booktabs: specials escaped, no raw non-ASCII left. */
+export function escapeLatex(s: string): string {
+  const escaped = s
+    .replace(/\\/g, "\u0000")
     .replace(/([&%$#_{}])/g, "\\$1")
     .replace(/~/g, "\\textasciitilde{}")
     .replace(/\^/g, "\\textasciicircum{}")
-    .replace(/±/g, "$\\pm$")
-    .replace(/−/g, "$-$");
+    .replace(/</g, "\\textless{}")
+    .replace(/>/g, "\\textgreater{}")
+    .replace(/\|/g, "\\textbar{}")
+    .replace(/\u0000/g, "\\textbackslash{}");
+  return [...escaped]
+    .map((ch) => {
+      if (ch.charCodeAt(0) < 128) return ch;
+      if (LATEX_SYMBOLS[ch]) return LATEX_SYMBOLS[ch];
+      // accented letters: the base letter (é → e); anything else is named by its code point
+      const base = ch.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+      return /^[\x20-\x7e]+$/.test(base) ? base : `[U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}]`;
+    })
+    .join("");
 }
 
-/** A booktabs tabular inside a table environment. */
-export function toLatex(t: Table): string {
+/** "summary" → "tab:summary"; a label holds no LaTeX specials. */
+function latexLabel(name: string): string {
+  return `tab:${name.replace(/[^A-Za-z0-9:.-]+/g, "-")}`;
+}
+
+/**
+ * A booktabs tabular inside a table environment, with \label{tab:<label>} when a label is given
+ * (saveTable gives the file name). Needs \usepackage{booktabs} and, for tables wider than eight
+ * columns (scaled to the line width), \usepackage{graphicx}; every other character is escaped.
+ */
+export function toLatex(t: Table, label?: string): string {
   const align = t.columns.map((_, j) => (t.rows.some((r) => typeof r[j] === "number") ? "r" : "l")).join("");
+  const wide = t.columns.length > 8;
   const lines = [
+    `% ${label ? `table ${latexLabel(label)}: ` : ""}needs \\usepackage{booktabs}${wide ? " and \\usepackage{graphicx}" : ""}`,
     "\\begin{table}[t]",
     "\\centering",
     ...(t.caption ? [`\\caption{${escapeLatex(t.caption)}}`] : []),
+    ...(label ? [`\\label{${latexLabel(label)}}`] : []),
+    ...(wide ? ["\\resizebox{\\linewidth}{!}{%"] : []),
     `\\begin{tabular}{${align}}`,
     "\\toprule",
     `${t.columns.map(escapeLatex).join(" & ")} \\\\`,
@@ -125,18 +194,22 @@ export function toLatex(t: Table): string {
     ...displayRows(t).map((r) => `${r.map(escapeLatex).join(" & ")} \\\\`),
     "\\bottomrule",
     "\\end{tabular}",
+    ...(wide ? ["}"] : []),
     ...(t.notes ?? []).map((n) => `\\par\\footnotesize ${escapeLatex(n)}`),
     "\\end{table}",
   ];
   return lines.join("\n") + "\n";
 }
 
-/** Writes `<name>.md`, `<name>.csv` and `<name>.tex` into `dir` (atomically, each). */
+/** Writes `<name>.md`, `<name>.csv` and `<name>.tex` into `dir` (atomically, each; a file whose bytes would not change is left untouched). */
 export function saveTable(t: Table, dir: string, name: string): { md: string; csv: string; tex: string } {
+  return saveTableIfChanged(t, dir, name).files;
+}
+
+/** saveTable, also saying which of the three files it wrote (absolute paths); `label` names the LaTeX \label (default the name). */
+export function saveTableIfChanged(t: Table, dir: string, name: string, label = name): { files: { md: string; csv: string; tex: string }; changed: string[] } {
   const base = path.join(dir, name);
-  const out = { md: `${base}.md`, csv: `${base}.csv`, tex: `${base}.tex` };
-  writeFileAtomic(out.md, toMarkdown(t));
-  writeFileAtomic(out.csv, toCsv(t));
-  writeFileAtomic(out.tex, toLatex(t));
-  return out;
+  const files = { md: `${base}.md`, csv: `${base}.csv`, tex: `${base}.tex` };
+  const rendered: [string, string][] = [[files.md, toMarkdown(t)], [files.csv, toCsv(t)], [files.tex, toLatex(t, label)]];
+  return { files, changed: rendered.filter(([file, text]) => writeFileIfChanged(file, text)).map(([file]) => file) };
 }

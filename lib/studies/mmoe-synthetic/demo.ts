@@ -20,6 +20,7 @@ export const demo = defineExperiment({
   id: "demo",
   module: __filename,
   title: "Engine demo: Shared-Bottom vs MMoE on synthetic tasks (p = 0.5)",
+  inDefaultCommand: false, // no paper artefact and no committed results: `npm run reproduce` loads, it does not train this
   paper: "Not a paper artefact; the setting of MMoE §5.1 (Ma et al., KDD 2018) at one correlation, to exercise the engine.",
   models: {
     // sizes of MMoE §5.1 (Shared-Bottom's width matched to MMoE's expert + tower weights)
