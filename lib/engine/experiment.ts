@@ -57,6 +57,8 @@ export interface ExperimentResult {
   reportDir: string;
   /** Runs trained by this call (0 when everything was loaded). */
   computed: number;
+  /** Hash of the claims declaration the runs trained under, as the manifest records it (null: none); set when a report is written. */
+  claimsDeclarationHash?: string | null;
 }
 
 export interface ExperimentDefinition<C = undefined> {
@@ -107,6 +109,12 @@ export interface ExperimentDefinition<C = undefined> {
    * first, not every table of the report.
    */
   headlineTables?: readonly string[];
+  /**
+   * The study's claims declaration (plain data: claims, families, margins, reasons). Its hash is
+   * written into manifest.json when runs train, so a report can tell whether the declaration
+   * predates the runs.
+   */
+  claimsDeclaration?: unknown;
   /** Tables and figures beyond the standard ones (summary table, validation-loss curves). */
   report?(result: ExperimentResult): { tables?: Record<string, Table>; figures?: Record<string, Figure> };
 }

@@ -10,6 +10,7 @@ import { writeFileAtomic } from "../project";
 import { finishProvenance, type Provenance } from "../provenance";
 import { saveTable, tableFromRows, type Table } from "../tables";
 import type { Experiment, ExperimentResult, ResolvedExperiment } from "./experiment";
+import { declarationHash } from "./config-hash";
 import { MANIFEST_FILE, readJson, RUNS_FILE, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
 import { applyArmLearningRates, type RunRecord } from "./run-record";
 import type { ExperimentSummary } from "./summary";
@@ -171,12 +172,32 @@ function migrationsOf(file: string): { migrations?: unknown[] } {
 }
 
 /**
+ * The claims declaration's hash as of the runs' training: the current one when every run trained
+ * now or the runs already carried it, else whatever the replaced manifest recorded (null: none).
+ */
+function claimsDeclarationAtTraining(plan: ResolvedExperiment, result: ExperimentResult, file: string): string | null {
+  let old: string | null = null;
+  try {
+    const h = readJson<{ claimsDeclaration?: { hash?: unknown } }>(file)?.claimsDeclaration?.hash;
+    old = typeof h === "string" ? h : null;
+  } catch {
+    old = null; // no manifest yet, or a damaged one
+  }
+  if (plan.experiment.claimsDeclaration === undefined) return old;
+  const now = declarationHash(plan.experiment.claimsDeclaration);
+  const trainedUnderNow = result.computed > 0 && (result.computed >= result.runs.length || old === now);
+  return trainedUnderNow ? now : old;
+}
+
+/**
  * Writes tables, figures and manifest.json into result.reportDir and removes the tables and
  * figures an earlier report left there; returns the files written (relative to reportDir).
  */
 export async function writeReport(plan: ResolvedExperiment, result: ExperimentResult, provenance: Provenance): Promise<string[]> {
   const atRates = atArmRates(result);
   const { reportDir: dir, summary, runs } = atRates;
+  const declared = claimsDeclarationAtTraining(plan, result, path.join(dir, MANIFEST_FILE));
+  result.claimsDeclarationHash = atRates.claimsDeclarationHash = declared;
   const extra = plan.experiment.report?.(atRates) ?? {};
   const tables = { summary: summaryTable(summary), ...extra.tables };
   const tableFiles = Object.entries(tables).flatMap(([name, t]) => Object.values(saveTable(t, path.join(dir, "tables"), name)));
@@ -200,6 +221,7 @@ export async function writeReport(plan: ResolvedExperiment, result: ExperimentRe
     ...(figs.note ? { figureNote: figs.note } : {}),
     ...(removed.length ? { removedStaleFiles: removed } : {}),
     ...migrationsOf(path.join(dir, MANIFEST_FILE)),
+    ...(declared ? { claimsDeclaration: { hash: declared } } : {}),
   });
   writeJsonAtomic(path.join(dir, MANIFEST_FILE), manifest);
   return files;

@@ -24,6 +24,7 @@ import { censusAdattReport, censusMmoeReport, plannedRunsAt } from "./analysis";
 import { censusPreflight, censusSource, type CensusCondition } from "./data";
 import { censusFigures } from "./figures";
 import { ADATT_TABLE_CANDIDATES, EXPERT_COUNTS, MMOE_GROUPS, MMOE_TABLE_CANDIDATES, ONE_HOT_VARIANT_MODELS, PLE_TABLE_CANDIDATES, type Candidate } from "./design";
+import { CENSUS_REGISTRATION } from "./paper";
 
 const modelsOf = (candidates: Candidate[]): Record<string, ModelConfig> => Object.fromEntries(candidates.map((c) => [c.name, c.config]));
 
@@ -82,6 +83,7 @@ export const censusMmoe = defineExperiment<CensusCondition>({
   data: censusSource,
   preflight: censusPreflight,
   headlineTables: ["auc", "ple-table5"],
+  claimsDeclaration: CENSUS_REGISTRATION,
   report: (result) => censusMmoeReport(result, censusFigures),
 });
 
@@ -128,6 +130,7 @@ export const censusAdatt = defineExperiment<CensusCondition>({
   preflight: censusPreflight,
   // notebook 03's claims are one family: judged here over both experiments once census-mmoe's runs are beside these
   headlineTables: ["auc", "claims"],
+  claimsDeclaration: CENSUS_REGISTRATION,
   report: (result) => censusAdattReport(result, plannedRunsAt(censusMmoe, result.summary.profile, path.dirname(path.dirname(result.dir))), censusFigures),
 });
 

@@ -1,21 +1,22 @@
 /**
  * The tables and figures every seesaw experiment writes into results/<experiment>/<profile>/:
- * PLE Table 1 style, the quadrants with support (judged as one family per experiment; the
- * notebook judges both groups together), the claims, the gate statistics, the sizes, and the
- * figures of PLE Fig. 3 and Fig. 8.
+ * PLE Table 1 style, the quadrants with support, the claims (judged per task group exactly as the
+ * notebook judges them), the gate statistics, the sizes, and the figures of PLE Fig. 3 and Fig. 8.
  */
 import type { ExperimentResult } from "../../engine/experiment";
 import type { Figure } from "../../figures";
 import type { Table } from "../../tables";
 import { analyseSeesaw, gateRows, gateTable, judgeSeesaw, quadrantRows, quadrantTable, seesawClaimsTable, sizesTable, table1, type SeesawGroup } from "./analysis";
 import { bubbleFigure, expertUtilisationFigure } from "./figures";
+import { SEESAW_REGISTRATION } from "./paper";
+import { familyStatement, resultsRegistration } from "../../claims";
 
 export function seesawReport(result: ExperimentResult, group: SeesawGroup): { tables: Record<string, Table>; figures: Record<string, Figure> } {
   const a = analyseSeesaw(result.runs, group);
-  const judged = judgeSeesaw([a]);
+  const judged = judgeSeesaw([a], { registration: resultsRegistration(SEESAW_REGISTRATION, [result]) });
   const rows = quadrantRows(a, judged);
   const profile = `Profile ${result.summary.profile}: ${result.summary.profileStatement.statement}`;
-  const family = `Verdicts judged as one family of the ${judged.length} axis claims of this experiment; the notebook (04-seesaw) judges both task groups together, which is stricter.`;
+  const family = familyStatement(judged);
   const configs = Object.fromEntries(result.runs.map((r) => [r.model, r.config.model]));
   return {
     tables: {

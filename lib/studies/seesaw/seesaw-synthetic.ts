@@ -15,6 +15,7 @@ import { defineExperiment } from "../../engine/experiment";
 import { seesawReport } from "./report";
 import { SEESAW_SYNTHETIC_ROWS, SEESAW_SYNTHETIC_TASKS, seesawSyntheticSource } from "./data";
 import { seesawModels } from "./models";
+import { SEESAW_REGISTRATION } from "./paper";
 
 export const seesawSynthetic = defineExperiment({
   id: "seesaw-synthetic",
@@ -55,5 +56,6 @@ export const seesawSynthetic = defineExperiment({
   tasks: () => [...SEESAW_SYNTHETIC_TASKS],
   data: seesawSyntheticSource,
   headlineTables: ["table1", "claims"],
+  claimsDeclaration: SEESAW_REGISTRATION,
   report: (result) => seesawReport(result, "synthetic"),
 });
