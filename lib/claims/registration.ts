@@ -71,13 +71,13 @@ export function registeredMargin(declaration: ClaimsRegistration, id: string): n
 
 /** The hash recorded in a results folder's manifest when its runs trained (null: none recorded). */
 export function recordedRegistration(reportDir: string): string | null {
-  let manifest: { claimsDeclaration?: { hash?: unknown } };
+  let manifest: { extra?: { claimsDeclaration?: { hash?: unknown } } };
   try {
     manifest = JSON.parse(fs.readFileSync(path.join(reportDir, MANIFEST_FILE), "utf8"));
   } catch {
     return null; // no manifest (or a damaged one): nothing shows the declaration predates the runs
   }
-  const h = manifest.claimsDeclaration?.hash;
+  const h = manifest.extra?.claimsDeclaration?.hash;
   return typeof h === "string" ? h : null;
 }
 

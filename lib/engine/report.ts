@@ -178,7 +178,7 @@ function migrationsOf(file: string): { migrations?: unknown[] } {
 function claimsDeclarationAtTraining(plan: ResolvedExperiment, result: ExperimentResult, file: string): string | null {
   let old: string | null = null;
   try {
-    const h = readJson<{ claimsDeclaration?: { hash?: unknown } }>(file)?.claimsDeclaration?.hash;
+    const h = readJson<{ extra?: { claimsDeclaration?: { hash?: unknown } } }>(file)?.extra?.claimsDeclaration?.hash;
     old = typeof h === "string" ? h : null;
   } catch {
     old = null; // no manifest yet, or a damaged one
