@@ -1,5 +1,8 @@
 /** Claims: evidence, Holm, the three verdicts and what an inconclusive verdict reports. */
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import test from "node:test";
 import { registered, registrationHash, registrationStatus, runsForPower, tTestPower, type ClaimsRegistration } from "mtl-lab";
 import { bootstrapEvidence, claimsTable, directionClaim, equivalenceClaim, holmAdjust, judgeFamily, oneSampleEvidence, pairedBootstrapEvidence, pairedEvidence, pairedTTest, toMarkdown, verdictSentences, welchEvidence, welchTTest, type Evidence, type Part } from "mtl-lab";
@@ -199,4 +202,82 @@ test("a bootstrap over too few units keeps its estimate but decides nothing", ()
   assert.equal(judgeFamily([claim("few", e)])[0].verdict, "inconclusive");
   const enough = bootstrapEvidence({ n: 5, statistic: (u) => u.reduce((s, i) => s + few[i], 0) / u.length, seed: 1, minUnits: 5 });
   assert.ok(enough.pOneSided(0, "greater") < 0.01);
+});
+
+// ---------------------------------------------------------------------------------------------
+// one verdict per claim across the committed artefacts
+
+const VERDICT = /\b(supported|contradicted|inconclusive)\b/i;
+
+/** (claim id, verdict, where) from a Markdown text: claims-table rows (claim … verdict columns) and verdict lines naming one `id` and one **verdict**. */
+function verdictsIn(text: string, where: string): { id: string; verdict: string; where: string }[] {
+  const out: { id: string; verdict: string; where: string }[] = [];
+  let header: string[] | null = null;
+  for (const line of text.split("\n")) {
+    if (line.startsWith("| ")) {
+      const cells = line.split("|").slice(1, -1).map((c) => c.trim());
+      if (cells[0] === "claim" && cells.includes("verdict")) header = cells;
+      else if (header && !/^-+:?$/.test(cells[0])) {
+        const v = VERDICT.exec(cells[header.indexOf("verdict")] ?? "");
+        if (v) out.push({ id: cells[0], verdict: v[1].toLowerCase(), where });
+      }
+      continue;
+    }
+    header = null;
+    const ids = [...line.matchAll(/`([a-z0-9][\w.:/-]*)`/gi)].map((m) => m[1]).filter((x) => /[.:/]/.test(x));
+    const bold = [...line.matchAll(/\*\*([^*]+)\*\*/g)].map((m) => VERDICT.exec(m[1])?.[1]).filter((x): x is string => !!x);
+    if (ids.length === 1 && bold.length === 1) out.push({ id: ids[0], verdict: bold[0].toLowerCase(), where });
+  }
+  return out;
+}
+
+/** Every Markdown text of the results' tables and the notebooks' outputs and cells. */
+function artefactTexts(root: string): { text: string; where: string }[] {
+  const texts: { text: string; where: string }[] = [];
+  const results = path.join(root, "results");
+  for (const exp of fs.existsSync(results) ? fs.readdirSync(results) : []) {
+    for (const profile of fs.readdirSync(path.join(results, exp)).filter((p) => fs.existsSync(path.join(results, exp, p, "tables")))) {
+      const dir = path.join(results, exp, profile, "tables");
+      for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(".md"))) texts.push({ text: fs.readFileSync(path.join(dir, f), "utf8"), where: path.join(exp, profile, "tables", f) });
+    }
+  }
+  const notebooks = path.join(root, "notebooks");
+  for (const f of fs.existsSync(notebooks) ? fs.readdirSync(notebooks).filter((x) => x.endsWith(".ipynb")) : []) {
+    const nb = JSON.parse(fs.readFileSync(path.join(notebooks, f), "utf8")) as { cells: { outputs?: { data?: Record<string, string | string[]>; text?: string | string[] }[] }[] };
+    nb.cells.forEach((c, i) =>
+      (c.outputs ?? []).forEach((o) => {
+        for (const t of [o.data?.["text/markdown"], o.text]) if (t) texts.push({ text: Array.isArray(t) ? t.join("") : t, where: `${f} cell ${i}` });
+      }),
+    );
+  }
+  return texts;
+}
+
+/** Claim ids given more than one verdict, with where each was read. */
+function conflictingVerdicts(root: string): string[] {
+  const seen = new Map<string, { verdict: string; where: string }[]>();
+  for (const { text, where } of artefactTexts(root)) for (const v of verdictsIn(text, where)) seen.set(v.id, [...(seen.get(v.id) ?? []), v]);
+  return [...seen].filter(([, vs]) => new Set(vs.map((v) => v.verdict)).size > 1).map(([id, vs]) => `${id}: ${vs.map((v) => `${v.verdict} in ${v.where}`).join("; ")}`);
+}
+
+test("each claim id has one verdict across the committed results tables and notebooks", () => {
+  // MTL_ARTEFACTS_ROOT: check another tree (e.g. reports regenerated into a temporary root) the same way
+  assert.deepEqual(conflictingVerdicts(process.env.MTL_ARTEFACTS_ROOT ?? path.join(__dirname, "..", "..")), []);
+});
+
+test("the artefact walk reads ids and verdicts from claims tables and verdict lines, and reports a claim given two verdicts", () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-verdicts-"));
+  const judged = judgeFamily([claim("g.up", pairedEvidence([0.5, 0.6, 0.55, 0.45])), claim("g.noise", pairedEvidence([0.1, -0.12, 0.05, -0.01]))]);
+  const tables = path.join(root, "results", "exp", "quick", "tables");
+  fs.mkdirSync(tables, { recursive: true });
+  fs.writeFileSync(path.join(tables, "claims.md"), toMarkdown(claimsTable(judged, "c")));
+  assert.deepEqual(verdictsIn(toMarkdown(claimsTable(judged, "c")), "t").map((v) => [v.id, v.verdict]), [["g.up", "supported"], ["g.noise", "inconclusive"]]);
+  assert.deepEqual(verdictsIn(verdictSentences(judged), "s").map((v) => [v.id, v.verdict]), [["g.up", "supported"], ["g.noise", "inconclusive"]]);
+  fs.mkdirSync(path.join(root, "notebooks"));
+  const nb = (md: string) => JSON.stringify({ cells: [{ outputs: [{ data: { "text/markdown": md } }] }] });
+  fs.writeFileSync(path.join(root, "notebooks", "01.ipynb"), nb(verdictSentences(judged)));
+  assert.deepEqual(conflictingVerdicts(root), [], "the same verdicts in the table and the notebook");
+  fs.writeFileSync(path.join(root, "notebooks", "02.ipynb"), nb("- **Contradicted** `g.noise` (test: “x”): …"));
+  assert.deepEqual(conflictingVerdicts(root), ["g.noise: inconclusive in exp/quick/tables/claims.md; inconclusive in 01.ipynb cell 0; contradicted in 02.ipynb cell 0"]);
+  fs.rmSync(root, { recursive: true, force: true });
 });
