@@ -90,6 +90,12 @@ export interface ExperimentDefinition<C = undefined> {
   /** Named models; the first is the baseline of the comparisons in summary.json. */
   models: Record<string, ModelConfig>;
   /**
+   * The models summary.json compares with their condition's baseline (Δ and an exploratory,
+   * unadjusted p); default every model. A study whose claims are not "model vs the first model"
+   * declares [] so the summary lists no comparison it never chose.
+   */
+  summaryComparisons?: readonly string[];
+  /**
    * The models trained under a condition, by condition name (in `models` order; the first listed
    * is that condition's baseline). A condition not named here trains every model.
    */

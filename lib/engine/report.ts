@@ -19,6 +19,7 @@ const fmt = (x: number | null | undefined, digits = 4) => (x === null || x === u
 
 /** One row per arm, task and test metric: mean ± std (n), 95 % CI, best, and the baseline comparison. */
 export function summaryTable(summary: ExperimentSummary): Table {
+  const compared = Object.keys(summary.comparisons).length > 0;
   const rows = Object.entries(summary.models).flatMap(([arm, tasks]) =>
     Object.entries(tasks).flatMap(([task, metrics]) =>
       // "loss" repeats mse (regression) or logloss (binary) under the generic name: shown once
@@ -32,8 +33,8 @@ export function summaryTable(summary: ExperimentSummary): Table {
           "95 % CI": s.ci95 ? `[${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}]` : "–",
           best: s.best,
           median: s.median,
-          [`Δ vs baseline`]: c ? `${fmt(c.meanDifference)} (${fmt(c.relativeChangePct, 2)} %)` : "baseline",
-          p: c?.significance ? `${fmt(c.significance.p, 3)} (${c.significance.test})` : "–",
+          [`Δ vs baseline`]: c ? `${fmt(c.meanDifference)} (${fmt(c.relativeChangePct, 2)} %)` : compared ? "baseline" : "–",
+          "p (unadjusted, exploratory)": c?.significance ? `${fmt(c.significance.p, 3)} (${c.significance.test})` : "–",
         };
       }),
     ),
@@ -56,7 +57,9 @@ export function summaryTable(summary: ExperimentSummary): Table {
     notes: [
       `best = test value of the run with the best validation ${summary.selection.task} ${summary.selection.metric}.`,
       profileNote,
-      `Δ and p: against the first model of the same condition; paired t-test by seed where both hold the same seeds, Welch otherwise.`,
+      compared
+        ? `Δ and p: against the first model of the same condition, a baseline no paper chose; paired t-test by seed where both hold the same seeds, Welch otherwise. Exploratory: each p is unadjusted for the ${rows.filter((r) => r["p (unadjusted, exploratory)"] !== "–").length} tests of this table and is not a verdict; the claims a study declares are judged in its claims table.`
+        : "No model-vs-baseline comparison: this study declares none (its claims table judges what the papers compare).",
       ...(missing.length ? [`No row (every run diverged): ${missing.join("; ")}.`] : []),
       ...(summary.profileStatement.train.learningRateChoice === "per-arm"
         ? [`Learning rate: one per row's model and condition, from {${summary.profileStatement.train.learningRates.join(", ")}}, the best mean validation ${summary.selection.task} ${summary.selection.metric} over its runs; every run is reported at that rate.`]

@@ -1,6 +1,6 @@
 /**
  * seesaw-synthetic — PLE Fig. 3 / Table 1 / Fig. 8 (Tang et al., RecSys 2020) on the synthetic
- * seesaw group (SPEC §1.3, data.ts): y1 regression (MSE) and y2 binary (AUC) whose relation
+ * seesaw group (data.ts): y1 regression (MSE) and y2 binary (AUC) whose relation
  * depends on the sample (task correlation +0.9 on one half of the input space, −0.5 on the
  * other), eleven models at comparable parameter counts (models.ts), gains paired by seed.
  * Run:  npm run reproduce -- seesaw-synthetic                  (quick profile; the whole study: `-- seesaw`)
