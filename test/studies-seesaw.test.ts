@@ -325,18 +325,18 @@ describe("smoke profile end to end (CLI, --out in a temp dir)", () => {
         assert.equal(r.config.train.gateRows! >= testRows, true, `${m}: gates over every test row`);
       }
       assert.ok(runs.filter((r) => ["single-task", "shared-bottom"].includes(r.model)).every((r) => r.gates.length === 0));
-      for (const t of ["table1", "claims", "claims-axes", "gates", "sizes", "summary"]) {
+      for (const t of ["table1", "quadrants", "claims", "gates", "sizes", "summary"]) {
         for (const ext of ["md", "csv", "tex"]) assert.ok(fs.existsSync(path.join(dir(id), "tables", `${t}.${ext}`)), `${t}.${ext}`);
       }
       const manifest = JSON.parse(fs.readFileSync(path.join(dir(id), "manifest.json"), "utf8")) as { extra: { files: string[] } };
       for (const f of ["fig3-bubble", "fig8-expert-utilisation"]) assert.ok(manifest.extra.files.some((x) => x.startsWith(`figures/${f}.`)), `${f} listed in the manifest`);
-      const claims = fs.readFileSync(path.join(dir(id), "tables", "claims-axes.csv"), "utf8").trim().split("\r\n");
+      const claims = fs.readFileSync(path.join(dir(id), "tables", "claims.csv"), "utf8").trim().split("\r\n");
       assert.equal(claims.length, 1 + 21, "PLE's claim and two axis tests per multi-task model");
     });
 
     test(`${id}: trained runs record the claims declaration; a margin changed after them labels every verdict`, { skip: id === "seesaw-census" && noCensus ? noCensus : false }, async () => {
       const manifest = () => JSON.parse(fs.readFileSync(path.join(dir(id), "manifest.json"), "utf8")) as { extra: { claimsDeclaration?: { hash: string } } };
-      const claimsMd = () => fs.readFileSync(path.join(dir(id), "tables", "claims-axes.md"), "utf8");
+      const claimsMd = () => fs.readFileSync(path.join(dir(id), "tables", "claims.md"), "utf8");
       const declaration = studies.seesaw.SEESAW_REGISTRATION;
       assert.equal(manifest().extra.claimsDeclaration?.hash, registrationHash(declaration));
       assert.doesNotMatch(claimsMd(), /registered after the runs/);

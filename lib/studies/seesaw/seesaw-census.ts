@@ -58,7 +58,7 @@ export const seesawCensus = defineExperiment({
   },
   tasks: () => [...SEESAW_CENSUS_TASKS],
   data: seesawCensusSource,
-  headlineTables: ["table1", "claims"],
+  headlineTables: ["table1", "quadrants"],
   claimsDeclaration: SEESAW_REGISTRATION,
   report: (result) => seesawReport(result, "census"),
 });

@@ -55,7 +55,7 @@ export const seesawSynthetic = defineExperiment({
   },
   tasks: () => [...SEESAW_SYNTHETIC_TASKS],
   data: seesawSyntheticSource,
-  headlineTables: ["table1", "claims"],
+  headlineTables: ["table1", "quadrants"],
   claimsDeclaration: SEESAW_REGISTRATION,
   report: (result) => seesawReport(result, "synthetic"),
 });
