@@ -2,8 +2,8 @@
  * The three papers and how to cite them, and the shape of a paper claim. Each study's paper
  * values live in its own folder (`lib/studies/<study>/paper.ts`), with the table, figure or
  * section they come from; nothing else types a paper number. Numbers are as printed in the
- * papers (transcribed in SPEC §3); claims are paraphrases — short, faithful restatements, not
- * quotations — with their section and figure.
+ * papers. A claim's `statement` says in our words what is tested; the paper's own words (the
+ * quote) and the thresholds live in the study's claims registration (lib/claims/registration.ts).
  */
 
 export interface PaperReference {
@@ -31,11 +31,13 @@ export const PAPERS = {
   },
 } as const satisfies Record<string, PaperReference>;
 
-/** A qualitative claim of a paper: where it is made and what it says (paraphrased). */
+/** A qualitative claim of a paper: where it is made and what is tested, in our words. */
 export interface PaperClaim {
   /** Stable id used by the analyses (e.g. "fig5.spread"). */
   id: string;
   /** Paper, section and figure/table, e.g. "MMoE §5.2, Fig. 5". */
   source: string;
+  /** The paper's own words, verbatim, where the study keeps them beside the claim (else in its registration). */
+  quote?: string;
   statement: string;
 }

@@ -1,11 +1,15 @@
 /** Claims: evidence, Holm, the three verdicts and what an inconclusive verdict reports. */
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import test from "node:test";
+import { registered, registrationHash, registrationStatus, runsForPower, tTestPower, type ClaimsRegistration } from "mtl-lab";
 import { bootstrapEvidence, claimsTable, directionClaim, equivalenceClaim, holmAdjust, judgeFamily, oneSampleEvidence, pairedBootstrapEvidence, pairedEvidence, pairedTTest, toMarkdown, verdictSentences, welchEvidence, welchTTest, type Evidence, type Part } from "mtl-lab";
 
 const close = (a: number, b: number, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `expected ${b}, got ${a}`);
 const claim = (id: string, evidence: Evidence | Part[], expect: "positive" | "negative" = "positive") =>
-  directionClaim({ id, source: "test", statement: `claim ${id}`, effect: "a − b", finding: "", evidence, expect });
+  directionClaim({ id, source: "test", quote: `the paper says ${id}`, statement: `claim ${id}`, effect: "a − b", finding: "", evidence, expect });
 
 test("Holm's adjustment matches R's p.adjust(method = 'holm')", () => {
   // p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") = 0.03 0.06 0.06 0.02
@@ -52,7 +56,7 @@ test("Holm makes a family more demanding than one claim alone", () => {
 });
 
 test("equivalence: tight around 0 is supported, far outside the margin contradicted, wide inconclusive", () => {
-  const eq = (id: string, d: number[], margin: number) => equivalenceClaim({ id, source: "t", statement: id, effect: "d", finding: "", evidence: pairedEvidence(d), margin });
+  const eq = (id: string, d: number[], margin: number) => equivalenceClaim({ id, source: "t", quote: id, statement: id, effect: "d", finding: "", evidence: pairedEvidence(d), margin });
   const [tight, far, wide] = judgeFamily([
     eq("tight", [0.01, -0.01, 0.005, -0.004, 0.002, 0.0], 0.1),
     eq("far", [0.5, 0.6, 0.55, 0.45, 0.52, 0.58], 0.1),
@@ -82,12 +86,51 @@ test("evidence refuses non-finite values and too few units, naming the problem",
 });
 
 test("the claims table and sentences carry verdict, adjusted p, CI, the family statement and runs to resolve", () => {
-  const judged = judgeFamily([claim("up", pairedEvidence([0.5, 0.6, 0.55, 0.45])), claim("noise", pairedEvidence([0.1, -0.12, 0.05, -0.03]))]);
+  const judged = judgeFamily([claim("up", pairedEvidence([0.5, 0.6, 0.55, 0.45])), claim("noise", pairedEvidence([0.1, -0.12, 0.05, -0.01]))]);
   const md = toMarkdown(claimsTable(judged, "caption"));
   assert.match(md, /\| supported \|/);
   assert.match(md, /\| inconclusive \|/);
-  assert.match(md, /2 claim\(s\) judged as one family at α = 0.05 with Holm's correction: 1 supported, 0 contradicted, 1 inconclusive/);
-  assert.match(verdictSentences(judged), /runs would resolve it/);
+  assert.match(md, /2 claim\(s\) judged as one family \(one family\) at α = 0.05 with Holm's correction: 1 supported, 0 contradicted, 1 inconclusive/);
+  assert.match(md, /\| claim \| source \| the paper's words \| tested as \|/);
+  assert.match(md, /\| up \| test \| the paper says up \| claim up \|/);
+  assert.match(verdictSentences(judged), /runs would resolve it \(80 % power at the Holm level 0\.0500 it faces; noncentral t/);
+});
+
+test("noncentral t power matches R's pwr.t.test, and the runs to resolve are computed at the Holm level the claim faces", () => {
+  // pwr.t.test(n = 10, d = 1, sig.level = 0.05, type = "one.sample")$power = 0.8030962
+  close(tTestPower(10, 1, 0.05), 0.8030962, 5e-5);
+  // pwr.t.test(d = 0.5, power = 0.8, type = "one.sample")$n = 33.36713 → 34 runs
+  assert.equal(runsForPower(0.5, 0.05, 0.8), 34);
+  // pwr.t.test(n = 3, d = 2, sig.level = 0.05 / 31, type = "one.sample")$power is tiny: the normal approximation would claim far more
+  assert.ok(tTestPower(3, 2, 0.05 / 31) < 0.05);
+  const noisy = pairedEvidence([0.1, -0.02, 0.05]);
+  const family = judgeFamily([claim("clear", pairedEvidence([0.5, 0.6, 0.55])), claim("noisy", noisy), claim("flat", pairedEvidence([0.01, -0.01, 0.0]))]);
+  const j = family[1];
+  assert.equal(j.verdict, "inconclusive");
+  const ranked = [...family].sort((a, b) => a.p - b.p).findIndex((x) => x.id === "noisy");
+  close(j.holmLevel, 0.05 / (3 - ranked), 1e-15);
+  const d = Math.abs(noisy.estimate) / (noisy.se * Math.sqrt(noisy.n));
+  assert.equal(j.runsToResolve, runsForPower(d, j.holmLevel, 0.8, { from: 4 }));
+  // the normal approximation's count is smaller: the noncentral t does not flatter small n
+  const z = 1.959964 + 0.841621;
+  assert.ok(j.runsToResolve! >= Math.ceil((z / d) ** 2), `${j.runsToResolve} vs normal ${Math.ceil((z / d) ** 2)}`);
+});
+
+test("a declaration registered before the runs shows no label; changed after them, every verdict says so", () => {
+  const decl: ClaimsRegistration = { study: "s", families: { paper: { label: "the paper's sentences", reason: "r" } }, claims: { up: { family: "paper", source: "P §1", quote: "up it goes", margin: { value: 0.1, reason: "r" }, reason: "r" } } };
+  const recorded = registrationHash(decl);
+  assert.equal(registrationStatus(decl, [recorded]), "registered before the runs");
+  assert.equal(registrationStatus(decl, [null]), "registered after the runs");
+  const changed: ClaimsRegistration = { ...decl, claims: { up: { ...decl.claims.up, margin: { value: 0.2, reason: "r" } } } };
+  assert.equal(registrationStatus(changed, [recorded]), "registered after the runs");
+  const judged = judgeFamily([claim("up", pairedEvidence([0.5, 0.6, 0.55, 0.45]))], { registration: registrationStatus(changed, [recorded]), family: "the paper's sentences" });
+  const md = toMarkdown(claimsTable(judged, "c"));
+  assert.match(md, /\| supported \(registered after the runs\) \|/);
+  assert.match(md, /every verdict is registered after the runs/);
+  assert.match(verdictSentences(judged), /\*\*Supported \(registered after the runs\)\*\* `up`/);
+  assert.throws(() => registered(decl, "down"), /s: claim "down" is not registered in its paper.ts declaration/);
+  const before = judgeFamily([claim("up", pairedEvidence([0.5, 0.6, 0.55, 0.45]))], { registration: registrationStatus(decl, [recorded]) });
+  assert.doesNotMatch(toMarkdown(claimsTable(before, "c")), /registered after/);
 });
 
 test("a claim about several cases: supported only if every case is, contradicted if any case is", () => {
@@ -159,4 +202,82 @@ test("a bootstrap over too few units keeps its estimate but decides nothing", ()
   assert.equal(judgeFamily([claim("few", e)])[0].verdict, "inconclusive");
   const enough = bootstrapEvidence({ n: 5, statistic: (u) => u.reduce((s, i) => s + few[i], 0) / u.length, seed: 1, minUnits: 5 });
   assert.ok(enough.pOneSided(0, "greater") < 0.01);
+});
+
+// ---------------------------------------------------------------------------------------------
+// one verdict per claim across the committed artefacts
+
+const VERDICT = /\b(supported|contradicted|inconclusive)\b/i;
+
+/** (claim id, verdict, where) from a Markdown text: claims-table rows (claim … verdict columns) and verdict lines naming one `id` and one **verdict**. */
+function verdictsIn(text: string, where: string): { id: string; verdict: string; where: string }[] {
+  const out: { id: string; verdict: string; where: string }[] = [];
+  let header: string[] | null = null;
+  for (const line of text.split("\n")) {
+    if (line.startsWith("| ")) {
+      const cells = line.split("|").slice(1, -1).map((c) => c.trim());
+      if (cells[0] === "claim" && cells.includes("verdict")) header = cells;
+      else if (header && !/^-+:?$/.test(cells[0])) {
+        const v = VERDICT.exec(cells[header.indexOf("verdict")] ?? "");
+        if (v) out.push({ id: cells[0], verdict: v[1].toLowerCase(), where });
+      }
+      continue;
+    }
+    header = null;
+    const ids = [...line.matchAll(/`([a-z0-9][\w.:/-]*)`/gi)].map((m) => m[1]).filter((x) => /[.:/]/.test(x));
+    const bold = [...line.matchAll(/\*\*([^*]+)\*\*/g)].map((m) => VERDICT.exec(m[1])?.[1]).filter((x): x is string => !!x);
+    if (ids.length === 1 && bold.length === 1) out.push({ id: ids[0], verdict: bold[0].toLowerCase(), where });
+  }
+  return out;
+}
+
+/** Every Markdown text of the results' tables and the notebooks' outputs and cells. */
+function artefactTexts(root: string): { text: string; where: string }[] {
+  const texts: { text: string; where: string }[] = [];
+  const results = path.join(root, "results");
+  for (const exp of fs.existsSync(results) ? fs.readdirSync(results) : []) {
+    for (const profile of fs.readdirSync(path.join(results, exp)).filter((p) => fs.existsSync(path.join(results, exp, p, "tables")))) {
+      const dir = path.join(results, exp, profile, "tables");
+      for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(".md"))) texts.push({ text: fs.readFileSync(path.join(dir, f), "utf8"), where: path.join(exp, profile, "tables", f) });
+    }
+  }
+  const notebooks = path.join(root, "notebooks");
+  for (const f of fs.existsSync(notebooks) ? fs.readdirSync(notebooks).filter((x) => x.endsWith(".ipynb")) : []) {
+    const nb = JSON.parse(fs.readFileSync(path.join(notebooks, f), "utf8")) as { cells: { outputs?: { data?: Record<string, string | string[]>; text?: string | string[] }[] }[] };
+    nb.cells.forEach((c, i) =>
+      (c.outputs ?? []).forEach((o) => {
+        for (const t of [o.data?.["text/markdown"], o.text]) if (t) texts.push({ text: Array.isArray(t) ? t.join("") : t, where: `${f} cell ${i}` });
+      }),
+    );
+  }
+  return texts;
+}
+
+/** Claim ids given more than one verdict, with where each was read. */
+function conflictingVerdicts(root: string): string[] {
+  const seen = new Map<string, { verdict: string; where: string }[]>();
+  for (const { text, where } of artefactTexts(root)) for (const v of verdictsIn(text, where)) seen.set(v.id, [...(seen.get(v.id) ?? []), v]);
+  return [...seen].filter(([, vs]) => new Set(vs.map((v) => v.verdict)).size > 1).map(([id, vs]) => `${id}: ${vs.map((v) => `${v.verdict} in ${v.where}`).join("; ")}`);
+}
+
+test("each claim id has one verdict across the committed results tables and notebooks", () => {
+  // MTL_ARTEFACTS_ROOT: check another tree (e.g. reports regenerated into a temporary root) the same way
+  assert.deepEqual(conflictingVerdicts(process.env.MTL_ARTEFACTS_ROOT ?? path.join(__dirname, "..", "..")), []);
+});
+
+test("the artefact walk reads ids and verdicts from claims tables and verdict lines, and reports a claim given two verdicts", () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-verdicts-"));
+  const judged = judgeFamily([claim("g.up", pairedEvidence([0.5, 0.6, 0.55, 0.45])), claim("g.noise", pairedEvidence([0.1, -0.12, 0.05, -0.01]))]);
+  const tables = path.join(root, "results", "exp", "quick", "tables");
+  fs.mkdirSync(tables, { recursive: true });
+  fs.writeFileSync(path.join(tables, "claims.md"), toMarkdown(claimsTable(judged, "c")));
+  assert.deepEqual(verdictsIn(toMarkdown(claimsTable(judged, "c")), "t").map((v) => [v.id, v.verdict]), [["g.up", "supported"], ["g.noise", "inconclusive"]]);
+  assert.deepEqual(verdictsIn(verdictSentences(judged), "s").map((v) => [v.id, v.verdict]), [["g.up", "supported"], ["g.noise", "inconclusive"]]);
+  fs.mkdirSync(path.join(root, "notebooks"));
+  const nb = (md: string) => JSON.stringify({ cells: [{ outputs: [{ data: { "text/markdown": md } }] }] });
+  fs.writeFileSync(path.join(root, "notebooks", "01.ipynb"), nb(verdictSentences(judged)));
+  assert.deepEqual(conflictingVerdicts(root), [], "the same verdicts in the table and the notebook");
+  fs.writeFileSync(path.join(root, "notebooks", "02.ipynb"), nb("- **Contradicted** `g.noise` (test: “x”): …"));
+  assert.deepEqual(conflictingVerdicts(root), ["g.noise: inconclusive in exp/quick/tables/claims.md; inconclusive in 01.ipynb cell 0; contradicted in 02.ipynb cell 0"]);
+  fs.rmSync(root, { recursive: true, force: true });
 });

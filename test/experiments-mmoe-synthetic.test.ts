@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
-import { assertFigure, deriveSeed, getExperiment, judgeFamily, resolveExperiment, studies, type ExperimentSummary, type RunRecord } from "mtl-lab";
+import { assertFigure, deriveSeed, getExperiment, judgeFamily, registrationHash, resolveExperiment, studies, type ExperimentSummary, type RunRecord } from "mtl-lab";
 
 const {
   changeInteractionEvidence,
@@ -189,6 +189,15 @@ describe("smoke profile end to end (CLI, --out in a temp dir)", () => {
     const claims = fs.readFileSync(path.join(dir("synthetic-correlation"), "tables", "claims.csv"), "utf8").trim().split("\r\n");
     assert.equal(claims.length, 1 + 2 + 1 + 6);
     assert.ok(claims.slice(1).every((l) => /,(supported|contradicted|inconclusive)$/.test(l)), claims.join("\n"));
+    // the paper's sentences first, our checks of the generator (Fig. 2) after them, as their own family
+    assert.deepEqual(claims.slice(1).map((l) => l.split(",")[0]), ["fig3.shared-bottom", "fig4.ordering", "fig4.mmoe-changes-least", "fig4.omoe-mmoe-similar", "fig4.omoe-degrades", "fig4.mmoe-little-affected", "fig4.moe-beats-sb", "fig2.linear", "fig2.nonlinear"]);
+    const claimsMd = fs.readFileSync(path.join(dir("synthetic-correlation"), "tables", "claims.md"), "utf8");
+    assert.match(claimsMd, /7 claim\(s\) judged as one family \(MMoE's sentences\)[^]*2 claim\(s\) judged as one family \(our own checks of the data generator\)/);
+    assert.match(claimsMd, /The claims declaration was registered before the runs\./, "trained now under the current declaration");
+    assert.equal((manifest as { extra: { claimsDeclaration?: { hash: string } } }).extra.claimsDeclaration?.hash, registrationHash(studies.mmoeSynthetic.MMOE_SYNTHETIC_REGISTRATION));
+    // no "model vs the first model" comparisons: the study declares none
+    assert.deepEqual(summary.comparisons, {});
+    assert.match(fs.readFileSync(path.join(dir("synthetic-correlation"), "tables", "summary.md"), "utf8"), /No model-vs-baseline comparison: this study declares none/);
   });
 
   test("trainability writes the spread table, the claims and the Fig. 5 histograms", () => {

@@ -185,40 +185,43 @@ describe("analysis on hand-made runs with known verdicts", () => {
     assert.equal(changes.length, 7 * (6 + 7));
   });
 
-  test("verdicts: supported, contradicted and inconclusive where the effects say so", () => {
+  test("verdicts: one claim per table row and group over every task (intersection–union), supported, contradicted and inconclusive where the effects say so", () => {
     for (const g of ["census", "synthetic"]) {
       const tasks = g === "census" ? CENSUS_TASKS : SYN_TASKS;
-      for (const t of tasks) {
-        assert.equal(verdict(`${g}/table6.no-nlf/${t}`), "supported", `${g} ${t} table 6`);
-        assert.equal(verdict(`${g}/table7.experts-2/${t}`), "supported");
-        assert.equal(verdict(`${g}/table7.experts-3/${t}`), "contradicted");
-        assert.equal(verdict(`${g}/table7.experts-4/${t}`), "inconclusive");
-        for (const l of [3, 4, 5]) assert.equal(verdict(`${g}/table8.levels-${l}/${t}`), "supported");
-      }
+      assert.equal(verdict(`${g}/table6.no-nlf`), "supported", `${g} table 6`);
+      assert.equal(verdict(`${g}/table7.experts-2`), "supported");
+      assert.equal(verdict(`${g}/table7.experts-3`), "contradicted");
+      assert.equal(verdict(`${g}/table7.experts-4`), "inconclusive");
+      for (const l of [3, 4, 5]) assert.equal(verdict(`${g}/table8.levels-${l}`), "supported");
+      const j = judged.find((x) => x.id === `${g}/table6.no-nlf`)!;
+      assert.deepEqual(j.parts.map((p) => p.label.split(" ")[0]), tasks, "one case per task");
+      assert.equal(j.quote, "removing NativeExpertLF … the loss increases on all tasks");
+      assert.equal(j.rule.kind === "direction" ? j.rule.minimumEffect : null, 0.107, "the registered minimum effect: Table 6's smallest change");
     }
-    assert.equal(judged.length, 7 * 7 + 2, "one claim per paper cell and group, plus one per fusion level");
+    assert.equal(judged.length, 7 * 2 + 2, "one claim per table row and group, plus one per fusion level");
     assert.equal(verdict("synthetic/fig3.relations/level-1"), "supported");
     assert.equal(verdict("synthetic/fig3.relations/level-2"), "inconclusive");
     for (const j of judged) assert.ok(j.minimumDetectable! > 0 && j.familySize === judged.length, j.id);
   });
 
-  test("the tables carry every row with the paper's values, the verdict and the minimum detectable effect", () => {
+  test("the tables carry every task row with the paper's values and its claim's one verdict", () => {
     const t7 = relativeChangeTable(changes, judged, 7, "quick");
     assert.equal(t7.rows.length, 3 * 7);
     const csv = toCsv(t7);
     assert.match(csv, /−0\.171 \/ −0\.150 \/ −0\.159 \/ −0\.075/);
     const col = (name: string) => t7.columns.indexOf(name);
-    const row = t7.rows.find((r) => r[col("task")] === "marital" && String(r[col("variant")]).startsWith("3 experts"))!;
-    assert.equal(row[col("verdict")], "contradicted");
-    assert.match(String(row[col("Δ % [95 % CI]")]), /^\+2\.0\d\d \[/);
-    assert.ok(Number(row[col("min. detectable |Δ| %")]) > 0);
+    const rows = t7.rows.filter((r) => String(r[col("variant")]).startsWith("3 experts") && r[col("task group")] === "Census-Income");
+    assert.deepEqual([...new Set(rows.map((r) => r[col("claim (every task of the group)")]))], ["census/table7.experts-3: contradicted"], "the same verdict on every task row of the claim");
+    assert.match(String(rows.find((r) => r[col("task")] === "marital")![col("Δ % [95 % CI]")]), /^\+2\.0\d\d \[/);
+    assert.equal(rows[0][col("this task's p (unadjusted, one-sided ×2)")], "< 0.0001");
     assert.equal(relativeChangeTable(changes, judged, 6).rows.length, 7);
   });
 
-  test("verdict lines: one per claim of the table, the minimum detectable effect, the whole family named", () => {
+  test("verdict lines: one per claim of the table, its deciding task, the minimum detectable effect, the whole family named", () => {
     const lines = verdictLines(judged, 7).split("\n").filter((l) => l.startsWith("- "));
-    assert.equal(lines.length, 3 * 7);
-    assert.equal(lines.filter((l) => l.startsWith("- **contradicted** (")).length, 7, "3 experts per task, every task of both groups");
+    assert.equal(lines.length, 3 * 2);
+    assert.equal(lines.filter((l) => l.startsWith("- **contradicted** `")).length, 2, "3 experts per task, both groups");
+    assert.ok(lines.every((l) => /every task\): deciding task \S+ \((NE|MSE)\):/.test(l)), lines[0]);
     assert.ok(lines.every((l) => /minimum detectable \|effect\| [0-9.e+-]+ %\.$/.test(l)), lines[0]);
     assert.match(verdictLines(judged, 7), new RegExp(`one family of ${judged.length} \\(Holm`));
     assert.equal(verdictLines(judged, "fig3").split("\n").filter((l) => l.startsWith("- ")).length, 2);

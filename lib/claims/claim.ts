@@ -1,22 +1,28 @@
 /**
- * A paper's claim, judged on our runs: supported, contradicted or inconclusive, decided by a test
- * at a stated level with Holm's correction over the family of claims one notebook makes (SPEC §4)
- * — never by the sign of a difference. Two kinds of statement cover the papers:
+ * A paper's claim — one sentence of the paper, quoted — judged on our runs: supported,
+ * contradicted or inconclusive, decided by a test at a stated level with Holm's correction over
+ * the family the claim is registered in (the paper's sentences of one notebook, or a separate
+ * family of our own checks) — never by the sign of a difference. Two kinds of statement cover
+ * the papers:
  * - direction ("A beats B", "the loss rises as p falls"): H0 effect = 0, two-sided; a rejection is
  *   support when the estimate has the expected sign and contradiction otherwise;
  * - equivalence ("comparable minima", "MMoE is little affected"): within ±margin is support (TOST),
  *   significantly outside is contradiction.
- * A claim about several cases ("at every p") is supported only if every case is (intersection–
- * union test) and contradicted if any case is (Bonferroni over its cases).
- * An inconclusive verdict carries the runs that would resolve it at 80 % power, assuming the
- * observed effect and spread; a direction claim also carries its minimum detectable effect.
+ * A claim about several cases ("at every p", "every task", "both better") is supported only if
+ * every case is (intersection–union test) and contradicted if any case is (Bonferroni over its
+ * cases): one policy for every such statement of every study.
+ * An inconclusive verdict carries the runs that would resolve it at 80 % power — a noncentral t
+ * calculation at the Holm level the claim faces, assuming the observed effect and spread; a
+ * direction claim also carries its minimum detectable effect at that level.
  */
-import { studentTQuantile } from "../engine/student-t";
+import { detectableEffect, runsForPower } from "./power";
 import type { Evidence } from "./evidence";
+import type { RegistrationStatus } from "./registration";
 
 export type Verdict = "supported" | "contradicted" | "inconclusive";
 
-export type ClaimRule = { kind: "direction"; expect: "positive" | "negative" } | { kind: "equivalence"; margin: number };
+/** A direction claim may carry its registered minimum effect of interest (shown beside the verdict; the test is of no effect). */
+export type ClaimRule = { kind: "direction"; expect: "positive" | "negative"; minimumEffect?: number } | { kind: "equivalence"; margin: number };
 
 /** One case of a claim about several ("at every p", "for every model"), with its own evidence. */
 export interface Part {
@@ -29,7 +35,9 @@ export interface ClaimSpec {
   id: string;
   /** Where the paper says it: "MMoE §5.1, Fig. 4". */
   source: string;
-  /** The paper's statement (paraphrased, cited in the study's paper.ts). */
+  /** The paper's own words that this claim tests, verbatim (a sentence or a clause). */
+  quote: string;
+  /** What is tested, in our words: the sentence made operational ("loss rises at each step down in p"). */
   statement: string;
   /** What the effect measures, with its sign convention: "loss at p = 0.5 minus loss at p = 1". */
   effect: string;
@@ -47,9 +55,9 @@ export interface Claim extends ClaimSpec {
   rule: ClaimRule;
 }
 
-export function directionClaim(spec: ClaimSpec & { expect: "positive" | "negative" }): Claim {
-  const { expect, ...rest } = spec;
-  return { ...rest, rule: { kind: "direction", expect } };
+export function directionClaim(spec: ClaimSpec & { expect: "positive" | "negative"; minimumEffect?: number }): Claim {
+  const { expect, minimumEffect, ...rest } = spec;
+  return { ...rest, rule: minimumEffect === undefined ? { kind: "direction", expect } : { kind: "direction", expect, minimumEffect } };
 }
 
 export function equivalenceClaim(spec: ClaimSpec & { margin: number }): Claim {
@@ -63,6 +71,10 @@ export interface FamilyOptions {
   alpha?: number;
   /** Power assumed for "runs needed" (default 0.8). */
   power?: number;
+  /** The family's name as registered ("the paper's sentences", "our own checks"), shown with every verdict. */
+  family?: string;
+  /** Whether the claims declaration predates the runs (from the manifests); shown beside every verdict when it does not. */
+  registration?: RegistrationStatus;
 }
 
 /** One case of a judged claim: its effect, interval and the two one-sided p-values (doubled, as the claim's). */
@@ -94,9 +106,11 @@ export interface Judged extends Omit<Claim, "evidence"> {
   runsToResolve: number | null;
   alpha: number;
   familySize: number;
+  /** The Holm level this claim faces at its rank in the family (α / (m − rank)). */
+  holmLevel: number;
+  family: string;
+  registration: RegistrationStatus | null;
 }
-
-const z = (p: number) => studentTQuantile(p, 1e7); // the normal quantile, to 1e-6
 
 /**
  * The two p-values of one effect: of support and of contradiction, each a one-sided test doubled
@@ -144,12 +158,25 @@ export function holmAdjust(ps: readonly number[]): number[] {
   return out;
 }
 
+/**
+ * Runs at which a t test on the observed effect and spread reaches `power` at `level`: direction,
+ * the two-sided test of no effect; equivalence, the one-sided test against the nearer margin at
+ * level / 2 (the claim doubles it). Noncentral t, so small n is not flattered.
+ */
 function runsNeeded(c: Claim, e: Evidence, level: number, power: number): number {
   const sd = e.se * Math.sqrt(e.n); // per-unit spread
   const gap = c.rule.kind === "direction" ? Math.abs(e.estimate) : Math.abs(Math.abs(e.estimate) - c.rule.margin);
-  if (gap === 0 || !Number.isFinite(sd)) return Infinity;
-  const zs = z(1 - level / 2) + z(power);
-  return Math.max(e.n + 1, Math.ceil(((zs * sd) / gap) ** 2));
+  if (gap === 0 || !(sd > 0) || !Number.isFinite(sd)) return Infinity;
+  const d = gap / sd;
+  return c.rule.kind === "direction" ? runsForPower(d, level, power, { sides: 2, from: e.n + 1 }) : runsForPower(d, level / 2, power, { sides: 1, from: e.n + 1 });
+}
+
+/** The level Holm's procedure tests each p-value at: α / (m − rank), rank 0 for the smallest p. */
+export function holmLevels(ps: readonly number[], alpha: number): number[] {
+  const order = ps.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0]);
+  const out = new Array<number>(ps.length);
+  order.forEach(([, i], rank) => (out[i] = alpha / (ps.length - rank)));
+  return out;
 }
 
 /** Judges one notebook's claims together. */
@@ -163,7 +190,7 @@ export function judgeFamily(claims: readonly Claim[], opts: FamilyOptions = {}):
   }
   const tested = claims.map(claimP);
   const adjusted = holmAdjust(tested.map((t) => t.p));
-  const bonferroni = alpha / Math.max(1, claims.length);
+  const levels = holmLevels(tested.map((t) => t.p), alpha);
   return claims.map((c, i) => {
     const significant = adjusted[i] < alpha;
     const verdict: Verdict = !significant ? "inconclusive" : tested[i].favours === "support" ? "supported" : "contradicted";
@@ -180,10 +207,13 @@ export function judgeFamily(claims: readonly Claim[], opts: FamilyOptions = {}):
       p: tested[i].p,
       pAdjusted: adjusted[i],
       ci95: decisive.ci95,
-      minimumDetectable: c.rule.kind === "direction" ? ((z(1 - bonferroni / 2) + z(power)) * sd) / Math.sqrt(e.n) : null,
-      runsToResolve: verdict === "inconclusive" ? runsNeeded(c, e, bonferroni, power) : null,
+      minimumDetectable: c.rule.kind === "direction" && sd > 0 ? detectableEffect(e.n, levels[i], power) * sd : null,
+      runsToResolve: verdict === "inconclusive" ? runsNeeded(c, e, levels[i], power) : null,
       alpha,
       familySize: claims.length,
+      holmLevel: levels[i],
+      family: opts.family ?? "one family",
+      registration: opts.registration ?? null,
     };
   });
 }

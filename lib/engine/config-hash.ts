@@ -34,3 +34,8 @@ export function configHash(config: unknown): string {
     .digest("hex")
     .slice(0, 16);
 }
+
+/** First 16 hex digits of sha256(canonical JSON of a study's claims declaration): recorded when runs train. */
+export function declarationHash(declaration: unknown): string {
+  return createHash("sha256").update(canonicalJson(declaration)).digest("hex").slice(0, 16);
+}

@@ -59,6 +59,8 @@ export interface ExperimentResult {
   computed: number;
   /** The runs this call trained, per group (the manifest records which command trained which runs). */
   trainedGroups?: TrainedGroup[];
+  /** Hash of the claims declaration the runs trained under, as the manifest records it (null: none); set when a report is written. */
+  claimsDeclarationHash?: string | null;
 }
 
 export interface TrainedGroup {
@@ -100,6 +102,12 @@ export interface ExperimentDefinition<C = undefined> {
   /** Named models; the first is the baseline of the comparisons in summary.json. */
   models: Record<string, ModelConfig>;
   /**
+   * The models summary.json compares with their condition's baseline (Δ and an exploratory,
+   * unadjusted p); default every model. A study whose claims are not "model vs the first model"
+   * declares [] so the summary lists no comparison it never chose.
+   */
+  summaryComparisons?: readonly string[];
+  /**
    * The models trained under a condition, by condition name (in `models` order; the first listed
    * is that condition's baseline). A condition not named here trains every model.
    */
@@ -119,6 +127,12 @@ export interface ExperimentDefinition<C = undefined> {
    * first, not every table of the report.
    */
   headlineTables?: readonly string[];
+  /**
+   * The study's claims declaration (plain data: claims, families, margins, reasons). Its hash is
+   * written into manifest.json when runs train, so a report can tell whether the declaration
+   * predates the runs.
+   */
+  claimsDeclaration?: unknown;
   /** Tables and figures beyond the standard ones (summary table, validation-loss curves). */
   report?(result: ExperimentResult): { tables?: Record<string, Table>; figures?: Record<string, Figure> };
 }

@@ -13,7 +13,7 @@ export { lossReference, type Curves, type Divergence, type ReplicaStatus } from 
 export type { GateSummary } from "./evaluate";
 export { evaluateReplica } from "./evaluate";
 export { trainReplicas, constantPredictorLoss, type GroupData, type ReplicaOutcome, type TrainingProgress } from "./trainer";
-export { configHash, canonicalJson, ENGINE_RESULTS_VERSION } from "./config-hash";
+export { configHash, canonicalJson, declarationHash, ENGINE_RESULTS_VERSION } from "./config-hash";
 export * from "./experiment";
 export { applyArmLearningRates, armLearningRate, chooseLearningRate, runAtLearningRate, RUN_SCHEMA, type RunRecord, type LearningRateTrial, type TaskMetrics, type UndefinedMetrics } from "./run-record";
 export { runGroup, seedGroups, initSeedOf, batchOrderSeedOf, sharedBatchOrderSeed, type ModelFactory, type GroupRequest } from "./run-group";

@@ -10,6 +10,7 @@ import { writeFileIfChanged } from "../project";
 import { finishProvenance, type Provenance } from "../provenance";
 import { saveTableIfChanged, tableFromRows, type Table } from "../tables";
 import type { Experiment, ExperimentResult, ResolvedExperiment } from "./experiment";
+import { declarationHash } from "./config-hash";
 import { MANIFEST_FILE, readJson, RUNS_FILE, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
 import { applyArmLearningRates, type RunRecord } from "./run-record";
 import type { ExperimentSummary } from "./summary";
@@ -18,6 +19,7 @@ const fmt = (x: number | null | undefined, digits = 4) => (x === null || x === u
 
 /** One row per arm, task and test metric: mean ± std (n), 95 % CI, best, and the baseline comparison. */
 export function summaryTable(summary: ExperimentSummary): Table {
+  const compared = Object.keys(summary.comparisons).length > 0;
   const rows = Object.entries(summary.models).flatMap(([arm, tasks]) =>
     Object.entries(tasks).flatMap(([task, metrics]) =>
       // "loss" repeats mse (regression) or logloss (binary) under the generic name: shown once
@@ -31,8 +33,8 @@ export function summaryTable(summary: ExperimentSummary): Table {
           "95 % CI": s.ci95 ? `[${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}]` : "–",
           best: s.best,
           median: s.median,
-          [`Δ vs baseline`]: c ? `${fmt(c.meanDifference)} (${fmt(c.relativeChangePct, 2)} %)` : "baseline",
-          p: c?.significance ? `${fmt(c.significance.p, 3)} (${c.significance.test})` : "–",
+          [`Δ vs baseline`]: c ? `${fmt(c.meanDifference)} (${fmt(c.relativeChangePct, 2)} %)` : compared ? "baseline" : "–",
+          "p (unadjusted, exploratory)": c?.significance ? `${fmt(c.significance.p, 3)} (${c.significance.test})` : "–",
         };
       }),
     ),
@@ -55,7 +57,9 @@ export function summaryTable(summary: ExperimentSummary): Table {
     notes: [
       `best = test value of the run with the best validation ${summary.selection.task} ${summary.selection.metric}.`,
       profileNote,
-      `Δ and p: against the first model of the same condition; paired t-test by seed where both hold the same seeds, Welch otherwise.`,
+      compared
+        ? `Δ and p: against the first model of the same condition, a baseline no paper chose; paired t-test by seed where both hold the same seeds, Welch otherwise. Exploratory: each p is unadjusted for the ${rows.filter((r) => r["p (unadjusted, exploratory)"] !== "–").length} tests of this table and is not a verdict; the claims a study declares are judged in its claims table.`
+        : "No model-vs-baseline comparison: this study declares none (its claims table judges what the papers compare).",
       ...(missing.length ? [`No row (every run diverged): ${missing.join("; ")}.`] : []),
       ...(summary.profileStatement.train.learningRateChoice === "per-arm"
         ? [`Learning rate: one per row's model and condition, from {${summary.profileStatement.train.learningRates.join(", ")}}, the best mean validation ${summary.selection.task} ${summary.selection.metric} over its runs; every run is reported at that rate.`]
@@ -224,6 +228,24 @@ function nextManifest(old: Provenance | undefined, provenance: Provenance, deriv
 }
 
 /**
+ * The claims declaration's hash as of the runs' training: the current one when every run trained
+ * now or the runs already carried it, else whatever the replaced manifest recorded (null: none).
+ */
+function claimsDeclarationAtTraining(plan: ResolvedExperiment, result: ExperimentResult, file: string): string | null {
+  let old: string | null = null;
+  try {
+    const h = readJson<{ extra?: { claimsDeclaration?: { hash?: unknown } } }>(file)?.extra?.claimsDeclaration?.hash;
+    old = typeof h === "string" ? h : null;
+  } catch {
+    old = null; // no manifest yet, or a damaged one
+  }
+  if (plan.experiment.claimsDeclaration === undefined) return old;
+  const now = declarationHash(plan.experiment.claimsDeclaration);
+  const trainedUnderNow = result.computed > 0 && (result.computed >= result.runs.length || old === now);
+  return trainedUnderNow ? now : old;
+}
+
+/**
  * Writes tables, figures and manifest.json into result.reportDir and removes the tables and
  * figures an earlier report left there; returns the files written (relative to reportDir).
  * A file whose bytes would not change is not touched, and a figure whose inputs did not change
@@ -235,6 +257,8 @@ export async function writeReport(plan: ResolvedExperiment, result: ExperimentRe
   const { reportDir: dir, summary, runs } = atRates;
   const manifestFile = path.join(dir, MANIFEST_FILE);
   const old = readManifest(manifestFile);
+  const declared = claimsDeclarationAtTraining(plan, result, manifestFile);
+  result.claimsDeclarationHash = atRates.claimsDeclarationHash = declared;
   const extra = plan.experiment.report?.(atRates) ?? {};
   const tables = { summary: summaryTable(summary), ...extra.tables };
   const savedTables = Object.entries(tables).map(([name, t]) => saveTableIfChanged(t, path.join(dir, "tables"), name, `${plan.experiment.id}:${name}`));
@@ -258,6 +282,8 @@ export async function writeReport(plan: ResolvedExperiment, result: ExperimentRe
     data: runs[0]?.data,
     files: [path.relative(dir, path.join(result.dir, RUNS_FILE)), SUMMARY_FILE, ...files],
     ...(Object.keys(figs.keys).length ? { figureInputs: figs.keys } : {}),
+    // the claims declaration the runs trained under (lib/claims/registration.ts), so reports can tell whether it predates them
+    ...(declared ? { claimsDeclaration: { hash: declared } } : {}),
   };
   const done = finishProvenance(provenance);
   const entry: HistoryEntry = {

@@ -86,6 +86,7 @@ function comparisons(plan: ResolvedExperiment, byArm: Map<string, RunRecord[]>, 
   for (const arm of plan.arms) {
     const base = plan.arms.find((a) => a.conditionName === arm.conditionName)!;
     if (base.key === arm.key) continue;
+    if (plan.experiment.summaryComparisons && !plan.experiment.summaryComparisons.includes(arm.model)) continue;
     for (const [task, metrics] of Object.entries(models[arm.key] ?? {})) {
       for (const metric of Object.keys(metrics)) {
         ((out[arm.key] ??= {})[task] ??= {})[metric] = compare(byArm.get(arm.key)!, byArm.get(base.key)!, base.key, base.modelConfig.kind, task, metric);

@@ -1,14 +1,15 @@
 /**
  * Analyses of the AdaTT ablation study (AdaTT §4.4–4.6, Tables 6–8, Fig. 3): relative changes of
  * the test NE (binary tasks) / MSE (regression) / AUC per task, paired by seed, as the paper's
- * tables print them; the fusion weights of Fig. 3; and the paper's directions judged as one family
- * (Holm) with the minimum detectable effect of the profile beside each verdict.
+ * tables print them; the fusion weights of Fig. 3; and the paper's statements judged as one family
+ * (Holm) — each "all tasks" statement one claim over every task of a group (intersection–union) —
+ * with the minimum detectable effect of the profile beside each verdict.
  *
  * Relative change of run seed s: 100 · (metric(variant, s) − metric(baseline, s)) / metric(baseline, s).
  * Seeds pair the runs: the same initialisation seed and (synthetic) the same data set, (census) the
  * same rows in the same order. Pure functions over run records.
  */
-import { claimsTable, directionClaim, judgeFamily, pairedEvidence, type Claim, type Judged } from "../../claims";
+import { claimsTable, directionClaim, judgeFamily, pairedEvidence, registered, verdictText, type Claim, type FamilyOptions, type Judged } from "../../claims";
 import type { ExperimentResult } from "../../engine/experiment";
 import type { RunRecord } from "../../engine/run-record";
 import { relativeChange, summarize } from "../../engine/stats";
@@ -18,7 +19,7 @@ import { pearson } from "../../engine/metrics";
 import { deriveSeed } from "../../seeds";
 import { relatedTasks, SYNTHETIC_CONDITION, syntheticGroupParams, type AdattCondition, type SyntheticGroupCondition } from "./data";
 import { ADATT_SCALE_DOWN, COMPARISONS, FIG3_MODEL, levelUnits, modelLabel, type Comparison } from "./models";
-import { ADATT_ABLATION, ADATT_ABLATION_CLAIMS, ADATT_ABLATION_SETUP, PAPER_TASKS } from "./paper";
+import { ADATT_ABLATION, ADATT_ABLATION_CLAIMS, ADATT_ABLATION_REGISTRATION, ADATT_ABLATION_SETUP, PAPER_TASKS } from "./paper";
 
 /** The task groups, in the order tables list them. */
 export const GROUPS = ["census", "synthetic"] as const;
@@ -41,7 +42,7 @@ const paperRow = (values: readonly number[]) => values.map((v) => signed(v)).joi
 // ---------------------------------------------------------------------------------------------
 // per-run metrics
 
-/** The loss metric a task is judged on (SPEC §3.5): NE for a binary task, MSE for a regression task. */
+/** The loss metric a task is judged on, as the paper's tables report it: NE for a binary task, MSE for a regression task. */
 export function lossMetricOf(metrics: Readonly<Record<string, number>>): "ne" | "mse" {
   return "mse" in metrics ? "mse" : "ne";
 }
@@ -114,23 +115,30 @@ export function relativeChanges(runs: readonly RunRecord[]): RelativeChange[] {
 
 const claimSource = (c: Comparison) => (c.table === 6 ? ADATT_ABLATION_CLAIMS.nativeExpertLf : c.table === 7 ? ADATT_ABLATION_CLAIMS.expertsPerTask : ADATT_ABLATION_CLAIMS.fusionLevels);
 
-/** One direction claim per group, comparison and task, on the relative change of NE / MSE (the paper's cells). */
+/** The claim id of one group and comparison ("census/table7.experts-2"). */
+export const ablationClaimId = (group: string, c: Comparison) => `${group}/${c.id}`;
+
+/** One claim per group and comparison over every task (the paper's "all tasks"), on the relative change of NE / MSE. */
 export function ablationClaims(changes: readonly RelativeChange[]): Claim[] {
-  return changes
-    .filter((ch) => ch.metric !== "AUC" && ch.n >= 2)
-    .map((ch) => {
-      const c = ch.comparison;
-      const paper = claimSource(c);
-      return directionClaim({
-        id: `${ch.group}/${c.id}/${ch.task}`,
-        source: paper.source,
-        statement: paper.statement,
-        effect: `${groupLabel(ch.group)} ${ch.task}: relative change of test ${ch.metric}, ${modelLabel(c.variant)} vs ${modelLabel(c.baseline)}, in % (paired by seed)`,
-        finding: `mean ${signed(ch.mean!)} % over ${ch.n} seeds; the paper: ${paperRow(c.paper)} % (its tasks 1–4)`,
-        evidence: pairedEvidence(ch.values),
-        expect: c.expect,
-      });
-    });
+  const loss = changes.filter((ch) => ch.metric !== "AUC");
+  const keys = [...new Map(loss.map((ch) => [ablationClaimId(ch.group, ch.comparison), ch])).values()];
+  return keys.flatMap((first) => {
+    const c = first.comparison;
+    const mine = loss.filter((ch) => ch.group === first.group && ch.comparison === c);
+    if (mine.some((ch) => ch.n < 2)) return [];
+    const words = registered(ADATT_ABLATION_REGISTRATION, `table${c.table}`);
+    return [directionClaim({
+      id: ablationClaimId(first.group, c),
+      source: words.source,
+      quote: words.quote,
+      minimumEffect: words.minimumEffect?.value,
+      statement: `${claimSource(c).statement} (${groupLabel(first.group)}, ${c.short})`,
+      effect: `${groupLabel(first.group)}: relative change of test NE / MSE, ${modelLabel(c.variant)} vs ${modelLabel(c.baseline)}, in % (paired by seed), for each task`,
+      finding: `mean per task: ${mine.map((ch) => `${ch.task} ${signed(ch.mean!)} %`).join(", ")} over ${first.n} seeds; the paper: ${paperRow(c.paper)} % (its tasks 1–4)`,
+      evidence: mine.map((ch) => ({ label: `${ch.task} (${ch.metric})`, evidence: pairedEvidence(ch.values) })),
+      expect: c.expect,
+    })];
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -206,9 +214,11 @@ export function expertWeightClaims(runs: readonly RunRecord[]): Claim[] {
   const pairs = cond.related.map((b) => `{${b.map((t) => w.tasks[t]).join(", ")}}`).join(" and ");
   return w.mean.map((_, l) => {
     const values = seeds.map((s) => relationContrast(w.perSeed.get(s)![l], w.tasks, w.experts, cond));
+    const words = registered(ADATT_ABLATION_REGISTRATION, "fig3");
     return directionClaim({
       id: `synthetic/fig3.relations/level-${l + 1}`,
-      source: ADATT_ABLATION_CLAIMS.expertWeights.source,
+      source: words.source,
+      quote: words.quote,
       statement: ADATT_ABLATION_CLAIMS.expertWeights.statement,
       effect: `synthetic group, fusion level ${l + 1} of ${modelLabel(w.model)}: weight on a related task's expert minus weight on an unrelated task's expert (mean over tasks; related pairs ${pairs})`,
       finding: `mean contrast ${fmt(values.reduce((a, b) => a + b, 0) / values.length, 4)} over ${values.length} seeds; mean weights of level ${l + 1} in the Fig. 3 table`,
@@ -222,8 +232,8 @@ export function expertWeightClaims(runs: readonly RunRecord[]): Claim[] {
 // the family
 
 /** Every claim of notebook 05, judged as one family (Holm, α = 0.05). */
-export function judgeAdattAblation(runs: readonly RunRecord[]): Judged[] {
-  return judgeFamily([...ablationClaims(relativeChanges(runs)), ...expertWeightClaims(runs)]);
+export function judgeAdattAblation(runs: readonly RunRecord[], opts: FamilyOptions = {}): Judged[] {
+  return judgeFamily([...ablationClaims(relativeChanges(runs)), ...expertWeightClaims(runs)], { ...opts, family: ADATT_ABLATION_REGISTRATION.families.paper.label });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -241,7 +251,8 @@ export function relativeChangeTable(changes: readonly RelativeChange[], judged: 
   const rows = changes
     .filter((ch) => ch.comparison.table === table && ch.metric !== "AUC")
     .map((ch) => {
-      const j = judged.find((x) => x.id === `${ch.group}/${ch.comparison.id}/${ch.task}`);
+      const j = judged.find((x) => x.id === ablationClaimId(ch.group, ch.comparison));
+      const part = j?.parts.find((p) => p.label.startsWith(`${ch.task} (`));
       const auc = changes.find((x) => x.metric === "AUC" && x.group === ch.group && x.comparison === ch.comparison && x.task === ch.task);
       const row: Record<string, Cell> = {
         "task group": groupLabel(ch.group),
@@ -252,9 +263,9 @@ export function relativeChangeTable(changes: readonly RelativeChange[], judged: 
         n: ch.n,
         "AUC Δ % [95 % CI]": ci(auc),
         "paper Δ % (tasks 1–4: MSE, NE, NE, NE)": paperRow(ch.comparison.paper),
-        verdict: j?.verdict ?? "not judged (< 2 seeds)",
-        "p (Holm)": j ? fmtP(j.pAdjusted) : "–",
-        "min. detectable |Δ| %": j?.minimumDetectable != null ? fmtMde(j.minimumDetectable) : "–",
+        "claim (every task of the group)": j ? `${j.id}: ${verdictText(j)}` : "not judged (< 2 seeds)",
+        "p (Holm) of the claim": j ? fmtP(j.pAdjusted) : "–",
+        "this task's p (unadjusted, one-sided ×2)": part ? fmtP(Math.min(part.pSupport, part.pContradiction)) : "–",
       };
       return row;
     });
@@ -263,7 +274,7 @@ export function relativeChangeTable(changes: readonly RelativeChange[], judged: 
     caption: `${TABLE_TITLES[table]}: relative change against ${table === 6 ? "AdaTT with 3 experts per task" : table === 7 ? "1 expert per task" : "2 fusion levels"}${profile ? ` — profile ${profile}` : ""}`,
     notes: [
       "Δ %: 100 · (metric(variant) − metric(baseline)) / metric(baseline) on the test split, per seed, then mean and 95 % CI (Student t) over seeds; NE for binary tasks, MSE for the regression task; negative = lower loss = better. AUC: the same for AUC (positive = better).",
-      `Verdict: the paper's direction (${table === 6 ? "positive: removing NativeExpertLF hurts" : "negative: the larger configuration helps"}) tested two-sided on the per-seed changes (paired t) within one family of ${family} claims, Holm at α = 0.05. Min. detectable |Δ|: the smallest true change this profile detects with 80 % power at the family's Bonferroni level, from the observed spread.`,
+      `Claim: the paper's direction (${table === 6 ? "positive: removing NativeExpertLF hurts" : "negative: the larger configuration helps"}) on every task of the group at once (intersection–union over the tasks, paired t per task), within one family of ${family} claims, Holm at α = 0.05; the same verdict stands on each of its task rows. A task's own p is unadjusted and shown for description only.`,
       `Paper: ${ADATT_ABLATION[table === 6 ? "withoutNativeExpertLf" : table === 7 ? "expertsPerTask" : "fusionLevels"].source}, Meta short-video data (~70 B samples), its four reported tasks in the order ${PAPER_TASKS.map((t) => `${t.name} (${t.metric})`).join(", ")}; our synthetic y1–y4 have those kinds in that order.`,
     ],
   });
@@ -373,7 +384,7 @@ export function setupTable(result: ExperimentResult): Table {
 // ---------------------------------------------------------------------------------------------
 // sentences
 
-/** Per table row and group: how many tasks move in the paper's direction and the verdicts. */
+/** Per table row and group: how many tasks' mean changes point the paper's way (a description of means) and the claim's verdict. */
 export function directionsSummary(changes: readonly RelativeChange[], judged: readonly Judged[]): string {
   const lines: string[] = [];
   for (const c of COMPARISONS) {
@@ -381,11 +392,9 @@ export function directionsSummary(changes: readonly RelativeChange[], judged: re
       const chs = changes.filter((x) => x.group === g && x.comparison === c && x.metric !== "AUC" && x.mean !== null);
       if (chs.length === 0) continue;
       const right = chs.filter((x) => (c.expect === "positive" ? x.mean! > 0 : x.mean! < 0)).length;
-      const verdicts = chs.map((x) => judged.find((j) => j.id === `${g}/${c.id}/${x.task}`)?.verdict ?? "not judged");
-      const count = (v: string) => verdicts.filter((x) => x === v).length;
+      const j = judged.find((x) => x.id === ablationClaimId(g, c));
       lines.push(
-        `- Table ${c.table}, ${c.label}, ${groupLabel(g)}: ${right} of ${chs.length} tasks move in the paper's direction (${chs.map((x) => `${x.task} ${signed(x.mean!)} %`).join(", ")}); ` +
-          `${count("supported")} supported, ${count("contradicted")} contradicted, ${count("inconclusive")} inconclusive.`,
+        `- Table ${c.table}, ${c.label}, ${groupLabel(g)}: \`${ablationClaimId(g, c)}\` ${j ? `**${verdictText(j)}**` : "not judged"}; description of means: ${right} of ${chs.length} tasks' mean changes point the paper's way (${chs.map((x) => `${x.task} ${signed(x.mean!)} %`).join(", ")}).`,
       );
     }
   }
@@ -407,12 +416,13 @@ export function verdictLines(judged: readonly Judged[], table: 6 | 7 | 8 | "fig3
   if (own.length === 0) return "No claim of this table could be judged (fewer than 2 seeds with results).";
   const unit = table === "fig3" ? "" : " %";
   const lines = own.map((j) => {
-    const [group, , task] = j.id.split("/");
-    const what = table === "fig3" ? `fusion ${task.replace("-", " ")}` : `${groupLabel(group)} ${task}, ${COMPARISONS.find((c) => j.id.includes(`/${c.id}/`))?.short ?? ""}`;
+    const [group, part, level] = j.id.split("/");
+    const what = table === "fig3" ? `fusion ${level.replace("-", " ")}` : `${groupLabel(group)}, ${COMPARISONS.find((c) => c.id === part)?.short ?? ""}, every task`;
+    const deciding = j.decisive ? ` deciding task ${j.decisive}:` : "";
     const mde = j.minimumDetectable === null ? "" : `; minimum detectable |effect| ${fmtMde(j.minimumDetectable)}${unit}`;
-    return `- **${j.verdict}** (${what}): ${signed(j.evidence.estimate)}${unit} [${signed(j.ci95[0])}, ${signed(j.ci95[1])}], ${j.evidence.test}, Holm p = ${fmtP(j.pAdjusted)}${mde}.`;
+    return `- **${verdictText(j)}** \`${j.id}\` (${what}):${deciding} ${signed(j.evidence.estimate)}${unit} [${signed(j.ci95[0])}, ${signed(j.ci95[1])}], ${j.evidence.test}, Holm p = ${fmtP(j.pAdjusted)}${mde}.`;
   });
   const f = own[0];
-  return [...lines, "", `Judged with the other claims of this notebook as one family of ${f.familySize} (Holm, α = ${f.alpha}); minimum detectable |effect|: the smallest true effect this profile finds with 80 % power at the family's Bonferroni level, given the observed spread.`].join("\n");
+  return [...lines, "", `Judged with the other claims of this notebook as one family of ${f.familySize} (Holm, α = ${f.alpha}); minimum detectable |effect|: the smallest true effect this profile finds with 80 % power at the Holm level the claim faces (noncentral t), given the observed spread.`].join("\n");
 }
 

@@ -1,7 +1,7 @@
 /**
  * The two task groups of the AdaTT ablation study (notebook 05), as the engine's data sources:
  *
- * - census: Census-Income's AdaTT group (income, never married, education bachelor+; SPEC §1.2),
+ * - census: Census-Income's AdaTT group (income, never married, education bachelor+),
  *   the full training file, the .test file split 1:1 into validation and test with the recorded
  *   seed. Shared layout: every run sees the same rows in the same order; runs differ by their
  *   initialisation only (as in the papers).

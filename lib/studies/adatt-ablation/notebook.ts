@@ -1,9 +1,10 @@
 /** One-call loader for notebook 05: the profile's results (trained where missing) with what its cells show. */
-import type { Judged } from "../../claims";
+import { resultsRegistration, type Judged } from "../../claims";
 import type { ExperimentResult } from "../../engine/experiment";
 import { estimatePaperProfile as estimateFor, loadExperiment, type LoadOptions } from "../../engine/notebook-load";
 import { adattAblation } from "./adatt-ablation";
 import { judgeAdattAblation, relativeChanges, type RelativeChange } from "./analysis";
+import { ADATT_ABLATION_REGISTRATION } from "./paper";
 
 export interface AdattAblationResults {
   result: ExperimentResult;
@@ -15,7 +16,7 @@ export interface AdattAblationResults {
 /** adatt-ablation at a profile (trained where missing) with its relative changes and judged claims. */
 export async function loadAdattAblation(opts: LoadOptions = {}): Promise<AdattAblationResults> {
   const result = await loadExperiment(adattAblation, opts);
-  return { result, changes: relativeChanges(result.runs), judged: judgeAdattAblation(result.runs) };
+  return { result, changes: relativeChanges(result.runs), judged: judgeAdattAblation(result.runs, { registration: resultsRegistration(ADATT_ABLATION_REGISTRATION, [result]) }) };
 }
 
 /** The paper profile's wall time here, scaled from a loaded result. */

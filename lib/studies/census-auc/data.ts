@@ -1,5 +1,5 @@
 /**
- * The data side of the Census-Income AUC study: one task group of lib/data (SPEC §1.2) as the
+ * The data side of the Census-Income AUC study: one task group of lib/data as the
  * engine's shared data set — the full training file, the .test file split 1:1 into validation
  * and test with the recorded split seed, every replica seeing the same rows in the same order
  * (runs differ only in their initialisation, as in the papers).

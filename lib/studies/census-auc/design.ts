@@ -97,7 +97,7 @@ function adattCandidates(n: ExpertCount): Record<AdattRow, Candidate[]> {
     "ml-mmoe": [cand(`ml-mmoe-${n}`, { kind: "ml-mmoe", experts: n, expertUnits: levels, towerUnits: TOWER_ADATT }, `${n} experts per level, ${dims}`)],
     // PLE needs a shared expert: m_s ∈ {3} with 6 experts, {3, 6} with 9
     ple: (n === 6 ? [3] : [3, 6]).map((s) => cand(`ple-${n}-s${s}`, { kind: "ple", ...ms(s), expertUnits: levels, towerUnits: TOWER_ADATT }, `m_s = ${s}, ${(n - s) / 3} per task, ${dims}`)),
-    // AdaTT: m_s = 0 is AdaTT-sp (SPEC §2), the configuration AdaTT's caption reports as its best
+    // AdaTT: m_s = 0 is AdaTT-sp, the configuration AdaTT's caption reports as its best
     adatt: [
       cand(`adatt-sp-${n}`, { kind: "adatt-sp", taskExperts: n / 3, expertUnits: levels, towerUnits: TOWER_ADATT }, `m_s = 0 (AdaTT-sp), ${n / 3} per task, ${dims}`),
       cand(`adatt-${n}-s3`, { kind: "adatt", ...ms(3), expertUnits: levels, towerUnits: TOWER_ADATT }, `m_s = 3, ${(n - 3) / 3} per task, ${dims}`),
@@ -125,7 +125,7 @@ export const ONE_HOT_VARIANT_MODELS = ["ml-mmoe-6", "ple-6-s3", "adatt-sp-6"] as
 
 /**
  * The order this study reads AdaTT Table 5's "Task 1/2/3" columns in: by magnitude (education,
- * income, never married), not as the text names them (SPEC §3.3): the text's order would put
+ * income, never married), not as the text names them: the text's order would put
  * never-married AUC at .87 and education at .97, the reverse of every census result (ours, MMoE's
  * Tables 1–2, MMoEEx's), while MMoEEx — the framework AdaTT adapted — orders tasks alphabetically.
  */

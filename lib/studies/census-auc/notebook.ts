@@ -1,6 +1,5 @@
 /** One-call loaders for notebook 03: both experiments at a profile (trained where missing), analysed together. */
-import type { Judged } from "../../claims";
-import { verdictSentences } from "../../claims";
+import { resultsRegistration, verdictSentences, verdictText, type Judged } from "../../claims";
 import type { ExperimentResult } from "../../engine/experiment";
 import { estimatePaperProfile as estimateFor, loadExperiment, type LoadOptions } from "../../engine/notebook-load";
 import type { Figure } from "../../figures";
@@ -9,12 +8,13 @@ import type { Table } from "../../tables";
 import { adattTable, judgeCensus, mmoeTable, oneHotTable, pleTable, searchTable, type CensusRuns } from "./analysis";
 import { censusFigures } from "./figures";
 import { censusAdatt, censusMmoe } from "./experiments";
+import { CENSUS_REGISTRATION } from "./paper";
 
 export interface CensusAucResults {
   mmoe: ExperimentResult;
   adatt: ExperimentResult;
   runs: CensusRuns;
-  /** Notebook 03's claims, judged as one family (Holm). */
+  /** Notebook 03's claims: the papers' sentences (one family) and our own checks (another), each Holm-corrected. */
   judged: Judged[];
   tables: { mmoe: Table; ple: Table; adatt: Table; oneHot: Table; search: Table; claims: Table };
   figures: Record<string, Figure>;
@@ -28,7 +28,7 @@ export async function loadCensusAuc(opts: LoadOptions = {}): Promise<CensusAucRe
   const mmoe = await loadExperiment(censusMmoe, opts);
   const adatt = await loadExperiment(censusAdatt, opts);
   const runs: CensusRuns = { mmoe: mmoe.runs, adatt: adatt.runs };
-  const judged = judgeCensus(runs);
+  const judged = judgeCensus(runs, { registration: resultsRegistration(CENSUS_REGISTRATION, [mmoe, adatt]) });
   return {
     mmoe,
     adatt,
@@ -49,19 +49,14 @@ export async function loadCensusAuc(opts: LoadOptions = {}): Promise<CensusAucRe
 }
 
 /**
- * One Markdown paragraph for the claims whose id starts with `prefix` ("mmoe-g", "ple-table5",
- * "adatt-table5", "one-hot-shift"): how many are supported, contradicted, inconclusive, and which
+ * One Markdown line per claim whose id starts with `prefix` ("mmoe", "ple-table5", "adatt-table5",
+ * "one-hot"): its id, the paper's words and the verdict the claims table gives it, nothing else
  * (the claims table at the end has each one's estimate, CI and adjusted p).
  */
 export function verdictsFor(results: Pick<CensusAucResults, "judged">, prefix: string): string {
   const mine = results.judged.filter((j) => j.id.startsWith(prefix));
   if (mine.length === 0) return `No claim under "${prefix}" could be judged (fewer than 2 paired runs).`;
-  const list = (v: string) => mine.filter((j) => j.verdict === v).map((j) => `${j.effect.split(",")[0]}${j.source.includes("experts") ? ` (${j.source.replace(/.*, /, "")})` : ""} ${j.effect.includes("mean test") ? `on ${j.effect.replace(/.*mean test (.*) AUC.*/, "$1")}` : ""}`.trim());
-  const parts = (["supported", "contradicted", "inconclusive"] as const).map((v) => {
-    const xs = list(v);
-    return `**${xs.length} ${v}**${xs.length && v !== "inconclusive" ? ` (${xs.join("; ")})` : ""}`;
-  });
-  return `Of ${mine.length} claims here (Holm over all ${results.judged.length} of the notebook, α = ${mine[0].alpha}): ${parts.join(", ")}.`;
+  return mine.map((j) => `- \`${j.id}\` (${j.source}: “${j.quote}”): **${verdictText(j)}** (Holm p = ${j.pAdjusted < 1e-4 ? "< 0.0001" : j.pAdjusted.toFixed(4)} within ${j.family}).`).join("\n");
 }
 
 /** The paper profile's wall time here, scaled from the loaded results of both experiments. */

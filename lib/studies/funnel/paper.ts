@@ -30,36 +30,43 @@ export const FUNNEL_CLAIMS = {
   esmmBeatsBase: {
     id: "esmm.entire-space",
     source: "ESMM §2.3 (the model), §3 (experiments: ESMM above BASE on CVR AUC)",
+    quote: "",
     statement: "Modelling CVR over the entire impression space (pCTCVR = pCTR × pCVR, losses on CTR and CTCVR) estimates CVR better than a model trained on clicked impressions only, which suffers from sample-selection bias and sparse conversions.",
   },
   esmmGapGrows: {
     id: "esmm.bias-gap",
     source: "ESMM §1–2 (sample-selection bias as a cause of BASE's error)",
+    quote: "",
     statement: "BASE's disadvantage comes from sample-selection bias: the more the clicked impressions differ from all impressions, the larger ESMM's gain.",
   },
   aitmTransfer: {
     id: "aitm.transfer",
     source: "AITM, the AIT module and the offline ablation (without it the later steps' AUC falls)",
+    quote: "",
     statement: "The adaptive information transfer from each step to the next improves the later steps' AUC over independent towers.",
   },
   aitmCalibrator: {
     id: "aitm.calibrator",
     source: "AITM, the behavioural-expectation calibrator and the offline ablation (without it the AUC falls)",
+    quote: "",
     statement: "The behavioural-expectation calibrator (penalising a later step predicted above an earlier one) improves the later steps' AUC.",
   },
   aitmMonotone: {
     id: "aitm.monotone",
     source: "AITM, the behavioural-expectation calibrator",
+    quote: "",
     statement: "The calibrator makes the predictions obey the funnel: fewer impressions predicted more likely to pass a later step than an earlier one.",
   },
   aitmVsProduct: {
     id: "aitm.vs-esmm",
     source: "AITM, offline comparison (AITM above ESMM-style baselines on the later steps)",
+    quote: "",
     statement: "AITM predicts the later steps better than an ESMM-style product of conditional probabilities.",
   },
   crossHelps: {
     id: "dcn.cross",
     source: "DCN §2 (the cross network learns bounded-degree feature crosses efficiently), experiments",
+    quote: "",
     statement: "Explicit feature crosses help: a cross network in place of plain input features improves AUC at equal parameter count.",
   },
 } as const satisfies Record<string, PaperClaim>;

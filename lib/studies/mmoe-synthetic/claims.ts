@@ -9,19 +9,28 @@
  * Loss comparisons are therefore paired by seed on log loss: an effect is a mean log ratio
  * (exp(effect) = the typical ratio of two losses). Spreads are compared scale-free, as the std of
  * log loss, with a paired bootstrap over seeds; "lowest losses" as a low quantile (q10) ratio.
- * "Hardly differ", "little affected", "comparable" mean within ±25 % (|log ratio| < log 1.25).
+ * Margins, quotes and families come from the registration in paper.ts.
  */
-import { directionClaim, equivalenceClaim, judgeFamily, oneSampleEvidence, pairedBootstrapEvidence, pairedEvidence, welchEvidence, type Claim, type Evidence, type FamilyOptions, type Judged, type Part } from "../../claims";
+import { directionClaim, equivalenceClaim, judgeFamily, oneSampleEvidence, pairedBootstrapEvidence, pairedEvidence, registered, registeredMargin, welchEvidence, type Claim, type Evidence, type FamilyOptions, type Judged, type Part } from "../../claims";
+import type { PaperClaim } from "../../papers";
 import { deriveSeed } from "../../seeds";
 import { FIG3_MODEL, FIG4_MODELS, LOW_QUANTILE, logSpread, lossesAt, modelLabel, quantile, type FinalLosses } from "./analysis";
 import type { LabelPearsonPoint, LabelPearsonStudy } from "./data";
-import { MMOE_SYNTHETIC_CLAIMS as C } from "./paper";
+import { MMOE_SYNTHETIC_CLAIMS as PAPER_CLAIMS, MMOE_SYNTHETIC_REGISTRATION as REG } from "./paper";
 
-/** "Hardly differ / little affected / comparable": within ±25 %, on the log scale. */
-export const COMPARABLE_RATIO = 1.25;
-const MARGIN = Math.log(COMPARABLE_RATIO);
-/** Fig. 2 linear: "equals p" within ±0.02 (1 % of the figure's [−1, 1] axis). */
-export const FIG2_LINEAR_MARGIN = 0.02;
+/** "Hardly differ / little affected / comparable": the registered log-ratio margin, as a ratio. */
+export const COMPARABLE_RATIO = Math.exp(registeredMargin(REG, "fig4.mmoe-little-affected"));
+const MARGIN = registeredMargin(REG, "fig4.mmoe-little-affected");
+/** Fig. 2 linear: "equals p" within the registered margin. */
+export const FIG2_LINEAR_MARGIN = registeredMargin(REG, "fig2.linear");
+
+/** Each claim's words: our operational statement with the registered source and quote. */
+const C = Object.fromEntries(
+  Object.entries(PAPER_CLAIMS).map(([k, c]) => {
+    const r = registered(REG, c.id);
+    return [k, { id: c.id, statement: c.statement, source: r.source, quote: r.quote }];
+  }),
+) as Record<keyof typeof PAPER_CLAIMS, Pick<PaperClaim, "id" | "statement" | "source"> & { quote: string }>;
 /** Fig. 2 non-linear: "rises with p" between grid points this far apart. */
 export const FIG2_RISE_STEP = 0.5;
 /** Master seed of every bootstrap of this study (each claim and case derives its own). */
@@ -257,13 +266,18 @@ export function trainabilityClaims(losses: FinalLosses, ps: readonly number[]): 
 // ---------------------------------------------------------------------------------------------
 // the two families
 
-/** Notebook 01's family: Fig. 2 (label correlation), Fig. 3 (Shared-Bottom (16)) and Fig. 4's claims, judged together. */
+const familyOf = (name: "paper" | "checks", opts?: FamilyOptions): FamilyOptions => ({ ...opts, family: REG.families[name].label });
+
+/**
+ * Notebook 01: the paper's family — Fig. 3 (Shared-Bottom (16)) and Fig. 4's sentences — and,
+ * judged apart, our checks of the generator (Fig. 2). Paper claims first.
+ */
 export function syntheticCorrelationFamily(labelPearson: LabelPearsonStudy, losses: FinalLosses, ps: readonly number[], opts?: FamilyOptions): Judged[] {
-  return judgeFamily([...labelPearsonClaims(labelPearson), ...sharedBottomClaims(losses, ps), ...correlationClaims(losses, ps)], opts);
+  return [...judgeFamily([...sharedBottomClaims(losses, ps), ...correlationClaims(losses, ps)], familyOf("paper", opts)), ...judgeFamily(labelPearsonClaims(labelPearson), familyOf("checks", opts))];
 }
 
-/** Notebook 02's family: Fig. 5's claims and Fig. 4's claims re-checked on the trainability runs (ids prefixed "trainability:"), judged together. */
+/** Notebook 02's family: Fig. 5's sentences and Fig. 4's re-checked on the trainability runs (ids prefixed "trainability:"), judged together. */
 export function trainabilityFamily(losses: FinalLosses, ps: readonly number[], opts?: FamilyOptions): Judged[] {
   const crossCheck = correlationClaims(losses, ps).map((c) => ({ ...c, id: `trainability:${c.id}`, source: `${c.source} (on the trainability runs)` }));
-  return judgeFamily([...trainabilityClaims(losses, ps), ...crossCheck], opts);
+  return judgeFamily([...trainabilityClaims(losses, ps), ...crossCheck], familyOf("paper", opts));
 }

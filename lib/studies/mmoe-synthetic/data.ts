@@ -1,6 +1,6 @@
 /**
  * The data side shared by the MMoE synthetic experiments (synthetic-correlation, trainability):
- * MMoE §3.2's two regression tasks at task correlation p (SPEC §1.1, preset `mmoe`: d = 100,
+ * MMoE §3.2's two regression tasks at task correlation p (preset `mmoe`: d = 100,
  * c = 1, m = 5, noise variance 0.01), one fresh data set per run, and the label-Pearson study of
  * MMoE Fig. 2.
  *

@@ -1,5 +1,5 @@
 /**
- * demo — the engine end to end on MMoE's synthetic task pair (MMoE §3, SPEC §1.1): Shared-Bottom
+ * demo — the engine end to end on MMoE's synthetic task pair (MMoE §3): Shared-Bottom
  * vs MMoE at task correlation p = 0.5, each run on its own data set, Adam with the learning rate
  * chosen per run on validation MSE of y1. Not a paper artefact: it exists to exercise and show the
  * experiment engine (results store, resume, statistics, tables, figures) in seconds.

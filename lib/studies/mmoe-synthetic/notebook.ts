@@ -1,9 +1,11 @@
 /** One-call loaders for notebooks 01 and 02: the profile's results (trained where missing) with what their cells plot. */
+import { resultsRegistration, type RegistrationStatus } from "../../claims";
 import type { ExperimentResult } from "../../engine/experiment";
 import { applyArmLearningRates } from "../../engine/run-record";
 import { estimatePaperProfile as estimateFor, loadExperiment, type LoadOptions } from "../../engine/notebook-load";
 import { correlationOf, finalLossesOf, type FinalLosses } from "./analysis";
 import { labelPearsonStudy, type LabelPearsonStudy } from "./data";
+import { MMOE_SYNTHETIC_REGISTRATION } from "./paper";
 import { demo } from "./demo";
 import { syntheticCorrelation } from "./synthetic-correlation";
 import { trainability } from "./trainability";
@@ -13,6 +15,8 @@ export interface SyntheticCorrelationResults {
   losses: FinalLosses;
   labelPearson: LabelPearsonStudy;
   correlations: number[];
+  /** Whether the claims declaration predates these runs (pass it to the family). */
+  registration: RegistrationStatus;
 }
 
 /** The result with every run at its model and p's learning rate (learningRateChoice "per-arm"). */
@@ -23,19 +27,21 @@ const correlationsOf = (result: ExperimentResult) => [...new Set(result.runs.map
 /** synthetic-correlation at a profile (trained where missing) with its final losses and the Fig. 2 study. */
 export async function loadSyntheticCorrelation(opts: LoadOptions = {}): Promise<SyntheticCorrelationResults> {
   const result = atArmRates(await loadExperiment(syntheticCorrelation, opts));
-  return { result, losses: finalLossesOf(result.runs), labelPearson: labelPearsonStudy(result.summary.profile, result.dir), correlations: correlationsOf(result) };
+  return { result, losses: finalLossesOf(result.runs), labelPearson: labelPearsonStudy(result.summary.profile, result.dir), correlations: correlationsOf(result), registration: resultsRegistration(MMOE_SYNTHETIC_REGISTRATION, [result]) };
 }
 
 export interface TrainabilityResults {
   result: ExperimentResult;
   losses: FinalLosses;
   correlations: number[];
+  /** Whether the claims declaration predates these runs (pass it to the family). */
+  registration: RegistrationStatus;
 }
 
 /** trainability at a profile (trained where missing) with its final losses. */
 export async function loadTrainability(opts: LoadOptions = {}): Promise<TrainabilityResults> {
   const result = atArmRates(await loadExperiment(trainability, opts));
-  return { result, losses: finalLossesOf(result.runs), correlations: correlationsOf(result) };
+  return { result, losses: finalLossesOf(result.runs), correlations: correlationsOf(result), registration: resultsRegistration(MMOE_SYNTHETIC_REGISTRATION, [result]) };
 }
 
 /** The paper profile's wall time here, scaled from a loaded result of this study. */

@@ -1,8 +1,10 @@
 /**
  * The MMoE paper's synthetic study as printed (Ma et al., KDD 2018, §3.2–3.3, §5.1–5.2,
- * Figs. 2–5): its stated setup and its claims, paraphrased with section and figure. The
- * experiments, analysis and figures of this folder read paper values only from here.
+ * Figs. 2–5): its stated setup, what each claim tests (in our words) and the claims declaration
+ * — the paper's quoted sentences, the families, the margins with their reasons — fixed before
+ * runs train. The experiments, analysis and figures of this folder read paper values only from here.
  */
+import type { ClaimsRegistration } from "../../claims/registration";
 import type { PaperClaim } from "../../papers";
 // ---------------------------------------------------------------------------------------------
 // MMoE synthetic study (§3.2–3.3, §5.1–5.2; Figs. 2–5)
@@ -95,3 +97,106 @@ export const MMOE_SYNTHETIC_CLAIMS = {
   },
 } as const satisfies Record<string, PaperClaim>;
 
+
+/** "Hardly differ", "little influence", "comparable": within ±25 % on the loss (a log-ratio margin). */
+const COMPARABLE = {
+  value: Math.log(1.25),
+  reason: "Figs. 4–5 print no numbers to derive a margin from; ±25 % of the loss (log 1.25) is our reading of 'almost no difference' / 'little influence' / 'comparable' — a choice of ours, stated before the runs",
+};
+
+/**
+ * The claims declaration of notebooks 01 and 02 (hashed into the manifests of
+ * synthetic-correlation and trainability when their runs train).
+ */
+export const MMOE_SYNTHETIC_REGISTRATION: ClaimsRegistration = {
+  study: "mmoe-synthetic",
+  families: {
+    paper: { label: "MMoE's sentences", reason: "the statements MMoE §3.3, §5.1 and §5.2 make about Figs. 3–5, judged together per notebook (Holm, α = 0.05)" },
+    checks: { label: "our own checks of the data generator", reason: "Fig. 2 describes the generator, not a model: a sanity check of our data, kept out of the paper's family so it cannot lend it support" },
+  },
+  claims: {
+    "fig2.linear": {
+      family: "checks",
+      source: "MMoE §3.2, Fig. 2 (our check)",
+      quote: "Our generator's label Pearson correlation equals the weight cosine p for linear tasks.",
+      margin: { value: 0.02, reason: "1 % of Fig. 2's [−1, 1] axis: the plot could not show a smaller gap" },
+      reason: "one case per grid point, intersection–union: the generator must hold at every p",
+    },
+    "fig2.nonlinear": {
+      family: "checks",
+      source: "MMoE §3.2, Fig. 2 (our check)",
+      quote: "With the sine terms our generator's label correlation still rises with p.",
+      reason: "Welch t between grid points 0.5 apart (neighbouring points differ by less than the data sets resolve), intersection–union over the steps",
+    },
+    "fig3.shared-bottom": {
+      family: "paper",
+      source: "MMoE §3.3, Fig. 3",
+      quote: "the performance of multi-task models drops as the task correlation decreases",
+      reason: "Shared-Bottom (16) at every step down in p, paired by seed on log loss; intersection–union over the steps",
+    },
+    "fig4.ordering": {
+      family: "paper",
+      source: "MMoE §5.1, Fig. 4",
+      quote: "For all models, the performance on the data with higher correlation is better than that on the data with lower correlation.",
+      reason: "'all models': every model at every step down in p, intersection–union",
+    },
+    "fig4.mmoe-changes-least": {
+      family: "paper",
+      source: "MMoE §5.1, Fig. 4",
+      quote: "The gap between performances on data with different correlations of the MMoE model is much smaller than that of the OMoE model and the Shared-Bottom model.",
+      reason: "the change from the highest to the lowest p of each other model minus MMoE's, both cases must hold (intersection–union)",
+    },
+    "fig4.omoe-mmoe-similar": {
+      family: "paper",
+      source: "MMoE §5.1, Fig. 4",
+      quote: "in the extreme case where the two tasks are identical, there is almost no difference in performance between the MMoE model and the OMoE model",
+      margin: COMPARABLE,
+      reason: "equivalence (TOST) of OMoE and MMoE at p = 1",
+    },
+    "fig4.omoe-degrades": {
+      family: "paper",
+      source: "MMoE §5.1, Fig. 4",
+      quote: "when the correlation between tasks decreases, however, there is an obvious degeneration of performance for the OMoE model",
+      reason: "OMoE's loss at the lowest p over the highest, paired by seed",
+    },
+    "fig4.mmoe-little-affected": {
+      family: "paper",
+      source: "MMoE §5.1, Fig. 4",
+      quote: "while there is little influence on the MMoE model",
+      margin: COMPARABLE,
+      reason: "equivalence (TOST) of MMoE's loss at the lowest and the highest p",
+    },
+    "fig4.moe-beats-sb": {
+      family: "paper",
+      source: "MMoE §5.1, Fig. 4",
+      quote: "Both MoE models are better than the Shared-Bottom model in all scenarios in terms of average performance.",
+      reason: "'both' × 'all scenarios': OMoE and MMoE at every p, intersection–union",
+    },
+    "fig5.spread": {
+      family: "paper",
+      source: "MMoE §5.2, Fig. 5",
+      quote: "for all task correlation settings, the performance variances of Shared-Bottom model are much larger than those of the MoE based model",
+      reason: "scale-free spreads (std of log loss), paired bootstrap; every p and both MoE models, intersection–union",
+    },
+    "fig5.omoe-robustness": {
+      family: "paper",
+      source: "MMoE §5.2, Fig. 5",
+      quote: "the robustness of the OMoE has an obvious drop when the task correlation decreases to 0.5",
+      reason: "how much more OMoE's spread grows than MMoE's from the highest to the lowest p (paired bootstrap)",
+    },
+    "fig5.mmoe-robust": {
+      family: "paper",
+      source: "MMoE §5.2, Fig. 5",
+      quote: "This validates the usefulness of the multi-gate structure in resolving bad local minima caused by the conflict from task difference.",
+      margin: COMPARABLE,
+      reason: "read as: MMoE's spread does not grow from the highest to the lowest p (equivalence of spreads)",
+    },
+    "fig5.lowest-comparable": {
+      family: "paper",
+      source: "MMoE §5.2, Fig. 5",
+      quote: "it's worth to observe that the lowest losses of all the three models are comparable",
+      margin: COMPARABLE,
+      reason: "'lowest' as the 10th percentile of the runs (the minimum of a sample grows with n); every p and both MoE models against Shared-Bottom, intersection–union",
+    },
+  },
+};

@@ -5,18 +5,19 @@
  *
  * MTL gain (PLE Eq. 11), per seed s, paired (Single-Task and the model share seed s, the data and
  * the batch order): regression gain_s = MSE(Single-Task, s) − MSE(model, s); binary gain_s =
- * AUC(model, s) − AUC(Single-Task, s); positive = the multi-task model is better. Each axis of
- * each model is a direction claim "gain > 0" on a paired t over seeds; all axis claims of the
- * notebook are judged as one family with Holm (lib/claims). A model sits in a quadrant "with
- * support" only when both of its axes are decided (supported = better, contradicted = worse).
+ * AUC(model, s) − AUC(Single-Task, s); positive = the multi-task model is better. PLE's sentence
+ * (CGC and PLE improve both tasks) is one claim per task group (intersection–union over the four
+ * gains). Apart from it, each axis of each model is tested "gain > 0" on a paired t over seeds,
+ * Holm over the group's axes — our description of the bubble plot, a family of its own. A model
+ * sits in a quadrant "with support" only when both of its axes are decided.
  * Pure functions over run records.
  */
-import { directionClaim, judgeFamily, pairedEvidence, claimsTable, type Claim, type Judged, type Verdict } from "../../claims";
+import { directionClaim, judgeFamily, pairedEvidence, claimsTable, registered, type Claim, type FamilyOptions, type Judged, type Verdict } from "../../claims";
 import type { RunRecord } from "../../engine/run-record";
 import { summarize, type Summary } from "../../engine/stats";
 import { tableFromRows, type Table } from "../../tables";
 import { FIG8_MODELS, SEESAW_MODELS, SEESAW_MTL_MODELS, seesawLabel } from "./models";
-import { PLE_PAPER_QUADRANT, PLE_SEESAW_CLAIMS, PLE_TABLE1, pleTable1Gains, type PaperQuadrant } from "./paper";
+import { PLE_PAPER_QUADRANT, PLE_SEESAW_CLAIMS, PLE_TABLE1, pleTable1Gains, SEESAW_REGISTRATION, type PaperQuadrant } from "./paper";
 
 export type SeesawGroup = "census" | "synthetic";
 export const SEESAW_GROUPS: readonly SeesawGroup[] = ["census", "synthetic"];
@@ -143,18 +144,18 @@ function effectText(axis: Axis, task: string): string {
   return axis === "regression" ? `MTL gain on ${task}: MSE(Single-Task) − MSE(model), paired by seed` : `MTL gain on ${task}: AUC(model) − AUC(Single-Task), paired by seed`;
 }
 
-/** The axis claims of one task group (models with ≥ 2 paired seeds; the others cannot be judged). */
+/** The axis tests of one task group (models with ≥ 2 paired seeds; the others cannot be judged): our description, not PLE's claims. */
 export function quadrantClaims(a: SeesawAnalysis): Claim[] {
   const claims: Claim[] = [];
+  const words = registered(SEESAW_REGISTRATION, "axis");
   for (const m of a.models) {
     for (const g of [m.regression, m.binary]) {
       if (!g || g.perSeed.size < 2) continue;
-      const paperBoth = PLE_PAPER_QUADRANT[m.model] === "both better";
-      const source = paperBoth ? PLE_SEESAW_CLAIMS.bothBetter.source : PLE_SEESAW_CLAIMS.seesaw.source;
       claims.push(
         directionClaim({
           id: claimId(a.group, m.model, g.axis),
-          source,
+          source: words.source,
+          quote: words.quote,
           statement: `${m.label} is better than Single-Task on ${g.task} (${g.metric.toUpperCase()}) — ${a.group} group.`,
           effect: effectText(g.axis, g.task),
           finding: `${m.label}: ${g.metric.toUpperCase()} ${fmt(g.axis === "regression" ? m.mse.mean : m.auc.mean)} vs Single-Task ${fmt(g.axis === "regression" ? a.models.find((x) => x.model === BASELINE)?.mse.mean : a.models.find((x) => x.model === BASELINE)?.auc.mean)} (means over ${g.perSeed.size} seeds)`,
@@ -167,9 +168,38 @@ export function quadrantClaims(a: SeesawAnalysis): Claim[] {
   return claims;
 }
 
-/** Every axis claim of the given groups judged as ONE family (Holm at α = 0.05). */
-export function judgeSeesaw(analyses: readonly SeesawAnalysis[]): Judged[] {
-  return judgeFamily(analyses.flatMap(quadrantClaims));
+/** PLE's sentence on one task group: CGC and PLE each better than Single-Task on both tasks (null when a gain has < 2 seeds). */
+export function bothBetterClaim(a: SeesawAnalysis): Claim | null {
+  const words = registered(SEESAW_REGISTRATION, "both-better");
+  const models = a.models.filter((m) => PLE_PAPER_QUADRANT[m.model] === "both better");
+  const gains = models.flatMap((m) => [m.regression, m.binary].map((g) => ({ m, g })));
+  if (models.length === 0 || gains.some(({ g }) => !g || g.perSeed.size < 2)) return null;
+  return directionClaim({
+    id: `${a.group}.both-better`,
+    source: words.source,
+    quote: words.quote,
+    minimumEffect: words.minimumEffect?.value,
+    statement: `${models.map((m) => m.label).join(" and ")} each have a positive MTL gain on ${a.tasks.regression} (MSE) and on ${a.tasks.binary} (AUC) — ${a.group} group.`,
+    effect: "MTL gain over Single-Task (PLE Eq. 11), paired by seed, for each model and task",
+    finding: gains.map(({ m, g }) => `${m.label} ${g!.metric.toUpperCase()} gain ${signed(g!.summary.mean)}`).join("; ") + ".",
+    evidence: gains.map(({ m, g }) => ({ label: `${m.label} ${g!.metric.toUpperCase()}`, evidence: pairedEvidence([...g!.perSeed.values()]) })),
+    expect: "positive",
+  });
+}
+
+/**
+ * Each task group's two families, each judged on its own (Holm at α = 0.05): PLE's sentence, then
+ * the per-axis description. The experiment's report and the notebook judge a group identically.
+ */
+export function judgeSeesaw(analyses: readonly SeesawAnalysis[], opts: FamilyOptions = {}): Judged[] {
+  const fam = SEESAW_REGISTRATION.families;
+  return analyses.flatMap((a) => {
+    const both = bothBetterClaim(a);
+    return [
+      ...judgeFamily(both ? [both] : [], { ...opts, family: `${fam.paper.label}: ${a.group}` }),
+      ...judgeFamily(quadrantClaims(a), { ...opts, family: `${fam.axes.label}: ${a.group}` }),
+    ];
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -249,7 +279,7 @@ export function quadrantTable(rows: readonly QuadrantRow[], caption = "Quadrants
       caption,
       notes: [
         "Gain: PLE Eq. 11, positive = the multi-task model is better than Single-Task; mean of the per-seed differences (paired: same seed, data and batch order) with its 95 % t interval.",
-        "Axis verdict: the direction claim \"gain > 0\" (paired t over seeds) judged with Holm's correction over the family stated below; better = supported, worse = contradicted.",
+        "Axis: the test \"gain > 0\" (paired t over seeds) with Holm's correction over this group's axes (our description, not PLE's claim); better = supported, worse = contradicted.",
         "Quadrant with support: both axes decided; otherwise undecided, with the quadrant of the mean gains in brackets.",
         `PLE: ${PLE_SEESAW_CLAIMS.seesaw.statement} ${PLE_SEESAW_CLAIMS.bothBetter.statement} (${PLE_SEESAW_CLAIMS.bothBetter.source})`,
         ...(family ? [family] : []),
@@ -508,16 +538,22 @@ export function contrastStatement(first: { analysis: SeesawAnalysis; seesaw: Gro
   };
   const a = first.seesaw;
   const b = second.seesaw;
-  let why: string;
-  if (a.seesawSupported.length === 0 && a.seesawPoint.length === 0) why = "Neither group shows a seesaw: no multi-task model has gains of opposite sign.";
-  else if (b.bothBetterPoint.length > b.seesawPoint.length) why = `In the ${second.analysis.group} group sharing helps both tasks for most models (${b.bothBetterPoint.length} of ${second.analysis.models.length - 1} by the means): the tasks do not conflict there, so there is no seesaw to resolve.`;
-  else if (b.bothWorsePoint.length > b.seesawPoint.length) why = `In the ${second.analysis.group} group most models lose on both tasks (${b.bothWorsePoint.length} by the means): sharing costs capacity without a helping task, which is not the seesaw but negative transfer.`;
-  else if (b.decidedAxes < a.decidedAxes && (b.signalToNoise.regression ?? 0) + (b.signalToNoise.binary ?? 0) < (a.signalToNoise.regression ?? 0) + (a.signalToNoise.binary ?? 0)) why = `In the ${second.analysis.group} group the gains are smaller relative to their run-to-run spread, so fewer axes are decided (${b.decidedAxes} vs ${a.decidedAxes}); a seesaw may be present but this number of runs does not resolve it.`;
-  else why = `Both groups show the pattern; the ${first.analysis.group} group shows it with more support (${a.seesawSupported.length} vs ${b.seesawSupported.length} models).`;
+  // decided evidence first; anything read off the means is labelled as such
+  const decided = `With support (both axes decided): ${first.analysis.group} ${a.seesawSupported.length} seesaw, ${a.bothBetterSupported.length} both better, ${a.bothWorseSupported.length} both worse (${a.decidedAxes} of ${a.judgedAxes} axes decided); ${second.analysis.group} ${b.seesawSupported.length} seesaw, ${b.bothBetterSupported.length} both better, ${b.bothWorseSupported.length} both worse (${b.decidedAxes} of ${b.judgedAxes} axes decided).`;
+  let means: string;
+  if (a.seesawPoint.length === 0 && b.seesawPoint.length === 0) means = "no multi-task model has mean gains of opposite sign in either group.";
+  else if (b.bothBetterPoint.length > b.seesawPoint.length) means = `in the ${second.analysis.group} group more models have both mean gains positive (${b.bothBetterPoint.length}) than of opposite sign (${b.seesawPoint.length}).`;
+  else if (b.bothWorsePoint.length > b.seesawPoint.length) means = `in the ${second.analysis.group} group more models have both mean gains negative (${b.bothWorsePoint.length}) than of opposite sign (${b.seesawPoint.length}).`;
+  else means = `${first.analysis.group}: ${a.seesawPoint.length} models with mean gains of opposite sign; ${second.analysis.group}: ${b.seesawPoint.length}.`;
+  const noise =
+    b.decidedAxes < a.decidedAxes && (b.signalToNoise.regression ?? 0) + (b.signalToNoise.binary ?? 0) < (a.signalToNoise.regression ?? 0) + (a.signalToNoise.binary ?? 0)
+      ? ` In the ${second.analysis.group} group the gains are smaller relative to their run-to-run spread (median |gain| / CI half-width above), so fewer axes are decided: this number of runs does not resolve its quadrants.`
+      : "";
+  const why = `${decided}${noise} Description of means (not a test): ${means}`;
   return [`- ${d(first)}`, `- ${d(second)}`, "", why].join("\n");
 }
 
-/** The judged claims table of the notebook (all groups, one family). */
+/** The judged claims table: per task group, PLE's sentence and then the per-axis description (each its own family). */
 export function seesawClaimsTable(judged: readonly Judged[]): Table {
-  return claimsTable(judged, "PLE Fig. 3 / Table 1 on our runs: every axis of every model, one family (Holm)");
+  return claimsTable(judged, "PLE Fig. 3 / Table 1 on our runs: PLE's sentence per task group, and our per-axis description (each group and family judged on its own, Holm)");
 }

@@ -1,5 +1,5 @@
 /**
- * The two task groups of the seesaw study (SPEC §1.3): one regression task (MSE) beside one
+ * The two task groups of the seesaw study: one regression task (MSE) beside one
  * binary task (AUC), as in PLE's private VCR/VTR pair, on public data.
  *
  * - Census-Income `seesaw-weeks` (lib/data/task-groups.ts): weeks worked in the year

@@ -1,12 +1,13 @@
 /**
  * One-call loaders for notebook 04: both experiments at a profile (trained where missing), each
- * group's analysis, the axis claims of both groups judged as ONE family, the quadrants, and the
+ * group's analysis, its claims judged per task group (as the experiments' reports judge them), the quadrants, and the
  * groups in the order the notebook shows them (the one with the clearer seesaw first).
  */
-import type { Judged } from "../../claims";
+import { resultsRegistration, type Judged } from "../../claims";
 import type { ExperimentResult } from "../../engine/experiment";
 import { estimatePaperProfile as estimateFor, loadExperiment, type LoadOptions } from "../../engine/notebook-load";
 import { analyseSeesaw, gateRows, groupSeesaw, judgeSeesaw, orderBySeesaw, quadrantRows, type GateRow, type GroupSeesaw, type QuadrantRow, type SeesawAnalysis, type SeesawGroup } from "./analysis";
+import { SEESAW_REGISTRATION } from "./paper";
 import { seesawCensus } from "./seesaw-census";
 import { seesawSynthetic } from "./seesaw-synthetic";
 
@@ -25,14 +26,14 @@ export interface SeesawResults {
   groups: SeesawGroupResults[];
   /** The group with the clearer seesaw first (orderBySeesaw). */
   ordered: [SeesawGroupResults, SeesawGroupResults];
-  /** Every axis claim of both groups, one family (Holm). */
+  /** Every claim of both groups: per group PLE's sentence and the per-axis description, each its own family (Holm). */
   judged: Judged[];
 }
 
-/** Both groups' analyses judged together (exported for tests with hand-made runs). */
+/** Both groups' analyses, each judged as its experiment's report judges it (exported for tests with hand-made runs). */
 export function seesawResultsFrom(results: { group: SeesawGroup; result: ExperimentResult }[]): SeesawResults {
   const analyses = results.map((r) => analyseSeesaw(r.result.runs, r.group));
-  const judged = judgeSeesaw(analyses);
+  const judged = analyses.flatMap((a, i) => judgeSeesaw([a], { registration: resultsRegistration(SEESAW_REGISTRATION, [results[i].result]) }));
   const groups = results.map((r, i): SeesawGroupResults => {
     const rows = quadrantRows(analyses[i], judged);
     return { group: r.group, result: r.result, analysis: analyses[i], rows, seesaw: groupSeesaw(rows), gates: gateRows(r.result.runs), runs: r.result.runs };
