@@ -19,7 +19,7 @@ import { claimsTable, directionClaim, holmAdjust, judgeFamily, pairedEvidence, t
 import type { RunRecord } from "../../engine/run-record";
 import { summarize, type Summary } from "../../engine/stats";
 import { Rng } from "../../seeds";
-import { tableFromRows, type Table } from "../../tables";
+import { tableFromRows, type Cell, type Table } from "../../tables";
 import { AITM_TASKS } from "./data";
 import { DCN_PAIRS, funnelLabel } from "./models";
 import { FUNNEL_CLAIMS, FUNNEL_REGISTRATION, type FunnelClaimDecl, type FunnelClaimId, type FunnelFamily } from "./paper";
@@ -256,18 +256,19 @@ export function esmmChecks(a: EsmmAnalysis): Claim[] {
   })];
 }
 
+/** One row per β and model: those two columns, then `cells`. */
+function levelRows(a: EsmmAnalysis, cells: (l: EsmmLevel, m: string) => Record<string, Cell>): Record<string, Cell>[] {
+  return a.levels.flatMap((l) => a.models.map((m) => ({ "selection bias β": l.bias, model: funnelLabel(m), ...cells(l, m) })));
+}
+
 export function esmmTable(a: EsmmAnalysis, profile: string): Table {
-  const rows = a.levels.flatMap((l) =>
-    a.models.map((m) => ({
-      "selection bias β": l.bias,
-      model: funnelLabel(m),
-      "CVR AUC, all impressions [95 % CI]": sumText(l.cvrAuc[m]),
-      "CTCVR AUC": sumText(l.ctcvrAuc[m]),
-      "CTR AUC": sumText(l.ctrAuc[m]),
-      runs: l.cvrAuc[m].n,
-      "CVR gap ESMM − BASE": m === "esmm" ? sumText(l.gapSummary) : "",
-    })),
-  );
+  const rows = levelRows(a, (l, m) => ({
+    "CVR AUC, all impressions [95 % CI]": sumText(l.cvrAuc[m]),
+    "CTCVR AUC": sumText(l.ctcvrAuc[m]),
+    "CTR AUC": sumText(l.ctrAuc[m]),
+    runs: l.cvrAuc[m].n,
+    "CVR gap ESMM − BASE": m === "esmm" ? sumText(l.gapSummary) : "",
+  }));
   return tableFromRows(rows, {
     caption: "ESMM vs BASE on the synthetic funnel: test AUC per task and selection bias (CVR scored against the generator's conversion outcome over ALL impressions)",
     notes: [profile, "AUC over the 40,000 test impressions of each run's own funnel; CVR's labels are the generator's potential conversions, which real logs only have for clicked impressions. Mean and 95 % CI (Student t) over runs."],
@@ -276,17 +277,13 @@ export function esmmTable(a: EsmmAnalysis, profile: string): Table {
 
 /** pCVR against the true conversion probabilities σ(z₂) over all test impressions, per β and model. */
 export function esmmCalibrationTable(a: EsmmAnalysis, profile: string): Table {
-  const rows = a.levels.flatMap((l) =>
-    a.models.map((m) => ({
-      "selection bias β": l.bias,
-      model: funnelLabel(m),
-      "pCVR bias: mean predicted − true [95 % CI]": sumText(l.cvrBias[m]),
-      "mean |predicted − true|": sumText(l.cvrMae[m]),
-      "ECE vs truth (10 equal-count bins)": sumText(l.cvrEce[m]),
-      runs: l.cvrBias[m].n,
-      "|bias| ESMM − |bias| BASE": m === "esmm" ? sumText(l.biasGapSummary) : "",
-    })),
-  );
+  const rows = levelRows(a, (l, m) => ({
+    "pCVR bias: mean predicted − true [95 % CI]": sumText(l.cvrBias[m]),
+    "mean |predicted − true|": sumText(l.cvrMae[m]),
+    "ECE vs truth (10 equal-count bins)": sumText(l.cvrEce[m]),
+    runs: l.cvrBias[m].n,
+    "|bias| ESMM − |bias| BASE": m === "esmm" ? sumText(l.biasGapSummary) : "",
+  }));
   return tableFromRows(rows, {
     caption: "pCVR against the true conversion probabilities σ(z₂) over all test impressions, clicked and unclicked",
     notes: [
@@ -526,6 +523,9 @@ export function judgeFunnel(r: FunnelRuns): Judged[] {
 
 const QUOTE_COLUMN = "the paper's words";
 
+/** The quoted words a judged claim carries ("" for a check of our own). */
+export const quoteOf = (j: Judged): string => (j as Judged & { quote?: string }).quote ?? "";
+
 /**
  * The claims table of one family, with the paper's words beside each claim (a check of our own
  * says it has none) and the registered smallest effect of interest.
@@ -533,7 +533,7 @@ const QUOTE_COLUMN = "the paper's words";
 export function funnelClaimsTable(judged: readonly Judged[], family: FunnelFamily): Table {
   const f = FUNNEL_REGISTRATION.families[family];
   const base = claimsTable(judged, `Notebook 06, ${f.title}: supported / contradicted / inconclusive`);
-  const quotes = judged.map((j) => (j.quote ? `“${j.quote}”` : "none: a check of our own"));
+  const quotes = judged.map((j) => quoteOf(j)).map((q) => (q ? `“${q}”` : "none: a check of our own"));
   // the shared claims table may carry the quote itself; add the column only where it does not
   const hasQuote = base.columns.some((c) => /quote|words/i.test(c));
   const sourceAt = Math.max(0, base.columns.indexOf("source"));
