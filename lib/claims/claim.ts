@@ -29,6 +29,8 @@ export interface ClaimSpec {
   id: string;
   /** Where the paper says it: "MMoE §5.1, Fig. 4". */
   source: string;
+  /** The paper's own words that this claim tests, verbatim (a sentence or a clause). */
+  quote: string;
   /** The paper's statement (paraphrased, cited in the study's paper.ts). */
   statement: string;
   /** What the effect measures, with its sign convention: "loss at p = 0.5 minus loss at p = 1". */
