@@ -83,13 +83,106 @@ test("analysis: an ESMM gap that grows with bias is supported twice; a flat zero
   assert.deepEqual(a.levels.map((l) => l.bias), [0, 0.3, 0.6, 0.9]);
   assert.ok(Math.abs(a.levels[3].gapSummary.mean! - 0.055) < 0.003);
   assert.equal(a.slopes.length, 8);
-  const judged = F.judgeFunnel({ esmm: runs });
+  // runs without the truth metrics build no selection-bias claim (and no generator check without data info)
+  const judged = F.judgeFunnelFamily("esmm", { esmm: runs });
   assert.deepEqual(judged.map((j) => [j.id, j.verdict]), [["esmm.entire-space", "supported"], ["esmm.bias-gap", "supported"]]);
+  assert.deepEqual(F.judgeFunnelFamily("esmm-checks", { esmm: runs }), []);
   const flat = runs.map((r) => (r.model === "esmm" ? fakeRun("esmm", r.seed, { cvr: { auc: 0.7 + jitter(r.seed, 3) }, ctr: { auc: 0.7 }, ctcvr: { auc: 0.7 } }, r.condition, (r.config.condition as { bias: number }).bias) : r));
-  assert.deepEqual(F.judgeFunnel({ esmm: flat }).map((j) => j.verdict), ["inconclusive", "inconclusive"]);
+  assert.deepEqual(F.judgeFunnelFamily("esmm", { esmm: flat }).map((j) => j.verdict), ["inconclusive", "inconclusive"]);
   const fig = F.aucVsBiasFigure(a);
   assert.equal(fig.data.length, 2);
   assert.deepEqual((fig.data[0] as { x: number[] }).x, [0, 0.3, 0.6, 0.9]);
+});
+
+/** ESMM and BASE runs over the four β with a CVR AUC gap and pCVR biases per β (and the generator's data info). */
+function esmmRuns(gap: (bias: number) => number, biasEsmm: (bias: number) => number, biasBase: (bias: number) => number, seeds = 10): RunRecord[] {
+  const runs: RunRecord[] = [];
+  for (const bias of [0, 0.3, 0.6, 0.9]) {
+    for (let seed = 1; seed <= seeds; seed++) {
+      const base = 0.77 + jitter(seed, 1);
+      const cvr = (auc: number, b: number) => ({ auc, biasVsTruth: b + noise("b", seed, Math.round(bias * 10)), maeVsTruth: Math.abs(b) + 0.02, eceVsTruth: Math.abs(b) + 0.01 });
+      const data = { passRate: [0.15, 0.1], cvrOverImpressions: 0.1 - 0.05 * bias + jitter(seed, 4) * 0.1 };
+      for (const [model, auc, b] of [["base", base, biasBase(bias)], ["esmm", base + gap(bias) + jitter(seed, 2) * 0.3, biasEsmm(bias)]] as const) {
+        const r = fakeRun(model, seed, { cvr: cvr(auc, b), ctr: { auc: 0.8 }, ctcvr: { auc: 0.85 } }, F.biasCondition(bias), bias);
+        (r as unknown as { data: unknown }).data = data;
+        runs.push(r);
+      }
+    }
+  }
+  return runs;
+}
+
+test("analysis: ESMM's selection-bias sentence is judged on |pCVR bias| against the truth, and the generator check is its own family", () => {
+  // BASE over-predicts more the larger β (selection), ESMM stays unbiased: supported
+  const good = esmmRuns(() => 0.01, () => 0, (b) => 0.01 + 0.03 * b);
+  const v = Object.fromEntries(F.judgeFunnelFamily("esmm", { esmm: good }).map((j) => [j.id, j.verdict]));
+  assert.equal(v["esmm.selection-bias"], "supported");
+  // ESMM the more biased one: contradicted
+  const bad = esmmRuns(() => 0.01, (b) => -0.02 - 0.02 * b, () => 0);
+  assert.equal(F.judgeFunnelFamily("esmm", { esmm: bad }).find((j) => j.id === "esmm.selection-bias")!.verdict, "contradicted");
+  // the generator check reads the data info: CVR among clicked (0.10) above the rate over all impressions at β > 0
+  const [check] = F.judgeFunnelFamily("esmm-checks", { esmm: good });
+  assert.equal(check.id, "check.generator-selects");
+  assert.equal(check.verdict, "supported");
+  assert.equal(check.familySize, 1, "checks are not counted with the paper's sentences");
+  const table = F.esmmCalibrationTable(F.analyseEsmm(good), "profile");
+  assert.ok(table.columns.includes("pCVR bias: mean predicted − true [95 % CI]") && table.columns.includes("ECE vs truth (10 equal-count bins)"));
+  assert.equal(table.rows.length, 8);
+});
+
+test("analysis: a deficit of ESMM at low β is said plainly beside a supported 'gap grows' verdict", () => {
+  // ESMM clearly below BASE at β = 0 and 0.3, level at 0.6 and 0.9: the gap grows, and it is a shrinking deficit
+  const runs = esmmRuns((b) => (b < 0.5 ? -0.01 : 0), () => 0, () => 0);
+  const judged = F.judgeFunnelFamily("esmm", { esmm: runs });
+  const grows = judged.find((j) => j.id === "esmm.bias-gap")!;
+  assert.equal(grows.verdict, "supported");
+  const sentence = F.esmmAucSentence(F.analyseEsmm(runs));
+  assert.match(sentence, /^ESMM's CVR AUC over all impressions is significantly below BASE's at β = 0, 0\.3 and significantly above it at no β \(two-sided paired t per β over 10 seeds, Holm over the 4 levels, α = 0\.05;/);
+  assert.match(sentence, /Unadjusted, the 95 % CI of the difference lies below zero at β = 0, 0\.3 and above zero at no β\.$/);
+  assert.ok(grows.finding.includes("A slope is not a gain. " + sentence), grows.finding);
+  assert.equal(judged.find((j) => j.id === "esmm.entire-space")!.verdict, "contradicted");
+  // one level whose unadjusted CI excludes 0 but that does not survive Holm over the 4 levels: both said, neither overstated
+  const d = [0.02, -0.01, 0.03, 0, 0.025, -0.005, 0.02, 0.01, 0, 0.02];
+  const z = [0.001, -0.001, 0.002, -0.002, 0.0005, -0.0005, 0.001, -0.001, 0, 0];
+  const levels = F.decideLevels([{ bias: 0, diffs: d }, { bias: 0.3, diffs: z }, { bias: 0.6, diffs: z.map((x) => -x) }, { bias: 0.9, diffs: z.map((x) => 2 * x) }]);
+  assert.ok(levels[0].ci95[0] > 0 && levels[0].pHolm > 0.05 && levels[0].direction === "neither", JSON.stringify(levels[0]));
+  const said = F.levelSentence("X", "Y's", levels);
+  assert.match(said, /^X differs significantly from Y's at no β/);
+  assert.match(said, /Unadjusted, the 95 % CI of the difference lies below zero at no β and above zero at β = 0\.$/);
+  // no difference anywhere: said so
+  assert.match(F.esmmAucSentence(F.analyseEsmm(esmmRuns(() => 0, () => 0, () => 0))), /^ESMM's CVR AUC over all impressions differs significantly from BASE's at no β/);
+});
+
+test("registration: every family and claim is declared with a reason, as plain data; each built claim is in its family; the table carries the paper's words", () => {
+  const reg = F.FUNNEL_REGISTRATION;
+  assert.deepEqual(JSON.parse(JSON.stringify(reg)), reg, "plain data (hashable)");
+  const declared = Object.values(F.FUNNEL_CLAIMS);
+  const inFamilies = Object.values(reg.families).flatMap((f) => [...f.claims]);
+  assert.deepEqual([...inFamilies].sort(), declared.map((c) => c.id).sort(), "every claim in exactly one family");
+  assert.deepEqual([...inFamilies].sort(), Object.keys(reg.claims).sort());
+  for (const [id, c] of Object.entries(reg.claims)) assert.ok(c.reason.length > 20 && c.minimumEffect > 0, id);
+  for (const f of Object.values(reg.families)) assert.ok(f.reason.length > 20);
+  for (const c of declared) {
+    const family = Object.values(reg.families).find((f) => (f.claims as readonly string[]).includes(c.id))!;
+    if (family.kind === "paper") assert.ok(c.quote.length > 30 && /Abstract/.test(c.source), `${c.id} quotes its paper`);
+    else assert.equal(c.quote, "", `${c.id} is ours: no quote`);
+  }
+  // the registered direction decides: flipping it flips the verdict of the same evidence
+  const runs = esmmRuns(() => 0.01, () => 0, (b) => 0.01 + 0.03 * b);
+  const expect = reg.claims["esmm.entire-space"] as { expect: string };
+  const before = F.judgeFunnelFamily("esmm", { esmm: runs }).find((j) => j.id === "esmm.entire-space")!.verdict;
+  const was = expect.expect;
+  expect.expect = "negative";
+  try {
+    assert.deepEqual([before, F.judgeFunnelFamily("esmm", { esmm: runs }).find((j) => j.id === "esmm.entire-space")!.verdict], ["supported", "contradicted"]);
+  } finally {
+    expect.expect = was;
+  }
+  const table = F.funnelClaimsTable(F.judgeFunnelFamily("esmm", { esmm: runs }), "esmm");
+  const quoteAt = table.columns.findIndex((c) => /quote|words/i.test(c));
+  assert.ok(quoteAt >= 0, table.columns.join(", "));
+  assert.ok(String(table.rows[0][quoteAt]).includes(F.FUNNEL_CLAIMS.esmmBeatsBase.quote));
+  assert.ok(table.notes!.some((n) => n.includes("esmm.entire-space: 0.002 CVR AUC")));
 });
 
 test("analysis: AITM transfer helps, the calibrator cuts violations without changing AUC, the product is worse: verdicts as built", () => {
@@ -109,9 +202,19 @@ test("analysis: AITM transfer helps, the calibrator cuts violations without chan
   make("esmm-product", -0.02, 0);
   const judged = F.judgeFunnel({ aitm: runs });
   const v = Object.fromEntries(judged.map((j) => [j.id, j.verdict]));
-  assert.deepEqual(v, { "aitm.transfer": "supported", "aitm.calibrator": "inconclusive", "aitm.vs-esmm": "supported", "aitm.monotone": "supported" });
+  assert.deepEqual(v, { "aitm.transfer": "supported", "aitm.calibrator": "inconclusive", "aitm.vs-esmm": "supported", "check.calibrator-monotone": "supported" });
+  assert.deepEqual(F.judgeFunnelFamily("aitm-checks", { aitm: runs }).map((j) => [j.id, j.familySize]), [["check.calibrator-monotone", 1]]);
   const fig = F.violationsFigure(F.analyseAitm(runs));
   assert.equal(fig.data.length, 5);
+});
+
+test("violation shares: the interval over runs stays within [0, 1] where a Student-t interval would cross 0", () => {
+  const shares = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0.36];
+  const s = F.shareSummary(shares);
+  assert.ok(Math.abs(s.mean! - 0.036) < 1e-12);
+  assert.ok(s.ci95![0] >= 0 && s.ci95![1] <= 1 && s.ci95![0] <= s.mean! && s.mean! <= s.ci95![1], JSON.stringify(s));
+  assert.deepEqual(F.shareSummary(shares), s, "seeded");
+  assert.deepEqual(F.shareSummary([0, 0, 0]).ci95, [0, 0]);
 });
 
 test("analysis: the cross network's claim has a case per model pair and task; a worse cross model is contradicted", () => {
@@ -157,7 +260,9 @@ describe("smoke profile end to end (CLI, --out in a temp dir)", () => {
     assert.equal(runs.length, 16);
     assert.ok(runs.every((r) => r.status === "ok" && typeof r.metrics!.test.cvr.auc === "number"));
     assert.ok(runs.every((r) => r.metrics!.test.ctcvr.violations !== undefined), "the cumulative steps report monotonicity violations");
-    for (const t of ["claims", "cvr-auc", "summary"]) assert.ok(fs.existsSync(path.join(dir("funnel-esmm"), "tables", `${t}.md`)), t);
+    for (const t of ["ctr", "ctcvr", "cvr"]) assert.ok(runs.every((r) => ["biasVsTruth", "maeVsTruth", "eceVsTruth"].every((m) => Number.isFinite(r.metrics!.test[t][m]))), `${t} scored against the truth`);
+    assert.ok(runs.every((r) => (r.config.condition as { truthMetrics: number }).truthMetrics === F.TRUTH_METRICS), "the run key carries the truth metrics' version");
+    for (const t of ["claims", "checks", "cvr-auc", "cvr-calibration", "summary"]) assert.ok(fs.existsSync(path.join(dir("funnel-esmm"), "tables", `${t}.md`)), t);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir("funnel-esmm"), "manifest.json"), "utf8")) as { extra: { files: string[] } };
     assert.ok(manifest.extra.files.some((f) => f.startsWith("figures/auc-vs-bias.")));
   });
@@ -166,7 +271,8 @@ describe("smoke profile end to end (CLI, --out in a temp dir)", () => {
     const runs = readRuns("funnel-aitm");
     assert.equal(runs.length, 10);
     for (const r of runs.filter((x) => x.model === "esmm-product")) for (const t of ["application", "approval", "activation"]) assert.ok(r.metrics!.test[t].violations <= 0.001, `${t}: ${r.metrics!.test[t].violations}`);
-    assert.ok(fs.existsSync(path.join(dir("funnel-aitm"), "tables", "step-auc.md")));
+    for (const t of ["step-auc", "step-calibration", "claims", "checks"]) assert.ok(fs.existsSync(path.join(dir("funnel-aitm"), "tables", `${t}.md`)), t);
+    assert.ok(runs.every((r) => F.AITM_TASKS.every((t) => Number.isFinite(r.metrics!.test[t.name].biasVsTruth))), "every step scored against its true probability");
   });
 
   test("funnel-dcn: 8 census runs with the stated parameter counts", { skip: noCensus ?? false }, () => {
@@ -177,9 +283,12 @@ describe("smoke profile end to end (CLI, --out in a temp dir)", () => {
     assert.ok(p("dcn-shared-bottom") - p("shared-bottom") < 0 && p("dcn-shared-bottom") - p("shared-bottom") > -100);
   });
 
-  test("the notebook loader loads without training and judges one family", { skip: noCensus ?? false }, async () => {
+  test("the notebook loader loads without training and judges the registered families, with the verdicts of the experiments' tables", { skip: noCensus ?? false }, async () => {
     const r = await F.loadFunnel({ profile: "smoke", backend: "wasm", out, progress: false });
     assert.deepEqual([r.esmm.computed, r.aitm.computed, r.dcn?.computed], [0, 0, 0]);
-    assert.deepEqual(r.judged.map((j) => j.id), ["esmm.entire-space", "esmm.bias-gap", "aitm.transfer", "aitm.calibrator", "aitm.vs-esmm", "aitm.monotone", "dcn.cross"]);
+    assert.deepEqual(r.judged.map((j) => j.id), ["esmm.entire-space", "esmm.selection-bias", "esmm.bias-gap", "aitm.transfer", "aitm.calibrator", "aitm.vs-esmm", "dcn.cross", "check.generator-selects", "check.calibrator-monotone"]);
+    // one verdict per claim: the notebook's families are the experiments' tables' families
+    const table = fs.readFileSync(path.join(dir("funnel-esmm"), "tables", "claims.md"), "utf8");
+    for (const j of r.families.esmm) assert.ok(table.includes(`| ${j.verdict} |`) && table.includes(F.quoteOf(j)), j.id);
   });
 });

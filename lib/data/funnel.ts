@@ -1,5 +1,5 @@
 /**
- * A synthetic conversion funnel with known ground truth (issue 21): impressions → click → … →
+ * A synthetic conversion funnel with known ground truth: impressions → click → … →
  * the last step, for ESMM (2 steps: click, conversion) and AITM (any number of steps).
  *
  * Public funnel logs (Ali-CCP, the AITM credit data) cannot be reached from here, so this stands

@@ -15,6 +15,12 @@ export interface SplitArrays {
   labels: Float32Array;
   /** [rows] per-sample metric weights (metrics only; training is unweighted). */
   weights?: Float32Array;
+  /**
+   * [rows, tasks.length] float32: the true probability of each binary label, for a generator that
+   * knows it (NaN where it does not). Metrics only: evaluation adds the predictions' bias and
+   * calibration against it; training never reads it.
+   */
+  truth?: Float32Array;
 }
 
 /**
@@ -36,8 +42,13 @@ export function interleaveLabels(columns: readonly Float32Array[], rows: number,
  * One generator draw (numeric rows [n, d] row-major and per-task label columns) cut in order
  * into train, validation and test splits of the given row counts; views, not copies, of `x`.
  */
-export function splitsInOrder(x: Float32Array, d: number, labels: readonly Float32Array[], rows: { train: number; validation: number; test: number }): Pick<DataSet, "train" | "validation" | "test"> {
-  const split = (from: number, n: number): SplitArrays => ({ rows: n, numeric: x.subarray(from * d, (from + n) * d), labels: interleaveLabels(labels, n, from) });
+export function splitsInOrder(x: Float32Array, d: number, labels: readonly Float32Array[], rows: { train: number; validation: number; test: number }, truth?: readonly Float32Array[]): Pick<DataSet, "train" | "validation" | "test"> {
+  const split = (from: number, n: number): SplitArrays => ({
+    rows: n,
+    numeric: x.subarray(from * d, (from + n) * d),
+    labels: interleaveLabels(labels, n, from),
+    ...(truth ? { truth: interleaveLabels(truth, n, from) } : {}),
+  });
   return { train: split(0, rows.train), validation: split(rows.train, rows.validation), test: split(rows.train + rows.validation, rows.test) };
 }
 
@@ -94,6 +105,7 @@ export function checkDataSet(data: DataSet, where = "data set"): void {
     expect("labels", s.labels.length, s.rows * data.tasks.length);
     if (nCat > 0) expect("categorical", s.categorical?.length, s.rows * nCat);
     if (s.weights) expect("weights", s.weights.length, s.rows);
+    if (s.truth) expect("truth", s.truth.length, s.rows * data.tasks.length);
   }
 }
 
@@ -106,6 +118,7 @@ export function headRows(s: SplitArrays, rows: number, numeric: number, nCat: nu
     categorical: s.categorical?.subarray(0, rows * nCat),
     labels: s.labels.subarray(0, rows * tasks),
     weights: s.weights?.subarray(0, rows),
+    truth: s.truth?.subarray(0, rows * tasks),
   };
 }
 

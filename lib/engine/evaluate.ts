@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { MtlModel, TaskSpec } from "../models/types";
 import type { SplitArrays } from "./data";
 import type { DeviceSplit } from "./device-data";
+import { truthCalibration } from "./calibration";
 import { auc, evaluateTask, logLossFromLogits, mse, MetricUndefinedError, type TaskEvaluation } from "./metrics";
 
 /** Model outputs for every row of the split: [R, N, T] row-major on the host. */
@@ -46,7 +47,8 @@ export function taskColumn(pred: Float32Array, split: SplitArrays, r: number, t:
 /**
  * Every metric of every task for replica r. With `funnelSteps` S (MtlModel.funnelSteps), steps
  * 2 … S also get `violations`: the fraction of rows whose output exceeds the previous step's
- * (logits, so the same order as probabilities), weighted like the other metrics.
+ * (logits, so the same order as probabilities), weighted like the other metrics. A split with
+ * `truth` gives its binary tasks biasVsTruth, maeVsTruth and eceVsTruth (calibration.ts).
  */
 export function evaluateReplica(pred: Float32Array, split: SplitArrays, r: number, tasks: readonly TaskSpec[], funnelSteps = 0): Record<string, TaskEvaluation> {
   const columns = tasks.map((_, t) => taskColumn(pred, split, r, t, tasks.length));
@@ -63,6 +65,12 @@ export function evaluateReplica(pred: Float32Array, split: SplitArrays, r: numbe
           if (c.outputs[i] > before[i]) above += w;
         }
         if (total > 0) out.metrics.violations = above / total;
+      }
+      if (split.truth && task.kind === "binary") {
+        const truth = new Float32Array(split.rows);
+        for (let i = 0; i < split.rows; i++) truth[i] = split.truth[i * tasks.length + t];
+        const calibration = truthCalibration(c.outputs, truth, c.weights);
+        if (calibration) Object.assign(out.metrics, calibration);
       }
       return [task.name, out];
     }),

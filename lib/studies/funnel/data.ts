@@ -11,6 +11,11 @@
  *           it equals the logged conversion; both are scored on it over all test impressions.
  * AITM layout: the cumulative labels y_1 … y_4 of a four-step funnel (click, application, approval,
  * activation, the steps of AITM's credit-card funnel), all logged.
+ *
+ * Every split also carries each label's true probability (SplitArrays.truth), from the generator's
+ * σ(z_t): ctr σ(z_1), ctcvr σ(z_1)σ(z_2), cvr σ(z_2); AITM's step t the product up to t. Evaluation
+ * scores every task's predicted probabilities against it over all impressions (bias and calibration,
+ * lib/engine/calibration.ts); no model and no checkpoint choice reads it.
  */
 import { censusGroup, funnelData, loadCensus, type CensusGroup } from "../../data";
 import { interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/data";
@@ -41,6 +46,22 @@ export const AITM_BIAS = 0.6;
 export interface FunnelCondition {
   /** Selection bias β of lib/data/funnel.ts. */
   bias: number;
+  /**
+   * Version of the evaluation against the generator's true probabilities that the runs carry
+   * (1: bias, absolute error and calibration error of every task over all impressions). Part of the
+   * run key, so runs stored without those metrics are trained again rather than found.
+   */
+  truthMetrics: number;
+}
+
+/** The current version of FunnelCondition.truthMetrics. */
+export const TRUTH_METRICS = 1;
+
+/** True probability of each cumulative step: Π_{j ≤ t} σ(z_j). */
+export function cumulativeTruth(probability: readonly Float32Array[]): Float32Array[] {
+  const out: Float32Array[] = [];
+  probability.forEach((p, t) => out.push(t === 0 ? Float32Array.from(p) : Float32Array.from(p, (pi, i) => pi * out[t - 1][i])));
+  return out;
 }
 
 function rowsOf(caps: RowCaps) {
@@ -72,7 +93,7 @@ export function esmmDataSet(seed: number, bias: number, caps: RowCaps = {}): Dat
   return {
     tasks: ESMM_TASKS.map((t) => ({ ...t })),
     input: FUNNEL_INPUT,
-    ...splitsInOrder(f.x, FUNNEL_FEATURES, [f.reached[0], f.reached[1], f.potential[1]], rows),
+    ...splitsInOrder(f.x, FUNNEL_FEATURES, [f.reached[0], f.reached[1], f.potential[1]], rows, [...cumulativeTruth(f.probability), f.probability[1]]),
     info: { ...info("esmm: ctr, ctcvr, cvr (truth over all impressions)", seed, bias, ESMM_RATES, f, rows), cvrOverImpressions: cvrAll / n },
   };
 }
@@ -85,7 +106,7 @@ export function aitmDataSet(seed: number, bias: number, caps: RowCaps = {}): Dat
   return {
     tasks: AITM_TASKS.map((t) => ({ ...t })),
     input: FUNNEL_INPUT,
-    ...splitsInOrder(f.x, FUNNEL_FEATURES, f.reached, rows),
+    ...splitsInOrder(f.x, FUNNEL_FEATURES, f.reached, rows, cumulativeTruth(f.probability)),
     info: info("aitm: cumulative steps", seed, bias, AITM_RATES, f, rows),
   };
 }
@@ -121,7 +142,7 @@ export function funnelCensusDataSet(): DataSet {
     validation: split(g, "validation"),
     test: split(g, "test"),
     info: {
-      source: "UCI Census-Income (KDD), lib/data (SPEC §1.2)",
+      source: "UCI Census-Income (KDD), lib/data",
       group: g.name,
       description: g.description,
       rows: { train: g.train.rows, validation: g.validation.rows, test: g.test.rows },

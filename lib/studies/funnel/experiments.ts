@@ -2,7 +2,8 @@
  * The three experiments of the funnel study (notebook 06):
  *
  * funnel-esmm — ESMM vs BASE on the synthetic two-step funnel at four selection biases β; scored
- *   on CVR AUC over all test impressions (the truth the generator knows).
+ *   on CVR AUC over all test impressions (the truth the generator knows), and on the bias and
+ *   calibration of pCVR against the true conversion probabilities σ(z_2) over all impressions.
  * funnel-aitm — AITM's ablation on a four-step funnel (β = 0.6): transfer × calibrator, and the
  *   ESMM-style product; AUC per step over impressions and funnel-monotonicity violations.
  * funnel-dcn — the cross network under Shared-Bottom and MMoE on Census-Income group 1
@@ -17,7 +18,7 @@
 import { ALL_TASKS } from "../../engine/train-config";
 import { defineExperiment } from "../../engine/experiment";
 import { censusGroupTasks } from "../../data/task-groups";
-import { aitmSource, AITM_BIAS, AITM_TASKS, esmmSource, ESMM_TASKS, FUNNEL_CENSUS_GROUP, funnelCensusPreflight, funnelCensusSource, type FunnelCondition } from "./data";
+import { aitmSource, AITM_BIAS, AITM_TASKS, esmmSource, ESMM_TASKS, FUNNEL_CENSUS_GROUP, funnelCensusPreflight, funnelCensusSource, TRUTH_METRICS, type FunnelCondition } from "./data";
 import { AITM_MODELS, DCN_MODELS, ESMM_MODELS } from "./models";
 import { aitmReport, dcnReport, esmmReport } from "./report";
 
@@ -38,7 +39,7 @@ export const funnelEsmm = defineExperiment<FunnelCondition>({
   title: "ESMM vs BASE: CVR over the entire impression space against selection bias (synthetic funnel)",
   paper: "ESMM (Ma et al., SIGIR 2018) §2–3: modelling pCTCVR = pCTR × pCVR over all impressions estimates CVR better than a CVR model trained on clicked impressions (BASE), which suffers from sample-selection bias and sparse conversions.",
   conditionLabel: "bias",
-  conditions: Object.fromEntries(BIASES.map((b) => [biasCondition(b), { bias: b }])),
+  conditions: Object.fromEntries(BIASES.map((b) => [biasCondition(b), { bias: b, truthMetrics: TRUTH_METRICS }])),
   models: { ...ESMM_MODELS },
   train: {
     steps: 2400, // 30 epochs of 40,000 rows at batch 512 (paper profile)
@@ -73,7 +74,7 @@ export const funnelAitm = defineExperiment<FunnelCondition>({
   title: "AITM ablation on a four-step funnel: information transfer, calibrator, and the ESMM-style product (synthetic)",
   paper: "AITM (Xi et al., KDD 2021) §3–4: the adaptive information transfer and the behavioural-expectation calibrator each improve the later steps' AUC, and AITM beats ESMM-style products of conditional probabilities.",
   seedOffset: 1000,
-  conditions: { [biasCondition(AITM_BIAS)]: { bias: AITM_BIAS } },
+  conditions: { [biasCondition(AITM_BIAS)]: { bias: AITM_BIAS, truthMetrics: TRUTH_METRICS } },
   models: { ...AITM_MODELS },
   train: {
     steps: 2400,

@@ -2,7 +2,8 @@
  * Figures of the funnel study (plotly specs, pure functions):
  * - CVR AUC over all impressions against the selection bias β, one line per model, error bars =
  *   95 % CI over runs;
- * - funnel-monotonicity violations per later step, AITM variants with and without the calibrator.
+ * - funnel-monotonicity violations per later step, AITM variants with and without the calibrator,
+ *   error bars = 95 % percentile-bootstrap interval over runs (within [0, 1]).
  */
 import type { Figure } from "../../figures";
 import { PALETTE } from "../../figures";
@@ -10,7 +11,6 @@ import type { Summary } from "../../engine/stats";
 import { LATER_STEPS, type AitmAnalysis, type EsmmAnalysis } from "./analysis";
 import { funnelLabel } from "./models";
 
-const err = (s: Summary) => ({ type: "data", symmetric: false, array: [s.ci95 ? s.ci95[1] - s.mean! : 0], arrayminus: [s.ci95 ? s.mean! - s.ci95[0] : 0] });
 
 export function aucVsBiasFigure(a: EsmmAnalysis): Figure {
   const data = a.models.map((m, i) => {
@@ -41,18 +41,21 @@ export function aucVsBiasFigure(a: EsmmAnalysis): Figure {
 
 export function violationsFigure(a: AitmAnalysis): Figure {
   const models = a.models.filter((m) => a.violations[m] && LATER_STEPS.some((t) => a.violations[m][t].mean != null));
-  const data = models.map((m, i) => ({
-    type: "bar",
-    name: funnelLabel(m),
-    x: LATER_STEPS,
-    y: LATER_STEPS.map((t) => a.violations[m][t].mean ?? 0),
-    error_y: { ...err(a.violations[m][LATER_STEPS[0]]), array: LATER_STEPS.map((t) => { const s = a.violations[m][t]; return s.ci95 ? s.ci95[1] - (s.mean ?? 0) : 0; }), arrayminus: LATER_STEPS.map((t) => { const s = a.violations[m][t]; return s.ci95 ? (s.mean ?? 0) - s.ci95[0] : 0; }) },
-    marker: { color: PALETTE[i % PALETTE.length] },
-  }));
+  const data = models.map((m, i) => {
+    const s = LATER_STEPS.map((t) => a.violations[m][t]);
+    return {
+      type: "bar",
+      name: funnelLabel(m),
+      x: LATER_STEPS,
+      y: s.map((x) => x.mean ?? 0),
+      error_y: { type: "data", symmetric: false, array: s.map((x) => (x.ci95 ? x.ci95[1] - (x.mean ?? 0) : 0)), arrayminus: s.map((x) => (x.ci95 ? (x.mean ?? 0) - x.ci95[0] : 0)) },
+      marker: { color: PALETTE[i % PALETTE.length] },
+    };
+  });
   return {
     data,
     layout: {
-      title: { text: "Funnel-monotonicity violations with and without the calibrator<br><sub>share of test impressions predicted more likely to reach a step than the step before; mean and 95 % CI over runs</sub>", font: { size: 14 } },
+      title: { text: "Funnel-monotonicity violations with and without the calibrator<br><sub>share of test impressions predicted more likely to reach a step than the step before; mean over runs, 95 % percentile-bootstrap interval</sub>", font: { size: 14 } },
       barmode: "group",
       xaxis: { title: { text: "funnel step" } },
       yaxis: { title: { text: "violations (share of impressions)" }, rangemode: "tozero" },

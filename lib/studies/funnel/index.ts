@@ -1,5 +1,5 @@
 /**
- * The funnel study (issue 21; notebook 06): ESMM (SIGIR 2018) and AITM (KDD 2021) on a synthetic
+ * The funnel study (notebook 06): ESMM (SIGIR 2018) and AITM (KDD 2021) on a synthetic
  * conversion funnel with known truth, and DCN's cross network (ADKDD 2017) under Shared-Bottom /
  * MMoE on Census-Income. paper.ts holds the papers and claims; data.ts the funnel layouts and the
  * census group; models.ts the models; experiments.ts the three experiments; analysis.ts the

@@ -1,11 +1,13 @@
 /**
  * One-call loader for notebook 06: the three experiments at a profile (trained where missing),
- * their analyses, and every claim judged as ONE family (Holm).
+ * their analyses, and every registered family judged on its own (Holm within each), the same
+ * families each experiment's claims table judges.
  */
 import type { Judged } from "../../claims";
 import type { ExperimentResult } from "../../engine/experiment";
 import { loadExperiment, type LoadOptions } from "../../engine/notebook-load";
-import { analyseAitm, analyseEsmm, judgeFunnel, type AitmAnalysis, type EsmmAnalysis } from "./analysis";
+import { analyseAitm, analyseEsmm, judgeFunnelFamilies, type AitmAnalysis, type EsmmAnalysis } from "./analysis";
+import type { FunnelFamily } from "./paper";
 import { funnelAitm, funnelDcn, funnelEsmm } from "./experiments";
 
 export interface FunnelResults {
@@ -16,6 +18,9 @@ export interface FunnelResults {
   dcnMissing: string | null;
   esmmAnalysis: EsmmAnalysis;
   aitmAnalysis: AitmAnalysis;
+  /** Registered family → its judged claims. */
+  families: Record<FunnelFamily, Judged[]>;
+  /** Every judged claim, family by family. */
   judged: Judged[];
 }
 
@@ -29,10 +34,12 @@ export async function loadFunnel(opts: LoadOptions = {}): Promise<FunnelResults>
   } catch (e) {
     dcnMissing = (e as Error).message.split("\n")[0];
   }
+  const families = judgeFunnelFamilies({ esmm: esmm.runs, aitm: aitm.runs, dcn: dcn?.runs });
   return {
     esmm, aitm, dcn, dcnMissing,
     esmmAnalysis: analyseEsmm(esmm.runs),
     aitmAnalysis: analyseAitm(aitm.runs),
-    judged: judgeFunnel({ esmm: esmm.runs, aitm: aitm.runs, dcn: dcn?.runs }),
+    families,
+    judged: Object.values(families).flat(),
   };
 }

@@ -1,13 +1,12 @@
 /**
- * The tables and figures each funnel experiment writes into results/<experiment>/<profile>/. The
- * claims table of one experiment judges its own claims as a family; the notebook judges all three
- * experiments' claims together (stricter).
+ * The tables and figures each funnel experiment writes into results/<experiment>/<profile>/. Each
+ * experiment judges its own registered families (FUNNEL_REGISTRATION), the same families the
+ * notebook judges, so every claim has one verdict in both.
  */
 import type { ExperimentResult } from "../../engine/experiment";
 import type { Figure } from "../../figures";
 import type { Table } from "../../tables";
-import { aitmClaims, aitmTable, analyseAitm, analyseEsmm, dcnClaims, dcnTable, esmmClaims, esmmTable, funnelClaimsTable } from "./analysis";
-import { judgeFamily } from "../../claims";
+import { aitmCalibrationTable, aitmTable, analyseAitm, analyseEsmm, dcnTable, esmmCalibrationTable, esmmTable, funnelClaimsTable, judgeFunnelFamily } from "./analysis";
 import { aucVsBiasFigure, violationsFigure } from "./figures";
 
 type Report = { tables: Record<string, Table>; figures?: Record<string, Figure> };
@@ -16,20 +15,32 @@ const profileOf = (r: ExperimentResult) => `Profile ${r.summary.profile}: ${r.su
 
 export function esmmReport(result: ExperimentResult): Report {
   const a = analyseEsmm(result.runs);
+  const runs = { esmm: result.runs };
   return {
-    tables: { "cvr-auc": esmmTable(a, profileOf(result)), claims: funnelClaimsTable(judgeFamily(esmmClaims(a)), "funnel-esmm only") },
+    tables: {
+      "cvr-auc": esmmTable(a, profileOf(result)),
+      "cvr-calibration": esmmCalibrationTable(a, profileOf(result)),
+      claims: funnelClaimsTable(judgeFunnelFamily("esmm", runs), "esmm"),
+      checks: funnelClaimsTable(judgeFunnelFamily("esmm-checks", runs), "esmm-checks"),
+    },
     figures: { "auc-vs-bias": aucVsBiasFigure(a) },
   };
 }
 
 export function aitmReport(result: ExperimentResult): Report {
   const a = analyseAitm(result.runs);
+  const runs = { aitm: result.runs };
   return {
-    tables: { "step-auc": aitmTable(a, profileOf(result)), claims: funnelClaimsTable(judgeFamily(aitmClaims(a)), "funnel-aitm only") },
+    tables: {
+      "step-auc": aitmTable(a, profileOf(result)),
+      "step-calibration": aitmCalibrationTable(a, profileOf(result)),
+      claims: funnelClaimsTable(judgeFunnelFamily("aitm", runs), "aitm"),
+      checks: funnelClaimsTable(judgeFunnelFamily("aitm-checks", runs), "aitm-checks"),
+    },
     figures: { violations: violationsFigure(a) },
   };
 }
 
 export function dcnReport(result: ExperimentResult): Report {
-  return { tables: { auc: dcnTable(result.runs, profileOf(result)), claims: funnelClaimsTable(judgeFamily(dcnClaims(result.runs)), "funnel-dcn only") } };
+  return { tables: { auc: dcnTable(result.runs, profileOf(result)), claims: funnelClaimsTable(judgeFunnelFamily("dcn", { dcn: result.runs }), "dcn") } };
 }
