@@ -50,7 +50,7 @@ export type RegistrationStatus = "registered before the runs" | "registered afte
 export const AFTER_THE_RUNS: RegistrationStatus = "registered after the runs";
 
 /** The hash the engine writes into the manifest for this declaration. */
-export function registrationHash(declaration: ClaimsRegistration): string {
+export function registrationHash(declaration: object): string {
   return declarationHash(declaration);
 }
 
@@ -85,13 +85,13 @@ export function recordedRegistration(reportDir: string): string | null {
  * Whether the verdicts of runs are pre-registered: every folder's recorded hash (`recorded`,
  * from the manifests or the result being reported) equals the declaration's hash.
  */
-export function registrationStatus(declaration: ClaimsRegistration, recorded: readonly (string | null | undefined)[]): RegistrationStatus {
+export function registrationStatus(declaration: object, recorded: readonly (string | null | undefined)[]): RegistrationStatus {
   const hash = registrationHash(declaration);
   return recorded.length > 0 && recorded.every((h) => h === hash) ? "registered before the runs" : AFTER_THE_RUNS;
 }
 
 /** The status for experiment results: each result's recorded hash, from the result or its manifest. */
-export function resultsRegistration(declaration: ClaimsRegistration, results: readonly { reportDir: string; claimsDeclarationHash?: string | null }[]): RegistrationStatus {
+export function resultsRegistration(declaration: object, results: readonly { reportDir: string; claimsDeclarationHash?: string | null }[]): RegistrationStatus {
   return registrationStatus(
     declaration,
     results.map((r) => (r.claimsDeclarationHash !== undefined ? r.claimsDeclarationHash : recordedRegistration(r.reportDir))),

@@ -15,7 +15,7 @@
  *   later steps, AITM − AITM without calibrator (expected negative).
  * DCN: test AUC of each census task, cross model − plain model, per seed.
  */
-import { claimsTable, directionClaim, holmAdjust, judgeFamily, pairedEvidence, type Claim, type Judged, type Part } from "../../claims";
+import { claimsTable, directionClaim, holmAdjust, judgeFamily, pairedEvidence, type Claim, type Judged, type Part, type RegistrationStatus } from "../../claims";
 import type { RunRecord } from "../../engine/run-record";
 import { summarize, type Summary } from "../../engine/stats";
 import { Rng } from "../../seeds";
@@ -504,21 +504,24 @@ export function familyClaims(family: FunnelFamily, r: FunnelRuns): Claim[] {
   return built;
 }
 
-/** One registered family judged on its own (Holm over its claims, at the registered level). */
-export function judgeFunnelFamily(family: FunnelFamily, r: FunnelRuns): Judged[] {
-  return judgeFamily(familyClaims(family, r), { alpha: FUNNEL_REGISTRATION.alpha.value, power: FUNNEL_REGISTRATION.power.value });
+/**
+ * One registered family judged on its own (Holm over its claims, at the registered level);
+ * `registration` says whether FUNNEL_REGISTRATION predates the runs (resultsRegistration).
+ */
+export function judgeFunnelFamily(family: FunnelFamily, r: FunnelRuns, registration?: RegistrationStatus): Judged[] {
+  return judgeFamily(familyClaims(family, r), { alpha: FUNNEL_REGISTRATION.alpha.value, power: FUNNEL_REGISTRATION.power.value, ...(registration ? { registration } : {}) });
 }
 
 export const FUNNEL_FAMILIES = Object.keys(FUNNEL_REGISTRATION.families) as FunnelFamily[];
 
 /** Every family of notebook 06 judged, each on its own: family → judged claims. */
-export function judgeFunnelFamilies(r: FunnelRuns): Record<FunnelFamily, Judged[]> {
-  return Object.fromEntries(FUNNEL_FAMILIES.map((f) => [f, judgeFunnelFamily(f, r)])) as Record<FunnelFamily, Judged[]>;
+export function judgeFunnelFamilies(r: FunnelRuns, registration?: RegistrationStatus): Record<FunnelFamily, Judged[]> {
+  return Object.fromEntries(FUNNEL_FAMILIES.map((f) => [f, judgeFunnelFamily(f, r, registration)])) as Record<FunnelFamily, Judged[]>;
 }
 
 /** Every judged claim of notebook 06, family by family (paper families first). */
-export function judgeFunnel(r: FunnelRuns): Judged[] {
-  return FUNNEL_FAMILIES.flatMap((f) => judgeFunnelFamily(f, r));
+export function judgeFunnel(r: FunnelRuns, registration?: RegistrationStatus): Judged[] {
+  return FUNNEL_FAMILIES.flatMap((f) => judgeFunnelFamily(f, r, registration));
 }
 
 const QUOTE_COLUMN = "the paper's words";

@@ -17,6 +17,7 @@
  */
 import { ALL_TASKS } from "../../engine/train-config";
 import { defineExperiment } from "../../engine/experiment";
+import { FUNNEL_REGISTRATION } from "./paper";
 import { censusGroupTasks } from "../../data/task-groups";
 import { aitmSource, AITM_BIAS, AITM_TASKS, esmmSource, ESMM_TASKS, FUNNEL_CENSUS_GROUP, funnelCensusPreflight, funnelCensusSource, TRUTH_METRICS, type FunnelCondition } from "./data";
 import { AITM_MODELS, DCN_MODELS, ESMM_MODELS } from "./models";
@@ -65,6 +66,7 @@ export const funnelEsmm = defineExperiment<FunnelCondition>({
   tasks: () => ESMM_TASKS.map((t) => ({ ...t })),
   data: esmmSource,
   headlineTables: ["claims"],
+  claimsDeclaration: FUNNEL_REGISTRATION,
   report: esmmReport,
 });
 
@@ -100,6 +102,7 @@ export const funnelAitm = defineExperiment<FunnelCondition>({
   tasks: () => AITM_TASKS.map((t) => ({ ...t })),
   data: aitmSource,
   headlineTables: ["claims"],
+  claimsDeclaration: FUNNEL_REGISTRATION,
   report: aitmReport,
 });
 
@@ -143,6 +146,7 @@ export const funnelDcn = defineExperiment({
   data: funnelCensusSource,
   preflight: funnelCensusPreflight,
   headlineTables: ["claims"],
+  claimsDeclaration: FUNNEL_REGISTRATION,
   report: dcnReport,
 });
 

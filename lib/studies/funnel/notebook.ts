@@ -3,11 +3,11 @@
  * their analyses, and every registered family judged on its own (Holm within each), the same
  * families each experiment's claims table judges.
  */
-import type { Judged } from "../../claims";
+import { resultsRegistration, type Judged } from "../../claims";
 import type { ExperimentResult } from "../../engine/experiment";
 import { loadExperiment, type LoadOptions } from "../../engine/notebook-load";
 import { analyseAitm, analyseEsmm, judgeFunnelFamilies, type AitmAnalysis, type EsmmAnalysis } from "./analysis";
-import type { FunnelFamily } from "./paper";
+import { FUNNEL_REGISTRATION, type FunnelFamily } from "./paper";
 import { funnelAitm, funnelDcn, funnelEsmm } from "./experiments";
 
 export interface FunnelResults {
@@ -34,7 +34,7 @@ export async function loadFunnel(opts: LoadOptions = {}): Promise<FunnelResults>
   } catch (e) {
     dcnMissing = (e as Error).message.split("\n")[0];
   }
-  const families = judgeFunnelFamilies({ esmm: esmm.runs, aitm: aitm.runs, dcn: dcn?.runs });
+  const families = judgeFunnelFamilies({ esmm: esmm.runs, aitm: aitm.runs, dcn: dcn?.runs }, resultsRegistration(FUNNEL_REGISTRATION, dcn ? [esmm, aitm, dcn] : [esmm, aitm]));
   return {
     esmm, aitm, dcn, dcnMissing,
     esmmAnalysis: analyseEsmm(esmm.runs),

@@ -8,10 +8,14 @@ import type { Figure } from "../../figures";
 import type { Table } from "../../tables";
 import { aitmCalibrationTable, aitmTable, analyseAitm, analyseEsmm, dcnTable, esmmCalibrationTable, esmmTable, funnelClaimsTable, judgeFunnelFamily } from "./analysis";
 import { aucVsBiasFigure, violationsFigure } from "./figures";
+import { resultsRegistration } from "../../claims";
+import { FUNNEL_REGISTRATION } from "./paper";
 
 type Report = { tables: Record<string, Table>; figures?: Record<string, Figure> };
 
 const profileOf = (r: ExperimentResult) => `Profile ${r.summary.profile}: ${r.summary.profileStatement.statement}`;
+/** Whether FUNNEL_REGISTRATION predates this experiment's runs (the manifest's hash at training). */
+const registrationOf = (r: ExperimentResult) => resultsRegistration(FUNNEL_REGISTRATION, [r]);
 
 export function esmmReport(result: ExperimentResult): Report {
   const a = analyseEsmm(result.runs);
@@ -20,8 +24,8 @@ export function esmmReport(result: ExperimentResult): Report {
     tables: {
       "cvr-auc": esmmTable(a, profileOf(result)),
       "cvr-calibration": esmmCalibrationTable(a, profileOf(result)),
-      claims: funnelClaimsTable(judgeFunnelFamily("esmm", runs), "esmm"),
-      checks: funnelClaimsTable(judgeFunnelFamily("esmm-checks", runs), "esmm-checks"),
+      claims: funnelClaimsTable(judgeFunnelFamily("esmm", runs, registrationOf(result)), "esmm"),
+      checks: funnelClaimsTable(judgeFunnelFamily("esmm-checks", runs, registrationOf(result)), "esmm-checks"),
     },
     figures: { "auc-vs-bias": aucVsBiasFigure(a) },
   };
@@ -34,13 +38,13 @@ export function aitmReport(result: ExperimentResult): Report {
     tables: {
       "step-auc": aitmTable(a, profileOf(result)),
       "step-calibration": aitmCalibrationTable(a, profileOf(result)),
-      claims: funnelClaimsTable(judgeFunnelFamily("aitm", runs), "aitm"),
-      checks: funnelClaimsTable(judgeFunnelFamily("aitm-checks", runs), "aitm-checks"),
+      claims: funnelClaimsTable(judgeFunnelFamily("aitm", runs, registrationOf(result)), "aitm"),
+      checks: funnelClaimsTable(judgeFunnelFamily("aitm-checks", runs, registrationOf(result)), "aitm-checks"),
     },
     figures: { violations: violationsFigure(a) },
   };
 }
 
 export function dcnReport(result: ExperimentResult): Report {
-  return { tables: { auc: dcnTable(result.runs, profileOf(result)), claims: funnelClaimsTable(judgeFunnelFamily("dcn", { dcn: result.runs }), "dcn") } };
+  return { tables: { auc: dcnTable(result.runs, profileOf(result)), claims: funnelClaimsTable(judgeFunnelFamily("dcn", { dcn: result.runs }, registrationOf(result)), "dcn") } };
 }
