@@ -198,14 +198,14 @@ export const CENSUS_REGISTRATION: ClaimsRegistration = {
     "mmoe-g2:mmoe-best": {
       family: "paper",
       source: "MMoE §6.3, Table 2",
-      quote: "MMoE … best in group 2 in all aspects",
+      quote: "MMoE … best in group 2 in all aspects [recalled wording with elisions, not yet checked against the paper's text]",
       minimumEffect: { value: minGap([...gapsOver(MMOE_CENSUS_GROUP2, "mmoe", OTHERS, "main"), ...gapsOver(MMOE_CENSUS_GROUP2, "mmoe", OTHERS, "auxiliary")].filter((g) => g > 0)), reason: "the smallest lead Table 2 prints for MMoE over another model (mean AUC)" },
       reason: "'best' = above every other model of Table 2; 'all aspects' = both tasks (education and marital mean test AUC); intersection–union over 6 models × 2 tasks",
     },
     "mmoe:shared-bottom-worst": {
       family: "paper",
       source: "MMoE §6.3, Tables 1–2",
-      quote: "Shared-Bottom … nearly always the worst, apart from Tensor-Factorization",
+      quote: "Shared-Bottom … nearly always the worst, apart from Tensor-Factorization [recalled wording with elisions, not yet checked against the paper's text]",
       minimumEffect: {
         value: minGap([...gapsOver(MMOE_CENSUS_GROUP1, "shared-bottom", sharedBottomCases(MMOE_CENSUS_GROUP1), "main"), ...gapsOver(MMOE_CENSUS_GROUP2, "shared-bottom", sharedBottomCases(MMOE_CENSUS_GROUP2), "main")].map(Math.abs)),
         reason: "the smallest printed gap between Shared-Bottom and a model the tables place above it (main task, mean AUC)",
@@ -215,21 +215,21 @@ export const CENSUS_REGISTRATION: ClaimsRegistration = {
     "ple-table5:ple-best": {
       family: "paper",
       source: "PLE §5.2, Table 5",
-      quote: "PLE outperforms … on both tasks",
+      quote: "PLE outperforms … on both tasks [recalled wording with elisions, not yet checked against the paper's text]",
       minimumEffect: { value: 0.0017, reason: "the smallest gap PLE Table 5 prints for PLE (marital: .9945 vs MMoE's .9928)" },
       reason: "PLE above MMoE and above Single-Task on income and on marital (group 1): intersection–union over 2 models × 2 tasks",
     },
     "adatt-table5:6:adatt-best": {
       family: "paper",
       source: "AdaTT §4.3, Table 5 (6 experts)",
-      quote: "AdaTT … outperforms … on all tasks",
+      quote: "AdaTT … outperforms … on all tasks [recalled wording with elisions, not yet checked against the paper's text]",
       minimumEffect: { value: minGap(adattGaps(ADATT_TABLE5.sixExperts.auc)), reason: "the smallest gap Table 5 prints for AdaTT over ML-MMoE or PLE at 6 experts" },
       reason: "AdaTT above ML-MMoE and PLE on each of the three tasks: intersection–union over 2 models × 3 tasks",
     },
     "adatt-table5:9:adatt-best": {
       family: "paper",
       source: "AdaTT §4.3, Table 5 (9 experts)",
-      quote: "AdaTT … outperforms … on all tasks",
+      quote: "AdaTT … outperforms … on all tasks [recalled wording with elisions, not yet checked against the paper's text]",
       minimumEffect: { value: minGap(adattGaps(ADATT_TABLE5.nineExperts.auc)), reason: "the smallest gap Table 5 prints for AdaTT over ML-MMoE or PLE at 9 experts" },
       reason: "as at 6 experts",
     },

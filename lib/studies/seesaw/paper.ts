@@ -96,7 +96,7 @@ export const SEESAW_REGISTRATION: ClaimsRegistration = {
     "both-better": {
       family: "paper",
       source: "PLE §5.1, Fig. 3, Table 1",
-      quote: "CGC and PLE … improve both tasks",
+      quote: "CGC and PLE … improve both tasks [recalled wording with elisions, not yet checked against the paper's text]",
       minimumEffect: { value: 0.0001, reason: "the smallest MTL gain PLE Table 1 prints for CGC or PLE (CGC on VCR MSE: .1321 − .1320)" },
       reason: "'both' × 'both tasks': CGC and PLE, MSE gain and AUC gain, each > 0 (intersection–union over 4 cases)",
     },
