@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- options]`: training speed of the three issue-8 workloads (lib/bench/workloads.ts)
+ * `npm run bench [-- options]`: training speed of the three benchmark workloads (lib/bench/workloads.ts)
  * at several replica counts on every available backend, beside a PyTorch reference of the same
  * workloads (bench/reference.py, run when /usr/bin/python3 can import torch).
  * Prints a table (last line: the ratios to PyTorch) and writes results/bench/<machine-tag>.json.
