@@ -98,6 +98,8 @@ export interface BadLine {
 export interface ScannedRuns {
   /** Usable records, in file order. */
   records: RunRecord[];
+  /** The 1-based line of each record in runs.jsonl. */
+  lines: number[];
   bad: BadLine[];
   /** Records without a checksum (written before checksums existed): used as they are. */
   legacy: number;
@@ -140,7 +142,7 @@ export class RunsFile {
 
   /** Every complete line (a trailing partial line, without newline, is ignored), sorted into usable and bad. */
   scan(): ScannedRuns {
-    const out: ScannedRuns = { records: [], bad: [], legacy: 0 };
+    const out: ScannedRuns = { records: [], lines: [], bad: [], legacy: 0 };
     if (!fs.existsSync(this.file)) return out;
     const text = fs.readFileSync(this.file, "utf8");
     const lines = text.slice(0, text.lastIndexOf("\n") + 1).split("\n");
@@ -166,6 +168,7 @@ export class RunsFile {
       if (problems.length) return bad("unreadable", problems.join(", "), run);
       if (r.checksum === undefined) out.legacy += 1;
       out.records.push(r);
+      out.lines.push(i + 1);
     });
     return out;
   }
@@ -217,18 +220,29 @@ export class RunsFile {
     writeFileAtomic(this.file, "");
   }
 
-  /** Moves the given lines (1-based) to runs.rejected.jsonl and rewrites runs.jsonl without them. */
-  setAside(lineNumbers: readonly number[]): void {
-    if (lineNumbers.length === 0) return;
-    const drop = new Set(lineNumbers);
+  /**
+   * Moves the given lines (1-based) to runs.rejected.jsonl, each with why it was taken out, and
+   * rewrites runs.jsonl without them; `replace` (line number → new text) rewrites kept lines in
+   * the same step (a migration's new keys). The rejected lines are written first: a failure there
+   * leaves runs.jsonl as it was, so no stored line is ever lost.
+   */
+  setAside(lines: readonly (number | { line: number; problem: string })[], replace?: ReadonlyMap<number, string>): void {
+    if (lines.length === 0 && !replace?.size) return;
+    const reasons = new Map(lines.map((l) => (typeof l === "number" ? [l, undefined] : [l.line, l.problem])));
     const text = fs.readFileSync(this.file, "utf8");
-    const lines = text.slice(0, text.lastIndexOf("\n") + 1).split("\n").slice(0, -1);
+    const all = text.slice(0, text.lastIndexOf("\n") + 1).split("\n").slice(0, -1);
     const rejected = path.join(this.dir, REJECTED_FILE);
     const stamp = new Date().toISOString();
-    const moved = lines.flatMap((l, i) => (drop.has(i + 1) ? [JSON.stringify({ rejectedAt: stamp, line: i + 1, text: l }) + "\n"] : []));
-    const old = fs.existsSync(rejected) ? fs.readFileSync(rejected, "utf8") : "";
-    writeFileAtomic(rejected, old + moved.join("")); // first: a failure here leaves runs.jsonl as it was
-    writeFileAtomic(this.file, lines.flatMap((l, i) => (drop.has(i + 1) ? [] : [l + "\n"])).join(""));
+    const moved = all.flatMap((l, i) => {
+      if (!reasons.has(i + 1)) return [];
+      const reason = reasons.get(i + 1);
+      return [JSON.stringify({ rejectedAt: stamp, line: i + 1, ...(reason ? { reason } : {}), text: l }) + "\n"];
+    });
+    if (moved.length) {
+      const old = fs.existsSync(rejected) ? fs.readFileSync(rejected, "utf8") : "";
+      writeFileAtomic(rejected, old + moved.join(""));
+    }
+    writeFileAtomic(this.file, all.flatMap((l, i) => (reasons.has(i + 1) ? [] : [replace?.get(i + 1) ?? l + "\n"])).join(""));
   }
 
   /** Refuses to add runs of `backend` to a file holding runs of another backend. */

@@ -165,7 +165,7 @@ function setAsideBadLines(store: RunsFile, opts: RunOptions, note: (m: string) =
   const unreadable = bad.filter((b) => b.kind === "unreadable");
   if (unreadable.length && !opts.dropBadLines) throw new BadRunsLineError(store.file, unreadable, records.length);
   if (bad.length === 0) return;
-  store.setAside(bad.map((b) => b.line));
+  store.setAside(bad);
   for (const b of bad) note(`${store.file} line ${b.line}${b.run ? ` (${b.run})` : ""}: ${b.problem}. Not used: moved to ${REJECTED_FILE}; its run trains again.`);
 }
 

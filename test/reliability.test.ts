@@ -1,0 +1,98 @@
+/**
+ * A hostile user's probes, each as a test: concurrent commands on one folder, damaged and forged
+ * records, bad --set values and environment variables. Every one must end in a clear refusal or
+ * a recovery, never a lost run, a stack trace or silence.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import test from "node:test";
+import { defineExperiment, resolveExperiment, runExperiment, type ExperimentDefinition, type TaskSpec } from "mtl-lab";
+import { FolderLock, FolderLockedError } from "mtl-lab/dist/engine/folder-lock";
+import { legacyConfigHash, migrateFolder } from "mtl-lab/dist/engine/migrate";
+import { recordLine, RunsFile } from "mtl-lab/dist/engine/results-store";
+import { toyData } from "./engine-helpers";
+
+const out = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-reliability-"));
+const TASKS: TaskSpec[] = [{ name: "y", kind: "regression" }, { name: "c", kind: "binary" }];
+const profile = { runs: 2, note: "2 runs, 20 steps, toy rows", seedsPerGroup: 2 };
+
+function toy(overrides: Partial<ExperimentDefinition<{ noise: number }>> = {}) {
+  return defineExperiment<{ noise: number }>({
+    id: "toy-reliable",
+    title: "toy",
+    paper: "none",
+    conditions: { quiet: { noise: 0.2 } },
+    models: { mmoe: { kind: "mmoe", experts: 2, expertUnits: [4], towerUnits: [4] } },
+    train: { steps: 20, batchSize: 32, evalEvery: 10, learningRates: [1e-2] },
+    profiles: { smoke: profile, quick: profile, paper: profile },
+    tasks: () => TASKS,
+    data: ({ condition }) => ({ layout: "shared", data: toyData(7, undefined, { noise: condition.noise }) }),
+    ...overrides,
+  });
+}
+
+const readLines = (file: string) => fs.readFileSync(file, "utf8").split("\n").filter((l) => l !== "");
+
+/** A folder as engine version 1 wrote it: `runs` records under the arm's old key. */
+async function v1Folder(id: string, runs = 2): Promise<{ root: string; folder: string; legacy: string; current: string }> {
+  const root = out();
+  const e = toy({ id, profiles: { smoke: { ...profile, runs }, quick: profile, paper: profile } });
+  await runExperiment(e, { profile: "smoke", out: root, backend: "wasm", report: false });
+  const folder = path.join(root, id, "smoke");
+  const plan = resolveExperiment(e, { profile: "smoke" });
+  const legacy = legacyConfigHash(plan, "mmoe");
+  fs.writeFileSync(path.join(folder, "runs.jsonl"), new RunsFile(folder).read().map((r) => recordLine({ ...r, configHash: legacy })).join(""));
+  return { root, folder, legacy, current: plan.arms[0].configHash };
+}
+
+test("migrate takes the folder's lock: beside a command writing the folder it is refused and changes nothing", async () => {
+  const { root, folder } = await v1Folder("toy-migrate-locked");
+  const before = fs.readFileSync(path.join(folder, "runs.jsonl"), "utf8");
+  const other = FolderLock.acquire(folder); // stands for a reproduce writing the folder
+  try {
+    await assert.rejects(migrateFolder(toy({ id: "toy-migrate-locked" }), "smoke", { root, sample: 0 }), (e: Error) => e instanceof FolderLockedError && /is in use by process/.test(e.message));
+  } finally {
+    other.release();
+  }
+  assert.equal(fs.readFileSync(path.join(folder, "runs.jsonl"), "utf8"), before, "not a byte changed");
+  // and while migrate holds it, a reproduce on the folder is refused (the lock is taken before the rewrite)
+  const e = toy({ id: "toy-migrate-locked", profiles: { smoke: { ...profile, runs: 4 }, quick: profile, paper: profile } });
+  const migrating = migrateFolder(e, "smoke", { root, sample: 1 });
+  await assert.rejects(runExperiment(e, { profile: "smoke", out: root, backend: "wasm", report: false }), FolderLockedError);
+  assert.equal((await migrating)!.rekeyed, 2);
+  assert.equal(fs.existsSync(path.join(folder, "run.lock")), false, "released");
+});
+
+test("migrate never deletes a line: a checksum-failing one moves to runs.rejected.jsonl with the reason", async () => {
+  const { root, folder, current } = await v1Folder("toy-migrate-bad-line", 4);
+  const file = path.join(folder, "runs.jsonl");
+  const lines = readLines(file);
+  const forged = JSON.parse(lines[2]) as { stepsTrained: number };
+  forged.stepsTrained += 1; // changed after it was written: its checksum no longer matches
+  lines[2] = JSON.stringify(forged);
+  fs.writeFileSync(file, lines.join("\n") + "\n");
+  const report = (await migrateFolder(toy({ id: "toy-migrate-bad-line", profiles: { smoke: { ...profile, runs: 4 }, quick: profile, paper: profile } }), "smoke", { root, sample: 0 }))!;
+  assert.match(report.line, /1 damaged line\(s\) moved to runs\.rejected\.jsonl with the reason \(line 3: its checksum does not match/);
+  assert.equal(readLines(file).length, 3);
+  assert.deepEqual(new RunsFile(folder).read().map((r) => r.configHash), [current, current, current]);
+  const rejected = readLines(path.join(folder, "runs.rejected.jsonl")).map((l) => JSON.parse(l) as { line: number; reason: string; text: string });
+  assert.equal(rejected.length, 1);
+  assert.equal(rejected[0].line, 3);
+  assert.match(rejected[0].reason, /checksum does not match/);
+  assert.equal(rejected[0].text, lines[2], "the line itself, as it was");
+});
+
+test("migrate: a line that is no record stops it with the fix it accepts (--drop-bad-lines), which moves the line aside", async () => {
+  const { root, folder } = await v1Folder("toy-migrate-garbage");
+  const file = path.join(folder, "runs.jsonl");
+  fs.appendFileSync(file, "garbage\n");
+  const e = toy({ id: "toy-migrate-garbage" });
+  await assert.rejects(migrateFolder(e, "smoke", { root, sample: 0 }), /--drop-bad-lines/);
+  assert.equal(readLines(file).length, 3, "unchanged");
+  const report = (await migrateFolder(e, "smoke", { root, sample: 0, dropBadLines: true }))!;
+  assert.equal(report.rekeyed, 2);
+  assert.equal(readLines(file).length, 2);
+  assert.match(fs.readFileSync(path.join(folder, "runs.rejected.jsonl"), "utf8"), /"reason":"not valid JSON.*"text":"garbage"/);
+});
