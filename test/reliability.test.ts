@@ -4,6 +4,7 @@
  * a recovery, never a lost run, a stack trace or silence.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -95,4 +96,51 @@ test("migrate: a line that is no record stops it with the fix it accepts (--drop
   assert.equal(report.rekeyed, 2);
   assert.equal(readLines(file).length, 2);
   assert.match(fs.readFileSync(path.join(folder, "runs.rejected.jsonl"), "utf8"), /"reason":"not valid JSON.*"text":"garbage"/);
+});
+
+const DIST = path.join(__dirname, "..", "..", "lib", "dist");
+const REPRODUCE = path.join(DIST, "cli", "reproduce.js");
+const WORKER = path.join(DIST, "cli", "worker.js");
+const quiet = { ...process.env, MTL_BACKEND: "", MTL_WORKERS: "", MTL_NATIVE: "", MTL_WASM_KERNELS: "" };
+
+/** Runs a command; asserts it refused with exit 2, one line naming `pattern`, and made no folder. */
+function refusedBeforeWork(script: string, args: string[], env: Record<string, string>, pattern: RegExp): void {
+  const root = out();
+  const r = spawnSync(process.execPath, [script, ...args, ...(script === REPRODUCE ? ["--out", root] : [])], { encoding: "utf8", env: { ...quiet, ...env } });
+  assert.equal(r.status, 2, `${args.join(" ")} ${JSON.stringify(env)}: ${r.stderr}`);
+  assert.match(r.stderr, /^error: [^\n]*\n$/, "one line, no stack trace");
+  assert.match(r.stderr, pattern);
+  assert.deepEqual(fs.readdirSync(root), [], "no folder was made");
+}
+
+test("--set values the experiment cannot train are refused before any folder is made: exit 2, one line, the valid choices", () => {
+  const base = ["synthetic-correlation", "--profile", "smoke", "--runs", "1", "--set"];
+  refusedBeforeWork(REPRODUCE, [...base, "train.selection.task=nosuch"], {}, /train\.selection\.task "nosuch" is not a task; valid: y1, y2, or "all"/);
+  refusedBeforeWork(REPRODUCE, [...base, "train.selection.metric=auc"], {}, /"auc" does not apply to regression task y1; valid: loss, mse, pearson/);
+  refusedBeforeWork(REPRODUCE, [...base, "train.taskWeights=[1]"], {}, /train\.taskWeights has 1 entries for 2 tasks/);
+  refusedBeforeWork(REPRODUCE, [...base, "data.p=5"], {}, /--set data\.p=5: condition p=[^:]+: p\[0\] \(task 2\) must be in \[-1, 1\], got 5/);
+  refusedBeforeWork(REPRODUCE, [...base, "rows.train=1e12"], {}, /rows\.train must be a whole number from 1 to 10000000, got 1000000000000/);
+  refusedBeforeWork(REPRODUCE, [...base, "train.steps=1e9"], {}, /train\.steps must be at most 10000000/);
+});
+
+test("bad environment variables are refused by reproduce and worker before any work: exit 2, one line, the valid values", () => {
+  const demo = ["demo", "--profile", "smoke", "--runs", "1"];
+  const queue = ["--queue", "redis://127.0.0.1:9"];
+  for (const script of [REPRODUCE, WORKER]) {
+    const args = script === REPRODUCE ? demo : queue;
+    refusedBeforeWork(script, args, { MTL_BACKEND: "garbage" }, /MTL_BACKEND must be one of auto, tensorflow-gpu, tensorflow, wasm, cpu; got "garbage"/);
+    refusedBeforeWork(script, args, { MTL_WORKERS: "abc" }, /MTL_WORKERS must be a whole number from 1 to 1024, got "abc"/);
+    refusedBeforeWork(script, args, { MTL_NATIVE: "maybe" }, /MTL_NATIVE=maybe is not a yes or no; valid: 0, false, off, no, 1, true, on, yes/);
+    refusedBeforeWork(script, args, { MTL_WASM_KERNELS: "nonsense" }, /MTL_WASM_KERNELS=nonsense: unknown kernel set; valid: xnnpack, off/);
+  }
+});
+
+test("MTL_NATIVE takes the usual spellings of no (0, false, off, no, any case)", () => {
+  const script = `const s = require(${JSON.stringify(path.join(DIST, "models", "native-addon.js"))}).nativeAddonStatus(); console.log(JSON.stringify(s))`;
+  for (const v of ["0", "false", "OFF", "no"]) {
+    const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", env: { ...quiet, MTL_NATIVE: v } });
+    assert.equal(r.status, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as { available: boolean; reason: string };
+    assert.deepEqual([s.available, s.reason], [false, `MTL_NATIVE=${v}`]);
+  }
 });

@@ -18,7 +18,9 @@ import { defaultResultsRoot, RUNS_FILE } from "../engine/results-store";
 import { planDir, runExperiment } from "../engine/runner";
 import { verifyExperiment } from "../engine/verify";
 import { terminalProgress, type ProgressSink } from "../engine/progress";
-import { EXIT, intOption, parseCli, pathOption, runCli, UsageError } from "./args";
+import { checkOverriddenPlan } from "../engine/plan-check";
+import { EXIT, intOption, parseCli, pathOption, runCli, SettingError, UsageError } from "./args";
+import { checkEnvironment } from "./environment";
 import { DISTRIBUTED_OPTIONS, DISTRIBUTED_USAGE, mergeCommand, parseDistributed, shardComplete, takeMergeDirs, type DistributedArgs } from "./distributed";
 
 export { UsageError } from "./args";
@@ -95,6 +97,7 @@ export function parseReproduceArgs(argv: string[]): ReproduceArgs {
 }
 
 function validateSelection(args: ReproduceArgs): ReproduceArgs {
+  checkEnvironment(); // resolving a plan reads MTL_WASM_KERNELS and MTL_NATIVE: their errors come first, in one line
   // a study id stands for all its experiments; none named means every experiment of lib/studies
   try {
     args.experiments = args.experiments.length === 0 ? experimentIds() : resolveTargets(args.experiments).map((e) => e.id);
@@ -115,7 +118,7 @@ function validateSelection(args: ReproduceArgs): ReproduceArgs {
       resolveExperiment(getExperiment(id), { profile: args.profile, set: args.set });
     } catch (e) {
       if (!(e instanceof OverrideError)) throw e;
-      throw new UsageError(`${id}: ${e.message}`);
+      throw new SettingError(`${id}: ${e.message}`);
     }
   }
   return args;
@@ -150,8 +153,26 @@ async function verify(args: ReproduceArgs): Promise<number> {
   return failed ? EXIT.failure : EXIT.ok;
 }
 
+/**
+ * Each experiment's overridden plan as it would train (tasks, weights,
+ * data ranges): a value it cannot use exits 2 in one line before any folder is made.
+ */
+export async function checkSettings(args: ReproduceArgs): Promise<void> {
+  if (args.set.length === 0) return;
+  for (const id of args.experiments) {
+    const models = args.models.filter((m) => Object.keys(getExperiment(id).models).includes(m));
+    try {
+      await checkOverriddenPlan(resolveExperiment(getExperiment(id), { profile: args.profile, runs: args.runs, models, set: args.set }));
+    } catch (e) {
+      if (e instanceof OverrideError) throw new SettingError(`${id}: ${e.message}`);
+      throw e;
+    }
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const args = parseReproduceArgs(argv);
+  await checkSettings(args);
   if (args.verify) return verify(args);
   if (args.merge) return mergeCommand(args.experiments, args.merge, args);
   const { sink: progress, state } = trackedProgress(terminalProgress(process.stderr));

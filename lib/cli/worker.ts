@@ -17,6 +17,7 @@ import { parseQueueUrl } from "../engine/queue";
 import { startQueueWorker } from "../engine/queue-worker";
 import { getExperiment } from "../studies";
 import { EXIT, intOption, parseCli, runCli, UsageError } from "./args";
+import { checkEnvironment } from "./environment";
 
 export const USAGE = `usage: npm run worker -- --queue redis://HOST:6379 [--backend auto|${BACKENDS.join("|")}] [--workers N]`;
 
@@ -58,6 +59,7 @@ function msFromEnv(name: string): number | undefined {
 
 async function main(argv: string[]): Promise<number> {
   const args = parseWorkerArgs(argv);
+  checkEnvironment(); // a worker with an unusable setting refuses to start rather than take jobs it cannot train
   const log = (m: string) => process.stderr.write(`[${new Date().toISOString()}] ${m}\n`);
   const lockDuration = msFromEnv("MTL_QUEUE_LOCK_MS");
   const stalledInterval = msFromEnv("MTL_QUEUE_STALLED_MS");
