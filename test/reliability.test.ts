@@ -144,3 +144,15 @@ test("MTL_NATIVE takes the usual spellings of no (0, false, off, no, any case)",
     assert.deepEqual([s.available, s.reason], [false, `MTL_NATIVE=${v}`]);
   }
 });
+
+test("a native addon that cannot load is said in one console line; the wasm kernels run", () => {
+  // a damaged build: loading the .node file fails as a garbage file does
+  const script = `require("module")._extensions[".node"] = () => { throw new Error("invalid ELF header"); };
+    require("mtl-lab").initBackend("wasm").then((i) => console.log(i.name));`;
+  const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", env: quiet });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), "wasm");
+  assert.equal(r.stderr, "note: native kernel addon unavailable (invalid ELF header); the wasm kernels run instead: bit-identical results, slower. npm run build rebuilds it; MTL_NATIVE=off silences this.\n");
+  const off = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", env: { ...quiet, MTL_NATIVE: "off" } });
+  assert.equal(off.stderr, "", "turned off on purpose: nothing to say");
+});
