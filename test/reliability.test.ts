@@ -9,10 +9,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import test from "node:test";
-import { defineExperiment, resolveExperiment, runExperiment, type ExperimentDefinition, type TaskSpec } from "mtl-lab";
+import { defineExperiment, mergeShards, resolveExperiment, runExperiment, type ExperimentDefinition, type RunRecord, type TaskSpec } from "mtl-lab";
 import { FolderLock, FolderLockedError } from "mtl-lab/dist/engine/folder-lock";
 import { legacyConfigHash, migrateFolder } from "mtl-lab/dist/engine/migrate";
+import { silentProgress } from "mtl-lab/dist/engine/progress";
 import { recordLine, RunsFile } from "mtl-lab/dist/engine/results-store";
+import { verifyExperiment } from "mtl-lab/dist/engine/verify";
 import { toyData } from "./engine-helpers";
 
 const out = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-reliability-"));
@@ -34,6 +36,13 @@ function toy(overrides: Partial<ExperimentDefinition<{ noise: number }>> = {}) {
   });
 }
 
+const silent = silentProgress;
+/** A stored line without what measures time (the checksum covers the timing fields too). */
+const stable = (l: string) => {
+  const { wallTimeMs, groupWallTimeMs, finishedAt, checksum, ...rest } = JSON.parse(l) as RunRecord;
+  void wallTimeMs, groupWallTimeMs, finishedAt, checksum;
+  return JSON.stringify(rest);
+};
 const readLines = (file: string) => fs.readFileSync(file, "utf8").split("\n").filter((l) => l !== "");
 
 /** A folder as engine version 1 wrote it: `runs` records under the arm's old key. */
@@ -155,4 +164,70 @@ test("a native addon that cannot load is said in one console line; the wasm kern
   assert.equal(r.stderr, "note: native kernel addon unavailable (invalid ELF header); the wasm kernels run instead: bit-identical results, slower. npm run build rebuilds it; MTL_NATIVE=off silences this.\n");
   const off = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", env: { ...quiet, MTL_NATIVE: "off" } });
   assert.equal(off.stderr, "", "turned off on purpose: nothing to say");
+});
+
+/** A finished toy folder (2 runs of one arm) and its runs.jsonl lines. */
+async function finished(id: string): Promise<{ root: string; folder: string; file: string; e: ReturnType<typeof toy>; lines: string[] }> {
+  const root = out();
+  const e = toy({ id });
+  await runExperiment(e, { profile: "smoke", out: root, backend: "wasm" });
+  const folder = path.join(root, id, "smoke");
+  const file = path.join(folder, "runs.jsonl");
+  return { root, folder, file, e, lines: readLines(file) };
+}
+
+test("a changed record with its checksum removed is not taken for a pre-checksum one: set aside with the reason and retrained", async () => {
+  const { root, folder, file, e, lines } = await finished("toy-unsigned");
+  const { checksum, ...rest } = JSON.parse(lines[1]) as RunRecord;
+  void checksum;
+  (rest.metrics!.test.y as Record<string, number>).mse = 0.001; // a better number, unsigned
+  fs.writeFileSync(file, [lines[0], JSON.stringify(rest)].join("\n") + "\n");
+  const scanned = new RunsFile(folder).scan();
+  assert.deepEqual(scanned.bad.map((b) => [b.line, b.kind]), [[2, "checksum"]]);
+  assert.match(scanned.bad[0].problem, /no checksum, and manifest\.json does not say this folder predates checksums/);
+  const notes: string[] = [];
+  const again = await runExperiment(e, { profile: "smoke", out: root, backend: "wasm", report: false, progress: { ...silent, note: (m) => notes.push(m) } });
+  assert.equal(again.computed, 1, "retrained, not used");
+  assert.match(notes.join("\n"), /line 2 \(mmoe seed 2\): it has no checksum.*moved to runs\.rejected\.jsonl/);
+  assert.deepEqual(readLines(file).map(stable), lines.map(stable), "the retrained run is the original, bit for bit");
+  // the same record where the manifest says the folder predates checksums is read as it was written
+  const manifest = path.join(folder, "manifest.json");
+  fs.writeFileSync(manifest, JSON.stringify({ ...(JSON.parse(fs.readFileSync(manifest, "utf8")) as object), startedAt: "2026-11-30T00:00:00.000Z" }));
+  fs.writeFileSync(file, [lines[0], JSON.stringify(rest)].join("\n") + "\n");
+  assert.equal(new RunsFile(folder).scan().legacy, 1);
+});
+
+test("--merge never signs a record it did not verify: a shard with unsigned records is refused", async () => {
+  const { folder, file, e, lines } = await finished("toy-merge-unsigned");
+  const manifest = path.join(folder, "manifest.json");
+  fs.writeFileSync(manifest, JSON.stringify({ ...(JSON.parse(fs.readFileSync(manifest, "utf8")) as object), startedAt: "2026-11-30T00:00:00.000Z" }));
+  const { checksum, ...rest } = JSON.parse(lines[1]) as RunRecord;
+  void checksum;
+  fs.writeFileSync(file, [lines[0], JSON.stringify(rest)].join("\n") + "\n");
+  const into = out();
+  await assert.rejects(mergeShards(e, [folder], { profile: "smoke", out: into }), /holds 1 record\(s\) without a checksum .*merging would sign them unchecked\. .*Nothing was merged/);
+  assert.equal(fs.existsSync(path.join(into, "toy-merge-unsigned", "smoke", "runs.jsonl")), false);
+});
+
+test("a forged record with a metric removed (checksum recomputed) is rejected by its arm's other records, and --verify names its line", async () => {
+  const { root, folder, file, e, lines } = await finished("toy-forged-metric");
+  const forged = JSON.parse(lines[1]) as RunRecord;
+  delete (forged.metrics!.test.y as Record<string, number>).pearson;
+  fs.writeFileSync(file, [lines[0], recordLine(forged).trimEnd()].join("\n") + "\n");
+  const scanned = new RunsFile(folder).scan();
+  assert.deepEqual(scanned.bad.map((b) => [b.line, b.kind, b.run]), [[2, "inconsistent", "mmoe seed 2"]]);
+  assert.match(scanned.bad[0].problem, /metric fields differ from its arm's other records: it lacks test\.y\.pearson/);
+  const report = await verifyExperiment(e, { profile: "smoke", root, backend: "wasm", workers: 1 });
+  assert.equal(report.identical, false);
+  assert.match(report.line, /differs — .*1 stored line\(s\) are not usable records and were not compared: line 2 \(mmoe seed 2\): its metric fields differ/);
+  // a checksum-failing line is named too, not counted as "missing"
+  const changed = JSON.parse(lines[1]) as RunRecord;
+  changed.stepsTrained += 1;
+  fs.writeFileSync(file, [lines[0], JSON.stringify(changed)].join("\n") + "\n");
+  const damaged = await verifyExperiment(e, { profile: "smoke", root, backend: "wasm", workers: 1 });
+  assert.match(damaged.line, /differs — 1 stored run\(s\) missing; .* line 2 \(mmoe seed 2\): its checksum does not match its content/);
+  // the runner sets the forged record aside and retrains it
+  fs.writeFileSync(file, [lines[0], recordLine(forged).trimEnd()].join("\n") + "\n");
+  assert.equal((await runExperiment(e, { profile: "smoke", out: root, backend: "wasm", report: false, progress: { ...silent, note: () => {} } })).computed, 1);
+  assert.deepEqual(readLines(file).map(stable), lines.map(stable));
 });

@@ -4,7 +4,8 @@
  * report. Nothing is trained, so no backend is started (a login node without the shards' GPU can
  * merge). A folder is refused, with nothing written, when it holds runs of another experiment,
  * profile or configuration (its config hashes are not this checkout's plan), damaged lines, or
- * runs of another backend than the other folders (tables never mix backends). Records are added
+ * runs of another backend than the other folders (tables never mix backends), or records
+ * without a checksum (appending signs them: merge signs only what it read verified). Records are added
  * in the plan's order, each run key once, through the store's atomic append.
  */
 import * as fs from "node:fs";
@@ -38,7 +39,11 @@ export function shardFolder(dir: string, plan: ResolvedExperiment): string {
 
 /** The records of one shard folder, checked against the plan. */
 function shardRecords(folder: string, plan: ResolvedExperiment): RunRecord[] {
-  const { records, bad } = new RunsFile(folder).scan();
+  const { records, bad, legacy } = new RunsFile(folder).scan();
+  if (legacy > 0) {
+    // appending signs every record: one merge cannot vouch for was never checked, so it is not signed here
+    throw new MergeRefusedError(`${path.join(folder, RUNS_FILE)} holds ${legacy} record(s) without a checksum (written before checksums existed); merging would sign them unchecked. Rerun that shard with this checkout, or merge it with npm run migrate-results first.`);
+  }
   if (bad.length) {
     const lines = bad.map((b) => `line ${b.line}${b.run ? ` (${b.run})` : ""}: ${b.problem}`).join("; ");
     throw new MergeRefusedError(`${path.join(folder, RUNS_FILE)} has lines that are not usable run records — ${lines}. Rerun that shard (its good runs are kept) and merge again.`);
