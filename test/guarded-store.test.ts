@@ -125,7 +125,7 @@ test("--out on a file, or on a folder this user cannot write, is refused before 
     return;
   }
   const readOnly = reproduce(locked, [], asNobody);
-  assertFails(readOnly, 1, /cannot use .*read-only\/demo\/smoke as a results folder: permission denied \(EACCES\)\. Nothing was trained/);
+  assertFails(readOnly, 1, /cannot use .*read-only\/demo\/smoke as a results folder: it is read-only for this user \(permission denied \(EACCES\)\)\. Nothing was trained/);
   assert.doesNotMatch(readOnly.stderr, /done in/);
 });
 

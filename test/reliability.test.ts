@@ -231,3 +231,19 @@ test("a forged record with a metric removed (checksum recomputed) is rejected by
   assert.equal((await runExperiment(e, { profile: "smoke", out: root, backend: "wasm", report: false, progress: { ...silent, note: () => {} } })).computed, 1);
   assert.deepEqual(readLines(file).map(stable), lines.map(stable));
 });
+
+test("shards run with --set exit 0 when their share is stored, and merge like plain shards", () => {
+  const root = out();
+  const set = ["--set", "train.steps=10"];
+  const run = (...args: string[]) => spawnSync(process.execPath, [REPRODUCE, "demo", "--profile", "smoke", "--backend", "wasm", ...set, ...args], { encoding: "utf8", env: { ...quiet, MTL_WORKERS: "1" } });
+  for (const k of [0, 1]) {
+    const r = run("--shard", `${k}/2`, "--out", path.join(root, `shard-${k}`));
+    assert.equal(r.status, 0, r.stderr);
+  }
+  const merged = run("--merge", path.join(root, "shard-0"), path.join(root, "shard-1"), "--out", path.join(root, "merged"));
+  assert.equal(merged.status, 0, merged.stderr);
+  assert.match(merged.stderr, /demo\/smoke: merged 2 folder\(s\), 4 run\(s\) added; 4 of 4 runs stored/);
+  const [folder] = fs.readdirSync(path.join(root, "merged", "demo"));
+  assert.match(folder, /^smoke\+set-[0-9a-f]{8}$/, "the overridden configuration's own folder");
+  assert.equal(readLines(path.join(root, "merged", "demo", folder, "runs.jsonl")).length, 4);
+});

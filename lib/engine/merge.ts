@@ -31,11 +31,14 @@ export class MergeRefusedError extends UserError {
 
 /** The folder holding the experiment's runs.jsonl in `dir`: `dir` itself, or dir/<experiment>/<profile>/ (a shard's --out). */
 export function shardFolder(dir: string, plan: ResolvedExperiment): string {
-  const nested = resultsDir(dir, plan.experiment.id, plan.profile);
+  const nested = resultsDir(dir, plan.experiment.id, planFolderName(plan));
   if (fs.existsSync(path.join(nested, RUNS_FILE))) return nested;
   if (fs.existsSync(path.join(dir, RUNS_FILE))) return dir;
-  throw new MergeRefusedError(`${dir} holds no ${RUNS_FILE}, neither directly nor in ${path.join(plan.experiment.id, plan.profile)}/.`);
+  throw new MergeRefusedError(`${dir} holds no ${RUNS_FILE}, neither directly nor in ${path.join(plan.experiment.id, planFolderName(plan))}/.`);
 }
+
+/** The profile's folder name, or <profile>+set-<hash> when --set changed the configuration (as runner.ts's planDir). */
+const planFolderName = (plan: ResolvedExperiment) => plan.overridden?.folder ?? plan.profile;
 
 /** The records of one shard folder, checked against the plan. */
 function shardRecords(folder: string, plan: ResolvedExperiment): RunRecord[] {
@@ -81,7 +84,7 @@ export interface MergeResult {
 /** Merges the shard folders `from` into <out>/<experiment>/<profile>/ and, when complete, writes its summary and report. */
 export async function mergeShards(experiment: Experiment, from: readonly string[], opts: RunOptions = {}): Promise<MergeResult> {
   const plan = resolveExperiment(experiment, opts);
-  const dir = resultsDir(opts.out ?? defaultResultsRoot(), plan.experiment.id, plan.profile);
+  const dir = resultsDir(opts.out ?? defaultResultsRoot(), plan.experiment.id, planFolderName(plan));
   const folders = from.map((d) => shardFolder(d, plan));
   for (const f of folders) if (path.resolve(f) === path.resolve(dir)) throw new MergeRefusedError(`${f} is the folder being merged into; name only the shard folders.`);
   const sources = folders.map((f) => ({ folder: f, records: shardRecords(f, plan) }));
