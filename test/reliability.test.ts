@@ -15,7 +15,8 @@ import { legacyConfigHash, migrateFolder } from "mtl-lab/dist/engine/migrate";
 import { silentProgress } from "mtl-lab/dist/engine/progress";
 import { recordLine, RunsFile } from "mtl-lab/dist/engine/results-store";
 import { verifyExperiment } from "mtl-lab/dist/engine/verify";
-import { toyData } from "./engine-helpers";
+import { degenerateReason, runOutcome, withRunNotes } from "mtl-lab/dist/engine/degenerate";
+import { fakeRunRecord, toyData } from "./engine-helpers";
 
 const out = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-reliability-"));
 const TASKS: TaskSpec[] = [{ name: "y", kind: "regression" }, { name: "c", kind: "binary" }];
@@ -246,4 +247,27 @@ test("shards run with --set exit 0 when their share is stored, and merge like pl
   const [folder] = fs.readdirSync(path.join(root, "merged", "demo"));
   assert.match(folder, /^smoke\+set-[0-9a-f]{8}$/, "the overridden configuration's own folder");
   assert.equal(readLines(path.join(root, "merged", "demo", folder, "runs.jsonl")).length, 4);
+});
+
+test("degenerate runs (constant predictions, non-finite metrics) get their own status and a note in every table; ok runs none", () => {
+  const ok = fakeRunRecord(1);
+  const constant: RunRecord = { ...fakeRunRecord(2), undefinedMetrics: { test: { y: { pearson: "Pearson is undefined: the second series is constant" } } } };
+  const infinite: RunRecord = { ...fakeRunRecord(3), metrics: { validation: { y: { mse: 1 } }, test: { y: { mse: Infinity } } } };
+  const diverged: RunRecord = { ...fakeRunRecord(4), status: "diverged", metrics: null };
+  assert.deepEqual([ok, constant, infinite, diverged].map(runOutcome), ["ok", "degenerate", "degenerate", "diverged"]);
+  assert.equal(degenerateReason(constant), "constant predictions on task y (test Pearson undefined)");
+  const tables = withRunNotes({ summary: { notes: ["profile"] }, claims: {} as { notes?: string[] } }, [ok, constant, infinite]);
+  for (const t of Object.values(tables)) assert.match(t.notes!.at(-1)!, /^Degenerate runs: 2 of 3 \(a 2\) trained without diverging but measure nothing — constant predictions on task y/);
+  assert.deepEqual(withRunNotes({ summary: { notes: ["profile"] } }, [ok]).summary.notes, ["profile"]);
+});
+
+test("records of another profile copied into a folder are counted in one line, not ignored silently", async () => {
+  const { root, file, e, lines } = await finished("toy-foreign");
+  const other = JSON.parse(lines[0]) as RunRecord;
+  fs.appendFileSync(file, recordLine({ ...other, profile: "quick", configHash: "0123456789abcdef" }));
+  const notes: string[] = [];
+  const again = await runExperiment(e, { profile: "smoke", out: root, backend: "wasm", report: false, progress: { ...silent, note: (m) => notes.push(m) } });
+  assert.equal(again.computed, 0);
+  assert.deepEqual(notes.filter((n) => /belong to no run/.test(n)).length, 1);
+  assert.match(notes.join("\n"), /runs\.jsonl: 1 stored record\(s\) belong to no run of this plan \(toy-foreign\/quick; another profile, configuration or run count\) and are ignored/);
 });

@@ -23,6 +23,7 @@ import { inShard, planGroups, type Shard } from "./shard";
 import type { RunRecord } from "./run-record";
 import { buildSummary, SUMMARY_SCHEMA, type ExperimentSummary } from "./summary";
 import { writeReport } from "./report";
+import { foreignRecordsLine } from "./degenerate";
 
 export interface RunOptions extends ResolveOptions {
   /** Results root; the experiment writes to <out>/<experiment>/<profile>/. Default <project>/results. */
@@ -200,7 +201,10 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions = {
     writeConfigFile(plan, dir);
     const provenance = startProvenance({ seeds: plan.seeds, extra: { experiment: plan.experiment.id, profile: plan.profile } });
     const computed = await trainMissing(plan, store, lock, backend, opts);
-    const runs = plannedRuns(plan, store.read());
+    const records = store.read();
+    const runs = plannedRuns(plan, records);
+    const foreign = plan.subset ? null : foreignRecordsLine(new Set(runs.map((r) => runKey(r.configHash, r.seed))), records, store.file); // a subset ignores the rest of its profile by design
+    if (foreign) note(foreign);
     const summary = buildSummary(plan, runs, backend);
     const reportDir = reportDirOf(plan, dir);
     writeJsonAtomic(path.join(reportDir, SUMMARY_FILE), summary);
