@@ -9,33 +9,18 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import test from "node:test";
-import { defineExperiment, mergeShards, resolveExperiment, runExperiment, type ExperimentDefinition, type RunRecord, type TaskSpec } from "mtl-lab";
+import { mergeShards, resolveExperiment, runExperiment, type ExperimentDefinition, type RunRecord } from "mtl-lab";
 import { FolderLock, FolderLockedError } from "mtl-lab/dist/engine/folder-lock";
 import { legacyConfigHash, migrateFolder } from "mtl-lab/dist/engine/migrate";
 import { silentProgress } from "mtl-lab/dist/engine/progress";
 import { recordLine, RunsFile } from "mtl-lab/dist/engine/results-store";
 import { verifyExperiment } from "mtl-lab/dist/engine/verify";
 import { degenerateReason, runOutcome, withRunNotes } from "mtl-lab/dist/engine/degenerate";
-import { fakeRunRecord, toyData } from "./engine-helpers";
+import { fakeRunRecord, TOY_PROFILE, toyExperiment } from "./engine-helpers";
 
 const out = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-reliability-"));
-const TASKS: TaskSpec[] = [{ name: "y", kind: "regression" }, { name: "c", kind: "binary" }];
-const profile = { runs: 2, note: "2 runs, 20 steps, toy rows", seedsPerGroup: 2 };
-
-function toy(overrides: Partial<ExperimentDefinition<{ noise: number }>> = {}) {
-  return defineExperiment<{ noise: number }>({
-    id: "toy-reliable",
-    title: "toy",
-    paper: "none",
-    conditions: { quiet: { noise: 0.2 } },
-    models: { mmoe: { kind: "mmoe", experts: 2, expertUnits: [4], towerUnits: [4] } },
-    train: { steps: 20, batchSize: 32, evalEvery: 10, learningRates: [1e-2] },
-    profiles: { smoke: profile, quick: profile, paper: profile },
-    tasks: () => TASKS,
-    data: ({ condition }) => ({ layout: "shared", data: toyData(7, undefined, { noise: condition.noise }) }),
-    ...overrides,
-  });
-}
+const profile = TOY_PROFILE;
+const toy = (overrides: Partial<ExperimentDefinition<{ noise: number }>> = {}) => toyExperiment({ id: "toy-reliable", ...overrides });
 
 const silent = silentProgress;
 /** A stored line without what measures time (the checksum covers the timing fields too). */
