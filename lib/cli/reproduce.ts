@@ -7,7 +7,7 @@
  * runs each experiment (all registered ones when none is named) at the profile. Finished runs
  * are kept in results/<experiment>/<profile>/runs.jsonl, so an interrupted command picks up
  * where it stopped. Exit codes: 0 done and complete; 1 failure, or a summary left incomplete;
- * 2 invalid options; 130 interrupted (SIGINT; 143 for SIGTERM), after saying what was kept.
+ * 2 invalid options, MTL_* variables or --set values (checked before any folder is made); 130 interrupted (SIGINT; 143 for SIGTERM), after saying what was kept.
  */
 import * as path from "node:path";
 import { BACKENDS, parseBackendPreference, type BackendPreference } from "../backend";
