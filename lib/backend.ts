@@ -9,6 +9,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "./errors";
+import { isMainThread } from "node:worker_threads";
+import { nativeAddonStatus, nativeDisabled } from "./models/native-addon";
 import { useFastWasmKernels } from "./models/wasm-kernels";
 
 export const BACKENDS = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
@@ -48,7 +50,7 @@ export function parseBackendPreference(value: string | undefined, what: string):
   if (value === undefined || value === "") return "auto";
   const v = value.trim().toLowerCase();
   if (v === "auto" || (BACKENDS as readonly string[]).includes(v)) return v as BackendPreference;
-  throw new Error(`${what} must be one of auto, ${BACKENDS.join(", ")}; got "${value}"`);
+  throw new RangeError(`${what} must be one of auto, ${BACKENDS.join(", ")}; got "${value}"`);
 }
 
 /** Loads a native package, refusing look-alikes (an npm alias of @tensorflow/tfjs under the same name). */
@@ -80,7 +82,36 @@ async function tryBackend(backend: BackendName): Promise<void> {
   if (!ok) throw new Error(`tf.setBackend("${registered}") failed to initialise`);
   await tf.ready();
   // kernel replacements are part of starting the backend, not a side effect of building a model
-  if (backend === "wasm") useFastWasmKernels();
+  if (backend === "wasm") {
+    useFastWasmKernels();
+    sayWhyNoNativeAddon();
+  }
+}
+
+/** MTL_BACKEND as a preference; a bad value is the user's error (one line, the valid values). */
+export function backendFromEnv(): BackendPreference {
+  try {
+    return parseBackendPreference(process.env.MTL_BACKEND, "MTL_BACKEND");
+  } catch (e) {
+    if (e instanceof RangeError) throw new UserError(`${e.message} (unset it for auto)`);
+    throw e;
+  }
+}
+
+let saidNative = false;
+
+/**
+ * One console line when the default kernel set had to do without the native addon (deleted, a
+ * stale or damaged build): the run is as exact, only slower, and the user should hear why rather
+ * than find it only in the manifest. Said once per process, by the main thread (worker threads
+ * start the same backend).
+ */
+function sayWhyNoNativeAddon(): void {
+  if (saidNative || !isMainThread) return;
+  saidNative = true;
+  const status = nativeAddonStatus();
+  if (status.available || (process.env.MTL_WASM_KERNELS ?? "").trim() !== "" || nativeDisabled()) return;
+  process.stderr.write(`note: native kernel addon unavailable (${status.reason}); the wasm kernels run instead: bit-identical results, slower. npm run build rebuilds it; MTL_NATIVE=off silences this.\n`);
 }
 
 let current: BackendInfo | undefined;
@@ -93,7 +124,7 @@ let current: BackendInfo | undefined;
 export async function initBackend(preference?: BackendPreference): Promise<BackendInfo> {
   const source: BackendInfo["source"] =
     preference !== undefined ? "argument" : process.env.MTL_BACKEND ? "env:MTL_BACKEND" : "default";
-  const requested = preference ?? parseBackendPreference(process.env.MTL_BACKEND, "MTL_BACKEND");
+  const requested = preference ?? backendFromEnv();
   if (current && (requested === "auto" || requested === current.name)) return current;
 
   const order: BackendName[] = requested === "auto" ? [...BACKENDS] : [requested];
@@ -113,6 +144,8 @@ export async function initBackend(preference?: BackendPreference): Promise<Backe
       };
       return current;
     } catch (e) {
+      // a bad kernel setting is the user's to fix: falling through to the next backend would hide it
+      if (e instanceof UserError) throw e;
       attempts.push({ backend, ok: false, reason: (e as Error).message });
     }
   }

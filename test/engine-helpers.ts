@@ -1,5 +1,5 @@
 /** Small data sets for the engine tests: a regression task and a binary task on Gaussian inputs. */
-import { Rng, type DataSet, type RunRecord, type SplitArrays } from "mtl-lab";
+import { defineExperiment, Rng, type DataSet, type ExperimentDefinition, type RunRecord, type SplitArrays, type TaskSpec } from "mtl-lab";
 
 export const TOY_FEATURES = 6;
 
@@ -56,4 +56,23 @@ export function fakeRunRecord(seed: number, backend = "wasm"): RunRecord {
     curves: { steps: [1], train: { y: [1] }, validation: { y: [1] } }, gates: [], parameters: { perReplica: 1, groups: {} },
     wallTimeMs: 1, groupWallTimeMs: 1, replicasInGroup: 1, finishedAt: "2026-01-01T00:00:00.000Z",
   };
+}
+
+export const TOY_TASKS: TaskSpec[] = [{ name: "y", kind: "regression" }, { name: "c", kind: "binary" }];
+/** The toy experiments' profile: 2 runs in one group of 20 steps. */
+export const TOY_PROFILE = { runs: 2, note: "2 runs, 20 steps, toy rows", seedsPerGroup: 2 };
+
+/** A one-model experiment on toyData (one condition, declared tasks): seconds per profile. */
+export function toyExperiment(overrides: Partial<ExperimentDefinition<{ noise: number }>> & { id: string }) {
+  return defineExperiment<{ noise: number }>({
+    title: "toy",
+    paper: "none",
+    conditions: { quiet: { noise: 0.2 } },
+    models: { mmoe: { kind: "mmoe", experts: 2, expertUnits: [4], towerUnits: [4] } },
+    train: { steps: 20, batchSize: 32, evalEvery: 10, learningRates: [1e-2] },
+    profiles: { smoke: TOY_PROFILE, quick: TOY_PROFILE, paper: TOY_PROFILE },
+    tasks: () => TOY_TASKS,
+    data: ({ condition }) => ({ layout: "shared", data: toyData(7, undefined, { noise: condition.noise }) }),
+    ...overrides,
+  });
 }

@@ -9,32 +9,18 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import test from "node:test";
-import { defineExperiment, resolveExperiment, runExperiment, type ExperimentDefinition, type TaskSpec } from "mtl-lab";
+import { resolveExperiment, runExperiment, type ExperimentDefinition } from "mtl-lab";
 import { TRAIN_DEFAULTS } from "mtl-lab/dist/engine/train-config";
 import { legacyConfigHash, migrateFolder } from "mtl-lab/dist/engine/migrate";
 import { recordLine, RunsFile } from "mtl-lab/dist/engine/results-store";
 import type { ConfigFile } from "mtl-lab/dist/engine/run-config";
 import { parseReproduceArgs, UsageError } from "mtl-lab/dist/cli/reproduce";
-import { toyData } from "./engine-helpers";
+import { TOY_PROFILE, TOY_TASKS, toyExperiment } from "./engine-helpers";
 
 const out = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-runconfig-"));
-const TASKS: TaskSpec[] = [{ name: "y", kind: "regression" }, { name: "c", kind: "binary" }];
-const profile = { runs: 2, note: "2 runs, 20 steps, toy rows", seedsPerGroup: 2 };
-
-function toy(overrides: Partial<ExperimentDefinition<{ noise: number }>> = {}) {
-  return defineExperiment<{ noise: number }>({
-    id: "toy-keys",
-    title: "toy",
-    paper: "none",
-    conditions: { quiet: { noise: 0.2 } },
-    models: { mmoe: { kind: "mmoe", experts: 2, expertUnits: [4], towerUnits: [4] } },
-    train: { steps: 20, batchSize: 32, evalEvery: 10, learningRates: [1e-2] },
-    profiles: { smoke: profile, quick: profile, paper: profile },
-    tasks: () => TASKS,
-    data: ({ condition }) => ({ layout: "shared", data: toyData(7, undefined, { noise: condition.noise }) }),
-    ...overrides,
-  });
-}
+const TASKS = TOY_TASKS;
+const profile = TOY_PROFILE;
+const toy = (overrides: Partial<ExperimentDefinition<{ noise: number }>> = {}) => toyExperiment({ id: "toy-keys", ...overrides });
 
 const keys = (e: ReturnType<typeof toy>, set?: string[]) => resolveExperiment(e, { profile: "smoke", set }).arms.map((a) => a.configHash);
 

@@ -45,7 +45,8 @@ test("an altered stored number is found: the run, the field, both values and the
     assert.equal(report.firstDifference?.seed, first.seed);
     assert.ok(Math.abs(report.largestDifference[`${task}/mse`] - 0.5) < 1e-9);
     assert.ok(report.changedTables.includes("summary"), report.line);
-    assert.match(report.line, /differs — .* first difference: .* seed 1, metrics\.test\.\w+\.mse: stored [\d.]+, recomputed [\d.]+/);
+    assert.deepEqual(report.differences.map((d) => [d.line, d.seed, d.field]), [[1, 1, `metrics.test.${task}.mse`]], "the line and field of every difference");
+    assert.match(report.line, /differs — .* 1 record\(s\) differ: line 1 \([\w-]+ seed 1\) metrics\.test\.\w+\.mse: stored [\d.]+, recomputed [\d.]+/);
   } finally {
     fs.rmSync(copy, { recursive: true, force: true });
   }
@@ -72,4 +73,8 @@ test("fields a newer engine records are named as additions, not differences; a c
   assert.deepEqual(firstDifferingField({ t: [{ lr: 1 }, { lr: 2 }] }, trials.value), { field: "t.1.lr", a: 2, b: 3 });
   // an array that changed length is a difference, not an addition
   assert.deepEqual(withoutAdditions({ t: [1] }, { t: [1, 2] }).added, []);
+  // a metric the stored record lacks was taken out of it: a difference, never an addition
+  const removed = withoutAdditions({ metrics: { test: { y: { mse: 1 } } } }, { metrics: { test: { y: { mse: 1, pearson: 0.5 } } } });
+  assert.deepEqual(removed.added, []);
+  assert.deepEqual(firstDifferingField({ metrics: { test: { y: { mse: 1 } } } }, removed.value), { field: "metrics.test.y.pearson", a: undefined, b: 0.5 });
 });

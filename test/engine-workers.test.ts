@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import test from "node:test";
 import { runExperiment, workerCount, type RunRecord, getExperiment } from "mtl-lab";
+import { UserError } from "mtl-lab/dist/errors";
 
 test("workerCount: MTL_WORKERS wins; otherwise one per core on wasm/cpu and one on native backends", () => {
   assert.equal(workerCount("wasm", "3"), 3);
@@ -13,8 +14,9 @@ test("workerCount: MTL_WORKERS wins; otherwise one per core on wasm/cpu and one 
   assert.equal(workerCount("cpu", ""), cores);
   assert.equal(workerCount("tensorflow", undefined), 1);
   assert.equal(workerCount("tensorflow-gpu", undefined), 1);
-  assert.throws(() => workerCount("wasm", "0"), /MTL_WORKERS must be an integer ≥ 1, got "0"/);
-  assert.throws(() => workerCount("wasm", "two"), /got "two"/);
+  assert.throws(() => workerCount("wasm", "0"), /MTL_WORKERS must be a whole number from 1 to 1024, got "0"/);
+  assert.throws(() => workerCount("wasm", "two"), (e: Error) => e instanceof UserError && /got "two"/.test(e.message));
+  assert.throws(() => workerCount("wasm", "1.5"), /got "1\.5"/);
 });
 
 /** A run without what measures time (the checksum covers the timing fields too). */

@@ -125,7 +125,7 @@ test("--out on a file, or on a folder this user cannot write, is refused before 
     return;
   }
   const readOnly = reproduce(locked, [], asNobody);
-  assertFails(readOnly, 1, /cannot use .*read-only\/demo\/smoke as a results folder: permission denied \(EACCES\)\. Nothing was trained/);
+  assertFails(readOnly, 1, /cannot use .*read-only\/demo\/smoke as a results folder: it is read-only for this user \(permission denied \(EACCES\)\)\. Nothing was trained/);
   assert.doesNotMatch(readOnly.stderr, /done in/);
 });
 
@@ -230,10 +230,17 @@ test("a garbage line or a record with missing fields stops with the file, the li
   assert.doesNotMatch(m.stderr, /holds runs from backend/);
 });
 
-test("records written before checksums load as they are and are not retrained; the committed results (checksummed by their migration) load too", async () => {
+/** Dates the folder's manifest before record checksums existed, as an old folder's is. */
+function olderManifest(out: string): void {
+  const file = path.join(studyDir(out), "manifest.json");
+  fs.writeFileSync(file, JSON.stringify({ ...(JSON.parse(fs.readFileSync(file, "utf8")) as object), startedAt: "2026-11-30T12:00:00.000Z" }));
+}
+
+test("records written before checksums load as they are and are not retrained where the manifest predates checksums; the committed results (checksummed by their migration) load too", async () => {
   const out = copyOfBase();
   const stripped = readRuns(out).map(({ checksum, ...rest }) => JSON.stringify(rest));
   fs.writeFileSync(runsFile(out), stripped.join("\n") + "\n");
+  olderManifest(out);
   const r = reproduce(out);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /4 of 4 runs present \(not committed\), nothing trained/);

@@ -169,12 +169,12 @@ test("native Adam: θ, m and v bit-identical to engine/adam.ts's tfjs ops over 5
   assert.deepEqual(kernels, ["MtlAdam"]);
 });
 
-test("a command asked for the native set without the addon stops with one line naming the reason and the fix, exit 1, no stack trace", () => {
+test("a command asked for the native set without the addon stops with one line naming the reason and the fix, exit 2 (a setting it cannot use), no stack trace", () => {
   const cli = path.join(projectRoot(), "lib", "dist", "cli", "reproduce.js");
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-native-"));
   try {
     const r = spawnSync(process.execPath, [cli, "demo", "--profile", "smoke", "--out", out], { encoding: "utf8", env: { ...process.env, MTL_NATIVE: "off", MTL_WASM_KERNELS: "native" } });
-    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /^error: MTL_WASM_KERNELS=native: the native addon is unavailable: MTL_NATIVE=off \(npm run build compiles it; or unset MTL_WASM_KERNELS\)\n$/);
   } finally {
     fs.rmSync(out, { recursive: true, force: true });

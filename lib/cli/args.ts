@@ -1,8 +1,9 @@
 /**
  * The one argument parser of every command line (node's `util.parseArgs`, strict), and the one
- * way they end: usage errors exit 2 with the message and the usage line; errors a user can act
- * on (UserError, which DataError extends) exit 1 with their message and no stack trace; anything
- * else is a bug and exits 1 with its stack.
+ * way they end: usage errors exit 2 with the message and the usage line; values the command
+ * cannot use (SettingError: an environment variable, a --set value the experiment cannot train)
+ * exit 2 with one line; errors a user can act on (UserError, which DataError extends) exit 1 with
+ * their message and no stack trace; anything else is a bug and exits 1 with its stack.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UserError } from "../errors";
@@ -14,6 +15,17 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "UsageError";
+  }
+}
+
+/**
+ * A value the command cannot use, given other than as an option's syntax (an environment
+ * variable, a --set value the experiment cannot train): exit 2 with one line, no usage line.
+ */
+export class SettingError extends UsageError {
+  constructor(message: string) {
+    super(message);
+    this.name = "SettingError";
   }
 }
 
@@ -93,6 +105,10 @@ export function reportFailure(e: unknown, usage: string): number {
   if (e instanceof HelpRequest) {
     process.stdout.write(`${usage}\n`);
     return EXIT.ok;
+  }
+  if (e instanceof SettingError) {
+    process.stderr.write(`error: ${e.message}\n`);
+    return EXIT.usage;
   }
   if (e instanceof UsageError) {
     process.stderr.write(`${e.message}\n${usage}\n`);

@@ -60,18 +60,18 @@ export function parseDistributed(v: { queue?: string; shard?: string }, merge: s
 }
 
 /** Whether a shard's runs are all stored (its summary is incomplete by design). */
-export function shardComplete(result: ExperimentResult, id: string, opts: { profile: ProfileName; runs?: number; models: string[] }, shard: Shard): boolean {
-  const plan = resolveExperiment(getExperiment(id), { profile: opts.profile, runs: opts.runs, models: opts.models });
+export function shardComplete(result: ExperimentResult, id: string, opts: { profile: ProfileName; runs?: number; models: string[]; set?: string[] }, shard: Shard): boolean {
+  const plan = resolveExperiment(getExperiment(id), { profile: opts.profile, runs: opts.runs, models: opts.models, set: opts.set });
   const stored = new Set(result.runs.map((r) => runKey(r.configHash, r.seed)));
   return shardRunKeys(plan, shard).every((k) => stored.has(k));
 }
 
 /** `--merge`: one line per experiment; exit 1 when a merged folder is still incomplete. */
-export async function mergeCommand(experiments: string[], dirs: string[], opts: { profile: ProfileName; runs?: number; models: string[]; out?: string }): Promise<number> {
+export async function mergeCommand(experiments: string[], dirs: string[], opts: { profile: ProfileName; runs?: number; models: string[]; out?: string; set?: string[] }): Promise<number> {
   let incomplete = 0;
   for (const id of experiments) {
     const models = opts.models.filter((m) => Object.keys(getExperiment(id).models).includes(m));
-    const merged = await mergeShards(getExperiment(id), dirs, { profile: opts.profile, runs: opts.runs, models, out: opts.out, progress: terminalProgress(process.stderr) });
+    const merged = await mergeShards(getExperiment(id), dirs, { profile: opts.profile, runs: opts.runs, models, set: opts.set, out: opts.out, progress: terminalProgress(process.stderr) });
     const line = `${id}/${opts.profile}: merged ${dirs.length} folder(s), ${merged.added} run(s) added; ${merged.stored} of ${merged.expected} runs stored`;
     if (merged.result) {
       process.stderr.write(`${line} → ${merged.result.reportDir}\n`);

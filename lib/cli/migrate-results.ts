@@ -1,12 +1,14 @@
 /**
- * npm run migrate-results -- [experiment|study…] [--out DIR] [--sample K] [--all-models]
+ * npm run migrate-results -- [experiment|study…] [--out DIR] [--sample K] [--all-models] [--drop-bad-lines]
  *
  * Re-keys stored runs written under an older run-key definition (engine/migrate.ts): every
  * profile folder of the named experiments (all when none is named) is re-keyed, given its
  * config.json, and proven unchanged by training the first K seeds (default 1) of the first and
  * last model of each condition again (--all-models: of every arm), on a copy of the folder.
  * Exit 0 when every folder is current or was migrated; 1 when a sample differed (that folder
- * is restored as it was); 2 on invalid options.
+ * is restored as it was); 2 on invalid options. The folder is locked while it migrates; a line
+ * that is not a usable record is never deleted: a changed record (and, with --drop-bad-lines,
+ * a line that is no record at all) moves to runs.rejected.jsonl with the reason.
  */
 import { PROFILES } from "../engine/experiment";
 import { migrateFolder, storedProfiles } from "../engine/migrate";
@@ -15,8 +17,8 @@ import { defaultResultsRoot } from "../engine/results-store";
 import { experimentIds, getExperiment, resolveTargets } from "../studies";
 import { EXIT, intOption, parseCli, pathOption, runCli, UsageError } from "./args";
 
-const USAGE = "usage: npm run migrate-results -- [experiment|study…] [--out DIR] [--sample K] [--all-models]";
-const OPTIONS = { out: { type: "string" }, sample: { type: "string" }, "all-models": { type: "boolean" } } as const;
+const USAGE = "usage: npm run migrate-results -- [experiment|study…] [--out DIR] [--sample K] [--all-models] [--drop-bad-lines]";
+const OPTIONS = { out: { type: "string" }, sample: { type: "string" }, "all-models": { type: "boolean" }, "drop-bad-lines": { type: "boolean" } } as const;
 
 async function main(argv: string[]): Promise<number> {
   const { values: v, positionals } = parseCli(argv, OPTIONS, true);
@@ -33,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
   for (const id of ids) {
     const experiment = getExperiment(id);
     for (const profile of storedProfiles(experiment, root, PROFILES)) {
-      const report = await migrateFolder(experiment, profile, { root, sample, models: v["all-models"] ? "all" : "ends", progress: terminalProgress(process.stderr) });
+      const report = await migrateFolder(experiment, profile, { root, sample, models: v["all-models"] ? "all" : "ends", dropBadLines: v["drop-bad-lines"] ?? false, progress: terminalProgress(process.stderr) });
       if (!report) continue;
       process.stdout.write(`${report.line}\n`);
       if (!report.kept) failed++;

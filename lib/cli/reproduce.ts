@@ -7,7 +7,7 @@
  * runs each experiment (all registered ones when none is named) at the profile. Finished runs
  * are kept in results/<experiment>/<profile>/runs.jsonl, so an interrupted command picks up
  * where it stopped. Exit codes: 0 done and complete; 1 failure, or a summary left incomplete;
- * 2 invalid options; 130 interrupted (SIGINT; 143 for SIGTERM), after saying what was kept.
+ * 2 invalid options, MTL_* variables or --set values (checked before any folder is made); 130 interrupted (SIGINT; 143 for SIGTERM), after saying what was kept.
  */
 import * as path from "node:path";
 import { BACKENDS, parseBackendPreference, type BackendPreference } from "../backend";
@@ -19,7 +19,9 @@ import { defaultResultsRoot, RUNS_FILE } from "../engine/results-store";
 import { planDir, runExperiment } from "../engine/runner";
 import { verifyExperiment } from "../engine/verify";
 import { terminalProgress, type ProgressSink } from "../engine/progress";
-import { EXIT, intOption, parseCli, pathOption, runCli, UsageError } from "./args";
+import { checkOverriddenPlan } from "../engine/plan-check";
+import { EXIT, intOption, parseCli, pathOption, runCli, SettingError, UsageError } from "./args";
+import { checkEnvironment } from "./environment";
 import { DISTRIBUTED_OPTIONS, DISTRIBUTED_USAGE, mergeCommand, parseDistributed, shardComplete, takeMergeDirs, type DistributedArgs } from "./distributed";
 
 export { UsageError } from "./args";
@@ -101,6 +103,7 @@ export function defaultExperimentIds(): string[] {
 }
 
 function validateSelection(args: ReproduceArgs): ReproduceArgs {
+  checkEnvironment(); // resolving a plan reads MTL_WASM_KERNELS and MTL_NATIVE: their errors come first, in one line
   // a study id stands for all its experiments; none named means every experiment of lib/studies
   try {
     args.experiments = args.experiments.length === 0 ? defaultExperimentIds() : resolveTargets(args.experiments).map((e) => e.id);
@@ -121,7 +124,7 @@ function validateSelection(args: ReproduceArgs): ReproduceArgs {
       resolveExperiment(getExperiment(id), { profile: args.profile, set: args.set });
     } catch (e) {
       if (!(e instanceof OverrideError)) throw e;
-      throw new UsageError(`${id}: ${e.message}`);
+      throw new SettingError(`${id}: ${e.message}`);
     }
   }
   return args;
@@ -214,6 +217,23 @@ export function reproduceHelp(): string {
   ].join("\n");
 }
 
+/**
+ * Each experiment's overridden plan as it would train (tasks, weights,
+ * data ranges): a value it cannot use exits 2 in one line before any folder is made.
+ */
+export async function checkSettings(args: ReproduceArgs): Promise<void> {
+  if (args.set.length === 0) return;
+  for (const id of args.experiments) {
+    const models = args.models.filter((m) => Object.keys(getExperiment(id).models).includes(m));
+    try {
+      await checkOverriddenPlan(resolveExperiment(getExperiment(id), { profile: args.profile, runs: args.runs, models, set: args.set }));
+    } catch (e) {
+      if (e instanceof OverrideError) throw new SettingError(`${id}: ${e.message}`);
+      throw e;
+    }
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   // the full help only on request: a usage error prints the one usage line
   if (argv.includes("--help") || argv.includes("-h")) {
@@ -221,6 +241,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const args = parseReproduceArgs(argv);
+  await checkSettings(args);
   if (args.verify) return verify(args);
   if (args.merge) return mergeCommand(args.experiments, args.merge, args);
   const { sink: progress, state } = trackedProgress(terminalProgress(process.stderr));

@@ -7,7 +7,7 @@
  * process, which stores them. Start it on any number of machines with this checkout; stop it
  * with Ctrl-C (a job it was training goes back to the queue). It refuses (exit 1) a job of
  * another backend or of a checkout that computes other config hashes, leaving the job untouched.
- * Exit codes: 0 stopped by a signal; 1 refused or failed; 2 invalid options.
+ * Exit codes: 0 stopped by a signal; 1 refused or failed; 2 invalid options or MTL_* variables (checked before it connects).
  * MTL_QUEUE_LOCK_MS / MTL_QUEUE_STALLED_MS shorten BullMQ's job lock and stalled-job check
  * (default 30 s each: a killed worker's job is handed on within about a minute).
  */
@@ -17,6 +17,7 @@ import { parseQueueUrl } from "../engine/queue";
 import { startQueueWorker } from "../engine/queue-worker";
 import { getExperiment } from "../studies";
 import { EXIT, intOption, parseCli, runCli, UsageError } from "./args";
+import { checkEnvironment } from "./environment";
 
 export const USAGE = `usage: npm run worker -- --queue redis://HOST:6379 [--backend auto|${BACKENDS.join("|")}] [--workers N]`;
 
@@ -58,6 +59,7 @@ function msFromEnv(name: string): number | undefined {
 
 async function main(argv: string[]): Promise<number> {
   const args = parseWorkerArgs(argv);
+  checkEnvironment(); // a worker with an unusable setting refuses to start rather than take jobs it cannot train
   const log = (m: string) => process.stderr.write(`[${new Date().toISOString()}] ${m}\n`);
   const lockDuration = msFromEnv("MTL_QUEUE_LOCK_MS");
   const stalledInterval = msFromEnv("MTL_QUEUE_STALLED_MS");

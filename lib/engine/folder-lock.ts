@@ -85,7 +85,9 @@ process.on("exit", () => {
 
 function folderError(dir: string, e: unknown): ResultsFolderError {
   const file = fileInTheWay(dir);
-  const what = file ? `${file} is a file, not a folder` : errnoText(e);
+  const code = (e as NodeJS.ErrnoException).code;
+  const readOnly = code === "EROFS" ? "it is on a read-only file system" : code === "EACCES" || code === "EPERM" ? "it is read-only for this user" : null;
+  const what = file ? `${file} is a file, not a folder` : readOnly ? `${readOnly} (${errnoText(e)})` : errnoText(e);
   return new ResultsFolderError(`cannot use ${dir} as a results folder: ${what}. Nothing was trained. Choose a writable folder with --out DIR.`);
 }
 

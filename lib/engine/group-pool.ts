@@ -1,5 +1,5 @@
 /**
- * Trains independent groups in parallel worker threads (issue 8's "worker threads over cores":
+ * Trains independent groups in parallel worker threads ("worker threads over cores":
  * 2.2× on 2 cores for wasm, which is single-threaded in Node). Groups share nothing, so the
  * runs are the same as when trained one after another; records are handed back in job order so
  * runs.jsonl reads the same too.
@@ -8,9 +8,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { BackendName } from "../backend";
+import { UserError } from "../errors";
 import type { GroupJob, WorkerMessage } from "./group-worker";
 import type { RunRecord } from "./run-record";
 import type { TrainingProgress } from "./trainer";
+
+/** The most worker threads MTL_WORKERS or --workers may ask for. */
+export const MAX_WORKERS = 1024;
 
 /**
  * How many groups to train at once: `MTL_WORKERS`, else one per core for the single-threaded
@@ -19,7 +23,7 @@ import type { TrainingProgress } from "./trainer";
 export function workerCount(backend: BackendName, requested = process.env.MTL_WORKERS): number {
   if (requested !== undefined && requested !== "") {
     const n = Number(requested);
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`MTL_WORKERS must be an integer ≥ 1, got "${requested}"`);
+    if (!/^\d+$/.test(requested.trim()) || !(n >= 1 && n <= MAX_WORKERS)) throw new UserError(`MTL_WORKERS must be a whole number from 1 to ${MAX_WORKERS}, got "${requested}" (unset it for one per core)`);
     return n;
   }
   const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
@@ -36,6 +40,7 @@ export class Lane {
         if (m.type === "progress") return onProgress(m);
         this.worker.off("message", onMessage).off("error", onError).off("exit", onExit);
         if (m.type === "done") resolve(m.records as RunRecord[]);
+        else if (m.userError) reject(new UserError(`training ${job.experiment} ${job.armKey} seeds ${job.seeds.join(",")}: ${m.message}`));
         else reject(new Error(`training ${job.experiment} ${job.armKey} seeds ${job.seeds.join(",")} failed in a worker:\n${m.message}`));
       };
       const onError = (e: Error) => reject(e);

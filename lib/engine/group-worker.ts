@@ -3,6 +3,7 @@
  * wasm is single-threaded in Node, so independent groups in separate threads use the other
  * cores; a group computes exactly what it computes on the main thread.
  */
+import { UserError } from "../errors";
 import { parentPort } from "node:worker_threads";
 import { initBackend, type BackendName } from "../backend";
 import { createModel } from "../models/registry";
@@ -20,7 +21,7 @@ export interface GroupJob {
   backend: BackendName;
 }
 
-export type WorkerMessage = { type: "progress"; step: number; steps: number; training: number } | { type: "done"; records: unknown[] } | { type: "error"; message: string };
+export type WorkerMessage = { type: "progress"; step: number; steps: number; training: number } | { type: "done"; records: unknown[] } | { type: "error"; message: string; userError?: boolean };
 
 /** Trains one job; the backend starts on the first job and stays for the thread's life. */
 async function train(job: GroupJob): Promise<void> {
@@ -45,5 +46,6 @@ async function train(job: GroupJob): Promise<void> {
 
 // One thread serves many jobs (tfjs and wasm start once): the pool sends a job, waits for "done".
 parentPort?.on("message", (job: GroupJob) => {
-  train(job).catch((e: Error) => parentPort!.postMessage({ type: "error", message: e.stack ?? e.message } satisfies WorkerMessage));
+  // an error the user can act on (bad data settings, a missing file) crosses the thread as itself, without a stack
+  train(job).catch((e: Error) => parentPort!.postMessage((e instanceof UserError ? { type: "error", message: e.message, userError: true } : { type: "error", message: e.stack ?? e.message }) satisfies WorkerMessage));
 });

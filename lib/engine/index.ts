@@ -28,4 +28,5 @@ export { inShard, MAX_SHARDS, parseShard, planGroups, shardRunKeys, type PlanGro
 export { mergeShards, MergeRefusedError, shardFolder, type MergeResult } from "./merge";
 export * from "./notebook-load";
 export * from "./verify";
+export { degenerateNotes, degenerateReason, runOutcome, withRunNotes, type RunOutcome } from "./degenerate";
 export { presentLine, lastCommitOf } from "./results-origin";

@@ -4,7 +4,8 @@
  * report. Nothing is trained, so no backend is started (a login node without the shards' GPU can
  * merge). A folder is refused, with nothing written, when it holds runs of another experiment,
  * profile or configuration (its config hashes are not this checkout's plan), damaged lines, or
- * runs of another backend than the other folders (tables never mix backends). Records are added
+ * runs of another backend than the other folders (tables never mix backends), or records
+ * without a checksum (appending signs them: merge signs only what it read verified). Records are added
  * in the plan's order, each run key once, through the store's atomic append.
  */
 import * as fs from "node:fs";
@@ -30,15 +31,22 @@ export class MergeRefusedError extends UserError {
 
 /** The folder holding the experiment's runs.jsonl in `dir`: `dir` itself, or dir/<experiment>/<profile>/ (a shard's --out). */
 export function shardFolder(dir: string, plan: ResolvedExperiment): string {
-  const nested = resultsDir(dir, plan.experiment.id, plan.profile);
+  const nested = resultsDir(dir, plan.experiment.id, planFolderName(plan));
   if (fs.existsSync(path.join(nested, RUNS_FILE))) return nested;
   if (fs.existsSync(path.join(dir, RUNS_FILE))) return dir;
-  throw new MergeRefusedError(`${dir} holds no ${RUNS_FILE}, neither directly nor in ${path.join(plan.experiment.id, plan.profile)}/.`);
+  throw new MergeRefusedError(`${dir} holds no ${RUNS_FILE}, neither directly nor in ${path.join(plan.experiment.id, planFolderName(plan))}/.`);
 }
+
+/** The profile's folder name, or <profile>+set-<hash> when --set changed the configuration (as runner.ts's planDir). */
+const planFolderName = (plan: ResolvedExperiment) => plan.overridden?.folder ?? plan.profile;
 
 /** The records of one shard folder, checked against the plan. */
 function shardRecords(folder: string, plan: ResolvedExperiment): RunRecord[] {
-  const { records, bad } = new RunsFile(folder).scan();
+  const { records, bad, legacy } = new RunsFile(folder).scan();
+  if (legacy > 0) {
+    // appending signs every record: one merge cannot vouch for was never checked, so it is not signed here
+    throw new MergeRefusedError(`${path.join(folder, RUNS_FILE)} holds ${legacy} record(s) without a checksum (written before checksums existed); merging would sign them unchecked. Rerun that shard with this checkout, or merge it with npm run migrate-results first.`);
+  }
   if (bad.length) {
     const lines = bad.map((b) => `line ${b.line}${b.run ? ` (${b.run})` : ""}: ${b.problem}`).join("; ");
     throw new MergeRefusedError(`${path.join(folder, RUNS_FILE)} has lines that are not usable run records — ${lines}. Rerun that shard (its good runs are kept) and merge again.`);
@@ -76,7 +84,7 @@ export interface MergeResult {
 /** Merges the shard folders `from` into <out>/<experiment>/<profile>/ and, when complete, writes its summary and report. */
 export async function mergeShards(experiment: Experiment, from: readonly string[], opts: RunOptions = {}): Promise<MergeResult> {
   const plan = resolveExperiment(experiment, opts);
-  const dir = resultsDir(opts.out ?? defaultResultsRoot(), plan.experiment.id, plan.profile);
+  const dir = resultsDir(opts.out ?? defaultResultsRoot(), plan.experiment.id, planFolderName(plan));
   const folders = from.map((d) => shardFolder(d, plan));
   for (const f of folders) if (path.resolve(f) === path.resolve(dir)) throw new MergeRefusedError(`${f} is the folder being merged into; name only the shard folders.`);
   const sources = folders.map((f) => ({ folder: f, records: shardRecords(f, plan) }));

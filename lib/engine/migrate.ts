@@ -16,7 +16,8 @@ import { writeFileAtomic } from "../project";
 import { codeRevision } from "../provenance";
 import { canonicalJson } from "./config-hash";
 import { resolveExperiment, type Experiment, type ProfileName, type ResolvedExperiment } from "./experiment";
-import { MANIFEST_FILE, readJson, recordLine, resultsDir, RunsFile, RUNS_FILE, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
+import { FolderLock, LOCK_FILE } from "./folder-lock";
+import { BadRunsLineError, MANIFEST_FILE, readJson, recordLine, REJECTED_FILE, resultsDir, RunsFile, RUNS_FILE, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
 import { CONFIG_FILE, configFile } from "./run-config";
 import { verifyExperiment, type VerifyOptions, type VerifyReport } from "./verify";
 
@@ -54,36 +55,59 @@ export interface MigrateOptions extends Pick<VerifyOptions, "backend" | "progres
    * proves every arm at the cost of a run per arm (hours for the census studies on wasm).
    */
   models?: "ends" | "all";
+  /** Move lines that are not run records to runs.rejected.jsonl (with the reason) instead of stopping. */
+  dropBadLines?: boolean;
 }
 
-/** Re-keys results/<experiment>/<profile>/ if it holds version-1 records; proves a sample unchanged. */
+/**
+ * Re-keys results/<experiment>/<profile>/ if it holds version-1 records; proves a sample unchanged.
+ * The folder is locked for the whole call, as a reproduce locks it: a command writing it meanwhile
+ * is refused (or refuses this one), so no run it stores can be overwritten by the rewrite.
+ */
 export async function migrateFolder(experiment: Experiment, profile: ProfileName, opts: MigrateOptions): Promise<MigrationReport | null> {
   const dir = resultsDir(opts.root, experiment.id, profile);
   if (!fs.existsSync(path.join(dir, RUNS_FILE))) return null;
+  const lock = FolderLock.acquire(dir, opts.progress?.note ? (m) => opts.progress!.note!(m) : (m) => process.stderr.write(`${m}\n`));
+  try {
+    return await migrateLocked(experiment, profile, dir, lock, opts);
+  } finally {
+    lock.release();
+  }
+}
+
+async function migrateLocked(experiment: Experiment, profile: ProfileName, dir: string, lock: FolderLock, opts: MigrateOptions): Promise<MigrationReport> {
   const plan = resolveExperiment(experiment, { profile });
   const map = new Map(plan.arms.map((a) => [legacyConfigHash(plan, a.key), a.configHash]));
   const currentKeys = new Set(plan.arms.map((a) => a.configHash));
   const store = new RunsFile(dir);
-  const records = store.read();
+  const { records, lines: at, bad } = store.scan();
+  const unreadable = bad.filter((b) => b.kind === "unreadable");
+  if (unreadable.length && !opts.dropBadLines) throw new BadRunsLineError(store.file, unreadable, records.length);
   let rekeyed = 0;
   let current = 0;
   let other = 0;
-  const lines = records.map((r) => {
+  const replace = new Map<number, string>();
+  const lines = records.map((r, i) => {
     const to = map.get(r.configHash);
     if (to !== undefined && to !== r.configHash) {
       rekeyed++;
-      return recordLine({ ...r, configHash: to });
+      const line = recordLine({ ...r, configHash: to });
+      replace.set(at[i], line);
+      return line;
     }
     if (currentKeys.has(r.configHash)) current++;
     else other++;
     return recordLine(r);
   });
   const id = `${experiment.id}/${profile}`;
+  const rejected = bad.length ? `, ${bad.length} damaged line(s) moved to ${REJECTED_FILE} with the reason (${bad.map((b) => `line ${b.line}: ${b.problem}`).join("; ")})` : "";
   const counts = `${rekeyed} record(s) re-keyed, ${current} already current${other ? `, ${other} under keys of an older configuration (left as they are)` : ""}`;
   const finish = (verify: VerifyReport | null) => {
     const derived = derivedFiles(dir);
+    lock.assertHeld();
+    // a line is never deleted: a damaged one goes to runs.rejected.jsonl with its reason, in the same rewrite
+    if (rekeyed > 0 || bad.length > 0) store.setAside(bad, replace);
     if (rekeyed > 0) {
-      writeFileAtomic(path.join(dir, RUNS_FILE), lines.join(""));
       for (const f of derived) rewriteHashes(path.join(dir, f), map);
       if (verify) stampManifests(dir, derived, { fromEngineResultsVersion: 1, rekeyed, verifiedBy: verify.line, code: codeRevision(), at: new Date().toISOString() });
     }
@@ -91,7 +115,7 @@ export async function migrateFolder(experiment: Experiment, profile: ProfileName
   };
   if (rekeyed === 0 || opts.sample === 0) {
     finish(null);
-    return { experiment: experiment.id, profile, dir, rekeyed, current, other, verify: null, kept: true, line: `${id}: ${counts}${rekeyed && opts.sample === 0 ? "; not verified (sample 0)" : ""}` };
+    return { experiment: experiment.id, profile, dir, rekeyed, current, other, verify: null, kept: true, line: `${id}: ${counts}${rejected}${rekeyed && opts.sample === 0 ? "; not verified (sample 0)" : ""}` };
   }
   // the proof runs on a copy: the folder itself changes only after the sample matched, so an
   // interrupt, a failed recomputation or a difference leaves it exactly as it was
@@ -99,7 +123,8 @@ export async function migrateFolder(experiment: Experiment, profile: ProfileName
   let verify: VerifyReport;
   try {
     const copy = resultsDir(scratch, experiment.id, profile);
-    fs.cpSync(dir, copy, { recursive: true });
+    // the copy is the verification's own folder: it takes its own lock, not a copy of ours
+    fs.cpSync(dir, copy, { recursive: true, filter: (src) => path.basename(src) !== LOCK_FILE });
     writeFileAtomic(path.join(copy, RUNS_FILE), lines.join(""));
     const names = Object.keys(experiment.models);
     const models = opts.models === "all" ? undefined : [...new Set([names[0], names[names.length - 1]])];
@@ -112,7 +137,7 @@ export async function migrateFolder(experiment: Experiment, profile: ProfileName
     return { experiment: experiment.id, profile, dir, rekeyed, current, other, verify, kept: false, line: `${id}: NOT migrated — the recomputed sample differs from the stored records; the folder is unchanged: ${verify.line}` };
   }
   finish(verify);
-  return { experiment: experiment.id, profile, dir, rekeyed, current, other, verify, kept: true, line: `${id}: ${counts}; ${verify.line}` };
+  return { experiment: experiment.id, profile, dir, rekeyed, current, other, verify, kept: true, line: `${id}: ${counts}${rejected}; ${verify.line}` };
 }
 
 /** summary.json and manifest.json of the profile's report and of every subset report (relative paths). */

@@ -51,6 +51,15 @@ export function parseOverride(text: string): Override {
 
 const ROW_SPLITS = ["train", "validation", "test"] as const;
 
+/**
+ * Upper bounds of counts a --set may ask for. Far above every profile (the census files hold
+ * 300 k rows; the paper profiles train 10⁵ steps at most), far below what would exhaust memory
+ * or never end: a value beyond them is a typo, refused before anything is made.
+ */
+export const MAX_ROWS = 10_000_000;
+export const MAX_STEPS = 10_000_000;
+const BOUNDS: Record<string, number> = { steps: MAX_STEPS, evalEvery: MAX_STEPS, patience: MAX_STEPS, batchSize: MAX_ROWS, evalBatchSize: MAX_ROWS, gateRows: MAX_ROWS };
+
 function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
   let o = obj;
   for (const p of path.slice(0, -1)) {
@@ -75,11 +84,12 @@ export function applyOverrides(settings: Settings, overrides: readonly Override[
       const spec = TRAIN_FIELDS[field];
       if (!spec) throw new OverrideError(`${where}: train.${field} is not a training setting; valid: ${Object.keys(TRAIN_FIELDS).map((f) => `train.${f}`).join(", ")}`);
       if (!spec.check(o.value)) throw new OverrideError(`${where}: train.${field} must be ${spec.type}, got ${JSON.stringify(o.value)}`);
+      if (BOUNDS[field] !== undefined && (o.value as number) > BOUNDS[field]) throw new OverrideError(`${where}: train.${field} must be at most ${BOUNDS[field]}, got ${JSON.stringify(o.value)}`);
       setPath(out.train as unknown as Record<string, unknown>, rest, o.value);
     } else if (head === "rows") {
       const split = rest.join(".");
       if (!(ROW_SPLITS as readonly string[]).includes(split)) throw new OverrideError(`${where}: rows.${split} is not a split; valid: ${ROW_SPLITS.map((s) => `rows.${s}`).join(", ")}`);
-      if (!(typeof o.value === "number" && Number.isInteger(o.value) && o.value > 0)) throw new OverrideError(`${where}: rows.${split} must be a positive integer, got ${JSON.stringify(o.value)}`);
+      if (!(typeof o.value === "number" && Number.isInteger(o.value) && o.value > 0 && o.value <= MAX_ROWS)) throw new OverrideError(`${where}: rows.${split} must be a whole number from 1 to ${MAX_ROWS}, got ${JSON.stringify(o.value)}`);
       out.rows = { ...out.rows, [split]: o.value };
     } else if (head === "model") {
       applyModelOverride(out, rest, o, where);

@@ -71,7 +71,7 @@ export async function checkRedis(url: string, what: string): Promise<void> {
     await client.connect();
     await client.ping();
   } catch (e) {
-    throw new UserError(`cannot reach Redis at ${url} (${(cause ?? (e as Error)).message}). ${what} Start redis-server there (see README: Running a paper profile on several machines) or fix --queue.`);
+    throw new UserError(`cannot reach Redis at ${url} (${(cause ?? (e as Error)).message}). ${what} Start redis-server there (see docs/several-machines.md) or fix --queue.`);
   } finally {
     client.disconnect();
   }

@@ -12,6 +12,7 @@ import { saveTableIfChanged, tableFromRows, type Table } from "../tables";
 import type { Experiment, ExperimentResult, ResolvedExperiment } from "./experiment";
 import { declarationHash } from "./config-hash";
 import { MANIFEST_FILE, readJson, RUNS_FILE, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
+import { withRunNotes } from "./degenerate";
 import { applyArmLearningRates, type RunRecord } from "./run-record";
 import type { ExperimentSummary } from "./summary";
 
@@ -140,7 +141,7 @@ async function writeFigures(figures: Record<string, Figure>, dir: string, previo
 
 /** Every table of an experiment's report by file name: the summary table and the experiment's own. */
 export function reportTables(experiment: Experiment, result: ExperimentResult): Record<string, Table> {
-  return { summary: summaryTable(result.summary), ...experiment.report?.(atArmRates(result)).tables };
+  return withRunNotes({ summary: summaryTable(result.summary), ...experiment.report?.(atArmRates(result)).tables }, result.runs);
 }
 
 /** The result as its report reads it: runs of learningRateChoice "per-arm" at their arm's rate. */
@@ -260,7 +261,7 @@ export async function writeReport(plan: ResolvedExperiment, result: ExperimentRe
   const declared = claimsDeclarationAtTraining(plan, result, manifestFile);
   result.claimsDeclarationHash = atRates.claimsDeclarationHash = declared;
   const extra = plan.experiment.report?.(atRates) ?? {};
-  const tables = { summary: summaryTable(summary), ...extra.tables };
+  const tables = withRunNotes({ summary: summaryTable(summary), ...extra.tables }, runs);
   const savedTables = Object.entries(tables).map(([name, t]) => saveTableIfChanged(t, path.join(dir, "tables"), name, `${plan.experiment.id}:${name}`));
   const tasks = Object.keys(runs.find((r) => r.metrics)?.metrics?.test ?? {});
   const curves = Object.fromEntries(tasks.map((t) => [`validation-loss-${t}`, validationLossFigure(runs, t, `${summary.title}: validation loss, ${t}`)]));

@@ -5,7 +5,8 @@
  *   fails part-way (full disk, size limit) is cut back off, and the error names the file and cause;
  * - should a partial last line ever appear (power loss), readers ignore it and the next append cuts it;
  * - every record carries the sha256 of its content: an edited record is reported by line, set
- *   aside and retrained, never used. Records written before checksums existed are read as they are;
+ *   aside and retrained, never used. Records without one are read as they are only in a folder
+ *   whose manifest predates checksums (elsewhere a missing checksum is an edit that removed it);
  * - a line that is not a record (garbage, missing fields) stops the run with its line number and
  *   the fix (--drop-bad-lines moves only that line aside), rather than a bare parser error;
  * - every other file is written to a temporary name and renamed over the old one.
@@ -43,6 +44,25 @@ export function writeJsonAtomic(file: string, value: unknown): void {
 export function readJson<T>(file: string): T | undefined {
   if (!fs.existsSync(file)) return undefined;
   return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+}
+
+/**
+ * When the engine began signing every record it stores. A record without a checksum is one
+ * written before, legitimately, only in a folder whose manifest.json says its runs were started
+ * before then; anywhere else it is a record changed by hand with its checksum removed.
+ */
+export const CHECKSUMS_SINCE = "2026-12-03T09:01:22.000Z";
+
+/** Whether the folder's manifest says its runs predate record checksums. */
+export function predatesChecksums(dir: string): boolean {
+  let manifest: { startedAt?: unknown } | undefined;
+  try {
+    manifest = readJson(path.join(dir, MANIFEST_FILE));
+  } catch (e) {
+    if (e instanceof SyntaxError) return false;
+    throw e;
+  }
+  return typeof manifest?.startedAt === "string" && manifest.startedAt < CHECKSUMS_SINCE;
 }
 
 /** sha256 of a record's canonical JSON without its own checksum field. */
@@ -88,8 +108,11 @@ export function recordProblems(r: unknown): string[] {
 export interface BadLine {
   /** 1-based line number in runs.jsonl. */
   line: number;
-  /** "unreadable": not JSON or not a run record; "checksum": a record whose content was changed. */
-  kind: "unreadable" | "checksum";
+  /**
+   * "unreadable": not JSON or not a run record; "checksum": a record whose content was changed;
+   * "inconsistent": a record whose metric fields differ from those of its arm's other records.
+   */
+  kind: "unreadable" | "checksum" | "inconsistent";
   problem: string;
   /** "<arm> seed <n>" when the line names them. */
   run?: string;
@@ -98,8 +121,10 @@ export interface BadLine {
 export interface ScannedRuns {
   /** Usable records, in file order. */
   records: RunRecord[];
+  /** The 1-based line of each record in runs.jsonl. */
+  lines: number[];
   bad: BadLine[];
-  /** Records without a checksum (written before checksums existed): used as they are. */
+  /** Records without a checksum in a folder whose manifest predates checksums: used as they are. */
   legacy: number;
 }
 
@@ -140,10 +165,11 @@ export class RunsFile {
 
   /** Every complete line (a trailing partial line, without newline, is ignored), sorted into usable and bad. */
   scan(): ScannedRuns {
-    const out: ScannedRuns = { records: [], bad: [], legacy: 0 };
+    const out: ScannedRuns = { records: [], lines: [], bad: [], legacy: 0 };
     if (!fs.existsSync(this.file)) return out;
     const text = fs.readFileSync(this.file, "utf8");
     const lines = text.slice(0, text.lastIndexOf("\n") + 1).split("\n");
+    let unsignedAllowed: boolean | undefined; // read the manifest only when a record lacks a checksum
     lines.forEach((line, i) => {
       if (line.trim() === "") return;
       const bad = (kind: BadLine["kind"], problem: string, run?: string) => out.bad.push({ line: i + 1, kind, problem, ...(run ? { run } : {}) });
@@ -164,9 +190,15 @@ export class RunsFile {
       }
       const problems = recordProblems(r);
       if (problems.length) return bad("unreadable", problems.join(", "), run);
-      if (r.checksum === undefined) out.legacy += 1;
+      if (r.checksum === undefined) {
+        unsignedAllowed ??= predatesChecksums(this.dir);
+        if (!unsignedAllowed) return bad("checksum", `it has no checksum, and ${MANIFEST_FILE} does not say this folder predates checksums (every record stored since ${CHECKSUMS_SINCE.slice(0, 10)} has one): it was changed and its checksum removed`, run);
+        out.legacy += 1;
+      }
       out.records.push(r);
+      out.lines.push(i + 1);
     });
+    setAsideInconsistent(out);
     return out;
   }
 
@@ -217,18 +249,29 @@ export class RunsFile {
     writeFileAtomic(this.file, "");
   }
 
-  /** Moves the given lines (1-based) to runs.rejected.jsonl and rewrites runs.jsonl without them. */
-  setAside(lineNumbers: readonly number[]): void {
-    if (lineNumbers.length === 0) return;
-    const drop = new Set(lineNumbers);
+  /**
+   * Moves the given lines (1-based) to runs.rejected.jsonl, each with why it was taken out, and
+   * rewrites runs.jsonl without them; `replace` (line number → new text) rewrites kept lines in
+   * the same step (a migration's new keys). The rejected lines are written first: a failure there
+   * leaves runs.jsonl as it was, so no stored line is ever lost.
+   */
+  setAside(lines: readonly (number | { line: number; problem: string })[], replace?: ReadonlyMap<number, string>): void {
+    if (lines.length === 0 && !replace?.size) return;
+    const reasons = new Map(lines.map((l) => (typeof l === "number" ? [l, undefined] : [l.line, l.problem])));
     const text = fs.readFileSync(this.file, "utf8");
-    const lines = text.slice(0, text.lastIndexOf("\n") + 1).split("\n").slice(0, -1);
+    const all = text.slice(0, text.lastIndexOf("\n") + 1).split("\n").slice(0, -1);
     const rejected = path.join(this.dir, REJECTED_FILE);
     const stamp = new Date().toISOString();
-    const moved = lines.flatMap((l, i) => (drop.has(i + 1) ? [JSON.stringify({ rejectedAt: stamp, line: i + 1, text: l }) + "\n"] : []));
-    const old = fs.existsSync(rejected) ? fs.readFileSync(rejected, "utf8") : "";
-    writeFileAtomic(rejected, old + moved.join("")); // first: a failure here leaves runs.jsonl as it was
-    writeFileAtomic(this.file, lines.flatMap((l, i) => (drop.has(i + 1) ? [] : [l + "\n"])).join(""));
+    const moved = all.flatMap((l, i) => {
+      if (!reasons.has(i + 1)) return [];
+      const reason = reasons.get(i + 1);
+      return [JSON.stringify({ rejectedAt: stamp, line: i + 1, ...(reason ? { reason } : {}), text: l }) + "\n"];
+    });
+    if (moved.length) {
+      const old = fs.existsSync(rejected) ? fs.readFileSync(rejected, "utf8") : "";
+      writeFileAtomic(rejected, old + moved.join(""));
+    }
+    writeFileAtomic(this.file, all.flatMap((l, i) => (reasons.has(i + 1) ? [] : [replace?.get(i + 1) ?? l + "\n"])).join(""));
   }
 
   /** Refuses to add runs of `backend` to a file holding runs of another backend. */
@@ -242,6 +285,61 @@ export class RunsFile {
     const text = fs.readFileSync(this.file, "utf8");
     writeFileAtomic(this.file, text.slice(0, text.lastIndexOf("\n") + 1));
   }
+}
+
+/** "split.task.metric" of every metric a record has a value or a reason for, sorted; null without metrics. */
+function metricFields(r: RunRecord): string[] | null {
+  if (!r.metrics) return null;
+  const fields: string[] = [];
+  for (const split of ["validation", "test"] as const) {
+    const values = r.metrics[split] ?? {};
+    const reasons = r.undefinedMetrics?.[split] ?? {};
+    for (const task of new Set([...Object.keys(values), ...Object.keys(reasons)])) {
+      for (const metric of new Set([...Object.keys(values[task] ?? {}), ...Object.keys(reasons[task] ?? {})])) fields.push(`${split}.${task}.${metric}`);
+    }
+  }
+  return fields.sort();
+}
+
+/**
+ * Every run of an arm is measured by the same code, so its records have the same metric fields.
+ * A record that lacks one (or has one more) was edited — with its checksum recomputed, which a
+ * checksum cannot catch — and would silently drop out of a table's n: it becomes a bad line.
+ * The arm's fields are those of most of its records; on a tie the fuller set (a removal is the
+ * likelier edit).
+ */
+function setAsideInconsistent(out: ScannedRuns): void {
+  const byArm = new Map<string, { i: number; fields: string[] }[]>();
+  out.records.forEach((r, i) => {
+    const fields = metricFields(r);
+    if (fields) byArm.set(r.configHash, [...(byArm.get(r.configHash) ?? []), { i, fields }]);
+  });
+  const drop = new Map<number, string>();
+  for (const entries of byArm.values()) {
+    const counts = new Map<string, { n: number; fields: string[] }>();
+    for (const e of entries) {
+      const key = e.fields.join(",");
+      counts.set(key, { n: (counts.get(key)?.n ?? 0) + 1, fields: e.fields });
+    }
+    if (counts.size < 2) continue;
+    const norm = [...counts.values()].sort((a, b) => b.n - a.n || b.fields.length - a.fields.length)[0].fields;
+    for (const e of entries) {
+      if (e.fields.join(",") === norm.join(",")) continue;
+      const missing = norm.filter((f) => !e.fields.includes(f));
+      const extra = e.fields.filter((f) => !norm.includes(f));
+      const said = [missing.length ? `lacks ${missing.join(", ")}` : "", extra.length ? `has ${extra.join(", ")} too` : ""].filter(Boolean).join(" and ");
+      drop.set(e.i, `its metric fields differ from its arm's other records: it ${said} (the record was edited)`);
+    }
+  }
+  if (drop.size === 0) return;
+  for (const [i, problem] of drop) {
+    const r = out.records[i];
+    out.bad.push({ line: out.lines[i], kind: "inconsistent", problem, run: `${r.arm} seed ${r.seed}` });
+    if (r.checksum === undefined) out.legacy -= 1;
+  }
+  out.bad.sort((a, b) => a.line - b.line);
+  out.records = out.records.filter((_, i) => !drop.has(i));
+  out.lines = out.lines.filter((_, i) => !drop.has(i));
 }
 
 function describeRuns(records: readonly RunRecord[]): string {

@@ -24,6 +24,7 @@ import { inShard, planGroups, type Shard } from "./shard";
 import type { RunRecord } from "./run-record";
 import { buildSummary, SUMMARY_SCHEMA, type ExperimentSummary } from "./summary";
 import { writeReport } from "./report";
+import { foreignRecordsLine } from "./degenerate";
 
 export interface RunOptions extends ResolveOptions {
   /** Results root; the experiment writes to <out>/<experiment>/<profile>/. Default <project>/results. */
@@ -179,7 +180,7 @@ function setAsideBadLines(store: RunsFile, opts: RunOptions, note: (m: string) =
   const unreadable = bad.filter((b) => b.kind === "unreadable");
   if (unreadable.length && !opts.dropBadLines) throw new BadRunsLineError(store.file, unreadable, records.length);
   if (bad.length === 0) return;
-  store.setAside(bad.map((b) => b.line));
+  store.setAside(bad);
   for (const b of bad) note(`${store.file} line ${b.line}${b.run ? ` (${b.run})` : ""}: ${b.problem}. Not used: moved to ${REJECTED_FILE}; its run trains again.`);
 }
 
@@ -214,7 +215,10 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions = {
     writeConfigFile(plan, dir);
     const provenance = startProvenance({ seeds: plan.seeds, extra: { experiment: plan.experiment.id, profile: plan.profile } });
     const trained = await trainMissing(plan, store, lock, backend, opts);
-    const runs = plannedRuns(plan, store.read());
+    const records = store.read();
+    const runs = plannedRuns(plan, records);
+    const foreign = plan.subset ? null : foreignRecordsLine(new Set(runs.map((r) => runKey(r.configHash, r.seed))), records, store.file); // a subset ignores the rest of its profile by design
+    if (foreign) note(foreign);
     const summary = buildSummary(plan, runs, backend);
     const reportDir = reportDirOf(plan, dir);
     saveSummary(path.join(reportDir, SUMMARY_FILE), summary);

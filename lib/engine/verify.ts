@@ -13,7 +13,7 @@ import { UserError } from "../errors";
 import { canonicalJson } from "./config-hash";
 import { resolveExperiment, type Experiment, type ExperimentResult, type ProfileName, type ResolvedExperiment } from "./experiment";
 import { reportTables } from "./report";
-import { defaultResultsRoot, resultsDir, runKey, RunsFile } from "./results-store";
+import { defaultResultsRoot, resultsDir, runKey, RunsFile, type BadLine } from "./results-store";
 import type { RunRecord } from "./run-record";
 import { runExperiment, type RunOptions } from "./runner";
 import { buildSummary } from "./summary";
@@ -26,6 +26,8 @@ export const VOLATILE_FIELDS = ["wallTimeMs", "groupWallTimeMs", "replicasInGrou
 export interface RecordDifference {
   arm: string;
   seed: number;
+  /** The stored record's line in runs.jsonl. */
+  line: number;
   /** Dotted path of the first differing field. */
   field: string;
   stored: unknown;
@@ -43,6 +45,10 @@ export interface VerifyReport {
   sample: number | null;
   identical: boolean;
   firstDifference: RecordDifference | null;
+  /** Every record that differs, with its line and first differing field. */
+  differences: RecordDifference[];
+  /** Stored lines that are not usable records (changed, edited, unreadable): each is a difference too. */
+  damaged: BadLine[];
   /** Largest |stored − recomputed| per test metric (task/metric), over the compared runs. */
   largestDifference: Record<string, number>;
   /** Tables whose Markdown changes when the recomputed runs replace the stored ones. */
@@ -87,7 +93,9 @@ export async function verifyExperiment(experiment: Experiment, opts: VerifyOptio
   const profile = opts.profile ?? "quick";
   const full = resolveExperiment(experiment, { profile });
   const dir = resultsDir(opts.root ?? defaultResultsRoot(), experiment.id, profile);
-  const stored = new Map(new RunsFile(dir).read().map((r) => [runKey(r.configHash, r.seed), r]));
+  const scanned = new RunsFile(dir).scan();
+  const stored = new Map(scanned.records.map((r) => [runKey(r.configHash, r.seed), r]));
+  const lineOf = new Map(scanned.records.map((r, i) => [runKey(r.configHash, r.seed), scanned.lines[i]]));
   const wanted = full.arms.flatMap((a) => full.seeds.map((s) => runKey(a.configHash, s)));
   const missing = wanted.filter((k) => !stored.has(k));
   if (missing.length === wanted.length) throw new UserError(`${experiment.id}/${profile}: no stored runs in ${dir} to verify; run \`npm run reproduce -- ${experiment.id} --profile ${profile}\` first`);
@@ -96,17 +104,20 @@ export async function verifyExperiment(experiment: Experiment, opts: VerifyOptio
   const scratch = opts.scratch ?? fs.mkdtempSync(path.join(os.tmpdir(), `mtl-verify-${experiment.id}-`));
   try {
     const again = await runExperiment(experiment, { profile, runs: sample ?? undefined, models: opts.models, out: scratch, report: false, backend: opts.backend, progress: opts.progress, workers: opts.workers, createModel: opts.createModel });
-    return compare(full, [...stored.values()], again, sample, missing.length, dir, opts.models);
+    return compare(full, [...stored.values()], again, sample, missing.length, dir, opts.models, lineOf, scanned.bad);
   } finally {
     if (!opts.scratch) fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-function compare(full: ResolvedExperiment, stored: RunRecord[], again: ExperimentResult, sample: number | null, missing: number, dir: string, models?: string[]): VerifyReport {
+/** A value as the report shows it; a field one side lacks is "(missing)". */
+const shown = (v: unknown) => (v === undefined ? "(missing)" : JSON.stringify(v));
+
+function compare(full: ResolvedExperiment, stored: RunRecord[], again: ExperimentResult, sample: number | null, missing: number, dir: string, models: string[] | undefined, lineOf: ReadonlyMap<string, number>, damaged: BadLine[]): VerifyReport {
   const byKey = new Map(stored.map((r) => [runKey(r.configHash, r.seed), r]));
   const storedBackend = stored[0]?.backend ?? null;
   const backend = again.summary.backend;
-  let first: RecordDifference | null = null;
+  const differences: RecordDifference[] = [];
   const largest: Record<string, number> = {};
   let checked = 0;
   const added: string[] = [];
@@ -118,7 +129,7 @@ function compare(full: ResolvedExperiment, stored: RunRecord[], again: Experimen
     const { value, added: more } = withoutAdditions(kept, canonicalize(stripVolatile(r)));
     for (const a of more) if (!added.includes(a)) added.push(a);
     const d = firstDifferingField(kept, value);
-    if (d && !first) first = { arm: r.arm, seed: r.seed, field: d.field, stored: d.a, recomputed: d.b };
+    if (d) differences.push({ arm: r.arm, seed: r.seed, line: lineOf.get(runKey(r.configHash, r.seed)) ?? 0, field: d.field, stored: d.a, recomputed: d.b });
     for (const [task, metrics] of Object.entries(r.metrics?.test ?? {})) {
       for (const [metric, v] of Object.entries(metrics)) {
         const w = s.metrics?.test?.[task]?.[metric];
@@ -129,20 +140,26 @@ function compare(full: ResolvedExperiment, stored: RunRecord[], again: Experimen
     }
   }
   const changedTables = tablesChangedBy(full, stored, again.runs, dir);
-  const identical = first === null && checked > 0 && missing === 0;
+  const first = differences[0] ?? null;
+  const identical = first === null && damaged.length === 0 && checked > 0 && missing === 0;
   const arms = models?.length ? `of models ${models.join(", ")}` : "of each arm";
   const what = sample === null && !models?.length ? `all ${checked} runs` : `${checked} runs (${sample === null ? "every seed" : `the first ${sample} seed(s)`} ${arms})`;
   const id = `${full.experiment.id}/${full.profile}`;
   const largestText = Object.entries(largest).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(", ");
   const additions = added.length ? ` (recomputed records also carry ${added.join(", ")}, which the stored ones predate)` : "";
+  const damagedText = damaged.length
+    ? `; ${damaged.length} stored line(s) are not usable records and were not compared: ${damaged.map((b) => `line ${b.line}${b.run ? ` (${b.run})` : ""}: ${b.problem}`).join("; ")}`
+    : "";
+  const each = differences.slice(0, 10).map((x) => `line ${x.line} (${x.arm} seed ${x.seed}) ${x.field}: stored ${shown(x.stored)}, recomputed ${shown(x.recomputed)}`).join("; ") + (differences.length > 10 ? `; … ${differences.length - 10} more` : "");
   const line = identical
     ? `${id}: identical — ${what} recomputed on ${backend} match the stored records bit for bit${additions}`
-    : first === null && missing > 0
-      ? `${id}: incomplete — ${missing} stored run(s) missing; ${what} recomputed match`
-      : `${id}: differs — ${what} recomputed on ${backend} (stored: ${storedBackend}); first difference: ${first!.arm} seed ${first!.seed}, ${first!.field}: stored ${JSON.stringify(first!.stored)}, recomputed ${JSON.stringify(first!.recomputed)}` +
+    : first === null
+      ? `${id}: ${damaged.length ? "differs" : "incomplete"} — ${missing > 0 ? `${missing} stored run(s) missing; ` : ""}${what} recomputed match${damagedText}`
+      : `${id}: differs — ${what} recomputed on ${backend} (stored: ${storedBackend}); ${differences.length} record(s) differ: ${each}` +
         (largestText ? `; largest test-metric differences: ${largestText}` : "") +
-        (changedTables.length ? `; tables that would change: ${changedTables.join(", ")}` : "; no table cell would change");
-  return { experiment: full.experiment.id, profile: full.profile, storedBackend, backend, checked, sample, identical, firstDifference: first, largestDifference: largest, changedTables, added, line };
+        (changedTables.length ? `; tables that would change: ${changedTables.join(", ")}` : "; no table cell would change") +
+        damagedText;
+  return { experiment: full.experiment.id, profile: full.profile, storedBackend, backend, checked, sample, identical, firstDifference: first, differences, damaged, largestDifference: largest, changedTables, added, line };
 }
 
 const canonicalize = (v: unknown) => JSON.parse(canonicalJson(v)) as unknown;
@@ -164,6 +181,11 @@ export function withoutAdditions(stored: unknown, recomputed: unknown, at = ""):
   for (const [k, v] of Object.entries(recomputed)) {
     const here = at ? `${at}.${k}` : k;
     if (!(k in stored)) {
+      // a metric the stored record lacks was removed from it, not added by a newer engine: a difference
+      if (/(^|\.)metrics(\.|$)/.test(here)) {
+        out[k] = v;
+        continue;
+      }
       added.push(here);
       continue;
     }

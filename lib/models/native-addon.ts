@@ -5,12 +5,13 @@
  * vector width, bit-identical to the wasm kernels they replace (lib/native/gemm.cc and adam.cc
  * say why), so the addon changes speed, never results.
  *
- * Where it did not build (no g++, another platform) or cannot load, or MTL_NATIVE=off (read once
+ * Where it did not build (no g++, another platform) or cannot load, or MTL_NATIVE=off/0/false/no (read once
  * per process), the wasm kernels run as before; `nativeAddonStatus()` says which, and why. No
  * tfjs import here: the kernel-set name (wasm-kernel-set.ts) asks whether the addon loads
  * without pulling in the kernels.
  */
 import * as path from "node:path";
+import { UserError } from "../errors";
 
 export interface NativeAddon {
   /** G products op(A)·op(B) in the heap: byte offsets, byte steps between pairs (0 = shared operand). */
@@ -37,9 +38,24 @@ export interface NativeAddonStatus {
 
 let loaded: { addon?: NativeAddon; reason: string } | undefined;
 
+const OFF = ["0", "false", "off", "no"];
+const ON = ["1", "true", "on", "yes"];
+
+/**
+ * Whether MTL_NATIVE turns the addon off: the usual spellings of a boolean (0/false/off/no,
+ * 1/true/on/yes, any case; unset or empty = on). Anything else is refused rather than guessed,
+ * so a typo never silently picks a kernel path.
+ */
+export function nativeDisabled(value = process.env.MTL_NATIVE): boolean {
+  const v = (value ?? "").trim().toLowerCase();
+  if (v === "" || ON.includes(v)) return false;
+  if (OFF.includes(v)) return true;
+  throw new UserError(`MTL_NATIVE=${value} is not a yes or no; valid: ${[...OFF, ...ON].join(", ")} (0/false/off/no turn the native addon off)`);
+}
+
 function load(): { addon?: NativeAddon; reason: string } {
   if (loaded) return loaded;
-  if (process.env.MTL_NATIVE === "off") return (loaded = { reason: "MTL_NATIVE=off" });
+  if (nativeDisabled()) return (loaded = { reason: `MTL_NATIVE=${process.env.MTL_NATIVE}` });
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const addon = require(NATIVE_ADDON_PATH) as Partial<NativeAddon>;
