@@ -91,8 +91,8 @@ test("the claims table and sentences carry verdict, adjusted p, CI, the family s
   assert.match(md, /\| supported \|/);
   assert.match(md, /\| inconclusive \|/);
   assert.match(md, /2 claim\(s\) judged as one family \(one family\) at α = 0.05 with Holm's correction: 1 supported, 0 contradicted, 1 inconclusive/);
-  assert.match(md, /\| claim \| source \| the paper's words \| tested as \|/);
-  assert.match(md, /\| up \| test \| the paper says up \| claim up \|/);
+  assert.match(md, /\| claim \| family \| source \| the paper's words \| tested as \|/);
+  assert.match(md, /\| up \| one family \| test \| the paper says up \| claim up \|/);
   assert.match(verdictSentences(judged), /runs would resolve it \(80 % power at the Holm level 0\.0500 it faces; noncentral t/);
 });
 

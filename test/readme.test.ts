@@ -18,7 +18,7 @@ test("verdict counts come from the claims.csv verdict column, quoted fields incl
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-readme-"));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, "claims.csv");
-  fs.writeFileSync(file, 'id,"the paper says, quoted",verdict\na,"x, ""y""",supported (registered after the runs)\nb,z,inconclusive\nc,"w",inconclusive\n');
+  fs.writeFileSync(file, 'id,family,"the paper says, quoted",verdict\na,the paper,"x, ""y""",supported (registered after the runs)\nb,the paper,z,inconclusive\nc,the paper,"w",inconclusive\nd,our own checks,v,contradicted\n');
   assert.deepEqual(verdictCounts(file), { supported: 1, contradicted: 0, inconclusive: 2 });
   assert.equal(verdictCounts(path.join(dir, "absent.csv")), null);
   fs.writeFileSync(file, "id,result\na,supported\n");

@@ -52,6 +52,7 @@ export function verdictText(j: Judged): string {
 export function claimsTable(judged: readonly Judged[], caption: string): Table {
   const rows = judged.map((j) => ({
     claim: j.id,
+    family: j.family,
     source: j.source,
     "the paper's words": j.quote,
     "tested as": j.statement,

@@ -65,14 +65,19 @@ function csvFields(line: string): string[] {
   return out;
 }
 
-/** Verdict counts of a claims.csv (its "verdict" column); null when the experiment judges no claims. */
+/** Families of our own checks are registered under names starting "our " (each study's paper.ts): they are not the papers' claims. */
+export const OWN_CHECKS_FAMILY = /^our /;
+
+/** Verdict counts of a claims.csv (its "verdict" column) over the papers' families; null when the experiment judges no claims. */
 export function verdictCounts(file: string): Record<"supported" | "contradicted" | "inconclusive", number> | null {
   if (!fs.existsSync(file)) return null;
   const [head, ...rows] = fs.readFileSync(file, "utf8").split(/\r?\n/).filter((l) => l.trim() !== "");
   const col = csvFields(head).indexOf("verdict");
   if (col < 0) throw new UserError(`${file} has no "verdict" column; rerun \`npm run reproduce\` to rewrite its report`);
+  const family = csvFields(head).indexOf("family");
   const counts = { supported: 0, contradicted: 0, inconclusive: 0 };
   for (const r of rows) {
+    if (family >= 0 && OWN_CHECKS_FAMILY.test(csvFields(r)[family])) continue;
     // "supported (registered after the runs)": the verdict is the first word
     const v = csvFields(r)[col].trim().split(/\s/)[0] as keyof typeof counts;
     if (v in counts) counts[v]++;
@@ -98,7 +103,7 @@ function runsAndTime(root: string, exp: string): { runs: number; ms: number; bac
 /** The README's table: one row per study, from the committed quick results. */
 export function notebooksSection(root = projectRoot()): string {
   const rows = [
-    "| notebook | study | experiments | runs | training time | claims: supported / contradicted / inconclusive |",
+    "| notebook | study | experiments | runs | training time | the papers' claims: supported / contradicted / inconclusive |",
     "| --- | --- | --- | --- | --- | --- |",
   ];
   for (const study of STUDIES) {
