@@ -16,13 +16,14 @@ import * as path from "node:path";
 import { claimsTable, directionClaim, formatEffect, judgeFamily, pairedEvidence, registered, resultsRegistration, verdictText, type Claim, type FamilyOptions, type Judged, type Part } from "../../claims";
 import { resolveExperiment, type Experiment, type ExperimentResult, type ProfileName } from "../../engine/experiment";
 import { RunsFile, runKey } from "../../engine/results-store";
-import type { RunRecord } from "../../engine/run-record";
+import { applyArmLearningRates, type RunRecord } from "../../engine/run-record";
+import { withOwnTaskRuns } from "../own-task-runs";
 import { summarize, type Summary } from "../../engine/stats";
 import type { Figure } from "../../figures";
 import { tableFromRows, type Cell, type Table } from "../../tables";
 import {
   ADATT_COLUMN_TASKS, ADATT_PAPER_ROWS, ADATT_ROWS, ADATT_TABLE_CANDIDATES, adattRowCandidates, EXPERT_COUNTS, MMOE_GROUPS, MMOE_TABLE_CANDIDATES,
-  MMOE_TABLE_ROWS, ONE_HOT_VARIANT_MODELS, PLE_TABLE_CANDIDATES, type AdattRow, type AdattTask, type Candidate, type ExpertCount, type MmoeGroup,
+  MMOE_ONE_TASK_CONDITIONS, MMOE_TABLE_ROWS, ONE_HOT_VARIANT_MODELS, PLE_TABLE_CANDIDATES, type AdattRow, type AdattTask, type Candidate, type ExpertCount, type MmoeGroup,
 } from "./design";
 import { ADATT_TABLE5, CENSUS_REGISTRATION, MMOE_CENSUS_GROUP1, MMOE_CENSUS_GROUP2, PLE_TABLE5_CENSUS, sharedBottomCases, type MmoeCensusModel, type MmoeCensusTable } from "./paper";
 
@@ -513,12 +514,13 @@ export function plannedRunsAt(experiment: Experiment, profile: ProfileName, root
   const keys = new Set(plan.arms.flatMap((a) => plan.seeds.map((s) => runKey(a.configHash, s))));
   const seen = new Map<string, RunRecord>();
   if (fs.existsSync(dir)) for (const r of new RunsFile(dir).read()) if (keys.has(runKey(r.configHash, r.seed))) seen.set(runKey(r.configHash, r.seed), r);
-  return { runs: [...seen.values()], complete: seen.size === keys.size, dir };
+  // as a report reads them: at their arm's learning rate, the Single-Task baseline's one-task runs combined
+  return { runs: withOwnTaskRuns(applyArmLearningRates([...seen.values()]), MMOE_ONE_TASK_CONDITIONS), complete: seen.size === keys.size, dir };
 }
 
 /** census-mmoe's own tables and figures (its claims are judged with census-adatt's, in that experiment's claims table). */
 export function censusMmoeReport(result: ExperimentResult, figures: (runs: CensusRuns) => Record<string, Figure> = () => ({})): { tables: Record<string, Table>; figures: Record<string, Figure> } {
-  const runs = result.runs;
+  const runs = withOwnTaskRuns(result.runs, MMOE_ONE_TASK_CONDITIONS);
   return {
     tables: { auc: mmoeTable(runs), "ple-table5": pleTable(runs), search: searchTable({ mmoe: runs }) },
     figures: figures({ mmoe: runs }),
