@@ -44,7 +44,7 @@ export interface ReproduceArgs extends DistributedArgs {
 
 export const USAGE =
   `usage: npm run reproduce -- [experiment|study…] [--profile ${PROFILES.join("|")}] [--runs N] [--model NAME]… ` +
-  `[--backend auto|${BACKENDS.join("|")}] [--out DIR] [--force] [--drop-bad-lines] [--set key=value]… [--verify [K]] ${DISTRIBUTED_USAGE}`;
+  `[--backend auto|${BACKENDS.join("|")}] [--out DIR] [--force] [--drop-bad-lines] [--set key=value]… [--verify [K]] ${DISTRIBUTED_USAGE} [--decide --budget 45m|--max-runs N]`;
 
 const OPTIONS = {
   profile: { type: "string" },

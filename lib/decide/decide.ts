@@ -98,13 +98,13 @@ function interruptedMs(events: readonly RoundEvent[], records: readonly RunRecor
 const looksOf = (events: readonly RoundEvent[]) => events.filter((e): e is RoundLook => e.kind === "look");
 
 /**
- * Training time per run (ms): measured over this folder's rounds, else the stored runs' own
+ * Training time per run (ms): measured over this folder's rounds (the one not yet recorded included), else the stored runs' own
  * wall time (the profile's runs copied in), else unknown (null).
  */
-function pace(events: readonly RoundEvent[], runs: readonly RunRecord[]): number | null {
+function pace(events: readonly RoundEvent[], runs: readonly RunRecord[], unrecorded: { ms: number; trained: number }): number | null {
   const looks = looksOf(events);
-  const trained = looks.reduce((a, l) => a + l.trained, 0);
-  if (trained > 0) return looks.reduce((a, l) => a + l.ms, 0) / trained;
+  const trained = looks.reduce((a, l) => a + l.trained, 0) + unrecorded.trained;
+  if (trained > 0) return (looks.reduce((a, l) => a + l.ms, 0) + unrecorded.ms) / trained;
   const times = runs.map((r) => r.wallTimeMs).filter((t) => Number.isFinite(t) && t > 0);
   return times.length ? times.reduce((a, b) => a + b, 0) / times.length : null;
 }
@@ -148,7 +148,7 @@ export async function decideExperiment(experiment: Experiment, source: DecideSou
       const perArm = runsPerArm(plan, runs);
       const openArms = (list: readonly ClaimStatus[] | undefined) => [...new Set(source.claims.filter((c) => !list || list.find((s) => s.id === c.id)?.state === "open").flatMap((c) => c.arms))];
       const armsNow = openArms(statuses);
-      const msPerRun = pace(events, runs);
+      const msPerRun = pace(events, runs, { ms: roundMs, trained: roundTrained });
       const maxRuns = Math.min(opts.budget.maxRuns, affordableRuns(opts.budget, elapsed, msPerRun, armsNow.length, Math.max(0, ...armsNow.map((a) => perArm[a]))));
       const last = lastLook(events);
       if (pending || !last || last.storedRuns !== runs.length) {
