@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import test from "node:test";
 import { directionClaim, getExperiment, pairedEvidence, projectRoot, resolveExperiment, Rng, runExperiment, RunsFile, type RunRecord } from "mtl-lab";
-import { decideBudget, decideExperiment, parseDuration, RoundsLog, type DecideSource, type RoundStart, type RoundLook, type RoundTrainer } from "mtl-lab/dist/decide";
+import { decideBudget, decideExperiment, decideSection, parseDuration, RoundsLog, type DecideSource, type RoundStart, type RoundLook, type RoundTrainer } from "mtl-lab/dist/decide";
 import { decideSourceOf } from "mtl-lab/dist/studies";
 import { fakeRunRecord, toyExperiment } from "./engine-helpers";
 
@@ -182,6 +182,14 @@ test("end to end at toy size: the profile's runs are reused, rounds train the re
   const again = await decideExperiment(exp, source, { budget: decideBudget({ maxRuns: 4 }), profile: "smoke", out, backend: "wasm", note: () => {} });
   assert.equal(again.trained, 0);
   assert.equal(events(r.dir).length, 3);
+  // what a notebook shows: the decide count beside the fixed-n one, the table and the figure; or the command when there is none
+  const shown = decideSection(["decide-toy"], { root: out, command: "npm run reproduce -- toy --decide --max-runs 4", fixed: [{ id: "toy", verdict: "inconclusive" }] });
+  assert.match(shown.markdown, /^- \*\*decide-toy\*\*, `decide-runs-4-smoke` \(8 runs, 1 round\(s\), .*\*\*\d of 1 claims decided\*\*.*; the fixed-n profile decides 0 of these 1\.$/);
+  assert.equal(shown.tables.length, 1);
+  assert.equal(shown.figures.length, 1);
+  const none = decideSection(["decide-toy"], { root: tmp(), command: "npm run reproduce -- toy --decide --max-runs 4" });
+  assert.match(none.markdown, /^No `decide-\*` results for decide-toy .*Produce them with `npm run reproduce -- toy --decide --max-runs 4`/);
+  assert.deepEqual([none.tables, none.figures], [[], []]);
 });
 
 test("each study's source: every claim its code builds is declared, and it reads only the arms declared for it (committed quick runs)", () => {

@@ -6,3 +6,4 @@ export * from "./allocate";
 export * from "./rounds";
 export * from "./report";
 export * from "./decide";
+export * from "./notebook";

@@ -39,6 +39,8 @@ export interface DecideSummary {
   /** Whether every look judged under the declaration the experiment has now. */
   registration: "registered before the runs" | "registered after the runs";
   counts: { decided: number; futile: number; open: number; excluded: number; claims: number };
+  /** Family key → the label the claims table shows. */
+  families: Record<string, string>;
   claims: ClaimStatus[];
 }
 
@@ -89,12 +91,14 @@ export function decideSummary(ctx: ReportContext): DecideSummary {
     method: METHOD,
     registration: hash !== null && looks.length > 0 && looks.every((l) => l.declarationHash === hash) ? "registered before the runs" : "registered after the runs",
     counts: { decided: count("decided"), futile: count("futile"), open: count("open"), excluded: count("excluded"), claims: claims.length },
+    families: { ...ctx.source.families },
     claims,
   };
 }
 
 /** The decide table: one row per claim. */
-export function decideTable(summary: DecideSummary, familyLabels: Readonly<Record<string, string>> = {}): Table {
+export function decideTable(summary: DecideSummary): Table {
+  const familyLabels = summary.families ?? {};
   const rows = summary.claims.map((c) => {
     const weakest = weakestCase(c);
     return {
@@ -171,7 +175,7 @@ export function sequencesFigure(events: readonly RoundEvent[], title: string): F
 export function writeDecideReport(dir: string, ctx: ReportContext): DecideSummary {
   const summary = decideSummary(ctx);
   writeJsonAtomic(path.join(dir, DECIDE_FILE), summary);
-  saveTable(decideTable(summary, ctx.source.families), dir, "decide");
+  saveTable(decideTable(summary), dir, "decide");
   writeFileIfChanged(path.join(dir, "decide-sequences.html"), standaloneFigureHtml(sequencesFigure(ctx.events, `${ctx.experiment.id}: confidence sequences over the rounds (dotted: 0; dashed: registered minimum effect)`)));
   return summary;
 }
