@@ -197,6 +197,7 @@ test("each study's source: every claim its code builds is declared, and it reads
     const source = decideSourceOf(id)!;
     const plan = resolveExperiment(getExperiment(id), { profile: "quick" });
     const runs = new RunsFile(path.join(projectRoot(), "results", id, "quick")).read();
+    assert.deepEqual(source.build([]), [], `${id}: before any run there is no claim to build (and no error)`);
     const built = source.build(runs);
     assert.deepEqual(built.map((c) => c.id).sort(), source.claims.map((c) => c.id).sort(), `${id}: built vs declared claims`);
     for (const c of source.claims) {

@@ -20,6 +20,7 @@ export function seesawDecide(experiment: string, group: SeesawGroup): DecideSour
     families: { paper: SEESAW_REGISTRATION.families.paper.label, axes: SEESAW_REGISTRATION.families.axes.label },
     claims,
     build: (runs) => {
+      if (!runs.some((r) => r.status === "ok" && r.metrics)) return []; // before the first round: nothing to analyse yet
       const a = analyseSeesaw(runs, group);
       const b = bothBetterClaim(a);
       return [...(b ? [b] : []), ...quadrantClaims(a)];
