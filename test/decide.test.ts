@@ -193,7 +193,7 @@ test("end to end at toy size: the profile's runs are reused, rounds train the re
 });
 
 test("each study's source: every claim its code builds is declared, and it reads only the arms declared for it (committed quick runs)", () => {
-  for (const id of ["census-mmoe", "census-adatt", "seesaw-census", "seesaw-synthetic"]) {
+  for (const id of ["census-mmoe", "census-adatt", "seesaw-census", "seesaw-synthetic", "adatt-ablation"]) {
     const source = decideSourceOf(id)!;
     const plan = resolveExperiment(getExperiment(id), { profile: "quick" });
     const runs = new RunsFile(path.join(projectRoot(), "results", id, "quick")).read();
