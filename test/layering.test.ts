@@ -10,7 +10,7 @@ import test from "node:test";
 import { projectRoot } from "mtl-lab";
 
 const LIB = path.join(projectRoot(), "lib");
-const GENERIC = ["engine", "models", "data", "figures", "tables", "claims", "notebook", "bench"];
+const GENERIC = ["engine", "models", "data", "figures", "tables", "claims", "notebook", "bench", "stats", "decide"];
 
 function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
