@@ -22,7 +22,7 @@ import { decideFolderName, type DecideBudget } from "./budget";
 import { judgeLook, type ClaimStatus } from "./judge";
 import { writeDecideReport } from "./report";
 import { lastLook, RoundsLog, unfinishedStart, type RoundEvent, type RoundLook } from "./rounds";
-import { checkSource, type DecideSource } from "./source";
+import { armsOfProfile, checkSource, type DecideSource } from "./source";
 
 /** Trains the plan's missing runs into the store (the engine's trainMissing, or a test double). */
 export type RoundTrainer = (plan: ResolvedExperiment, store: RunsFile) => Promise<void>;
@@ -117,8 +117,9 @@ function affordableRuns(budget: DecideBudget, elapsed: number, msPerRun: number 
 
 const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
 
-export async function decideExperiment(experiment: Experiment, source: DecideSource, opts: DecideOptions): Promise<DecideResult> {
+export async function decideExperiment(experiment: Experiment, declared: DecideSource, opts: DecideOptions): Promise<DecideResult> {
   const plan = resolveExperiment(experiment, { profile: opts.profile ?? "quick" });
+  const source = armsOfProfile(declared, plan.arms.map((a) => a.key));
   checkSource(source, plan.arms.map((a) => a.key));
   const root = opts.out ?? defaultResultsRoot();
   const dir = resultsDir(root, experiment.id, decideFolderName(opts.budget, plan.profile));

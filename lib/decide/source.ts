@@ -43,6 +43,17 @@ export function toSequential(c: Claim): SequentialClaim | string {
 }
 
 /** Checks a source against a plan's arm keys: a claim naming no arm, or an arm the plan lacks, is a bug of the study. */
+/**
+ * The source with each claim's arms cut to those the profile trains: a profile may cut a search
+ * (its candidates not trained cannot be chosen, so the claim does not read them); a claim left
+ * with no arm (a condition the profile does not train) is left out, and still counts in its
+ * family's size when the source states it (familySizes).
+ */
+export function armsOfProfile(source: DecideSource, armKeys: readonly string[]): DecideSource {
+  const claims = source.claims.map((c) => ({ ...c, arms: c.arms.filter((a) => armKeys.includes(a)) })).filter((c) => c.arms.length > 0);
+  return { ...source, claims };
+}
+
 export function checkSource(source: DecideSource, armKeys: readonly string[]): void {
   const ids = new Set<string>();
   for (const c of source.claims) {
