@@ -50,6 +50,19 @@ export function errorBars(centres: readonly (number | null)[], intervals: readon
   };
 }
 
+/** A symmetric spread (± std) around each centre as a plotly error bar, each side cut at `range`. */
+export function spreadBars(centres: readonly number[], halfWidths: readonly number[], range: MetricRange, style: Record<string, unknown> = {}): Record<string, unknown> {
+  const [lo, hi] = range;
+  return {
+    type: "data",
+    symmetric: false,
+    array: centres.map((c, i) => Math.max(0, Math.min(halfWidths[i], (hi ?? Infinity) - c))),
+    arrayminus: centres.map((c, i) => Math.max(0, Math.min(halfWidths[i], c - (lo ?? -Infinity)))),
+    visible: true,
+    ...style,
+  };
+}
+
 /** `meta` for a trace whose values (and their intervals) lie in the given ranges, per axis. */
 export function rangeMeta(range: { x?: MetricRange; y?: MetricRange }): RangeMeta {
   return { range };
