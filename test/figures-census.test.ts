@@ -56,6 +56,8 @@ describe("paper tables as horizontal dot plots", () => {
     assert.equal(paper[0].x[0], c.adattPaperAuc(6, "ml-mmoe", "education"), "within reach of ours: drawn at its value");
     assert.notEqual(paper[0].marker!.symbol, undefined);
     assert.ok(traces.every((t) => t.mode === "markers" && t.text === undefined), "no text drawn beside markers");
+    const rules = (fig.layout as { shapes: { y0: number; yref: string }[] }).shapes;
+    assert.deepEqual(rules.map((r) => [r.yref, r.y0]), [["y", 5.5], ["y2", 5.5], ["y3", 5.5]], "a rule between the 6- and the 9-expert rows of each panel");
   });
 
   test("MMoE Tables 1–2: Tensor-Factorization's printed mean far below ours is an off-scale marker inside the axis, its value in customdata", () => {

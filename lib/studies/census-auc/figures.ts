@@ -76,7 +76,7 @@ export function valueAxis(points: readonly Point[]): { range: [number, number]; 
  * Panels of horizontal dot plots in a grid, one legend. Within a row the markers of ours and
  * the paper's are offset vertically (scattermode "group"), so equal values never hide each other.
  */
-function dotPlotFigure(title: string, panels: readonly Panel[], labels: Labels, size: { width: number; columns: number; labelPx: number }): Figure {
+function dotPlotFigure(title: string, panels: readonly Panel[], labels: Labels, size: { width: number; columns: number; labelPx: number; groupRows?: number }): Figure {
   const { columns } = size;
   const panelRows = Math.ceil(panels.length / columns);
   const categories = Math.max(...panels.map((p) => p.points.length));
@@ -86,6 +86,7 @@ function dotPlotFigure(title: string, panels: readonly Panel[], labels: Labels, 
   const gapY = PANEL_EXTRA_PX / (panelRows * (panelPx + PANEL_EXTRA_PX));
   const data: Record<string, unknown>[] = [];
   const annotations: Record<string, unknown>[] = [];
+  const shapes: Record<string, unknown>[] = [];
   const layout: Record<string, unknown> = {
     title: { text: title, font: { size: 14 } },
     width: size.width,
@@ -95,6 +96,7 @@ function dotPlotFigure(title: string, panels: readonly Panel[], labels: Labels, 
     scattermode: "group",
     scattergap: 0.35,
     annotations,
+    shapes,
   };
   const offScaleName = "paper: below the axis (value on hover and in the table)";
   let offScaleShown = false;
@@ -120,7 +122,7 @@ function dotPlotFigure(title: string, panels: readonly Panel[], labels: Labels, 
       data.push({
         type: "scatter", mode: "markers", orientation: "h", name: offScaleName, legendgroup: "off-scale", offsetgroup: "paper", showlegend: !offScaleShown, ...axes,
         // just inside the axis, so the marker cannot run into the row labels
-        x: off.map(() => range[0] + 0.02 * (range[1] - range[0])), y: off.map((o) => o.y), customdata: off.map((o) => o.v), meta: rangeMeta({ x: UNIT_RANGE }),
+        x: off.map(() => range[0] + 0.03 * (range[1] - range[0])), y: off.map((o) => o.y), customdata: off.map((o) => o.v), meta: rangeMeta({ x: UNIT_RANGE }),
         marker: { color: PAPER, size: 11, symbol: "triangle-left" }, hovertemplate: "%{y}: paper %{customdata:.4f} (below the axis)<extra></extra>",
       });
       offScaleShown = true;
@@ -128,6 +130,10 @@ function dotPlotFigure(title: string, panels: readonly Panel[], labels: Labels, 
     layout[layoutKey("x", i)] = { domain: cell.x, anchor: axes.yaxis, range, nticks: 6, tickfont: { size: 10 }, title: { text: cell.row === panelRows - 1 ? "test AUC" : "", font: { size: 12 } }, zeroline: false };
     layout[layoutKey("y", i)] = { domain: cell.y, anchor: axes.xaxis, type: "category", categoryorder: "array", categoryarray: [...ys].reverse(), showticklabels: cell.column === 0, tickfont: { size: 11 }, showgrid: true };
     annotations.push(panelTitle(panel.title, cell));
+    // a rule between groups of rows (AdaTT's 6 and 9 experts); category k sits at n − 1 − k on the reversed axis
+    for (let k = size.groupRows ?? ys.length; k < ys.length; k += size.groupRows ?? ys.length) {
+      shapes.push({ type: "line", xref: `${axes.xaxis} domain`, x0: 0, x1: 1, yref: axes.yaxis, y0: ys.length - k - 0.5, y1: ys.length - k - 0.5, line: { color: "#888888", width: 1, dash: "dot" } });
+    }
   });
   return { data, layout };
 }
@@ -182,7 +188,7 @@ export function adattTableFigure(runs: readonly RunRecord[]): Figure {
       }),
     ),
   }));
-  return dotPlotFigure(`AdaTT Table 5: ours (mean, 95 % CI) beside the paper (${ADATT_TABLE5.runs} runs)`, panels, { ours: "ours: mean ± 95 % CI", paper: "paper: mean" }, { columns: 3, width: 900, labelPx: 150 });
+  return dotPlotFigure(`AdaTT Table 5: ours (mean, 95 % CI) beside the paper (${ADATT_TABLE5.runs} runs)`, panels, { ours: "ours: mean ± 95 % CI", paper: "paper: mean" }, { columns: 3, width: 900, labelPx: 150, groupRows: ADATT_ROWS.length });
 }
 
 const ONE_HOT_PAPER_ROW: Record<(typeof ONE_HOT_VARIANT_MODELS)[number], AdattRow> = { "ml-mmoe-6": "ml-mmoe", "ple-6-s3": "ple", "adatt-sp-6": "adatt" };
