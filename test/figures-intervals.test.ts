@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
-  assertFigure, clipInterval, CORRELATION_RANGE, errorBars, rangeMeta, rangeViolations, spreadBars, studies, UNIT_RANGE,
+  assertFigure, clipInterval, CORRELATION_RANGE, errorBars, rangeMeta, rangeViolations, spreadBars, studies, summarize, UNIT_RANGE,
   type Figure, type GateSummary, type RunRecord,
 } from "mtl-lab";
 
@@ -96,8 +96,28 @@ function gateRuns(): RunRecord[] {
   return ["mmoe", "cgc"].map((model) => ({ model, seed: 1, status: "ok", gates: [gate("r"), gate("b")] }) as unknown as RunRecord);
 }
 
+/** The other studies' interval figures on summaries whose t-intervals pass their metric's bounds. */
+function otherStudyFigures(): [string, Figure][] {
+  const nearOne = summarize([0.96, 0.999]);
+  const f = studies.funnel;
+  const esmm = { models: ["esmm", "base"], slopes: [], levels: [0, 0.5].map((bias) => ({ condition: `b${bias}`, bias, cvrAuc: { esmm: nearOne, base: nearOne } })) };
+  const share = { n: 2, mean: 0.01, ci95: [0, 0.03] as [number, number] };
+  const aitm = { models: ["aitm"], violations: { aitm: Object.fromEntries(f.LATER_STEPS.map((t) => [t, share])) } };
+  const a = studies.adattAblation;
+  const changes = a.COMPARISONS.map((comparison) => ({ group: "synthetic", comparison, task: "t1", metric: "NE" as const, seeds: [1, 2], values: [-99, -40], mean: -69.5, ci95: [-444, 305] as [number, number], n: 2 }));
+  const point = (p: number) => ({ p, mean: p * 0.99, std: 0.05 });
+  const pearson = { profile: "quick", d: 100, c: 1, m: 0, noiseStd: 0.01, samples: 1000, dataSets: 2, seed: 1, linear: [-1, 0, 1].map(point), nonlinear: [-1, 0, 1].map(point), wallTimeMs: 0 };
+  return [
+    ["funnel CVR AUC against bias", f.aucVsBiasFigure(esmm as never)],
+    ["funnel violations", f.violationsFigure(aitm as never)],
+    ["AdaTT Tables 6–8", a.relativeChangeFigure(changes as never)],
+    ["MMoE Fig. 2", studies.mmoeSynthetic.labelPearsonFigure(pearson as never)],
+  ];
+}
+
 describe("every study figure that draws an interval declares its range and keeps to it", () => {
   const figures: [string, Figure][] = [
+    ...otherStudyFigures(),
     ...Object.entries(censusFigures(extremeCensusRuns())).map(([k, f]) => [`census ${k}`, f] as [string, Figure]),
     ["seesaw Fig. 8", studies.seesaw.expertUtilisationFigure(gateRuns(), { regression: "r", binary: "b" }, "census", ["mmoe", "cgc"])],
   ];
