@@ -123,6 +123,18 @@ describe("validation-AUC bands", () => {
     assert.ok(Math.abs(band.lo[2]! - (0.955 - half)) < 1e-9);
   });
 
+  test("how far a curve had flattened: each run's rise over the last third of its own evaluations (a stopped run read up to its stop), mean over runs", () => {
+    const runs = [
+      run("by-name", "m", 1, () => 0.9, curve([100, 200, 300, 400], [0.9, 0.92, 0.93, 0.935])), // 0.935 − 0.93 (index 2 of 0..3)
+      run("by-name", "m", 2, () => 0.9, curve([100, 200, 300, 400], [0.9, 0.91, null, null])), // stopped: 0.91 − 0.9 (index 0 of 0..1)
+    ];
+    const rise = c.lastThirdRise(runs);
+    assert.equal(rise.n, 2);
+    assert.ok(Math.abs(rise.mean! - 0.0075) < 1e-12, String(rise.mean));
+    const fig = c.validationAucCurvesFigure([{ title: "T", rows: [{ row: "mmoe", condition: "by-name", model: "m", runs, search: [], criterion: "" }] }], "t");
+    assert.match((fig.layout as { annotations: { text: string }[] }).annotations[0].text, /^MMoE \(n = 2\)<br>last ⅓: \+0\.0075$/);
+  });
+
   test("one row of small panels per table, a band (two edges, filled) and a mean line per model, y shared within the table", () => {
     const runs = adattRuns().map((r) => ({ ...r, curves: { ...r.curves, steps: [100, 200], selection: [0.9, 0.91] } }) as RunRecord);
     const fig = c.validationAucFigure({ adatt: runs });

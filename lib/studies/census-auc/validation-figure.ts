@@ -6,7 +6,7 @@
  * multiples rather than one panel per table: eight overlapping bands hide each other's lines.
  */
 import type { RunRecord } from "../../engine/run-record";
-import { summarize } from "../../engine/stats";
+import { summarize, type Summary } from "../../engine/stats";
 import { axisName, clipInterval, gridCell, layoutKey, PALETTE, panelTitle, rangeMeta, UNIT_RANGE, withAlpha, type Figure } from "../../figures";
 import { adattChoices, MMOE_PAPER_TABLE, mmoeChoices, ROW_LABEL, TASK_LABEL, type CensusRuns, type ChosenRow } from "./analysis";
 import { ADATT_ROWS, MMOE_GROUPS } from "./design";
@@ -38,6 +38,21 @@ export function validationAucBand(runs: readonly RunRecord[]): ValidationBand {
   return { steps, mean: at.map((s) => s.mean), lo: at.map((s, i) => ends[i]?.[0] ?? s.mean), hi: at.map((s, i) => ends[i]?.[1] ?? s.mean), n: at.map((s) => s.n), runs: ok.length };
 }
 
+/**
+ * How far the curves had flattened: per run, the selection value at its last evaluation minus
+ * the value two thirds of the way through its evaluations (its own, so a run that stopped early
+ * is read up to where it stopped), as mean and 95 % CI over runs. Near 0: flat; clearly above 0:
+ * the run was still learning when it stopped.
+ */
+export function lastThirdRise(runs: readonly RunRecord[]): Summary {
+  return summarize(runs.filter((r) => r.status === "ok" && r.curves.selection).map((r) => {
+    const values = r.curves.selection!.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+    return values.length < 2 ? NaN : values[values.length - 1] - values[Math.floor((2 * (values.length - 1)) / 3)];
+  }));
+}
+
+const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(4)}`;
+
 export interface CurvePanelRow {
   /** The table ("Table 1 (mmoe-g1)"). */
   title: string;
@@ -51,8 +66,8 @@ function selectionLabel(rows: readonly ChosenRow[]): string {
 }
 
 const PANEL_PX = 150;
-const GAP_PX = 95; // between rows of panels: step ticks, axis title, the next table's title and model titles
-const TOP_PX = 140; // figure title, the first table's title and model titles
+const GAP_PX = 110; // between rows of panels: step ticks, axis title, the next table's title and model titles
+const TOP_PX = 155; // figure title, the first table's title and model titles
 const BOTTOM_PX = 60;
 
 /** One row of small panels per table, one panel per model row; a band and a mean line in each. */
@@ -64,7 +79,7 @@ export function validationAucCurvesFigure(tables: readonly CurvePanelRow[], titl
   const data: Record<string, unknown>[] = [];
   const annotations: Record<string, unknown>[] = [];
   const layout: Record<string, unknown> = {
-    title: { text: `${title}<br><sub>mean over runs and 95 % CI of the mean (band) at each evaluation; panels of a table share their y axis</sub>`, font: { size: 14 } },
+    title: { text: `${title}<br><sub>mean over runs and 95 % CI of the mean (band) at each evaluation; panels of a table share their y axis; under each model, the mean rise over the last third of its runs' evaluations</sub>`, font: { size: 14 } },
     width: Math.max(600, 70 + columns * 125),
     height: plotPx + TOP_PX + BOTTOM_PX,
     margin: { l: 60, r: 20, t: TOP_PX, b: BOTTOM_PX },
@@ -87,10 +102,11 @@ export function validationAucCurvesFigure(tables: readonly CurvePanelRow[], titl
       );
       layout[layoutKey("x", i)] = { domain: cell.x, anchor: axes.yaxis, nticks: 4, tickfont: { size: 9 }, title: { text: c === 0 ? "step" : "", font: { size: 10 } } };
       layout[layoutKey("y", i)] = { domain: cell.y, anchor: axes.xaxis, tickfont: { size: 9 }, nticks: 5, ...(c === 0 ? { title: { text: "AUC", font: { size: 10 } } } : { matches: axisName("y", t * columns), showticklabels: false }) };
-      annotations.push(panelTitle(`${name} (n = ${band.runs})`, cell, 10));
+      const rise = lastThirdRise(row.runs).mean;
+      annotations.push(panelTitle(`${name} (n = ${band.runs})<br>last ⅓: ${rise === null ? "–" : signed(rise)}`, cell, 10));
     });
     const first = gridCell(t * columns, panelRows * columns, columns, gaps);
-    annotations.push({ text: `<b>${table.title}</b>: ${selectionLabel(table.rows)}`, showarrow: false, xref: "paper", yref: "paper", x: 0, y: first.y[1], yshift: 22, xanchor: "left", yanchor: "bottom", font: { size: 12 } });
+    annotations.push({ text: `<b>${table.title}</b>: ${selectionLabel(table.rows)}`, showarrow: false, xref: "paper", yref: "paper", x: 0, y: first.y[1], yshift: 34, xanchor: "left", yanchor: "bottom", font: { size: 12 } });
   });
   return { data, layout };
 }
