@@ -1,8 +1,8 @@
 /**
  * No label of a figure overprints another: each figure is drawn by plotly in chromium (as the
  * static images are) and every pair of text boxes (ticks, axis and panel titles, legend entries,
- * annotations) is checked for overlap. Run on the census figures and the seesaw bubble plot,
- * the ones whose labels used to collide.
+ * annotations) is checked for overlap, and every text for being inside the figure. Run on the
+ * census figures and the seesaw bubble plot, the ones whose labels used to collide.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -27,11 +27,12 @@ async function drawnTexts(page: Page, fig: Figure): Promise<Box[]> {
       const P = (window as unknown as { Plotly: any }).Plotly; // eslint-disable-line @typescript-eslint/no-explicit-any
       const gd = document.getElementById("g") as HTMLElement;
       await P.newPlot(gd, fig.data, { ...fig.layout, width, height }, { staticPlot: true });
+      const origin = gd.getBoundingClientRect();
       const out = Array.from(gd.querySelectorAll("text"))
         .filter((t) => (t.textContent ?? "").trim() !== "" && getComputedStyle(t).opacity !== "0")
         .map((t) => {
           const r = t.getBoundingClientRect();
-          return { text: t.textContent ?? "", x: r.x, y: r.y, w: r.width, h: r.height };
+          return { text: t.textContent ?? "", x: r.x - origin.x, y: r.y - origin.y, w: r.width, h: r.height };
         })
         .filter((b) => b.w > 0 && b.h > 0);
       P.purge(gd);
@@ -42,13 +43,15 @@ async function drawnTexts(page: Page, fig: Figure): Promise<Box[]> {
   return boxes;
 }
 
-/** Pairs of drawn texts whose boxes overlap by more than 2 px in both directions. */
+/** Pairs of drawn texts whose boxes overlap by more than 2 px in both directions, and texts cut off by the figure's edge. */
 async function overlappingLabels(page: Page, fig: Figure): Promise<string[]> {
   const boxes = await drawnTexts(page, fig);
+  const { width, height } = figureSize(fig);
+  const cut = boxes.filter((b) => b.x < -1 || b.y < -1 || b.x + b.w > width + 1 || b.y + b.h > height + 1).map((b) => `"${b.text}" cut off by the edge`);
   const overlap = (a: Box, b: Box) => Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x) > 2 && Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y) > 2;
   const out: string[] = [];
   for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) if (overlap(boxes[i], boxes[j])) out.push(`"${boxes[i].text}" × "${boxes[j].text}"`);
-  return out;
+  return [...cut, ...out];
 }
 
 // hand-made census runs: every candidate, four seeds, AUCs near the committed ones
@@ -109,6 +112,11 @@ describe("no label overprints another (drawn in chromium)", { skip: findChromium
   test("seesaw bubble plot (PLE Fig. 3) with eleven nearby bubbles", async () => {
     const fig = studies.seesaw.bubbleFigure(studies.seesaw.analyseSeesaw(seesawRuns(), "census"), SEEDS.length);
     assert.equal(fig.data.length, 10);
+    assert.deepEqual(await overlappingLabels(page, fig), []);
+  });
+
+  test("census validation-auc of census-adatt alone (five panels, the narrowest)", async () => {
+    const fig = c.validationAucFigure({ adatt: censusRuns().adatt });
     assert.deepEqual(await overlappingLabels(page, fig), []);
   });
 
