@@ -67,7 +67,7 @@ function selectionLabel(rows: readonly ChosenRow[]): string {
 
 const PANEL_PX = 150;
 const GAP_PX = 110; // between rows of panels: step ticks, axis title, the next table's title and model titles
-const TOP_PX = 170; // figure title, the first table's title and model titles
+const TOP_PX = 155; // figure title, the first table's title and model titles
 const BOTTOM_PX = 60;
 
 /** One row of small panels per table, one panel per model row; a band and a mean line in each. */
@@ -79,7 +79,7 @@ export function validationAucCurvesFigure(tables: readonly CurvePanelRow[], titl
   const data: Record<string, unknown>[] = [];
   const annotations: Record<string, unknown>[] = [];
   const layout: Record<string, unknown> = {
-    title: { text: `${title}<br><sub>mean over runs and 95 % CI of the mean (band) at each evaluation; panels of a table share their y axis;<br>under each model, the mean rise over the last third of its runs' evaluations</sub>`, font: { size: 14 }, yref: "container", y: 1, yanchor: "top", pad: { t: 12 } },
+    title: { text: `${title}<br><sub>mean over runs and 95 % CI of the mean (band) at each evaluation; panels of a table share their y axis;<br>under each model, the mean rise over the last third of its runs' evaluations</sub>`, font: { size: 14 }, yref: "container", y: 1 - 14 / (plotPx + TOP_PX + BOTTOM_PX), yanchor: "top" },
     width: Math.max(600, 70 + columns * 125),
     height: plotPx + TOP_PX + BOTTOM_PX,
     margin: { l: 60, r: 20, t: TOP_PX, b: BOTTOM_PX },
