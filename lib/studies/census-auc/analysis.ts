@@ -660,6 +660,29 @@ export function censusAdattReport(
 // ---------------------------------------------------------------------------------------------
 // sentences for the notebook (numbers computed from the runs)
 
+/**
+ * How far each table's chosen rows had converged, one line per table: the runs early stopping
+ * ended, and the range over rows of the selection metric's mean gain over the two epochs before
+ * the best checkpoint (a row that was still climbing shows a large gain).
+ */
+export function flatteningSummary(input: CensusRuns): string {
+  const lines: string[] = [];
+  const line = (label: string, rows: ChosenRow[], unit: string) => {
+    const withRuns = rows.filter((c) => c.runs.length > 0);
+    if (withRuns.length === 0) return;
+    const runs = withRuns.flatMap((c) => c.runs);
+    const gains = withRuns.map((c) => ({ row: ROW_LABEL[c.row] ?? c.row, gain: meanGain(c.runs) })).filter((g): g is { row: string; gain: number } => g.gain !== null);
+    gains.sort((a, b) => a.gain - b.gain);
+    const range = gains.length ? `from ${fmt(gains[0].gain)} (${gains[0].row}) to ${fmt(gains[gains.length - 1].gain)} (${gains[gains.length - 1].row})` : "not recorded";
+    lines.push(`- **${label}:** early stopping ended ${stoppedEarly(runs)} runs of the chosen rows; ${unit} over the two epochs before the best checkpoint ${range}.`);
+  };
+  if (input.mmoe) {
+    for (const g of MMOE_GROUPS) line(g === "mmoe-g1" ? "MMoE Table 1 / PLE Table 5" : "MMoE Table 2", Object.values(mmoeChoices(input.mmoe, g)), `the main task's validation AUC rose`);
+  }
+  if (input.adatt) for (const n of EXPERT_COUNTS) line(`AdaTT Table 5, ${n} experts`, Object.values(adattChoices(input.adatt, n)), `the selection metric improved`);
+  return lines.join("\n");
+}
+
 /** How far our means sit from the printed means, per table and task: "ours − paper" averaged over the rows both have. */
 export function paperGapSummary(input: CensusRuns): string {
   const lines: string[] = [];
