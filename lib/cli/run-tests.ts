@@ -50,6 +50,7 @@ export const SLOW_TEST_FILES: readonly string[] = [
   "studies-adatt-ablation",
   "studies-funnel",
   "studies-seesaw",
+  "studies-user-models",
   "verify-committed",
 ];
 

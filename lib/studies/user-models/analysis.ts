@@ -67,6 +67,8 @@ export interface FewShotAnalysis {
   arms: FewShotArm[];
   /** arm key (condition/model) → k → test query AUC over runs. */
   auc: Record<string, Record<number, Summary>>;
+  /** How every arm adapted to a new audience, from the runs' recorded settings ("10 full-batch SGD steps at rate 0.3"). */
+  adaptation: string;
 }
 
 const armKey = (a: { condition: string; model: string }) => `${a.condition}/${a.model}`;
@@ -85,7 +87,9 @@ export function analyseFewShot(runs: readonly RunRecord[]): FewShotAnalysis {
   for (const r of runs) if (!seen.has(armKey(r))) seen.set(armKey(r), { condition: r.condition, model: r.model, label: armLabel(r.condition, r.model) });
   const arms = [...seen.values()];
   const auc = Object.fromEntries(arms.map((a) => [armKey(a), Object.fromEntries(shots.map((k) => [k, summarize([...bySeed(runs, a.condition, a.model, shotKey(k), "auc").values()])]))]));
-  return { shots, arms, auc };
+  const e = (runs[0]?.config.condition as { episodes?: { adaptSteps: number; adaptLearningRate: number } } | undefined)?.episodes;
+  const adaptation = e ? `${e.adaptSteps} full-batch SGD steps at rate ${e.adaptLearningRate}` : "adaptation recorded in no run";
+  return { shots, arms, auc, adaptation };
 }
 
 /** Cases "k = …" of a comparison a − b at every k > 0 (seeds both have). */
@@ -141,7 +145,7 @@ export function fewShotTable(a: FewShotAnalysis, profile: string): Table {
   }));
   return tableFromRows(rows, {
     caption: "New audiences: mean query AUC over the 10 test audiences after adapting on k support users (mean [95 % CI] over runs)",
-    notes: [profile, "k = 0: the pretrained or meta-trained model as it is, no adaptation. Every model adapts with the same 10 full-batch SGD steps at rate 0.1 on its k users; each run has its own audience family, shared by the models of one seed."],
+    notes: [profile, `k = 0: the pretrained or meta-trained model as it is, no adaptation. Every model adapts with the same ${a.adaptation} on its k users; each run has its own audience family, shared by the models of one seed.`],
   });
 }
 
