@@ -144,6 +144,22 @@ export async function trainEpisodes(model: MtlModel, data: GroupData, config: Tr
     vars.forEach((v) => v.assign(v.sub(grads[v.name].mul(rate))));
   });
 
+  /** Per-replica losses [R, 1] on (x, y) and the gradient of their sum: each replica's own gradient. */
+  const lossGrads = (x: tf.Tensor3D, y: tf.Tensor3D) => tf.tidy(() => {
+    let perTask: tf.Tensor2D | undefined;
+    const { grads } = tf.variableGrads(() => {
+      perTask = tf.keep(taskLosses(model.apply({ numeric: x }), y, model.tasks));
+      return tf.sum(perTask) as tf.Scalar;
+    }, [...vars]);
+    return { perTask: perTask!, grads };
+  });
+  /** Adam on the given gradients (at the current θ), and the losses into the window's running sum. */
+  const outerUpdate = ({ perTask, grads }: ReturnType<typeof lossGrads>) => {
+    adam.apply(vars.map((v) => grads[v.name]), lr, activeMask());
+    tf.dispose(Object.values(grads));
+    readLosses(perTask);
+  };
+
   /** Per replica: one training task and disjoint support / query row picks (one rng per data set, so every rate of a seed sees the same episodes). */
   const drawEpisode = () => {
     const drawn = new Map<number, { task: TaskRows; support: number[]; query: number[] }>();
@@ -168,18 +184,9 @@ export async function trainEpisodes(model: MtlModel, data: GroupData, config: Tr
     const start = snapshot();
     try {
       for (let i = 0; i < settings.innerSteps; i++) sgd(s.x, s.y, settings.innerLearningRate);
-      const { perTask, grads } = tf.tidy(() => {
-        let pt: tf.Tensor2D | undefined;
-        const g = tf.variableGrads(() => {
-          pt = tf.keep(taskLosses(model.apply({ numeric: q.x }), q.y, model.tasks));
-          return tf.sum(pt) as tf.Scalar;
-        }, [...vars]);
-        return { perTask: pt!, grads: g.grads };
-      });
+      const g = lossGrads(q.x, q.y);
       restore(start.splice(0)); // the outer update moves θ, not θ'
-      adam.apply(vars.map((v) => grads[v.name]), lr, activeMask());
-      tf.dispose(Object.values(grads));
-      return readLosses(perTask);
+      outerUpdate(g);
     } finally {
       tf.dispose([s.x, s.y, q.x, q.y, ...start]);
     }
@@ -202,17 +209,7 @@ export async function trainEpisodes(model: MtlModel, data: GroupData, config: Tr
     }));
     const b = stack(sets, range(R).map(() => range(B)), F);
     try {
-      const { perTask, grads } = tf.tidy(() => {
-        let pt: tf.Tensor2D | undefined;
-        const g = tf.variableGrads(() => {
-          pt = tf.keep(taskLosses(model.apply({ numeric: b.x }), b.y, model.tasks));
-          return tf.sum(pt) as tf.Scalar;
-        }, [...vars]);
-        return { perTask: pt!, grads: g.grads };
-      });
-      adam.apply(vars.map((v) => grads[v.name]), lr, activeMask());
-      tf.dispose(Object.values(grads));
-      return readLosses(perTask);
+      outerUpdate(lossGrads(b.x, b.y));
     } finally {
       tf.dispose([b.x, b.y]);
     }
