@@ -167,7 +167,8 @@ describe("smoke profile end to end (CLI, --out in a temp dir)", () => {
   test("a rerun finds every run (the run keys hold) and the notebook loader trains nothing", async () => {
     const r = spawnSync(process.execPath, [CLI, "user-models", "--profile", "smoke", "--backend", "wasm", "--out", out], { encoding: "utf8", env: { ...process.env, MTL_WORKERS: "1" } });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout + r.stderr, /0 trained now/);
+    assert.match(r.stdout + r.stderr, /user-models-metaheac\/smoke: 14 of 14 runs present .*nothing trained/);
+    assert.match(r.stdout + r.stderr, /user-models-dupn\/smoke: 14 of 14 runs present .*nothing trained/);
     const l = await U.loadUserModels({ profile: "smoke", backend: "wasm", out, progress: false });
     assert.deepEqual([l.metaheac.computed, l.dupn.computed], [0, 0]);
     assert.deepEqual(l.judged.map((j) => j.id), ["dupn.multi-task", "dupn.transfer", "dupn.attention", "metaheac.few-shot", "metaheac.expert-gate", "metaheac.critic-gate", "check.pretraining-helps"]);
