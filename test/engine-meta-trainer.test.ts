@@ -71,3 +71,24 @@ test("bad settings are refused with the setting named", async () => {
   await assert.rejects(train([1], { ...SETTINGS, mode: "other" as EpisodeSettings["mode"] }), /mode must be "meta", "pooled" or "scratch"/);
   await assert.rejects(train([1], { ...SETTINGS, supportRows: 150, queryRows: 100 }), /a training task has 200 rows, an episode needs 250/);
 });
+
+test("meta mode: the outer update moves the weights the episode started from, by at most Adam's first step (not from the adapted weights)", async () => {
+  await initBackend("cpu");
+  const model = createModel(METAHEAC, [{ ...U.AUDIENCE_TASK }], { numeric: U.AUDIENCE_FEATURES, categorical: [] }, [9]);
+  try {
+    const before = model.variables.map((v) => Array.from(v.dataSync()));
+    const lr = 1e-3;
+    // one outer step, evaluated once: the restored best weights are those after the step
+    const out = await trainEpisodes(model, group([5]), { ...CFG, steps: 1, evalEvery: 1 }, [lr]);
+    assert.equal(out[0].bestStep, 1);
+    let moved = 0;
+    model.variables.forEach((v, i) => Array.from(v.dataSync()).forEach((x, j) => {
+      const d = Math.abs(x - before[i][j]);
+      assert.ok(d <= lr * 1.001, `${v.name}[${j}] moved ${d}, more than Adam's first step ${lr}`);
+      if (d > 0) moved++;
+    }));
+    assert.ok(moved > 0, "the outer step moved some weight");
+  } finally {
+    model.dispose();
+  }
+});
