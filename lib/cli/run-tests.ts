@@ -51,6 +51,7 @@ export const SLOW_TEST_FILES: readonly string[] = [
   "studies-adatt-ablation",
   "studies-funnel",
   "studies-seesaw",
+  "studies-user-models",
   "verify-committed",
 ];
 

@@ -16,6 +16,7 @@ import type { DataSource } from "./data";
 import type { RunRecord } from "./run-record";
 import type { ExperimentSummary } from "./summary-schema";
 import type { TrainConfig } from "./train-config";
+import type { GroupTrainer } from "./group-trainer";
 
 import { PROFILES, DEFAULT_PROFILE, type ProfileName, type RowCaps } from "./profiles";
 /** The most runs per model and condition a plan may ask for (the papers use at most 200). */
@@ -141,6 +142,12 @@ export interface ExperimentDefinition<C = undefined> {
    * predates the runs.
    */
   claimsDeclaration?: unknown;
+  /**
+   * How a group trains (default: trainReplicas, ordinary minibatch training). Whatever it does,
+   * its outcomes are stored as ordinary runs; any setting it reads must be in the run key (the
+   * condition, the model or the train config), so that resume and verify find the same runs.
+   */
+  trainer?: GroupTrainer;
   /** Tables and figures beyond the standard ones (summary table, validation-loss curves). */
   report?(result: ExperimentResult): { tables?: Record<string, Table>; figures?: Record<string, Figure> };
 }

@@ -13,6 +13,8 @@ export { lossReference, type Curves, type Divergence, type ReplicaStatus } from 
 export type { GateSummary } from "./evaluate";
 export { evaluateReplica } from "./evaluate";
 export { trainReplicas, constantPredictorLoss, type GroupData, type ReplicaOutcome, type TrainingProgress } from "./trainer";
+export { trainEpisodes, shotKey, type EpisodeSettings, type EpisodicDataSet, type FewShotTask, type TaskRows } from "./meta-trainer";
+export type { GroupTrainer } from "./group-trainer";
 export { configHash, canonicalJson, declarationHash, ENGINE_RESULTS_VERSION } from "./config-hash";
 export * from "./experiment";
 export { applyArmLearningRates, armLearningRate, chooseLearningRate, runAtLearningRate, RUN_SCHEMA, type RunRecord, type LearningRateTrial, type TaskMetrics, type UndefinedMetrics } from "./run-record";

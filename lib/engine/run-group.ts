@@ -11,6 +11,7 @@ import type { ModelConfig } from "../models/config";
 import { deriveSeed } from "../seeds";
 import { checkDataSet, headRows, type DataSet, type DataSource } from "./data";
 import type { Arm, ResolvedExperiment, RowCaps } from "./experiment";
+import type { GroupTrainer } from "./group-trainer";
 import { outcomeFields, RUN_SCHEMA, type RunRecord } from "./run-record";
 import { resolveTrainConfig } from "./train-config";
 import { trainReplicas, type GroupData, type ReplicaOutcome, type TrainingProgress } from "./trainer";
@@ -99,7 +100,9 @@ export async function runGroup(req: GroupRequest): Promise<RunRecord[]> {
   let parameters: ParameterCount;
   try {
     parameters = model.parameterCount();
-    outcomes = await trainReplicas(model, data, plan.train, seeds.flatMap(() => lrs), req.onProgress);
+    // an experiment may train its groups another way (meta-training, extra evaluations); default: ordinary training
+    const train: GroupTrainer = plan.experiment.trainer ?? trainReplicas;
+    outcomes = await train(model, data, plan.train, seeds.flatMap(() => lrs), req.onProgress);
   } finally {
     model.dispose();
   }

@@ -11,16 +11,18 @@ import { study as censusAucStudy } from "./census-auc";
 import { study as seesawStudy } from "./seesaw";
 import { study as adattAblationStudy } from "./adatt-ablation";
 import { study as funnelStudy } from "./funnel";
+import { study as userModelsStudy } from "./user-models";
 
 export type { Study } from "./study";
 
-export const STUDIES: readonly Study[] = [mmoeSyntheticStudy, censusAucStudy, seesawStudy, adattAblationStudy, funnelStudy];
+export const STUDIES: readonly Study[] = [mmoeSyntheticStudy, censusAucStudy, seesawStudy, adattAblationStudy, funnelStudy, userModelsStudy];
 
 export * as mmoeSynthetic from "./mmoe-synthetic";
 export * as censusAuc from "./census-auc";
 export * as seesaw from "./seesaw";
 export * as adattAblation from "./adatt-ablation";
 export * as funnel from "./funnel";
+export * as userModels from "./user-models";
 
 /** Every experiment of every study, in the order `npm run reproduce` (no argument) runs them. */
 export function listExperiments(): Experiment[] {
