@@ -312,6 +312,8 @@ export async function trainEpisodes(model: MtlModel, data: GroupData, config: Tr
       return {
         status: diverged[r] === null ? "ok" : "diverged",
         ...(diverged[r] !== null ? { reason: diverged[r]! } : {}),
+        // episodic training has no early stopping: it ends at the step cap unless it diverged
+        stopReason: diverged[r] === null ? "step cap" : "diverged",
         learningRate: learningRates[r],
         bestStep: bestStep[r],
         stepsTrained: curves[r].steps[curves[r].steps.length - 1] ?? 0,
