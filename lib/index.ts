@@ -2,6 +2,7 @@
 export * from "./seeds";
 export * from "./backend";
 export * from "./models";
+export * from "./kernels";
 export * from "./data";
 export * from "./engine";
 export * from "./project";

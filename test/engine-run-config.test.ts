@@ -55,22 +55,22 @@ test("a changed default or kernel set gives a new key; the old runs are not reus
   } finally {
     defaults.gateRows = was;
   }
-  const env = process.env.MTL_WASM_KERNELS;
-  process.env.MTL_WASM_KERNELS = "off";
+  const env = process.env.MTL_KERNELS;
+  process.env.MTL_KERNELS = "tfjs";
   try {
     assert.notDeepEqual(keys(e), [first.summary.arms.mmoe.configHash], "tfjs' own kernels (other float sums) are in the key");
-    process.env.MTL_WASM_KERNELS = "sparse-sum-dw-mix";
+    process.env.MTL_KERNELS = "wasm";
     assert.deepEqual(keys(e), [first.summary.arms.mmoe.configHash], "a set bit-identical to the default shares its key");
   } finally {
-    if (env === undefined) delete process.env.MTL_WASM_KERNELS;
-    else process.env.MTL_WASM_KERNELS = env;
+    if (env === undefined) delete process.env.MTL_KERNELS;
+    else process.env.MTL_KERNELS = env;
   }
-  process.env.MTL_WASM_KERNELS = "fast";
+  process.env.MTL_KERNELS = "fast";
   try {
-    assert.throws(() => keys(e), /MTL_WASM_KERNELS=fast: unknown kernel set; valid: xnnpack, off, sparse/);
+    assert.throws(() => keys(e), /MTL_KERNELS=fast: unknown kernel setting; valid: auto, wasm, tfjs/);
   } finally {
-    if (env === undefined) delete process.env.MTL_WASM_KERNELS;
-    else process.env.MTL_WASM_KERNELS = env;
+    if (env === undefined) delete process.env.MTL_KERNELS;
+    else process.env.MTL_KERNELS = env;
   }
   const config = JSON.parse(fs.readFileSync(path.join(dir, "toy-keys", "smoke", "config.json"), "utf8")) as ConfigFile;
   assert.equal(Object.keys(config.configs).length, 2, "config.json keeps the resolved config of both keys stored there");

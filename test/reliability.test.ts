@@ -96,7 +96,7 @@ test("migrate: a line that is no record stops it with the fix it accepts (--drop
 const DIST = path.join(__dirname, "..", "..", "lib", "dist");
 const REPRODUCE = path.join(DIST, "cli", "reproduce.js");
 const WORKER = path.join(DIST, "cli", "worker.js");
-const quiet = { ...process.env, MTL_BACKEND: "", MTL_WORKERS: "", MTL_NATIVE: "", MTL_WASM_KERNELS: "" };
+const quiet = { ...process.env, MTL_BACKEND: "", MTL_WORKERS: "", MTL_NATIVE: "", MTL_KERNELS: "", MTL_WASM_KERNELS: "" };
 
 /** Runs a command; asserts it refused with exit 2, one line naming `pattern`, and made no folder. */
 function refusedBeforeWork(script: string, args: string[], env: Record<string, string>, pattern: RegExp): void {
@@ -126,7 +126,7 @@ test("bad environment variables are refused by reproduce and worker before any w
     refusedBeforeWork(script, args, { MTL_BACKEND: "garbage" }, /MTL_BACKEND must be one of auto, tensorflow-gpu, tensorflow, wasm, cpu; got "garbage"/);
     refusedBeforeWork(script, args, { MTL_WORKERS: "abc" }, /MTL_WORKERS must be a whole number from 1 to 1024, got "abc"/);
     refusedBeforeWork(script, args, { MTL_NATIVE: "maybe" }, /MTL_NATIVE=maybe is not a yes or no; valid: 0, false, off, no, 1, true, on, yes/);
-    refusedBeforeWork(script, args, { MTL_WASM_KERNELS: "nonsense" }, /MTL_WASM_KERNELS=nonsense: unknown kernel set; valid: xnnpack, off/);
+    refusedBeforeWork(script, args, { MTL_KERNELS: "nonsense" }, /MTL_KERNELS=nonsense: unknown kernel setting; valid: auto, wasm, tfjs/);
   }
 });
 

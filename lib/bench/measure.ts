@@ -17,7 +17,7 @@ import { DeviceSplit } from "../engine/device-data";
 import { taskLosses, totalLoss } from "../engine/losses";
 import { Seeds } from "../seeds";
 import { WORKLOADS, type WorkloadName } from "./workloads";
-import { useFastWasmKernels } from "../models/wasm-kernels";
+import { installKernels } from "../kernels/install";
 
 export interface CellSpec {
   workload: WorkloadName;
@@ -33,7 +33,7 @@ export interface CellSpec {
   /** At most this many replicas per model (default: all R in one model). */
   chunk?: number;
   /**
-   * wasm kernel sets (MTL_WASM_KERNELS) to compare on the same model in this worker: the timed
+   * wasm kernel sets (MTL_KERNELS) to compare on the same model in this worker: the timed
    * windows cycle through them (the order rotating every repeat), so each set sees the same
    * machine load on a shared machine. Results per set in CellResult.bySet.
    */
@@ -144,8 +144,8 @@ export async function measureCell(spec: CellSpec): Promise<CellResult> {
     const sets = spec.kernelSets ?? [];
     const select = (set: string | undefined): void => {
       if (set === undefined) return;
-      process.env.MTL_WASM_KERNELS = set; // this worker's own environment
-      useFastWasmKernels();
+      process.env.MTL_KERNELS = set; // this worker's own environment
+      installKernels();
     };
     for (const set of sets.length ? sets : [undefined]) {
       select(set);

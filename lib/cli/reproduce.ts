@@ -103,7 +103,7 @@ export function defaultExperimentIds(): string[] {
 }
 
 function validateSelection(args: ReproduceArgs): ReproduceArgs {
-  checkEnvironment(); // resolving a plan reads MTL_WASM_KERNELS and MTL_NATIVE: their errors come first, in one line
+  checkEnvironment(); // resolving a plan reads MTL_KERNELS and MTL_NATIVE: their errors come first, in one line
   // a study id stands for all its experiments; none named means every experiment of lib/studies
   try {
     args.experiments = args.experiments.length === 0 ? defaultExperimentIds() : resolveTargets(args.experiments).map((e) => e.id);
@@ -205,7 +205,7 @@ export function reproduceHelp(): string {
     `  ${DISTRIBUTED_USAGE}`,
     "                       train on a Redis queue (npm run worker elsewhere), one shard of a job array, or merge shard folders",
     "",
-    "Environment: MTL_BACKEND, MTL_RESULTS_DIR, MTL_WORKERS (groups trained at once), MTL_WASM_KERNELS, CENSUS_INCOME_DIR",
+    "Environment: MTL_BACKEND, MTL_RESULTS_DIR, MTL_WORKERS (groups trained at once), MTL_KERNELS (auto, wasm, tfjs), CENSUS_INCOME_DIR",
     "(folder of the Census-Income files; see data/README.md).",
     "Exit codes: 0 done and complete; 1 failure or incomplete; 2 invalid options; 130/143 interrupted (finished runs kept).",
     "",

@@ -8,7 +8,7 @@
  * bit, so its NaNs cannot reach anything, and they never touch other replicas anyway.
  */
 import * as tf from "@tensorflow/tfjs";
-import { nativeAdamActive, nativeAdamStep } from "../models/wasm-adam-kernel";
+import { adamUpdate } from "../kernels/ops";
 
 export interface AdamConfig {
   /** Default 0.9 (Kingma & Ba; tfjs). */
@@ -20,11 +20,6 @@ export interface AdamConfig {
 }
 
 export const DEFAULT_ADAM: AdamConfig = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
-
-/** A [R] vector reshaped to broadcast against a [R, …] variable. */
-function perReplica(vector: tf.Tensor1D, like: tf.Tensor): tf.Tensor {
-  return vector.reshape([vector.shape[0], ...like.shape.slice(1).map(() => 1)]);
-}
 
 export class ReplicaAdam {
   private readonly m: tf.Variable[];
@@ -48,38 +43,13 @@ export class ReplicaAdam {
   apply(grads: readonly tf.Tensor[], lr: tf.Tensor1D, active: tf.Tensor1D | null): void {
     this.t += 1;
     const { beta1, beta2, epsilon } = this.config;
-    const c1 = 1 - beta1 ** this.t;
-    const c2 = 1 - beta2 ** this.t;
-    if (nativeAdamActive()) {
-      // one native pass per variable, the same float32 operations as the ops below (lib/native/adam.cc)
-      const scalars = { beta1, oneMinusBeta1: 1 - beta1, beta2, oneMinusBeta2: 1 - beta2, c1, c2, epsilon };
-      this.variables.forEach((theta, i) => {
-        const [next, m, v] = nativeAdamStep(theta, this.m[i], this.v[i], grads[i], lr, active, scalars);
-        theta.assign(next);
-        this.m[i].assign(m);
-        this.v[i].assign(v);
-        tf.dispose([next, m, v]);
-      });
-      return;
-    }
-    tf.tidy(() => {
-      this.variables.forEach((theta, i) => {
-        const g = grads[i];
-        const m = tf.add(tf.mul(this.m[i], beta1), tf.mul(g, 1 - beta1));
-        const v = tf.add(tf.mul(this.v[i], beta2), tf.mul(tf.square(g), 1 - beta2));
-        const step = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), epsilon));
-        const next = tf.sub(theta, tf.mul(perReplica(lr, theta), step));
-        if (active === null) {
-          theta.assign(next);
-          this.m[i].assign(m);
-          this.v[i].assign(v);
-          return;
-        }
-        const keep = tf.broadcastTo(perReplica(active, theta), theta.shape);
-        theta.assign(tf.where(keep, next, theta));
-        this.m[i].assign(tf.where(keep, m, this.m[i]));
-        this.v[i].assign(tf.where(keep, v, this.v[i]));
-      });
+    const scalars = { beta1, oneMinusBeta1: 1 - beta1, beta2, oneMinusBeta2: 1 - beta2, c1: 1 - beta1 ** this.t, c2: 1 - beta2 ** this.t, epsilon };
+    this.variables.forEach((theta, i) => {
+      const [next, m, v] = adamUpdate(theta, this.m[i], this.v[i], grads[i], lr, active, scalars);
+      theta.assign(next);
+      this.m[i].assign(m);
+      this.v[i].assign(v);
+      tf.dispose([next, m, v]);
     });
   }
 

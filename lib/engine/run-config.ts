@@ -11,7 +11,7 @@
 import type { TaskSpec } from "../data/spec";
 import { parseModelConfig, type ModelConfig, type ResolvedModelConfig } from "../models/config";
 import { DEFAULT_INIT_SCHEME } from "../models/init";
-import { wasmKernelSet, wasmNumerics } from "../models/wasm-kernel-set";
+import { kernelNumerics, kernelSet } from "../kernels/sets";
 import { configHash, ENGINE_RESULTS_VERSION } from "./config-hash";
 import type { RowCaps } from "./profiles";
 import { RUN_SCHEMA } from "./run-record";
@@ -27,7 +27,7 @@ export interface RunConfig {
   /** The tasks the experiment declares for the condition (they fix the default selection and task weights); null when it declares none. */
   tasks: TaskSpec[] | null;
   /** Switches that change float results without changing the configuration. */
-  numerics: { wasmKernels: ReturnType<typeof wasmNumerics> };
+  numerics: { wasmKernels: ReturnType<typeof kernelNumerics> };
   runSchema: number;
 }
 
@@ -53,7 +53,7 @@ export function resolveRunConfig(a: ArmSettings): RunConfig {
     train: withTrainDefaults(a.train, a.tasks),
     rows: capsOnly(a.rows),
     tasks: a.tasks ? a.tasks.map((t) => ({ name: t.name, kind: t.kind })) : null,
-    numerics: { wasmKernels: wasmNumerics(wasmKernelSet()) },
+    numerics: { wasmKernels: kernelNumerics(kernelSet()) },
     runSchema: RUN_SCHEMA,
   };
 }

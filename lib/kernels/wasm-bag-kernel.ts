@@ -1,7 +1,7 @@
 /**
  * Faster kernels for tfjs-backend-wasm 4.22, as small hand-assembled WebAssembly SIMD modules
  * that import the tfjs wasm backend's own memory, so they read and write tensors where they live
- * (no copies). Each is selected by a named kernel set (wasm-kernels.ts, MTL_WASM_KERNELS):
+ * (no copies). Each is selected by a named kernel set (install.ts):
  *   - sparse embedding bag (set "sparse"): the categorical inputs' lookup-and-sum
  *       out[r, b, :] = Σ_c table[r, idx[b, c], :]  and its gradient (a scatter-add)
  *       dTable[r, v, :] = Σ_{(b, c): idx[b, c] = v} dy[r, b, :]
@@ -16,7 +16,7 @@
  * order (bag rows start at +0 and add in index order — columns c ascending; for the gradient,
  * examples b ascending — which is the multi-hot product's k order because the census columns'
  * offsets ascend with c; SIMD lanes add and multiply exactly as scalar f32 operations do). So the
- * results can equal the replaced ops' bit for bit; test/models-wasm-bag*.test.ts check that they do.
+ * results can equal the replaced ops' bit for bit; test/kernels-wasm-bag.test.ts and kernels-bit-identity.test.ts check that they do.
  */
 import * as tf from "@tensorflow/tfjs";
 

@@ -1,10 +1,10 @@
-// The native kernel addon (lib/native/*.cc via lib/models/native-addon.ts; kernel sets native-gemm
-// and native, the default where it builds): it built; its products are bit-identical to XNNPACK's
+// The native kernel addon (lib/kernels/native/*.cc via lib/kernels/native-addon.ts; kernel sets
+// native-gemm and native, what MTL_KERNELS=auto runs where it builds): it built; its products are bit-identical to XNNPACK's
 // for every transpose, broadcast and block tail and read transposes in place (no Transpose
-// kernel); its Adam update is bit-identical to engine/adam.ts's tfjs ops, inactive replicas
+// kernel); its Adam update is bit-identical to the tfjs ops of kernels/ops.ts, inactive replicas
 // included; it refuses operands outside the heap; without it the wasm kernels run and the native
 // sets are refused with the reason. Training with it (every model kind, census AdaTT):
-// test/models-wasm-bag*.test.ts.
+// test/kernels-bit-identity.test.ts.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -117,20 +117,20 @@ test("the addon refuses a heap that is not an ArrayBuffer, operands outside it, 
 test("MTL_NATIVE=off: the wasm kernels run (default set sparse-sum-dw-mix) and the native sets are refused with the reason", () => {
   const script = `
     const m = require("mtl-lab");
-    console.log(JSON.stringify({ status: m.nativeAddonStatus(), set: m.wasmKernelSet() }));
+    console.log(JSON.stringify({ status: m.nativeAddonStatus(), set: m.kernelSet() }));
     for (const set of ["native-gemm", "native"]) {
-      process.env.MTL_WASM_KERNELS = set;
-      try { m.wasmKernelSet(); console.log("accepted"); } catch (e) { console.log(e.message); }
+      process.env.MTL_KERNELS = set;
+      try { m.kernelSet(); console.log("accepted"); } catch (e) { console.log(e.message); }
     }`;
-  const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", env: { ...process.env, MTL_NATIVE: "off", MTL_WASM_KERNELS: "" } });
+  const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", env: { ...process.env, MTL_NATIVE: "off", MTL_KERNELS: "", MTL_WASM_KERNELS: "" } });
   assert.equal(r.status, 0, r.stderr);
   const [first, ...refusals] = r.stdout.trim().split("\n");
   const { status, set } = JSON.parse(first) as { status: { available: boolean; reason: string }; set: string };
   assert.deepEqual([status.available, status.reason, set], [false, "MTL_NATIVE=off", "sparse-sum-dw-mix"]);
-  assert.deepEqual(refusals, ["native-gemm", "native"].map((set) => `MTL_WASM_KERNELS=${set}: the native addon is unavailable: MTL_NATIVE=off (npm run build compiles it; or unset MTL_WASM_KERNELS)`));
+  assert.deepEqual(refusals, ["native-gemm", "native"].map((set) => `MTL_KERNELS=${set}: the native addon is unavailable: MTL_NATIVE=off (npm run build compiles it; or set MTL_KERNELS=auto)`));
 });
 
-test("native Adam: θ, m and v bit-identical to engine/adam.ts's tfjs ops over 5 steps, an inactive replica kept bit for bit, one MtlAdam kernel per variable", async () => {
+test("native Adam: θ, m and v bit-identical to the tfjs ops of kernels/ops.ts over 5 steps, an inactive replica kept bit for bit, one MtlAdam kernel per variable", async () => {
   await initBackend("wasm");
   const rng = new Rng(47);
   const R = 3;
@@ -169,13 +169,13 @@ test("native Adam: θ, m and v bit-identical to engine/adam.ts's tfjs ops over 5
   assert.deepEqual(kernels, ["MtlAdam"]);
 });
 
-test("a command asked for the native set without the addon stops with one line naming the reason and the fix, exit 2 (a setting it cannot use), no stack trace", () => {
+test("a command asked for the native reference set without the addon stops with one line naming the reason and the fix, exit 2 (a setting it cannot use), no stack trace", () => {
   const cli = path.join(projectRoot(), "lib", "dist", "cli", "reproduce.js");
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-native-"));
   try {
-    const r = spawnSync(process.execPath, [cli, "demo", "--profile", "smoke", "--out", out], { encoding: "utf8", env: { ...process.env, MTL_NATIVE: "off", MTL_WASM_KERNELS: "native" } });
+    const r = spawnSync(process.execPath, [cli, "demo", "--profile", "smoke", "--out", out], { encoding: "utf8", env: { ...process.env, MTL_NATIVE: "off", MTL_KERNELS: "native", MTL_WASM_KERNELS: "" } });
     assert.equal(r.status, 2, r.stdout + r.stderr);
-    assert.match(r.stderr, /^error: MTL_WASM_KERNELS=native: the native addon is unavailable: MTL_NATIVE=off \(npm run build compiles it; or unset MTL_WASM_KERNELS\)\n$/);
+    assert.match(r.stderr, /^error: MTL_KERNELS=native: the native addon is unavailable: MTL_NATIVE=off \(npm run build compiles it; or set MTL_KERNELS=auto\)\n$/);
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }

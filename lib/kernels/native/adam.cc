@@ -1,4 +1,4 @@
-// Adam's update as one pass, bit-identical to engine/adam.ts's chain of tfjs ops:
+// Adam's update as one pass, bit-identical to the chain of tfjs ops in lib/kernels/ops.ts (adamUpdate):
 // every operation below is one IEEE float32 operation (multiply, add, divide, square root),
 // done in the same order and with the same float32 constants as those ops, and the build passes
 // -ffp-contract=off so none is fused. Elementwise, so the vector width changes nothing.

@@ -16,7 +16,7 @@
  * takes the fast path. A batch-shared right operand is a single product over all left rows.
  *
  * The numbers are the same products; only the summation order inside XNNPACK differs from the
- * generic loop (float rounding, ~1e-6 relative). Installed by `useFastWasmKernels()` once the
+ * generic loop (float rounding, ~1e-6 relative). Installed by `installKernels()` once the
  * wasm backend runs; other backends are untouched.
  *
  * With the native addon (kernel sets native-gemm and native) every product goes to its
@@ -29,7 +29,7 @@ import { nativeAddon } from "./native-addon";
 /** When it returns true, products with ≤ 8 left rows (all batches together) skip XNNPACK (kernel set sparse-sum-dw). */
 let smallRowsActive: () => boolean = () => false;
 
-/** Sets the predicate above (wasm-kernels.ts: true while the selected kernel set includes the lever). */
+/** Sets the predicate above (install.ts: true while the selected kernel set includes the lever). */
 export function useSmallRowsProduct(active: () => boolean): void {
   smallRowsActive = active;
 }
@@ -37,7 +37,7 @@ export function useSmallRowsProduct(active: () => boolean): void {
 /** When it returns true (kernel sets native-gemm and native), every product runs in the native addon instead. */
 let nativeActive: () => boolean = () => false;
 
-/** Sets the predicate above (wasm-kernels.ts). */
+/** Sets the predicate above (install.ts). */
 export function useNativeProducts(active: () => boolean): void {
   nativeActive = active;
 }

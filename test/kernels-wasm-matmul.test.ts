@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { Rng, initBackend, useFastWasmKernels, fastWasmKernelsInstalled } from "mtl-lab";
+import { Rng, initBackend, installKernels, kernelsInstalled } from "mtl-lab";
 
 function rand(shape: number[], seed: number): tf.Tensor {
   const rng = new Rng(seed);
@@ -50,8 +50,8 @@ const CASES: [number[], number[], boolean, boolean][] = [
 
 test("fast wasm BatchMatMul equals the naive product for every shape case", async () => {
   await initBackend("wasm");
-  useFastWasmKernels();
-  assert.ok(fastWasmKernelsInstalled());
+  installKernels();
+  assert.ok(kernelsInstalled());
   const before = tf.memory().numTensors;
   CASES.forEach(([sa, sb, ta, tb], i) => {
     const a = rand(sa, 10 + i), b = rand(sb, 100 + i);
@@ -67,7 +67,7 @@ test("fast wasm BatchMatMul equals the naive product for every shape case", asyn
 
 test("fast wasm BatchMatMul: gradients equal the analytic ones (dA = dY·Bᵀ, dB = Aᵀ·dY)", async () => {
   await initBackend("wasm");
-  useFastWasmKernels();
+  installKernels();
   const a = rand([3, 4, 5], 1), b = rand([3, 5, 2], 2), dy = rand([3, 4, 2], 3);
   const [da, db] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y).mul(dy).sum())([a, b]);
   const wantA = naive(dy, b, false, true), wantB = naive(a, dy, true, false);
@@ -78,7 +78,7 @@ test("fast wasm BatchMatMul: gradients equal the analytic ones (dA = dY·Bᵀ, d
 
 test("fast wasm BatchMatMul: repeated products on the same operands are bit-identical", async () => {
   await initBackend("wasm");
-  useFastWasmKernels();
+  installKernels();
   const a = rand([8, 16, 12], 4), b = rand([8, 12, 6], 5);
   const y1 = tf.matMul(a, b).dataSync(), y2 = tf.matMul(a, b).dataSync();
   assert.deepEqual(Array.from(y1), Array.from(y2));
@@ -92,7 +92,7 @@ test("fast wasm BatchMatMul: repeated products on the same operands are bit-iden
 /** Runs `f` on wasm (with the replacements) and on tfjs' cpu backend; both results as arrays. */
 async function onBoth(f: () => tf.Tensor): Promise<[number[], number[], number[], number[]]> {
   await initBackend("wasm");
-  useFastWasmKernels();
+  installKernels();
   const w = tf.tidy(f);
   const got = [Array.from(w.dataSync()), w.shape];
   w.dispose();
@@ -129,7 +129,7 @@ test("wasm Slice / Tile / Gather replacements equal tfjs' cpu kernels bit for bi
     ["gather last axis int32", () => tf.gather(x([3, 7], "int32"), tf.tensor1d([2, 2, 5], "int32"), 1)],
   ];
   await initBackend("wasm");
-  useFastWasmKernels();
+  installKernels();
   const before = tf.memory().numTensors;
   for (const [name, f] of cases) {
     const [got, gotShape, want, wantShape] = await onBoth(f);

@@ -1,4 +1,4 @@
-// The N-API face of the native kernels (loaded by lib/models/native-addon.ts). Every
+// The N-API face of the native kernels (loaded by lib/kernels/native-addon.ts). Every
 // function takes the wasm heap's ArrayBuffer and byte offsets into it, checks that each operand
 // lies inside the heap and is float-aligned, and works in place: no copies in or out.
 #include <node_api.h>

@@ -1,13 +1,13 @@
 /**
  * Adam's update in the native addon (kernel set "native"): one kernel, MtlAdam, that
  * reads θ, m, v and g in the wasm heap and writes the next θ, m and v in one pass, instead of
- * engine/adam.ts's ~12 tfjs ops and ~10 passes per variable. The same float32 operations in the
- * same order (lib/native/adam.cc), so bit-identical; inactive replicas are copied unchanged, as
+ * ops.ts' adamUpdate, ~12 tfjs ops and ~10 passes per variable. The same float32 operations in the
+ * same order (native/adam.cc), so bit-identical; inactive replicas are copied unchanged, as
  * the ops' `where` keeps them.
  */
 import * as tf from "@tensorflow/tfjs";
 import { nativeAddon } from "./native-addon";
-import { wasmKernelSet } from "./wasm-kernel-set";
+import { kernelSet } from "./sets";
 
 const ADAM_KERNEL = "MtlAdam";
 
@@ -17,7 +17,7 @@ interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
-/** Adam's constants for one step, as engine/adam.ts passes them to tfjs ops (JS numbers; the addon rounds each to float32). */
+/** Adam's constants for one step, as ops.ts' adamUpdate passes them to tfjs ops (JS numbers; the addon rounds each to float32). */
 export interface AdamStepScalars {
   beta1: number;
   oneMinusBeta1: number;
@@ -49,7 +49,7 @@ function adamKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; att
 
 /** True where Adam should run in the addon: the wasm backend, kernel set "native", the addon loaded. */
 export function nativeAdamActive(): boolean {
-  if (tf.getBackend() !== "wasm" || wasmKernelSet() !== "native" || !nativeAddon()) return false;
+  if (tf.getBackend() !== "wasm" || kernelSet() !== "native" || !nativeAddon()) return false;
   if (!tf.getKernel(ADAM_KERNEL, "wasm")) tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: "wasm", kernelFunc: adamKernel as unknown as tf.KernelFunc });
   return true;
 }

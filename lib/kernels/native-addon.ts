@@ -1,13 +1,13 @@
 /**
- * The optional native kernel addon: lib/native/*.cc, compiled by `npm run build`
+ * The optional native kernel addon: lib/kernels/native/*.cc, compiled by `npm run build`
  * (lib/cli/build-native.ts) into lib/dist/native/mtl-native.node. Its products (kernel sets
  * native-gemm and native) and Adam update (native) work in place in the wasm heap at the CPU's
- * vector width, bit-identical to the wasm kernels they replace (lib/native/gemm.cc and adam.cc
+ * vector width, bit-identical to the wasm kernels they replace (native/gemm.cc and adam.cc
  * say why), so the addon changes speed, never results.
  *
  * Where it did not build (no g++, another platform) or cannot load, or MTL_NATIVE=off/0/false/no (read once
  * per process), the wasm kernels run as before; `nativeAddonStatus()` says which, and why. No
- * tfjs import here: the kernel-set name (wasm-kernel-set.ts) asks whether the addon loads
+ * tfjs import here: the kernel setting (sets.ts) asks whether the addon loads
  * without pulling in the kernels.
  */
 import * as path from "node:path";
@@ -26,7 +26,7 @@ export interface NativeAddon {
     beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, c1: number, c2: number, epsilon: number): void;
 }
 
-/** Where the build puts the addon, relative to this file's compiled copy (lib/dist/models). */
+/** Where the build puts the addon, relative to this file's compiled copy (lib/dist/kernels). */
 export const NATIVE_ADDON_PATH = path.join(__dirname, "..", "native", "mtl-native.node");
 
 export interface NativeAddonStatus {

@@ -1,15 +1,12 @@
-// The sparse embedding bag (lib/models/wasm-bag-kernel.ts, kernel set MTL_WASM_KERNELS=sparse):
-// its sums and gradients against a float64 host definition (any index order, duplicates, row
-// widths with SIMD tails), bit-for-bit against the multi-hot product of the default set (the
-// census case: each row's indices ascend), a whole model trained a few steps with each set
-// (every weight bit-identical), the named kernel-set switch, bad indices, and no leaks.
+// The wasm SIMD kernels of lib/kernels/wasm-bag-kernel.ts, one lever at a time: the sparse
+// embedding bag against a float64 host definition (any index order, duplicates, row widths with
+// SIMD tails) and bit for bit against the multi-hot product (the census case: each row's indices
+// ascend), bad indices, the in-place axis Sum, the few-rows product and the fused gated mix.
+// Whole models trained with each set: test/kernels-bit-identity.test.ts.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import {
-  MODEL_KINDS, ReplicaAdam, Rng, createModel, mix, parseModelConfig, smallRowsCalls, initBackend, lookupSum, sparseBagActive, taskLosses, totalLoss, useFastWasmKernels, wasmKernelSet,
-  type ModelConfig, type TaskSpec,
-} from "mtl-lab";
+import { Rng, embeddingBagSum, initBackend, mix, smallRowsCalls } from "mtl-lab";
 import { withKernels } from "./models-util";
 
 /** Random int32 indices [B·nCat]; `ascending`: column c hits only its own block of rows (as census offsets do). */
@@ -43,12 +40,12 @@ function hostBag(table: Float32Array, idx: Int32Array, dy: Float32Array, R: numb
   return { out, grad };
 }
 
-/** lookupSum's value and its gradient for cotangent dy, with the current kernel set. */
+/** embeddingBagSum's value and its gradient for cotangent dy, with the current kernel set. */
 function bagAndGrad(table: tf.Tensor3D, idx: tf.Tensor1D, dy: tf.Tensor3D, nCat: number): [Float32Array, Float32Array] {
   const B = idx.shape[0] / nCat;
   return tf.tidy(() => {
-    const value = lookupSum(table, idx, B, nCat);
-    const g = tf.grad((t: tf.Tensor) => lookupSum(t as tf.Tensor3D, idx, B, nCat).mul(dy).sum())(table);
+    const value = embeddingBagSum(table, idx, B, nCat);
+    const g = tf.grad((t: tf.Tensor) => embeddingBagSum(t as tf.Tensor3D, idx, B, nCat).mul(dy).sum())(table);
     return [value.dataSync() as Float32Array, g.dataSync() as Float32Array];
   });
 }
@@ -61,27 +58,6 @@ function firstBitDifference(a: Float32Array, b: Float32Array): number {
   for (let i = 0; i < A.length; i++) if (A[i] !== B[i]) return i;
   return -1;
 }
-
-test("kernel set switch: MTL_WASM_KERNELS names xnnpack | off | sparse… | native, unset = every lever, unknown names are refused", async () => {
-  await initBackend("wasm");
-  const before = process.env.MTL_WASM_KERNELS;
-  try {
-    delete process.env.MTL_WASM_KERNELS;
-    assert.equal(wasmKernelSet(), "native", "unset: every faster kernel, the native products included (npm run build compiled the addon)");
-    for (const s of ["xnnpack", "off", "sparse", "sparse-sum", "sparse-sum-dw", "sparse-sum-dw-mix", "native-gemm", "native"]) {
-      process.env.MTL_WASM_KERNELS = s;
-      assert.equal(wasmKernelSet(), s);
-    }
-    process.env.MTL_WASM_KERNELS = "spares";
-    assert.throws(() => wasmKernelSet(), /unknown kernel set; valid: xnnpack, off, sparse, sparse-sum, sparse-sum-dw, sparse-sum-dw-mix, native-gemm, native/);
-    assert.throws(() => useFastWasmKernels(), /unknown kernel set/);
-  } finally {
-    if (before === undefined) delete process.env.MTL_WASM_KERNELS;
-    else process.env.MTL_WASM_KERNELS = before;
-  }
-  assert.equal(withKernels("xnnpack", () => sparseBagActive()), false);
-  assert.equal(withKernels("sparse", () => sparseBagActive()), true);
-});
 
 test("sparse bag equals the float64 definition: any index order, duplicates, widths with SIMD tails", async () => {
   await initBackend("wasm");
@@ -124,50 +100,10 @@ test("sparse bag is bit-identical to the default multi-hot product when each row
   tf.dispose([table, dy, idx]);
 });
 
-test("a census-shaped AdaTT trained 4 steps: every weight bit-identical with every faster kernel set", async () => {
-  await initBackend("wasm");
-  const tasks: TaskSpec[] = [{ name: "a", kind: "binary" }, { name: "b", kind: "binary" }, { name: "c", kind: "binary" }];
-  const input = { numeric: 3, categorical: [9, 17, 2, 51, 3] };
-  const config: ModelConfig = { kind: "adatt-sp", taskExperts: 2, expertUnits: [[24], [12]], towerUnits: [8] };
-  const rng = new Rng(5);
-  const B = 48;
-  const numeric = tf.tensor2d(rng.fillNormal(new Float32Array(B * 3)) as Float32Array, [B, 3]);
-  const cat = new Int32Array(B * input.categorical.length);
-  for (let i = 0; i < cat.length; i++) cat[i] = Math.floor(rng.uniform() * input.categorical[i % input.categorical.length]);
-  const categorical = tf.tensor2d(cat, [B, input.categorical.length], "int32");
-  const labels = tf.tensor2d(Float32Array.from({ length: B * 3 }, () => (rng.uniform() < 0.4 ? 1 : 0)), [B, 3]);
-  const train = (set: string): Float32Array[] => withKernels(set, () => {
-    const model = createModel(config, tasks, input, [21, 22, 23]);
-    const adam = new ReplicaAdam(model.variables);
-    const lr = tf.fill([3], 1e-2) as tf.Tensor1D, weights = tf.ones([3]) as tf.Tensor1D;
-    for (let s = 0; s < 4; s++) {
-      tf.tidy(() => {
-        const { grads } = tf.variableGrads(() => {
-          const out = model.apply({ numeric, categorical });
-          return totalLoss(taskLosses(out, labels, model.tasks), weights, model.extraLoss?.(out));
-        }, [...model.variables]);
-        adam.apply(model.variables.map((v) => grads[v.name]), lr, null);
-      });
-    }
-    const out = model.variables.map((v) => v.dataSync().slice() as Float32Array);
-    tf.dispose([lr, weights]);
-    adam.dispose();
-    model.dispose();
-    return out;
-  });
-  const dense = train("xnnpack");
-  for (const set of ["sparse", "sparse-sum", "sparse-sum-dw", "sparse-sum-dw-mix", "native-gemm", "native"]) {
-    const other = train(set);
-    assert.equal(dense.length, other.length);
-    dense.forEach((w, i) => assert.equal(firstBitDifference(w, other[i]), -1, `${set}: variable ${i}`));
-  }
-  tf.dispose([numeric, categorical, labels]);
-});
-
 test("sparse bag refuses an index outside the table", async () => {
   await initBackend("wasm");
   const table = tf.zeros([2, 5, 3]) as tf.Tensor3D, idx = tf.tensor1d([0, 4, 5, 1], "int32");
-  withKernels("sparse", () => assert.throws(() => tf.tidy(() => { lookupSum(table, idx, 2, 2); }), /index 5 is not in \[0, 4\]/));
+  withKernels("sparse", () => assert.throws(() => tf.tidy(() => { embeddingBagSum(table, idx, 2, 2); }), /index 5 is not in \[0, 4\]/));
   tf.dispose([table, idx]);
 });
 
@@ -243,54 +179,5 @@ test("sparse-sum-dw-mix: the fused gated mix and both gradients are bit-identica
     const ran = await withKernels("sparse-sum-dw-mix", () => tf.profile(() => { run(); }));
     assert.deepEqual(["MtlMix", "MtlMixGradW", "MtlMixGradE"].filter((k) => ran.kernelNames.includes(k)), ["MtlMix", "MtlMixGradW", "MtlMixGradE"]);
     tf.dispose([w, e, dy]);
-  }
-});
-
-test("every model kind, shared data with categorical columns and per-replica data: 3 Adam steps bit-identical under sparse-sum-dw-mix and native", async () => {
-  await initBackend("wasm");
-  const tasks: TaskSpec[] = [{ name: "a", kind: "binary" }, { name: "b", kind: "binary" }, { name: "c", kind: "regression" }];
-  const rng = new Rng(23);
-  const B = 40, T = 3, R = 2;
-  const shared = { numeric: 3, categorical: [4, 7, 2, 9] };
-  const cat = new Int32Array(B * 4);
-  for (let i = 0; i < cat.length; i++) cat[i] = Math.floor(rng.uniform() * shared.categorical[i % 4]);
-  const layouts = [
-    { input: shared, batch: { numeric: tf.tensor2d(rng.fillNormal(new Float32Array(B * 3)) as Float32Array, [B, 3]), categorical: tf.tensor2d(cat, [B, 4], "int32") } },
-    { input: { numeric: 5, categorical: [] }, batch: { numeric: tf.tensor3d(rng.fillNormal(new Float32Array(R * B * 5)) as Float32Array, [R, B, 5]) } },
-  ];
-  const labels = [tf.tensor2d(Float32Array.from({ length: B * T }, () => (rng.uniform() < 0.5 ? 1 : 0)), [B, T]), tf.tensor3d(Float32Array.from({ length: R * B * T }, () => (rng.uniform() < 0.5 ? 1 : 0)), [R, B, T])];
-  try {
-    for (const kind of MODEL_KINDS) {
-      const config = parseModelConfig({ kind }) as unknown as ModelConfig; // the kind's defaults
-      layouts.forEach(({ input, batch }, l) => {
-        const train = (set: string): string[] => withKernels(set, () => {
-          const model = createModel(config, tasks, input, [3, 4]);
-          const adam = new ReplicaAdam(model.variables);
-          const lr = tf.fill([R], 1e-2) as tf.Tensor1D, weights = tf.ones([T]) as tf.Tensor1D;
-          for (let s = 0; s < 3; s++) {
-            tf.tidy(() => {
-              const { grads } = tf.variableGrads(() => {
-                const out = model.apply(batch);
-                return totalLoss(taskLosses(out, labels[l], model.tasks), weights, model.extraLoss?.(out)); // AITM's calibrator reads the outputs
-              }, [...model.variables]);
-              adam.apply(model.variables.map((v) => grads[v.name]), lr, null);
-            });
-          }
-          const out = model.variables.map((v) => Buffer.from((v.dataSync() as Float32Array).buffer).toString("base64"));
-          tf.dispose([lr, weights]);
-          adam.dispose();
-          model.dispose();
-          return out;
-        });
-        const dense = train("xnnpack");
-        for (const set of ["sparse-sum-dw-mix", "native"]) { // every wasm lever at once (each lever alone: the tests above), then the native products too
-          const other = train(set);
-          assert.deepEqual(other.map((w, i) => (w === dense[i] ? "same" : `variable ${i} differs`)), dense.map(() => "same"), `${kind}, ${l === 0 ? "shared + categorical" : "per-replica"}, ${set}`);
-        }
-      });
-    }
-  } finally {
-    for (const { batch } of layouts) tf.dispose(Object.values(batch));
-    tf.dispose(labels);
   }
 });
