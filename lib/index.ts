@@ -5,6 +5,7 @@ export * from "./models";
 export * from "./kernels";
 export * from "./data";
 export * from "./engine";
+export * from "./stats";
 export * from "./project";
 export * from "./errors";
 export * from "./provenance";

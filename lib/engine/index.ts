@@ -3,8 +3,6 @@
  * results store and the runner. Internals (device data, per-replica bookkeeping) stay private.
  */
 export * from "./metrics";
-export { studentTCdf, studentTQuantile, twoSidedP, incompleteBeta } from "./student-t";
-export * from "./stats";
 export { checkDataSet, interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays, type SplitName } from "./data";
 export { ReplicaAdam, DEFAULT_ADAM, type AdamConfig } from "./adam";
 export { taskLosses, totalLoss } from "./losses";

@@ -99,10 +99,6 @@ export type BinaryMetric = "auc" | "logloss" | "ne";
 export type RegressionMetric = "mse" | "pearson";
 export type MetricName = BinaryMetric | RegressionMetric | "loss";
 
-/** Whether a larger value of the metric is better. */
-export function higherIsBetter(metric: string): boolean {
-  return metric === "auc" || metric === "pearson";
-}
 
 export interface TaskEvaluation {
   /** Metric name → value. `loss` is the training loss of the task (BCE or MSE). */
@@ -136,3 +132,4 @@ export function evaluateTask(kind: "binary" | "regression", labels: Numbers, out
   for (const [k, v] of Object.entries(out.metrics)) if (v === undefined) delete out.metrics[k];
   return out;
 }
+export { higherIsBetter } from "../stats/across-runs";

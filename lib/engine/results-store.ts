@@ -20,11 +20,9 @@ import { projectRoot, writeFileAtomic, writeFully } from "../project";
 import { canonicalJson } from "./config-hash";
 import { RUN_SCHEMA, type RunRecord } from "./run-record";
 
-export const RUNS_FILE = "runs.jsonl";
-/** Where lines taken out of runs.jsonl go (never deleted: they are evidence). */
-export const REJECTED_FILE = "runs.rejected.jsonl";
-export const SUMMARY_FILE = "summary.json";
-export const MANIFEST_FILE = "manifest.json";
+import { MANIFEST_FILE, REJECTED_FILE, RUNS_FILE, SUMMARY_FILE } from "../results-files";
+
+export { MANIFEST_FILE, REJECTED_FILE, RUNS_FILE, SUMMARY_FILE } from "../results-files";
 
 /** Default output root: $MTL_RESULTS_DIR (headless notebook tests use a temporary one), else <project>/results. */
 export function defaultResultsRoot(): string {

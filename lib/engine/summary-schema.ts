@@ -1,6 +1,6 @@
 /** The shape of summary.json (built in summary.ts); apart so that experiment declarations can name it without a cycle. */
 import type { ProfileName, RowCaps } from "./profiles";
-import type { SignificanceTest, Summary } from "./stats";
+import type { SignificanceTest, Summary } from "../stats/across-runs";
 import type { TrainConfig } from "./train-config";
 
 export const SUMMARY_SCHEMA = 1;

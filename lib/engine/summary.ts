@@ -7,7 +7,7 @@
 import type { ResolvedExperiment } from "./experiment";
 import { SUMMARY_SCHEMA, type ArmInfo, type Comparison, type ExperimentSummary, type MetricSummary, type ModelSummaries } from "./summary-schema";
 import { applyArmLearningRates, type RunRecord } from "./run-record";
-import { argBest, compareBySeed, mtlGain, relativeChange, summarize, type SignificanceTest, type Summary } from "./stats";
+import { argBest, compareBySeed, mtlGain, relativeChange, summarize, type SignificanceTest, type Summary } from "../stats/across-runs";
 import type { TrainConfig } from "./train-config";
 
 export * from "./summary-schema";

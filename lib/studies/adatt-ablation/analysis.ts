@@ -12,7 +12,7 @@
 import { claimsTable, directionClaim, judgeFamily, pairedEvidence, registered, verdictText, type Claim, type FamilyOptions, type Judged } from "../../claims";
 import type { ExperimentResult } from "../../engine/experiment";
 import type { RunRecord } from "../../engine/run-record";
-import { relativeChange, summarize } from "../../engine/stats";
+import { relativeChange, summarize } from "../../stats/across-runs";
 import { tableFromRows, type Cell, type Table } from "../../tables";
 import { generateSyntheticGroup } from "../../data";
 import { pearson } from "../../engine/metrics";

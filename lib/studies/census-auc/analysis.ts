@@ -17,7 +17,7 @@ import { claimsTable, directionClaim, formatEffect, judgeFamily, pairedEvidence,
 import { resolveExperiment, type Experiment, type ExperimentResult, type ProfileName } from "../../engine/experiment";
 import { RunsFile, runKey } from "../../engine/results-store";
 import type { RunRecord } from "../../engine/run-record";
-import { summarize, type Summary } from "../../engine/stats";
+import { summarize, type Summary } from "../../stats/across-runs";
 import type { Figure } from "../../figures";
 import { tableFromRows, type Cell, type Table } from "../../tables";
 import {

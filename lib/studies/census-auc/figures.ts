@@ -6,7 +6,7 @@
  * analysis helpers); a paper value far below our axis is drawn as a labelled arrow at the bottom.
  */
 import type { RunRecord } from "../../engine/run-record";
-import { summarize } from "../../engine/stats";
+import { summarize } from "../../stats/across-runs";
 import { PALETTE, withAlpha, type Figure } from "../../figures";
 import {
   adattChoices, adattPaperAuc, aucStats, MMOE_PAPER_TABLE, mmoeChoices, ROW_LABEL, runsOf, TASK_LABEL, type CensusRuns, type ChosenRow,

@@ -17,7 +17,7 @@
  */
 import { claimsTable, directionClaim, holmAdjust, judgeFamily, pairedEvidence, type Claim, type Judged, type Part, type RegistrationStatus } from "../../claims";
 import type { RunRecord } from "../../engine/run-record";
-import { summarize, type Summary } from "../../engine/stats";
+import { summarize, type Summary } from "../../stats/across-runs";
 import { Rng } from "../../seeds";
 import { tableFromRows, type Cell, type Table } from "../../tables";
 import { AITM_TASKS } from "./data";

@@ -14,7 +14,7 @@ import type { LabelPearsonPoint, LabelPearsonStudy } from "./data";
 export type { LabelPearsonPoint, LabelPearsonStudy } from "./data";
 import type { ExperimentResult } from "../../engine/experiment";
 import { applyArmLearningRates, type RunRecord } from "../../engine/run-record";
-import { summarize, type Summary } from "../../engine/stats";
+import { summarize, type Summary } from "../../stats/across-runs";
 import { mmoePaperWeightCount } from "../../models/shared-bottom";
 import { MMOE_SYNTHETIC_SETUP } from "./paper";
 import { tableFromRows, type Table } from "../../tables";

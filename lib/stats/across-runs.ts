@@ -6,8 +6,12 @@
  * Pure functions over numbers; simple-statistics where it has the function.
  */
 import { mean, median, sampleStandardDeviation, sampleVariance } from "simple-statistics";
-import { higherIsBetter } from "./metrics";
 import { studentTQuantile, twoSidedP } from "./student-t";
+
+/** Whether a larger value of the metric is better. */
+export function higherIsBetter(metric: string): boolean {
+  return metric === "auc" || metric === "pearson";
+}
 
 export interface Summary {
   n: number;
