@@ -45,7 +45,7 @@ export interface Provenance {
   /**
    * The wasm kernel set (MTL_KERNELS) and whether the native addon loaded: they change the
    * speed, not the numbers (the sets of one numerics class are bit-identical), so wall times are
-   * read with them. Absent in records written before issue 19's native kernels.
+   * read with them. Absent in records written before the native kernels existed.
    */
   kernels?: { wasmKernelSet: string; nativeAddon: string };
   node: string;

@@ -1,5 +1,5 @@
 /**
- * Queue mode (issue 20) against a real Redis: a local redis-server (Debian package; ensure-tools
+ * Queue mode against a real Redis: a local redis-server (Debian package; ensure-tools
  * installs it) bound to 127.0.0.1 on a free port, with worker processes of `npm run worker`.
  * Every process started here is stopped afterwards, also when a test fails.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 23: the run key hashes the resolved configuration. A default written out trains nothing
+ * The run key hashes the resolved configuration. A default written out trains nothing
  * new; a changed default, kernel set or override trains again (overrides into their own folder);
  * --set keys and values are checked against the schema; config.json says what every key stands
  * for; version-1 folders are re-keyed only after a recomputed sample matches.
@@ -163,6 +163,32 @@ test("migration: version-1 keys are re-keyed after a recomputed sample matches; 
   assert.equal(refused.kept, false, refused.line);
   assert.match(refused.line, /NOT migrated — the recomputed sample differs from the stored records; the folder is unchanged/);
   assert.equal(fs.readFileSync(path.join(folder, "runs.jsonl"), "utf8"), changed, "restored as it was");
+});
+
+test("migration: a record's data description text follows the data source's wording; its numbers never do", async () => {
+  const dir = out();
+  const e = toy({ id: "toy-reword" });
+  await runExperiment(e, { profile: "smoke", out: dir, backend: "wasm" });
+  const folder = path.join(dir, "toy-reword", "smoke");
+  const stored = new RunsFile(folder).read();
+  assert.ok(stored.every((r) => r.data?.generator === "toyData"));
+  // the records as an older wording of the code wrote them (signed: only the text differs)
+  const older = stored.map((r) => recordLine({ ...r, data: { ...r.data, generator: "toy data (an older wording)" } })).join("");
+  fs.writeFileSync(path.join(folder, "runs.jsonl"), older);
+  const report = (await migrateFolder(e, "smoke", { root: dir, sample: 1 }))!;
+  assert.deepEqual([report.rekeyed, report.redescribed, report.kept], [0, stored.length, true], report.line);
+  assert.match(report.line, new RegExp(`${stored.length} with their data description reworded`));
+  assert.ok(report.verify?.identical, report.line);
+  assert.deepEqual(new RunsFile(folder).read(), stored, "the records are as the code writes them now, checksums valid");
+  const manifest = JSON.parse(fs.readFileSync(path.join(folder, "manifest.json"), "utf8")) as { extra: { migrations: { redescribed: number }[] } };
+  assert.equal(manifest.extra.migrations.at(-1)!.redescribed, stored.length);
+  assert.equal((await migrateFolder(e, "smoke", { root: dir, sample: 1 }))!.redescribed, 0, "a second migration has nothing to do");
+  // a number in the description is never carried over: the seed stays as stored, so the sample differs and the folder is kept as it was
+  const forged = stored.map((r) => recordLine({ ...r, data: { ...r.data, generator: "toy data (an older wording)", seed: 12345 } })).join("");
+  fs.writeFileSync(path.join(folder, "runs.jsonl"), forged);
+  const refused = (await migrateFolder(e, "smoke", { root: dir, sample: 1 }))!;
+  assert.equal(refused.kept, false, refused.line);
+  assert.equal(fs.readFileSync(path.join(folder, "runs.jsonl"), "utf8"), forged, "restored as it was");
 });
 
 test("profile statements are generated from the profile's numbers; the experiments' notes never retype them", async () => {

@@ -1,5 +1,5 @@
 /**
- * The options of `npm run reproduce` that spread a profile over several machines (issue 20):
+ * The options of `npm run reproduce` that spread a profile over several machines (docs/several-machines.md):
  *   --queue redis://HOST:6379   the groups train on a BullMQ queue (npm run worker on each machine)
  *   --shard K/N                 this process trains group i when i mod N = K (Slurm / k8s job arrays)
  *   --merge DIR…                joins shard folders into the results folder; trains nothing

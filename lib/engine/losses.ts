@@ -1,5 +1,5 @@
 /**
- * Training losses (SPEC §2): binary cross-entropy from logits for binary tasks, squared error for
+ * Training losses (docs/protocol.md, "Models and training"): binary cross-entropy from logits for binary tasks, squared error for
  * regression tasks, averaged over the batch per replica and task. Replicas never mix: every
  * reduction here is over the batch axis only.
  */

@@ -1,11 +1,15 @@
 /**
- * Re-keying stored runs when the run key's definition changes (ENGINE_RESULTS_VERSION 1 → 2:
- * from the configuration as written to the resolved one, run-config.ts). Records are never
- * edited by hand: each arm's version-1 key is recomputed from the experiment as declared, the
- * records under it get the arm's new key (and a new checksum; nothing else changes), summary and
- * manifest files follow, config.json is written, and a sample of runs is trained again and
- * compared with the re-keyed records (verify.ts), on a copy of the folder. Only when the sample
- * matches are the folder's files rewritten; otherwise (or on an interrupt) they stay as they were.
+ * Bringing stored runs up to what the code writes now, without retraining them. Two changes:
+ *   - re-keying, when the run key's definition changes (ENGINE_RESULTS_VERSION 1 → 2: from the
+ *     configuration as written to the resolved one, run-config.ts): each arm's version-1 key is
+ *     recomputed from the experiment as declared and the records under it get the arm's new key;
+ *   - data descriptions: the text fields of a record's `data` (the generator's name, what the
+ *     training rows are) follow the wording the data source gives now. Only strings change;
+ *     every number a record holds stays as it is, and the sample below proves the rest equal.
+ * Records are never edited by hand: a changed record gets a new checksum, summary and manifest
+ * files follow, config.json is written, and a sample of runs is trained again and compared with
+ * the changed records (verify.ts), on a copy of the folder. Only when the sample matches are the
+ * folder's files rewritten; otherwise (or on an interrupt) they stay as they were.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -15,9 +19,11 @@ import { UserError } from "../errors";
 import { writeFileAtomic } from "../project";
 import { codeRevision } from "../provenance";
 import { canonicalJson } from "./config-hash";
+import type { DataSet } from "./data";
 import { resolveExperiment, type Experiment, type ProfileName, type ResolvedExperiment } from "./experiment";
 import { FolderLock, LOCK_FILE } from "./folder-lock";
 import { BadRunsLineError, MANIFEST_FILE, readJson, recordLine, REJECTED_FILE, resultsDir, RunsFile, RUNS_FILE, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
+import type { RunRecord } from "./run-record";
 import { CONFIG_FILE, configFile } from "./run-config";
 import { verifyExperiment, type VerifyOptions, type VerifyReport } from "./verify";
 
@@ -37,6 +43,8 @@ export interface MigrationReport {
   rekeyed: number;
   /** Records already under a current key. */
   current: number;
+  /** Records whose data description text was brought up to the data source's current wording. */
+  redescribed: number;
   /** Records under a key no arm of the profile has (an older configuration): left as they are. */
   other: number;
   verify: VerifyReport | null;
@@ -75,6 +83,28 @@ export async function migrateFolder(experiment: Experiment, profile: ProfileName
   }
 }
 
+/** The data set a stored record's run trains on, as the experiment's data source builds it now. */
+async function dataSetOf(plan: ResolvedExperiment, record: RunRecord): Promise<DataSet | undefined> {
+  const arm = plan.arms.find((a) => a.conditionName === record.condition);
+  if (!arm) return undefined;
+  const source = await plan.experiment.data({ conditionName: arm.conditionName, condition: arm.condition, profile: plan.profile, rows: plan.experiment.profiles[plan.profile].rows ?? {} });
+  return source.layout === "shared" ? source.data : source.dataFor(record.seed);
+}
+
+/**
+ * The record with its data description's text fields as the data source words them now
+ * (undefined when nothing changes). Per condition the wording is built once (`cache`); a field
+ * changes only where both values are strings, so no number can be carried across.
+ */
+async function redescribe(plan: ResolvedExperiment, record: RunRecord, cache: Map<string, Record<string, unknown> | undefined>): Promise<RunRecord | undefined> {
+  if (!record.data) return undefined;
+  if (!cache.has(record.condition)) cache.set(record.condition, (await dataSetOf(plan, record))?.info);
+  const now = cache.get(record.condition);
+  if (!now) return undefined;
+  const changed = Object.entries(record.data).filter(([k, v]) => typeof v === "string" && typeof now[k] === "string" && now[k] !== v);
+  return changed.length ? { ...record, data: { ...record.data, ...Object.fromEntries(changed.map(([k]) => [k, now[k]])) } } : undefined;
+}
+
 async function migrateLocked(experiment: Experiment, profile: ProfileName, dir: string, lock: FolderLock, opts: MigrateOptions): Promise<MigrationReport> {
   const plan = resolveExperiment(experiment, { profile });
   const map = new Map(plan.arms.map((a) => [legacyConfigHash(plan, a.key), a.configHash]));
@@ -86,36 +116,46 @@ async function migrateLocked(experiment: Experiment, profile: ProfileName, dir: 
   let rekeyed = 0;
   let current = 0;
   let other = 0;
+  let redescribed = 0;
   const replace = new Map<number, string>();
-  const lines = records.map((r, i) => {
+  const wording = new Map<string, Record<string, unknown> | undefined>();
+  const lines: string[] = [];
+  for (const [i, stored] of records.entries()) {
+    let r = stored;
     const to = map.get(r.configHash);
     if (to !== undefined && to !== r.configHash) {
       rekeyed++;
-      const line = recordLine({ ...r, configHash: to });
-      replace.set(at[i], line);
-      return line;
-    }
-    if (currentKeys.has(r.configHash)) current++;
+      r = { ...r, configHash: to };
+    } else if (currentKeys.has(r.configHash)) current++;
     else other++;
-    return recordLine(r);
-  });
+    const described = currentKeys.has(r.configHash) ? await redescribe(plan, r, wording) : undefined;
+    if (described) {
+      redescribed++;
+      r = described;
+    }
+    const line = recordLine(r);
+    if (r !== stored) replace.set(at[i], line);
+    lines.push(line);
+  }
+  const changed = rekeyed + redescribed;
   const id = `${experiment.id}/${profile}`;
   const rejected = bad.length ? `, ${bad.length} damaged line(s) moved to ${REJECTED_FILE} with the reason (${bad.map((b) => `line ${b.line}: ${b.problem}`).join("; ")})` : "";
-  const counts = `${rekeyed} record(s) re-keyed, ${current} already current${other ? `, ${other} under keys of an older configuration (left as they are)` : ""}`;
+  const counts = `${rekeyed} record(s) re-keyed, ${current} already current${redescribed ? `, ${redescribed} with their data description reworded` : ""}${other ? `, ${other} under keys of an older configuration (left as they are)` : ""}`;
   const finish = (verify: VerifyReport | null) => {
     const derived = derivedFiles(dir);
     lock.assertHeld();
     // a line is never deleted: a damaged one goes to runs.rejected.jsonl with its reason, in the same rewrite
-    if (rekeyed > 0 || bad.length > 0) store.setAside(bad, replace);
-    if (rekeyed > 0) {
-      for (const f of derived) rewriteHashes(path.join(dir, f), map);
-      if (verify) stampManifests(dir, derived, { fromEngineResultsVersion: 1, rekeyed, verifiedBy: verify.line, code: codeRevision(), at: new Date().toISOString() });
+    if (changed > 0 || bad.length > 0) store.setAside(bad, replace);
+    if (rekeyed > 0) for (const f of derived) rewriteHashes(path.join(dir, f), map);
+    if (changed > 0 && verify) {
+      const what = rekeyed > 0 ? { fromEngineResultsVersion: 1, rekeyed } : {};
+      stampManifests(dir, derived, { ...what, ...(redescribed > 0 ? { redescribed } : {}), verifiedBy: verify.line, code: codeRevision(), at: new Date().toISOString() });
     }
     writeJsonAtomic(path.join(dir, CONFIG_FILE), configFile(experiment.id, profile, [], plan.arms, readJson(path.join(dir, CONFIG_FILE))));
   };
-  if (rekeyed === 0 || opts.sample === 0) {
+  if (changed === 0 || opts.sample === 0) {
     finish(null);
-    return { experiment: experiment.id, profile, dir, rekeyed, current, other, verify: null, kept: true, line: `${id}: ${counts}${rejected}${rekeyed && opts.sample === 0 ? "; not verified (sample 0)" : ""}` };
+    return { experiment: experiment.id, profile, dir, rekeyed, current, redescribed, other, verify: null, kept: true, line: `${id}: ${counts}${rejected}${changed && opts.sample === 0 ? "; not verified (sample 0)" : ""}` };
   }
   // the proof runs on a copy: the folder itself changes only after the sample matched, so an
   // interrupt, a failed recomputation or a difference leaves it exactly as it was
@@ -134,10 +174,10 @@ async function migrateLocked(experiment: Experiment, profile: ProfileName, dir: 
   }
   const proven = verify.identical || (verify.firstDifference === null && verify.checked > 0);
   if (!proven && verify.storedBackend === verify.backend) {
-    return { experiment: experiment.id, profile, dir, rekeyed, current, other, verify, kept: false, line: `${id}: NOT migrated — the recomputed sample differs from the stored records; the folder is unchanged: ${verify.line}` };
+    return { experiment: experiment.id, profile, dir, rekeyed, current, redescribed, other, verify, kept: false, line: `${id}: NOT migrated — the recomputed sample differs from the stored records; the folder is unchanged: ${verify.line}` };
   }
   finish(verify);
-  return { experiment: experiment.id, profile, dir, rekeyed, current, other, verify, kept: true, line: `${id}: ${counts}${rejected}; ${verify.line}` };
+  return { experiment: experiment.id, profile, dir, rekeyed, current, redescribed, other, verify, kept: true, line: `${id}: ${counts}${rejected}; ${verify.line}` };
 }
 
 /** summary.json and manifest.json of the profile's report and of every subset report (relative paths). */

@@ -1,5 +1,5 @@
 /**
- * Queue mode (issue 20): `npm run reproduce -- <experiment> --queue redis://HOST:6379` puts every
+ * Queue mode (docs/several-machines.md): `npm run reproduce -- <experiment> --queue redis://HOST:6379` puts every
  * seed group missing from the results folder on a BullMQ queue; `npm run worker -- --queue …`
  * (queue-worker.ts) on any number of machines trains them and returns the run records as the
  * job's return value. This process stays the only writer of the results folder: it appends each

@@ -1,5 +1,5 @@
 /**
- * The fully resolved configuration of one arm, and the run key that hashes it (issue 23).
+ * The fully resolved configuration of one arm, and the run key that hashes it (docs/results.md).
  *
  * A run is "already done" when a stored record carries this key, so the key must change exactly
  * when the numbers can: every default filled in (model fields and init, training settings, Adam),

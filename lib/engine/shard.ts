@@ -1,5 +1,5 @@
 /**
- * Job arrays (issue 20): `--shard K/N` trains a deterministic 1/N of a plan's groups, so a Slurm
+ * Job arrays (docs/several-machines.md): `--shard K/N` trains a deterministic 1/N of a plan's groups, so a Slurm
  * array (`--array=0-<N−1>`, K = $SLURM_ARRAY_TASK_ID) or a Kubernetes indexed job
  * (K = $JOB_COMPLETION_INDEX) covers the plan exactly once; merge.ts joins the shard folders.
  * Group i of the plan's fixed order (arms in order, each arm's fixed seed groups in order) belongs

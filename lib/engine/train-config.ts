@@ -30,7 +30,7 @@ export interface TrainConfig {
    *  losses weighted by `taskWeights`, what training minimises (for studies where no task is
    *  the main one; a task really named "all" keeps its own meaning). */
   selection?: { task: string; metric: string };
-  /** Loss weight per task in task order. Default: 1 each (SPEC §2). */
+  /** Loss weight per task in task order. Default: 1 each (docs/protocol.md). */
   taskWeights?: number[];
   /** Training loss above this multiple of the first recorded loss = diverged. Default 1e4. */
   explodeFactor?: number;

@@ -1,5 +1,5 @@
 /**
- * Statistics across runs (SPEC §4): every reported number is mean ± std over n runs with a 95 %
+ * Statistics across runs (docs/protocol.md, "Reporting"): every reported number is mean ± std over n runs with a 95 %
  * confidence interval of the mean (Student t), plus the comparisons the papers print:
  * MTL gain over Single-Task (PLE Eq. 11), relative change in % (AdaTT tables) and a significance
  * test between two models (paired by seed where the runs pair up, Welch otherwise).

@@ -126,7 +126,7 @@ export function seesawSyntheticDataSet(seed: number, caps: RowCaps = {}): DataSe
     input: g.input,
     ...splitsInOrder(g.x, d, [y1, y2], rows),
     info: {
-      generator: "synthetic seesaw group (SPEC §1.3, lib/data/seesaw.ts; MMoE §3.2 construction with a per-sample task correlation)",
+      generator: "synthetic seesaw group (docs/protocol.md, lib/data/seesaw.ts; MMoE §3.2 construction with a per-sample task correlation)",
       d: g.params.d,
       c: g.params.c,
       m: g.params.m,
