@@ -1,7 +1,7 @@
 /**
  * Choosing the tfjs backend, and saying what was chosen and why.
  *
- * Order (DEVELOPERS.md): native GPU (@tensorflow/tfjs-node-gpu) → native CPU (@tensorflow/tfjs-node)
+ * Order (docs/kernels-and-performance.md): native GPU (@tensorflow/tfjs-node-gpu) → native CPU (@tensorflow/tfjs-node)
  * → wasm → cpu. The native packages are optionalDependencies: their install downloads
  * libtensorflow, which fails offline, so on such a machine they are absent or broken and we fall
  * through. `MTL_BACKEND` (or the `preference` argument) forces one backend and fails loudly if

@@ -1,5 +1,5 @@
 /**
- * An experiment is one declared object (STYLE §3.5): the data, the models, the training settings
+ * An experiment is one declared object (lib/studies/README.md): the data, the models, the training settings
  * and three profiles that say exactly how they subsample. `defineExperiment` validates it and
  * freezes it; `resolveExperiment` merges a profile and the CLI's overrides into the arms and
  * seeds to run, each arm with its config hash.

@@ -19,7 +19,7 @@ import { mmoePaperWeightCount } from "../../models/shared-bottom";
 import { MMOE_SYNTHETIC_SETUP } from "./paper";
 import { tableFromRows, type Table } from "../../tables";
 
-/** Display names, one place (STYLE §3.10). */
+/** Display names, in one place so every table and figure spells a model the same way. */
 export const MMOE_SYNTHETIC_LABELS: Record<string, string> = {
   "shared-bottom": "Shared-Bottom (113)",
   omoe: "OMoE",
