@@ -16,5 +16,6 @@ export * from "./papers";
 export * from "./claims";
 export { STUDIES, listExperiments, experimentIds, studyIds, getExperiment, getStudy, resolveTargets, type Study } from "./studies";
 export * as studies from "./studies";
+export * as decide from "./decide";
 export { showSelection, selectionLines, type ShownSelection } from "./notebook-selection";
 export { showCitation, citationMarkdown, citationFields } from "./notebook-citation";

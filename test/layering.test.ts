@@ -10,7 +10,7 @@ import test from "node:test";
 import { projectRoot } from "mtl-lab";
 
 const LIB = path.join(projectRoot(), "lib");
-const GENERIC = ["engine", "models", "kernels", "data", "figures", "tables", "claims", "stats", "notebook", "bench"];
+const GENERIC = ["engine", "models", "kernels", "data", "figures", "tables", "claims", "stats", "decide", "notebook", "bench"];
 
 function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

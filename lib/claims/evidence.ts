@@ -24,6 +24,11 @@ export interface Evidence {
   pOneSided(nullValue: number, side: Side): number;
   /** Two-sided confidence interval at level 1 − alpha. */
   interval(alpha: number): [number, number];
+  /**
+   * The per-unit paired differences the estimate is the mean of (paired t only): what a
+   * sequential verdict (lib/decide) judges, so it reads the very numbers the fixed-n table does.
+   */
+  differences?: readonly number[];
 }
 
 function tEvidence(estimate: number, se: number, df: number, n: number, test: string): Evidence {
@@ -56,7 +61,7 @@ export function pairedEvidence(differences: readonly number[]): Evidence {
   finiteOrThrow(differences, "pairedEvidence");
   if (differences.length < 2) throw new RangeError(`pairedEvidence needs at least 2 pairs, got ${differences.length}`);
   const n = differences.length;
-  return tEvidence(mean(differences as number[]), sampleStandardDeviation(differences as number[]) / Math.sqrt(n), n - 1, n, `paired t, n = ${n}`);
+  return { ...tEvidence(mean(differences as number[]), sampleStandardDeviation(differences as number[]) / Math.sqrt(n), n - 1, n, `paired t, n = ${n}`), differences: [...differences] };
 }
 
 /** Mean, sample standard deviation and count of a sample: what a study stores when it keeps no values. */

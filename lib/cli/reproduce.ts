@@ -2,6 +2,7 @@
  * npm run reproduce -- [experiment|study…] [--profile smoke|quick|paper] [--runs N] [--model NAME]…
  *                      [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--out DIR] [--force]
  *                      [--drop-bad-lines] [--set key=value]… [--queue redis://HOST:6379 | --shard K/N | --merge DIR…]
+ * npm run reproduce -- [experiment|study…] --decide (--budget 45m | --max-runs N) [--profile P] [--queue URL]   (lib/cli/decide.ts)
  *
  * A thin shell over runExperiment (lib/engine/runner.ts): parses and validates the options, then
  * runs each experiment (all registered ones when none is named) at the profile. Finished runs
@@ -43,7 +44,7 @@ export interface ReproduceArgs extends DistributedArgs {
 
 export const USAGE =
   `usage: npm run reproduce -- [experiment|study…] [--profile ${PROFILES.join("|")}] [--runs N] [--model NAME]… ` +
-  `[--backend auto|${BACKENDS.join("|")}] [--out DIR] [--force] [--drop-bad-lines] [--set key=value]… [--verify [K]] ${DISTRIBUTED_USAGE}`;
+  `[--backend auto|${BACKENDS.join("|")}] [--out DIR] [--force] [--drop-bad-lines] [--set key=value]… [--verify [K]] ${DISTRIBUTED_USAGE} [--decide --budget 45m|--max-runs N]`;
 
 const OPTIONS = {
   profile: { type: "string" },
@@ -195,6 +196,8 @@ export function reproduceHelp(): string {
     "  --force              empty runs.jsonl and train every run again",
     "  --drop-bad-lines     set damaged lines of runs.jsonl aside (runs.rejected.jsonl) and retrain their runs",
     "  --verify [K]         recompute the stored runs (all, or the first K seeds of every arm) and compare bit for bit",
+    "  --decide             train in rounds until the claims are decided (lib/decide): with --budget 45m|2h and/or --max-runs N;",
+    "                         seeds go only to arms of open claims; results/<experiment>/decide-<budget>/; the same command resumes",
     "  --set key=value      change a setting (repeatable); the runs go to <profile>+set-<hash>/ and say OVERRIDDEN:",
     `                         train.<field>          train.steps=500  train.learningRates=[0.001,0.01]  (fields: ${Object.keys(TRAIN_FIELDS).join(", ")})`,
     "                         rows.<split>           rows.train=2000  (train, validation, test)",
@@ -214,6 +217,7 @@ export function reproduceHelp(): string {
     "  npm run reproduce -- census-auc --profile smoke          one study, in minutes",
     "  npm run reproduce -- funnel-esmm --profile smoke --set train.steps=80",
     "  npm run reproduce -- census-mmoe --verify 1              recompute the first seed of every arm and compare",
+    "  npm run reproduce -- census-adatt --decide --budget 45m  decide AdaTT Table 5's claims in rounds within 45 minutes",
   ].join("\n");
 }
 
@@ -240,6 +244,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${reproduceHelp()}\n`);
     return EXIT.ok;
   }
+  if (argv.includes("--decide")) return (await import("./decide")).decideCommand(argv);
   const args = parseReproduceArgs(argv);
   await checkSettings(args);
   if (args.verify) return verify(args);

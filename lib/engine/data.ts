@@ -128,3 +128,21 @@ export function labelColumn(s: SplitArrays, task: number, tasks: number): Float3
   for (let i = 0; i < s.rows; i++) out[i] = s.labels[i * tasks + task];
   return out;
 }
+
+/**
+ * The data set with one task kept (its label and truth columns; every input unchanged): what a
+ * Single-Task baseline trains on when each task gets its own learning rate, checkpoint and early
+ * stopping, selected on that task's validation metric alone.
+ */
+export function onlyTask(data: DataSet, task: string): DataSet {
+  const t = data.tasks.findIndex((x) => x.name === task);
+  if (t < 0) throw new RangeError(`onlyTask: no task "${task}" in the data; tasks: ${data.tasks.map((x) => x.name).join(", ")}`);
+  const T = data.tasks.length;
+  const narrow = (s: SplitArrays): SplitArrays => {
+    const column = (m: Float32Array) => labelColumn({ ...s, labels: m }, t, T);
+    return { ...s, labels: column(s.labels), ...(s.truth ? { truth: column(s.truth) } : {}) };
+  };
+  const narrowed: DataSet = { ...data, tasks: [data.tasks[t]], train: narrow(data.train), validation: narrow(data.validation), test: narrow(data.test), info: { ...data.info, onlyTask: task } };
+  if (data.freshTrain) narrowed.freshTrain = (epoch) => narrow(data.freshTrain!(epoch));
+  return narrowed;
+}

@@ -36,7 +36,15 @@ export interface ProfileSpec {
    * (profile-statement.ts) with this note after it: never retype runs, steps, batch, rates or rows here.
    */
   note?: string;
-  /** Seeds trained together in one replica-batched model (each × every learning rate). Default: 8. */
+  /**
+   * The models this profile trains (default: every model). A profile may cut a search to the
+   * candidates it can afford; its note says which, and the tables flag rows whose search it cut.
+   */
+  models?: readonly string[];
+  /** The conditions this profile trains (default: every condition); its note says why it leaves any out. */
+  conditions?: readonly string[];
+  /** Seeds trained together in one replica-batched model (each × every learning rate). Default: 8
+   *  (1 with train.batchOrder "per-seed", which shared data needs). */
   seedsPerGroup?: number;
 }
 
@@ -150,12 +158,20 @@ export function defineExperiment<C = undefined>(def: ExperimentDefinition<C>): E
     const spec = def.profiles[p];
     if (!spec) throw new RangeError(`${where}: profiles.${p} is missing; every experiment states smoke, quick and paper`);
     if (!Number.isInteger(spec.runs) || spec.runs < 1) throw new RangeError(`${where}: profiles.${p}.runs must be a positive integer, got ${spec.runs}`);
+    const unknownModels = (spec.models ?? []).filter((m) => !(m in def.models));
+    if (unknownModels.length) throw new RangeError(`${where}: profiles.${p}.models names unknown model ${unknownModels.join(", ")}; valid: ${Object.keys(def.models).join(", ")}`);
+    if (spec.models && spec.models.length === 0) throw new RangeError(`${where}: profiles.${p}.models must name at least one model (or be left out for all)`);
   }
   const offset = def.seedOffset ?? 0;
   if (!Number.isInteger(offset) || offset < 0 || offset > 0xffffffff - 1e6) throw new RangeError(`${where}: seedOffset must be an integer in [0, 2^32 − 10^6), got ${String(def.seedOffset)}`);
   const unknown = Object.keys(def.profiles).filter((p) => !(PROFILES as readonly string[]).includes(p));
   if (unknown.length) throw new RangeError(`${where}: unknown profiles ${unknown.join(", ")}; valid: ${PROFILES.join(", ")}`);
   const conditionNames = Object.keys(def.conditions ?? { default: undefined });
+  for (const p of PROFILES) {
+    const unknownConditions = (def.profiles[p].conditions ?? []).filter((c) => !conditionNames.includes(c));
+    if (unknownConditions.length) throw new RangeError(`${where}: profiles.${p}.conditions names unknown condition ${unknownConditions.join(", ")}; valid: ${conditionNames.join(", ")}`);
+    if (def.profiles[p].conditions?.length === 0) throw new RangeError(`${where}: profiles.${p}.conditions must name at least one condition (or be left out for all)`);
+  }
   for (const [condition, models] of Object.entries(def.conditionModels ?? {})) {
     if (!conditionNames.includes(condition)) throw new RangeError(`${where}: conditionModels names condition "${condition}"; valid: ${conditionNames.join(", ")}`);
     const bad = models.filter((m) => !(m in def.models));
@@ -221,16 +237,21 @@ export function resolveExperiment(exp: Experiment, opts: ResolveOptions = {}): R
   const spec = exp.profiles[profile];
   const runs = opts.runs ?? spec.runs;
   if (!Number.isInteger(runs) || runs < 1 || runs > MAX_RUNS) throw new RangeError(`runs must be an integer from 1 to ${MAX_RUNS}, got ${String(opts.runs)}`);
-  const names = Object.keys(exp.models);
+  const declaredNames = Object.keys(exp.models);
+  const names = spec.models ? declaredNames.filter((m) => spec.models!.includes(m)) : declaredNames;
   const bad = (opts.models ?? []).filter((m) => !names.includes(m));
-  if (bad.length) throw new RangeError(`unknown model ${bad.join(", ")} for experiment ${exp.id}; valid: ${names.join(", ")}`);
+  if (bad.length) {
+    const elsewhere = bad.every((m) => declaredNames.includes(m));
+    throw new RangeError(elsewhere ? `model ${bad.join(", ")} of experiment ${exp.id} is not trained by profile ${profile}; its models: ${names.join(", ")}` : `unknown model ${bad.join(", ")} for experiment ${exp.id}; valid: ${names.join(", ")}`);
+  }
   const models = opts.models?.length ? names.filter((m) => opts.models!.includes(m)) : names;
-  const conditions: Record<string, unknown> = exp.conditions ?? { default: undefined };
+  const declaredConditions: Record<string, unknown> = exp.conditions ?? { default: undefined };
+  const conditions = spec.conditions ? Object.fromEntries(Object.entries(declaredConditions).filter(([c]) => spec.conditions!.includes(c))) : declaredConditions;
   const declared = { models: exp.models, train: { ...exp.train, ...spec.train } as TrainConfig, rows: spec.rows ?? {}, conditions };
   const overrides = (opts.set ?? []).map(parseOverride);
   const used = applyOverrides(declared, overrides);
   const { train, rows } = used;
-  const several = Object.keys(conditions).length > 1;
+  const several = Object.keys(declaredConditions).length > 1;
   const under = (conditionName: string, chosen: string[]) => {
     const only = exp.conditionModels?.[conditionName];
     return only ? chosen.filter((m) => only.includes(m)) : chosen;
@@ -250,7 +271,8 @@ export function resolveExperiment(exp: Experiment, opts: ResolveOptions = {}): R
   const overridden = overrides.length && armsOf(declared, names).some((a, i) => a.configHash !== all[i].configHash)
     ? { folder: `${profile}+set-${createHash("sha256").update(all.map((a) => a.configHash).join(",")).digest("hex").slice(0, 8)}`, description: `--set ${overrides.map((o) => o.text).join(" --set ")}` }
     : null;
-  const seedsPerGroup = spec.seedsPerGroup ?? 8;
+  // one order per seed over shared data: a group's replicas read one order, so a group holds one seed
+  const seedsPerGroup = spec.seedsPerGroup ?? (train.batchOrder === "per-seed" ? 1 : 8);
   const seeds = Array.from({ length: runs }, (_, i) => (exp.seedOffset ?? 0) + i + 1);
   const resolveOptions: ResolveOptions = { profile, runs: opts.runs, models: opts.models, set: opts.set };
   const subset = subsetOf(profile, runs, spec.runs, models, names);

@@ -24,6 +24,9 @@ export const batchOrderSeedOf = (seed: number) => deriveSeed(seed, "batch-order"
 /** Minibatch-order seed with shared data: one order for every run of the arm (runs differ only in
  *  their initialisation, as in the papers), independent of how runs are grouped. */
 export const sharedBatchOrderSeed = (experiment: string, orderKey: string) => deriveSeed(1, "shared-batch-order", experiment, orderKey);
+/** Minibatch-order seed with shared data and train.batchOrder "per-seed": one order per seed, the
+ *  same for every model of the experiment at that seed (common random numbers). */
+export const seedBatchOrderSeed = (seed: number, experiment: string, orderKey: string) => deriveSeed(seed, "shared-batch-order", experiment, orderKey);
 
 /** Fixed chunks of the seed list: [1..k], [k+1..2k], … */
 export function seedGroups(seeds: readonly number[], perGroup: number): number[][] {
@@ -48,7 +51,11 @@ export function capRows(data: DataSet, rows: RowCaps): DataSet {
 
 function groupData(source: DataSource, seeds: readonly number[], lrs: number, arm: Arm, plan: ResolvedExperiment): GroupData {
   if (source.layout === "shared") {
-    const order = sharedBatchOrderSeed(plan.experiment.id, source.orderKey ?? arm.conditionName);
+    const key = source.orderKey ?? arm.conditionName;
+    if (plan.train.batchOrder === "per-seed" && seeds.length !== 1) {
+      throw new RangeError(`experiment ${plan.experiment.id}: train.batchOrder "per-seed" with shared data trains one seed per group (every replica of a group reads one order); set the profile's seedsPerGroup to 1, got a group of ${seeds.length}`);
+    }
+    const order = plan.train.batchOrder === "per-seed" ? seedBatchOrderSeed(seeds[0], plan.experiment.id, key) : sharedBatchOrderSeed(plan.experiment.id, key);
     return { layout: "shared", datasets: [capRows(source.data, plan.rows)], orderSeeds: [order] };
   }
   return {

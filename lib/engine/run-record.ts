@@ -9,7 +9,7 @@ import type { ProfileName, RowCaps } from "./profiles";
 import { higherIsBetter, type TaskEvaluation } from "./metrics";
 import type { Curves, Divergence } from "./replica-state";
 import type { TrainConfig } from "./train-config";
-import type { ReplicaOutcome } from "./trainer";
+import type { ReplicaOutcome, StopReason } from "./trainer";
 
 export const RUN_SCHEMA = 1;
 
@@ -22,6 +22,8 @@ export interface LearningRateTrial {
   learningRate: number;
   status: "ok" | "diverged";
   reason?: string;
+  /** Why its training ended (absent in records stored before the engine kept it). */
+  stopReason?: StopReason;
   /** How it diverged: NaN, infinite or exploded training loss or validation metric (only when it did). */
   divergence?: Divergence;
   /** Best validation value of the selection metric (null if none). */
@@ -54,6 +56,8 @@ export interface RunRecord {
   status: "ok" | "diverged";
   /** Why the run diverged (every learning rate diverged), or why the chosen one stopped early. */
   reason?: string;
+  /** Why the shown learning rate's training ended: patience, step cap or diverged (absent in records stored before the engine kept it). */
+  stopReason?: StopReason;
   /** The learning rate chosen on validation (null if every one diverged). */
   learningRate: number | null;
   learningRateTrials: LearningRateTrial[];
@@ -119,11 +123,13 @@ export function outcomeFields(trials: readonly ReplicaOutcome[], metric: string,
   return {
     status: chosen ? ("ok" as const) : ("diverged" as const),
     reason: chosen ? chosen.reason : reasons.join("; "),
+    stopReason: shown.stopReason,
     learningRate: chosen ? chosen.learningRate : null,
     learningRateTrials: trials.map((t): LearningRateTrial => ({
       learningRate: t.learningRate,
       status: t.status,
       reason: t.reason,
+      stopReason: t.stopReason,
       ...(t.divergence ? { divergence: t.divergence } : {}),
       selectionValue: t.selectionValue,
       bestStep: t.bestStep,
@@ -170,6 +176,7 @@ export function runAtLearningRate(run: RunRecord, lr: number): RunRecord {
     ...run,
     status: ok ? "ok" : "diverged",
     reason: t.reason ?? (ok ? undefined : `no finite validation ${run.selection.metric} at the arm's learning rate ${lr}`),
+    stopReason: t.stopReason,
     learningRate: ok ? lr : null,
     bestStep: t.bestStep,
     stepsTrained: t.stepsTrained ?? run.stepsTrained,

@@ -80,8 +80,8 @@ interface PendingGroup {
   missing: number[];
 }
 
-/** Trains every planned run missing from the store; returns the runs it trained, group by group. */
-async function trainMissing(plan: ResolvedExperiment, store: RunsFile, lock: FolderLock, backend: BackendName, opts: RunOptions): Promise<TrainedGroup[]> {
+/** Trains every planned run missing from the store; returns the runs it trained, group by group (also the rounds of lib/decide, on plans of a few arms and seeds). */
+export async function trainMissing(plan: ResolvedExperiment, store: RunsFile, lock: FolderLock, backend: BackendName, opts: RunOptions): Promise<TrainedGroup[]> {
   const progress = opts.progress ?? silentProgress;
   const done = new Set(store.read().map((r) => runKey(r.configHash, r.seed)));
   const total = plan.arms.length * plan.seeds.length;

@@ -30,7 +30,7 @@ export interface TrainConfig {
    *  losses weighted by `taskWeights`, what training minimises (for studies where no task is
    *  the main one; a task really named "all" keeps its own meaning). */
   selection?: { task: string; metric: string };
-  /** Loss weight per task in task order. Default: 1 each (docs/protocol.md). */
+  /** Loss weight per task in task order. Default: 1 each (docs/protocol.md, losses). */
   taskWeights?: number[];
   /** Training loss above this multiple of the first recorded loss = diverged. Default 1e4. */
   explodeFactor?: number;
@@ -40,6 +40,14 @@ export interface TrainConfig {
   gateRows?: number;
   /** Adam constants. Default β1 0.9, β2 0.999, ε 1e-7 (tfjs defaults). */
   adam?: AdamConfig;
+  /**
+   * Where the minibatch order of shared data comes from. Absent: one order per arm, the same for
+   * every seed (runs differ only in their initialisation). "per-seed": each seed draws its own
+   * order, and at one seed every model of the experiment sees the same one (common random
+   * numbers, so paired comparisons stay paired while intervals on absolute means cover order
+   * variance); each training group then holds one seed. Per-replica data always orders per seed.
+   */
+  batchOrder?: "per-seed";
 }
 
 export interface ResolvedTrainConfig {
@@ -92,6 +100,7 @@ export const TRAIN_FIELDS: Record<string, { type: string; check(v: unknown): boo
   "adam.beta1": { type: "a number in [0, 1)", check: (v) => typeof v === "number" && v >= 0 && v < 1 },
   "adam.beta2": { type: "a number in [0, 1)", check: (v) => typeof v === "number" && v >= 0 && v < 1 },
   "adam.epsilon": { type: "a positive number", check: isPosNumber },
+  batchOrder: { type: '"per-seed"', check: (v) => v === "per-seed" },
 };
 
 /** The defaults of the optional fields, in one place: training and the run key both read them. */
@@ -108,7 +117,7 @@ export const TRAIN_DEFAULTS = {
  * default written out gives the same key, and a changed default a new one). Selection and task
  * weights depend on the tasks: without them they stay as written.
  */
-export function withTrainDefaults(cfg: TrainConfig, tasks?: readonly TaskSpec[]): Required<Omit<TrainConfig, "selection" | "taskWeights">> & Pick<TrainConfig, "selection" | "taskWeights"> {
+export function withTrainDefaults(cfg: TrainConfig, tasks?: readonly TaskSpec[]): Required<Omit<TrainConfig, "selection" | "taskWeights" | "batchOrder">> & Pick<TrainConfig, "selection" | "taskWeights" | "batchOrder"> {
   return {
     steps: cfg.steps,
     batchSize: cfg.batchSize,
@@ -122,6 +131,8 @@ export function withTrainDefaults(cfg: TrainConfig, tasks?: readonly TaskSpec[])
     evalBatchSize: cfg.evalBatchSize ?? TRAIN_DEFAULTS.evalBatchSize,
     gateRows: cfg.gateRows ?? TRAIN_DEFAULTS.gateRows,
     adam: { ...DEFAULT_ADAM, ...cfg.adam },
+    // absent stays absent: the run keys of experiments that never set it are unchanged
+    batchOrder: cfg.batchOrder,
   };
 }
 

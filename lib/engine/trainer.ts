@@ -33,6 +33,8 @@ export interface ReplicaOutcome {
   status: "ok" | "diverged";
   /** Why it diverged, or why it stopped early. */
   reason?: string;
+  /** Why training ended: early stopping's patience ran out, the step cap was reached, or it diverged. */
+  stopReason: StopReason;
   /** How it diverged (only when it did). */
   divergence?: Divergence;
   learningRate: number;
@@ -48,6 +50,8 @@ export interface ReplicaOutcome {
   curves: Curves;
   gates: GateSummary[];
 }
+
+export type StopReason = "patience" | "step cap" | "diverged";
 
 export interface TrainingProgress {
   step: number;
@@ -270,6 +274,7 @@ class TrainingSession {
     return {
       status: track.status === "diverged" ? "diverged" : "ok",
       reason: track.reason,
+      stopReason: track.status === "diverged" ? "diverged" : track.status === "stopped" ? "patience" : "step cap",
       ...(track.divergence ? { divergence: track.divergence } : {}),
       learningRate: this.learningRates[r],
       bestStep: track.bestStep,

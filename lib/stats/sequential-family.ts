@@ -24,7 +24,8 @@ export interface SequentialClaim {
   parts: readonly { label: string; differences: readonly number[] }[];
   /**
    * The smallest |effect| that matters (registered with the claim): direction claims spend no
-   * runs on effects below it. Equivalence claims use their margin.
+   * runs on effects below it (0: none registered, so only the budget makes it futile).
+   * Equivalence claims use their margin.
    */
   minEffect: number;
 }
@@ -58,6 +59,11 @@ export interface SequentialOptions {
   g?: number;
   /** Runs per case the budget allows at most (default: no limit, so nothing is futile for budget). */
   maxRuns?: number;
+  /**
+   * Claims in the family (default: those given). A family whose claims cannot all be judged yet
+   * (too few runs) is still corrected for every claim it registered.
+   */
+  familySize?: number;
 }
 
 const supports = (rule: SequentialRule, [lo, hi]: [number, number]) =>
@@ -74,7 +80,8 @@ function futility(c: SequentialClaim, parts: readonly SequentialPart[], level: n
   const target = c.rule.kind === "equivalence" ? c.rule.margin : c.minEffect;
   if (parts.every((p) => p.n >= maxRuns)) return `the budget of ${maxRuns} runs per case is spent`;
   for (const p of parts) {
-    if (p.n < FUTILITY_MIN_RUNS || !Number.isFinite(p.sd)) continue;
+    // without a registered minimum effect any effect matters: only the budget can make it futile
+    if (p.n < FUTILITY_MIN_RUNS || !Number.isFinite(p.sd) || !(target > 0)) continue;
     if (c.rule.kind === "direction" && p.support[0] > -target && p.support[1] < target) {
       return `${p.label ? `${p.label}: ` : ""}the effect is within ±${target.toPrecision(2)}, below the minimum that matters`;
     }
@@ -89,7 +96,8 @@ export function judgeSequentialFamily(claims: readonly SequentialClaim[], opts: 
   const alpha = opts.alpha ?? 0.05;
   const g = opts.g ?? DEFAULT_PRIOR_VARIANCE;
   const maxRuns = opts.maxRuns ?? Infinity;
-  const k = Math.max(1, claims.length);
+  if (opts.familySize !== undefined && !(opts.familySize >= claims.length)) throw new RangeError(`familySize ${opts.familySize} is below the ${claims.length} claims given`);
+  const k = Math.max(1, opts.familySize ?? claims.length);
   return claims.map((c) => {
     if (c.parts.length === 0) throw new RangeError(`claim ${c.id}: no cases`);
     const supportLevel = alpha / k;

@@ -5,6 +5,7 @@
  */
 import type { Experiment } from "../engine/experiment";
 import type { Study } from "./study";
+import type { DecideSource } from "../decide/source";
 import { study as mmoeSyntheticStudy } from "./mmoe-synthetic";
 import { study as censusAucStudy } from "./census-auc";
 import { study as seesawStudy } from "./seesaw";
@@ -65,4 +66,9 @@ export function resolveTargets(ids: readonly string[]): Experiment[] {
     for (const e of found) if (!out.includes(e)) out.push(e);
   }
   return out;
+}
+
+/** The `--decide` source of an experiment (what each claim reads), or undefined when its study declares none. */
+export function decideSourceOf(experiment: string): DecideSource | undefined {
+  return STUDIES.flatMap((s) => s.decide ?? []).find((d) => d.experiment === experiment);
 }

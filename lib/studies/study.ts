@@ -1,5 +1,6 @@
 /** What a study is: the experiments one notebook (or a pair) reproduces, under one id. */
 import type { Experiment } from "../engine/experiment";
+import type { DecideSource } from "../decide/source";
 
 export interface Study {
   /** kebab-case; `npm run reproduce -- <study>` runs every experiment of the study. */
@@ -9,4 +10,6 @@ export interface Study {
   notebooks: string[];
   /** In the order `npm run reproduce` runs them. */
   experiments: Experiment[];
+  /** Experiments whose claims `--decide` can decide in rounds: what each claim reads (lib/decide/source.ts). */
+  decide?: readonly DecideSource[];
 }

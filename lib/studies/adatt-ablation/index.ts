@@ -6,6 +6,7 @@
  * notebook.ts the loader the cells call.
  */
 import type { Study } from "../study";
+import { adattAblationDecide } from "./decide";
 import { adattAblation } from "./adatt-ablation";
 
 export const study: Study = {
@@ -13,6 +14,7 @@ export const study: Study = {
   title: "AdaTT ablation: NativeExpertLF, experts per task, fusion levels, expert weights (Tables 6–8, Fig. 3)",
   notebooks: ["05-adatt-ablation"],
   experiments: [adattAblation],
+  decide: [adattAblationDecide],
 };
 
 export * from "./paper";
@@ -22,3 +24,4 @@ export * from "./analysis";
 export * from "./figures";
 export * from "./notebook";
 export { adattAblation, CENSUS_EPOCH_STEPS } from "./adatt-ablation";
+export { adattAblationDecide };

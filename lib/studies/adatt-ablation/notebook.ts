@@ -5,6 +5,7 @@ import { estimatePaperProfile as estimateFor, loadExperiment, type LoadOptions }
 import { adattAblation } from "./adatt-ablation";
 import { judgeAdattAblation, relativeChanges, type RelativeChange } from "./analysis";
 import { ADATT_ABLATION_REGISTRATION } from "./paper";
+import { decideSection, type DecideSection } from "../../decide/notebook";
 
 export interface AdattAblationResults {
   result: ExperimentResult;
@@ -22,4 +23,9 @@ export async function loadAdattAblation(opts: LoadOptions = {}): Promise<AdattAb
 /** The paper profile's wall time here, scaled from a loaded result. */
 export function estimatePaperProfile(result: ExperimentResult) {
   return estimateFor(adattAblation, result);
+}
+
+/** Notebook 05's decide results beside the fixed-n verdicts, or the command that makes them. */
+export function decideResults(results: { judged: readonly { id: string; verdict: string }[] }, root?: string): DecideSection {
+  return decideSection(["adatt-ablation"], { fixed: results.judged, fixedLabel: "profile shown above", command: "npm run reproduce -- adatt-ablation --decide --budget 45m", root });
 }

@@ -16,13 +16,15 @@ import * as path from "node:path";
 import { claimsTable, directionClaim, formatEffect, judgeFamily, pairedEvidence, registered, resultsRegistration, verdictText, type Claim, type FamilyOptions, type Judged, type Part } from "../../claims";
 import { resolveExperiment, type Experiment, type ExperimentResult, type ProfileName } from "../../engine/experiment";
 import { RunsFile, runKey } from "../../engine/results-store";
-import type { RunRecord } from "../../engine/run-record";
+import { applyArmLearningRates, type RunRecord } from "../../engine/run-record";
+import { withOwnTaskRuns } from "../own-task-runs";
 import { summarize, type Summary } from "../../stats/across-runs";
+import { higherIsBetter } from "../../engine/metrics";
 import type { Figure } from "../../figures";
 import { tableFromRows, type Cell, type Table } from "../../tables";
 import {
   ADATT_COLUMN_TASKS, ADATT_PAPER_ROWS, ADATT_ROWS, ADATT_TABLE_CANDIDATES, adattRowCandidates, EXPERT_COUNTS, MMOE_GROUPS, MMOE_TABLE_CANDIDATES,
-  MMOE_TABLE_ROWS, ONE_HOT_VARIANT_MODELS, PLE_TABLE_CANDIDATES, type AdattRow, type AdattTask, type Candidate, type ExpertCount, type MmoeGroup,
+  MMOE_ONE_TASK_CONDITIONS, MMOE_TABLE_ROWS, ONE_HOT_VARIANT_MODELS, PLE_TABLE_CANDIDATES, type AdattRow, type AdattTask, type Candidate, type ExpertCount, type MmoeGroup,
 } from "./design";
 import { ADATT_TABLE5, CENSUS_REGISTRATION, MMOE_CENSUS_GROUP1, MMOE_CENSUS_GROUP2, PLE_TABLE5_CENSUS, sharedBottomCases, type MmoeCensusModel, type MmoeCensusTable } from "./paper";
 
@@ -155,11 +157,65 @@ export function adattChoices(runs: readonly RunRecord[], n: ExpertCount, conditi
   return Object.fromEntries(ADATT_ROWS.map((row) => [row, chooseCandidate(runs, condition, row, adattRowCandidates(n, row), criterion)])) as Record<AdattRow, ChosenRow>;
 }
 
+/**
+ * What a chosen row's search leaves open, in words: a searched setting chosen at its grid's edge
+ * (the best may lie beyond it), a setting this profile did not search (only one value trained,
+ * while the full grid has more), the arm's learning rate at the edge of its grid.
+ */
+export function searchFlags(c: ChosenRow): string[] {
+  const flags: string[] = [];
+  const chosen = c.search.find((e) => e.chosen);
+  if (!chosen) return flags;
+  const trained = c.search.filter((e) => e.n > 0);
+  for (const [setting, value] of Object.entries(chosen.candidate.grid)) {
+    const all = [...new Set(c.search.map((e) => e.candidate.grid[setting]))].sort((a, b) => a - b);
+    const tried = [...new Set(trained.map((e) => e.candidate.grid[setting]))].sort((a, b) => a - b);
+    if (tried.length === 1 && all.length > 1) flags.push(`${setting} not searched at this profile (${value}; the full grid: ${all.join(", ")})`);
+    else if (tried.length > 1 && (value === tried[0] || value === tried[tried.length - 1])) flags.push(`${setting} ${value} at the edge of the grid searched (${tried.join(", ")})`);
+  }
+  const run = c.runs[0];
+  const grid = run ? [...run.config.train.learningRates].sort((a, b) => a - b) : [];
+  if (run && grid.length > 1 && run.learningRate !== null && (run.learningRate === grid[0] || run.learningRate === grid[grid.length - 1])) {
+    flags.push(`learning rate ${run.learningRate} at the edge of its grid (${grid.join(", ")})`);
+  }
+  return flags;
+}
+
+/** Optimiser steps in one epoch of a run's training split (the trainer's epoch: whole batches only). */
+const epochSteps = (r: RunRecord) => Math.max(1, Math.floor(Number((r.data?.rows as { train?: number } | undefined)?.train ?? 0) / r.config.train.batchSize));
+
+/**
+ * How far a run's validation curve had flattened: the improvement of its selection metric over
+ * the two epochs before its best checkpoint (from the first evaluation when the best came
+ * sooner), in the metric's own units, positive = better. Null without a recorded curve.
+ */
+export function gainBeforeBest(r: RunRecord, epochs = 2): number | null {
+  const sel = r.curves?.selection;
+  if (!sel || r.bestStep === null) return null;
+  const at = r.curves.steps.indexOf(r.bestStep);
+  if (at < 0 || sel[at] === null) return null;
+  const from = r.bestStep - epochs * epochSteps(r);
+  let k = 0;
+  while (k < at && r.curves.steps[k + 1] <= from) k++;
+  const earlier = sel[k];
+  if (earlier === null) return null;
+  return higherIsBetter(r.selection.metric) ? sel[at]! - earlier : earlier - sel[at]!;
+}
+
+/** "2 of 3" runs stopped by early stopping (the rest by the step cap). */
+export function stoppedEarly(runs: readonly RunRecord[]): string {
+  const known = runs.filter((r) => r.stopReason !== undefined);
+  return known.length ? `${known.filter((r) => r.stopReason === "patience").length} of ${known.length}` : "–";
+}
+
+const meanGain = (runs: readonly RunRecord[]) => summarize(runs.map(gainBeforeBest).filter((x): x is number => x !== null)).mean;
+
 /** The search record of every table: what was searched, on which criterion, and what was chosen. */
 export function searchTable(input: CensusRuns): Table {
   const rows: Record<string, Cell>[] = [];
-  const add = (table: string, condition: string, c: ChosenRow) => {
-    for (const e of c.search) {
+  const add = (table: string, condition: string, c: ChosenRow, candidateRuns: (name: string) => RunRecord[]) => {
+    for (const e of c.search.filter((x) => x.n > 0)) {
+      const mine = candidateRuns(e.candidate.name);
       rows.push({
         table,
         condition,
@@ -167,31 +223,36 @@ export function searchTable(input: CensusRuns): Table {
         candidate: e.candidate.name,
         configuration: e.candidate.describe,
         n: e.n,
+        "learning rate": [...new Set(mine.map((r) => r.learningRate))].join(", "),
+        "stopped early": stoppedEarly(mine),
+        "gain, 2 epochs to best": fmt(meanGain(mine)),
         criterion: c.criterion,
         "criterion mean ± std": `${fmt(e.criterion.mean)} ± ${fmt(e.criterion.std)}`,
         chosen: e.chosen ? "chosen" : "",
+        "search flags": e.chosen ? searchFlags(c).join("; ") : "",
       });
     }
   };
   if (input.mmoe) {
     for (const g of MMOE_GROUPS) {
       const table = g === "mmoe-g1" ? "MMoE Table 1 / PLE Table 5" : "MMoE Table 2";
-      for (const c of Object.values(mmoeChoices(input.mmoe, g))) add(table, g, c);
+      for (const c of Object.values(mmoeChoices(input.mmoe, g))) add(table, g, c, (m) => runsOf(input.mmoe!, g, m));
     }
   }
   if (input.adatt) {
     for (const n of EXPERT_COUNTS) {
       const choices = adattChoices(input.adatt, n);
       // AdaTT-sp reads the AdaTT row's m_s = 0 candidate: listed once, under AdaTT
-      for (const row of ADATT_ROWS.filter((r) => r !== "adatt-sp")) add(`AdaTT Table 5, ${n} experts`, "by-name", choices[row]);
+      for (const row of ADATT_ROWS.filter((r) => r !== "adatt-sp")) add(`AdaTT Table 5, ${n} experts`, "by-name", choices[row], (m) => runsOf(input.adatt!, "by-name", m));
     }
   }
   return tableFromRows(rows, {
-    caption: "The search: every candidate, the criterion it was chosen on (validation only), and the choice",
+    caption: "The search: every candidate trained, the criterion it was chosen on (validation only), the choice, and how converged its runs were",
     notes: [
-      "MMoE tables: two layer budgets per model (64 or 128 hidden units in total; paper: up to 2,048), chosen on the mean main-task validation AUC over the runs.",
+      "MMoE tables: MMoE §6.3 tuned every method's size and settings on the main task's validation AUC (under 2,048 hidden units). The full grid: layer budgets of 64, 128 and 256 hidden units in total, L2-Constrained's α ∈ {1e-4, 1e-3, 1e-2}, Tensor-Factorization's rank ∈ {4, 8, 16}; a profile trains all of it or a stated part (search flags say what was not searched, or chosen at a grid's edge).",
       "AdaTT table: sizes fixed by the paper; PLE's and AdaTT's shared-expert count m_s chosen on the mean validation AUC averaged over the three tasks (task experts = (total − m_s) / 3). AdaTT with m_s = 0 is AdaTT-sp; CGC uses m_s = 3 (not searched).",
-      "The test split is not read by the search.",
+      "Learning rate: one per arm from the training grid, on the arm's mean validation selection metric (the main task's AUC for the MMoE tables, the validation objective for AdaTT's). Stopped early = runs ended by early stopping rather than the step cap. Gain, 2 epochs to best = how much the selection metric improved over the two epochs before the best checkpoint (mean over runs; AUC for the MMoE tables, loss decrease for AdaTT's): small values say the curve had flattened.",
+      "The test split is not read by the search, the learning rate or the checkpoint.",
     ],
   });
 }
@@ -388,6 +449,9 @@ export function mmoeTable(runs: readonly RunRecord[], judged?: readonly Judged[]
         "paper marital col. 4": paper.auxiliary[row].mean,
         "MMoE − model, main [95 % CI]": isMmoe ? "baseline" : pairedCell(pairedDifferences(choices.mmoe.runs, c.runs, main)),
         "paper MMoE − model, main": isMmoe ? "" : fmt(paper.main.mmoe.mean - paper.main[row].mean),
+        "stopped early": stoppedEarly(c.runs),
+        "gain, 2 epochs to best": fmt(meanGain(c.runs)),
+        "search flags": searchFlags(c).join("; "),
       };
     });
   });
@@ -396,6 +460,7 @@ export function mmoeTable(runs: readonly RunRecord[], judged?: readonly Judged[]
     notes: [
       "best = test AUC of the run with the best main-task validation AUC; mean ± std (n) over runs with the 95 % CI of the mean (Student t); chosen = the row's search candidate (see the search table).",
       "Paper: MMoE §6.3, Tables 1–2, 400 runs each. Its marital columns are reproduced as printed (col. 3, col. 4): their labels are uncertain in the sources we have; col. 3 read as the best-run value, col. 4 as the mean.",
+      "Training: every run to convergence (early stopping on the main task's validation AUC, which also picks the checkpoint and, per arm, the learning rate); Single-Task trains each task alone, with its own learning rate, checkpoint and early stopping on that task's validation AUC. Stopped early = runs ended by early stopping, not the step cap; gain, 2 epochs to best = the main task's validation AUC gain over the two epochs before the best checkpoint (mean over runs: how far the curve had flattened); search flags: see the search table.",
       "MMoE − model: paired by seed, with the unadjusted 95 % CI, beside the printed difference. A printed difference is not a claim: the sentences MMoE §6.3 states about these tables are judged in the claims table (mmoe-g2:mmoe-best, mmoe:shared-bottom-worst).",
     ],
   });
@@ -422,6 +487,7 @@ export function pleTable(runs: readonly RunRecord[], judged?: readonly Judged[])
         "paper AUC": t.auc[row][task],
         "MTL gain vs Single-Task [95 % CI]": row === "single-task" ? "baseline" : pairedCell(gainDiffs),
         "paper gain": printedGain,
+        "search flags": task === "income" ? searchFlags(c).join("; ") : "",
         flag: flagged ? `inconsistent: printed gain implies ${t.inconsistency.impliedAuc.toFixed(4)}` : "",
       };
     }),
@@ -456,6 +522,8 @@ export function adattTable(runs: readonly RunRecord[], judged?: readonly Judged[
           "paper column": ADATT_COLUMN_TASKS.indexOf(task) + 1,
           paper: adattPaperAuc(n, row, task),
           "AdaTT − model [95 % CI]": isAdatt ? "AdaTT" : pairedCell(pairedDifferences(choices.adatt.runs, c.runs, task)),
+          "stopped early": stoppedEarly(c.runs),
+          "search flags": searchFlags(c).join("; "),
         };
       }),
     );
@@ -466,6 +534,7 @@ export function adattTable(runs: readonly RunRecord[], judged?: readonly Judged[
       `Column order: AdaTT's text names the tasks income, never married, education, but its values fit education, income, never married; this table reads "Task 1/2/3" as ${ADATT_COLUMN_TASKS.map((t) => TASK_LABEL[t]).join(" / ")}.`,
       `mean ± std (n) of test AUC over runs with the 95 % CI of the mean; AdaTT − model paired by seed (unadjusted CIs, descriptive). AdaTT §4.3's sentence is judged in the claims table: ${EXPERT_COUNTS.map((n) => claimRef(judged, `adatt-table5:${n}:adatt-best`)).join("; ")}.`,
       `Paper: ${ADATT_TABLE5.source}, ${ADATT_TABLE5.runs} runs; ${ADATT_TABLE5.caption}.`,
+      "Training: every run to convergence, with early stopping, the checkpoint and (per arm) the learning rate on the validation objective, the sum of the three tasks' losses (no task is the main one); stopped early = runs ended by early stopping, not the step cap. Rows without runs are not trained at this profile (its note says which).",
     ],
   });
 }
@@ -513,12 +582,13 @@ export function plannedRunsAt(experiment: Experiment, profile: ProfileName, root
   const keys = new Set(plan.arms.flatMap((a) => plan.seeds.map((s) => runKey(a.configHash, s))));
   const seen = new Map<string, RunRecord>();
   if (fs.existsSync(dir)) for (const r of new RunsFile(dir).read()) if (keys.has(runKey(r.configHash, r.seed))) seen.set(runKey(r.configHash, r.seed), r);
-  return { runs: [...seen.values()], complete: seen.size === keys.size, dir };
+  // as a report reads them: at their arm's learning rate, the Single-Task baseline's one-task runs combined
+  return { runs: withOwnTaskRuns(applyArmLearningRates([...seen.values()]), MMOE_ONE_TASK_CONDITIONS), complete: seen.size === keys.size, dir };
 }
 
 /** census-mmoe's own tables and figures (its claims are judged with census-adatt's, in that experiment's claims table). */
 export function censusMmoeReport(result: ExperimentResult, figures: (runs: CensusRuns) => Record<string, Figure> = () => ({})): { tables: Record<string, Table>; figures: Record<string, Figure> } {
-  const runs = result.runs;
+  const runs = withOwnTaskRuns(result.runs, MMOE_ONE_TASK_CONDITIONS);
   return {
     tables: { auc: mmoeTable(runs), "ple-table5": pleTable(runs), search: searchTable({ mmoe: runs }) },
     figures: figures({ mmoe: runs }),

@@ -1,24 +1,35 @@
 /**
  * The data side of the Census-Income AUC study: one task group of lib/data as the
  * engine's shared data set — the full training file, the .test file split 1:1 into validation
- * and test with the recorded split seed, every replica seeing the same rows in the same order
- * (runs differ only in their initialisation, as in the papers).
+ * and test with the recorded split seed.
  *
  * A condition names the task group and how the .test file's categorical values are encoded:
  * `by-name` (correct, the default everywhere) or `positional-per-file` (the public code's one-hot
  * shift, lib/data/census-positional.ts). Conditions of one group share the minibatch order
  * (orderKey = the group), so a by-name run and its positional twin train identically and differ
- * only in the validation/test rows they are selected and scored on.
+ * only in the validation/test rows they are selected and scored on; with train.batchOrder
+ * "per-seed" that holds at every seed, and a one-task condition reads its group's order too.
  *
  * A missing or altered data file stops here, before any training, with lib/data's error.
  */
 import { censusGroup, loadCensus, type CategoricalEncoding, type CensusGroup, type CensusGroupName } from "../../data";
-import { interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/data";
+import { interleaveLabels, onlyTask, type DataSet, type DataSource, type SplitArrays } from "../../engine/data";
+import { censusGroupTasks } from "../../data/task-groups";
+import type { TaskSpec } from "../../data/spec";
 import type { DataContext } from "../../engine/experiment";
 
 export interface CensusCondition {
   group: CensusGroupName;
   encoding: CategoricalEncoding;
+  /** One task of the group only: the Single-Task baseline's condition for that task (its own
+   *  learning rate, checkpoint and early stopping, on that task's validation metric). */
+  task?: string;
+}
+
+/** The tasks a condition trains: the group's, or its one task. */
+export function conditionTasks(c: CensusCondition): TaskSpec[] {
+  const all = censusGroupTasks(c.group);
+  return c.task === undefined ? all : all.filter((t) => t.name === c.task);
 }
 
 function split(g: CensusGroup, name: "train" | "validation" | "test"): SplitArrays {
@@ -30,9 +41,14 @@ const memo = new Map<string, DataSet>();
 
 /** The engine data set of one condition (prepared once per process; the census cache makes it fast). */
 export function censusDataSet(condition: CensusCondition): DataSet {
-  const key = `${condition.group}|${condition.encoding}`;
+  const key = `${condition.group}|${condition.encoding}|${condition.task ?? ""}`;
   const hit = memo.get(key);
   if (hit) return hit;
+  if (condition.task !== undefined) {
+    const narrowed = onlyTask(censusDataSet({ ...condition, task: undefined }), condition.task);
+    memo.set(key, narrowed);
+    return narrowed;
+  }
   const g = censusGroup(loadCensus(), condition.group, { categoricalEncoding: condition.encoding });
   const data: DataSet = {
     tasks: g.tasks,
@@ -41,7 +57,7 @@ export function censusDataSet(condition: CensusCondition): DataSet {
     validation: split(g, "validation"),
     test: split(g, "test"),
     info: {
-      source: "UCI Census-Income (KDD), lib/data (SPEC §1.2)",
+      source: "UCI Census-Income (KDD), lib/data (docs/data.md)",
       group: g.name,
       description: g.description,
       tasks: g.tasks.map((t) => t.name),

@@ -13,6 +13,8 @@
  * the chosen m_s has the best validation AUC averaged over the three tasks.
  */
 import type { ModelConfig } from "../../models/config";
+import { censusGroupTasks } from "../../data/task-groups";
+import type { OneTaskCondition } from "../own-task-runs";
 import type { AdattTableModel, MmoeCensusModel } from "./paper";
 
 /** Hidden units per layer a candidate spends, for the search table. */
@@ -21,51 +23,67 @@ export interface Candidate {
   config: ModelConfig;
   /** "64 units (2 × 32)" etc. */
   describe: string;
+  /** The searched settings and this candidate's value of each (what a grid-edge flag reads). */
+  grid: Record<string, number>;
 }
 
 const TOWER_MMOE = [8]; // MMoE §5.1 and the public census configs (PaddleRec, keras-mmoe) use towers of 8
-const cand = (name: string, config: ModelConfig, describe: string): Candidate => ({ name, config, describe });
+const cand = (name: string, config: ModelConfig, describe: string, grid: Record<string, number> = {}): Candidate => ({ name, config, describe, grid });
 
-/** MMoE Tables 1–2: row → its two search candidates (layer budget 64, then 128 hidden units). */
+/** Layer budgets of the MMoE-table search: hidden units in total over a layer (paper: up to 2,048). */
+const BUDGETS = [64, 128, 256] as const;
+const L2_ALPHAS = [1e-4, 1e-3, 1e-2] as const;
+const TF_RANKS = [4, 8, 16] as const;
+const alphaName = (a: number) => (a === 1e-3 ? "" : `-a${a.toExponential().replace("+", "")}`);
+const rankName = (r: number) => (r === 8 ? "" : `-r${r}`);
+
+/**
+ * MMoE Tables 1–2: row → its search candidates, over every setting MMoE §6.3 says it tuned: the
+ * layer budget for every row (64, 128 or 256 hidden units in total), L2-Constrained's α and
+ * Tensor-Factorization's rank besides. A profile trains all of them or a stated subset
+ * (QUICK_MMOE_MODELS); the names of the 64- and 128-unit candidates are those of earlier runs.
+ */
 export const MMOE_TABLE_CANDIDATES: Record<MmoeCensusModel, Candidate[]> = {
-  "single-task": [
-    cand("single-task-32", { kind: "single-task", bottomUnits: [32], towerUnits: TOWER_MMOE }, "2 task networks × 32 = 64 units"),
-    cand("single-task-64", { kind: "single-task", bottomUnits: [64], towerUnits: TOWER_MMOE }, "2 task networks × 64 = 128 units"),
-  ],
-  "shared-bottom": [
-    cand("shared-bottom-64", { kind: "shared-bottom", bottomUnits: [64], towerUnits: TOWER_MMOE }, "bottom 64 units"),
-    cand("shared-bottom-128", { kind: "shared-bottom", bottomUnits: [128], towerUnits: TOWER_MMOE }, "bottom 128 units"),
-  ],
-  "l2-constrained": [
-    cand("l2-constrained-32", { kind: "l2-constrained", bottomUnits: [32], towerUnits: TOWER_MMOE, alpha: 1e-3 }, "2 × 32 = 64 units, α = 1e-3"),
-    cand("l2-constrained-64", { kind: "l2-constrained", bottomUnits: [64], towerUnits: TOWER_MMOE, alpha: 1e-3 }, "2 × 64 = 128 units, α = 1e-3"),
-  ],
-  "cross-stitch": [
-    cand("cross-stitch-32", { kind: "cross-stitch", units: [32], towerUnits: TOWER_MMOE }, "2 × 32 = 64 units"),
-    cand("cross-stitch-64", { kind: "cross-stitch", units: [64], towerUnits: TOWER_MMOE }, "2 × 64 = 128 units"),
-  ],
-  "tensor-factorization": [
-    cand("tensor-factorization-32", { kind: "tensor-factorization", bottomUnits: [32], towerUnits: TOWER_MMOE, rank: 8, taskRank: 2 }, "2 × 32 = 64 units, Tucker ranks 8, 8, 2"),
-    cand("tensor-factorization-64", { kind: "tensor-factorization", bottomUnits: [64], towerUnits: TOWER_MMOE, rank: 8, taskRank: 2 }, "2 × 64 = 128 units, Tucker ranks 8, 8, 2"),
-  ],
-  omoe: [
-    cand("omoe-8x8", { kind: "omoe", experts: 8, expertUnits: [8], towerUnits: TOWER_MMOE }, "8 experts × 8 = 64 units"),
-    cand("omoe-8x16", { kind: "omoe", experts: 8, expertUnits: [16], towerUnits: TOWER_MMOE }, "8 experts × 16 = 128 units"),
-  ],
-  mmoe: [
-    cand("mmoe-8x8", { kind: "mmoe", experts: 8, expertUnits: [8], towerUnits: TOWER_MMOE }, "8 experts × 8 = 64 units"),
-    cand("mmoe-8x16", { kind: "mmoe", experts: 8, expertUnits: [16], towerUnits: TOWER_MMOE }, "8 experts × 16 = 128 units"),
-  ],
+  "single-task": BUDGETS.map((b) => cand(`single-task-${b / 2}`, { kind: "single-task", bottomUnits: [b / 2], towerUnits: TOWER_MMOE }, `2 task networks × ${b / 2} = ${b} units`, { units: b })),
+  "shared-bottom": BUDGETS.map((b) => cand(`shared-bottom-${b}`, { kind: "shared-bottom", bottomUnits: [b], towerUnits: TOWER_MMOE }, `bottom ${b} units`, { units: b })),
+  "l2-constrained": BUDGETS.flatMap((b) =>
+    L2_ALPHAS.map((alpha) => cand(`l2-constrained-${b / 2}${alphaName(alpha)}`, { kind: "l2-constrained", bottomUnits: [b / 2], towerUnits: TOWER_MMOE, alpha }, `2 × ${b / 2} = ${b} units, α = ${alpha}`, { units: b, alpha })),
+  ),
+  "cross-stitch": BUDGETS.map((b) => cand(`cross-stitch-${b / 2}`, { kind: "cross-stitch", units: [b / 2], towerUnits: TOWER_MMOE }, `2 × ${b / 2} = ${b} units`, { units: b })),
+  "tensor-factorization": BUDGETS.flatMap((b) =>
+    TF_RANKS.map((rank) => cand(`tensor-factorization-${b / 2}${rankName(rank)}`, { kind: "tensor-factorization", bottomUnits: [b / 2], towerUnits: TOWER_MMOE, rank, taskRank: 2 }, `2 × ${b / 2} = ${b} units, Tucker ranks ${rank}, ${rank}, 2`, { units: b, rank })),
+  ),
+  omoe: BUDGETS.map((b) => cand(`omoe-8x${b / 8}`, { kind: "omoe", experts: 8, expertUnits: [b / 8], towerUnits: TOWER_MMOE }, `8 experts × ${b / 8} = ${b} units`, { units: b })),
+  mmoe: BUDGETS.map((b) => cand(`mmoe-8x${b / 8}`, { kind: "mmoe", experts: 8, expertUnits: [b / 8], towerUnits: TOWER_MMOE }, `8 experts × ${b / 8} = ${b} units`, { units: b })),
 };
 
 /**
  * PLE Table 5's census row needs PLE on group 1 (PLE §5.2: "same setup as MMoE"): two
- * extraction levels, 3 task experts per task + 2 shared = 8 experts per level, the same two
- * layer budgets as MMoE.
+ * extraction levels, 3 task experts per task + 2 shared = 8 experts per level, the same layer
+ * budgets as MMoE.
  */
-export const PLE_TABLE_CANDIDATES: Candidate[] = [
-  cand("ple-8x8", { kind: "ple", taskExperts: 3, sharedExperts: 2, expertUnits: [[8], [8]], towerUnits: TOWER_MMOE }, "2 levels × (2 tasks × 3 + 2 shared) experts × 8 = 64 units"),
-  cand("ple-8x16", { kind: "ple", taskExperts: 3, sharedExperts: 2, expertUnits: [[16], [16]], towerUnits: TOWER_MMOE }, "2 levels × (2 tasks × 3 + 2 shared) experts × 16 = 128 units"),
+export const PLE_TABLE_CANDIDATES: Candidate[] = BUDGETS.map((b) =>
+  cand(`ple-8x${b / 8}`, { kind: "ple", taskExperts: 3, sharedExperts: 2, expertUnits: [[b / 8], [b / 8]], towerUnits: TOWER_MMOE }, `2 levels × (2 tasks × 3 + 2 shared) experts × ${b / 8} = ${b} units`, { units: b }),
+);
+
+/**
+ * The quick profile's part of the MMoE-table search, what two cores afford with every run
+ * trained to convergence: the 128-unit budget (the one every row chose when two budgets were
+ * offered) for every row, and there the settings the paper tunes beyond size — L2-Constrained's
+ * α ∈ {1e-4, 1e-3, 1e-2}, Tensor-Factorization's rank ∈ {8, 16}, Cross-Stitch at 64 and 128
+ * units. The tables flag every row whose budget was not searched.
+ */
+export const QUICK_MMOE_MODELS: readonly string[] = [
+  "single-task-64",
+  "shared-bottom-128",
+  ...L2_ALPHAS.map((a) => `l2-constrained-64${alphaName(a)}`),
+  "cross-stitch-32",
+  "cross-stitch-64",
+  "tensor-factorization-64",
+  "tensor-factorization-64-r16",
+  "omoe-8x16",
+  "mmoe-8x16",
+  "ple-8x16",
 ];
 
 export const MMOE_TABLE_ROWS = Object.keys(MMOE_TABLE_CANDIDATES) as MmoeCensusModel[];
@@ -73,6 +91,9 @@ export const MMOE_TABLE_ROWS = Object.keys(MMOE_TABLE_CANDIDATES) as MmoeCensusM
 /** The census-mmoe conditions: MMoE's two task groups (main task first). */
 export const MMOE_GROUPS = ["mmoe-g1", "mmoe-g2"] as const;
 export type MmoeGroup = (typeof MMOE_GROUPS)[number];
+
+/** census-mmoe's one-task conditions: the Single-Task baseline trains each task of a group alone (own-task-runs.ts). */
+export const MMOE_ONE_TASK_CONDITIONS: readonly OneTaskCondition[] = MMOE_GROUPS.flatMap((g) => censusGroupTasks(g).map((t) => ({ condition: `${g}-${t.name}-only`, of: g, task: t.name })));
 
 // ---------------------------------------------------------------------------------------------
 // AdaTT Table 5
@@ -96,11 +117,12 @@ function adattCandidates(n: ExpertCount): Record<AdattRow, Candidate[]> {
   return {
     "ml-mmoe": [cand(`ml-mmoe-${n}`, { kind: "ml-mmoe", experts: n, expertUnits: levels, towerUnits: TOWER_ADATT }, `${n} experts per level, ${dims}`)],
     // PLE needs a shared expert: m_s ∈ {3} with 6 experts, {3, 6} with 9
-    ple: (n === 6 ? [3] : [3, 6]).map((s) => cand(`ple-${n}-s${s}`, { kind: "ple", ...ms(s), expertUnits: levels, towerUnits: TOWER_ADATT }, `m_s = ${s}, ${(n - s) / 3} per task, ${dims}`)),
+    ple: (n === 6 ? [3] : [3, 6]).map((s) => cand(`ple-${n}-s${s}`, { kind: "ple", ...ms(s), expertUnits: levels, towerUnits: TOWER_ADATT }, `m_s = ${s}, ${(n - s) / 3} per task, ${dims}`, { sharedExperts: s })),
     // AdaTT: m_s = 0 is AdaTT-sp, the configuration AdaTT's caption reports as its best
+    // m_s ∈ {0, 3} with 6 experts, {0, 3, 6} with 9 (m_s = 6 of 6 would leave no task expert)
     adatt: [
-      cand(`adatt-sp-${n}`, { kind: "adatt-sp", taskExperts: n / 3, expertUnits: levels, towerUnits: TOWER_ADATT }, `m_s = 0 (AdaTT-sp), ${n / 3} per task, ${dims}`),
-      cand(`adatt-${n}-s3`, { kind: "adatt", ...ms(3), expertUnits: levels, towerUnits: TOWER_ADATT }, `m_s = 3, ${(n - 3) / 3} per task, ${dims}`),
+      cand(`adatt-sp-${n}`, { kind: "adatt-sp", taskExperts: n / 3, expertUnits: levels, towerUnits: TOWER_ADATT }, `m_s = 0 (AdaTT-sp), ${n / 3} per task, ${dims}`, { sharedExperts: 0 }),
+      ...(n === 6 ? [3] : [3, 6]).map((s) => cand(`adatt-${n}-s${s}`, { kind: "adatt", ...ms(s), expertUnits: levels, towerUnits: TOWER_ADATT }, `m_s = ${s}, ${(n - s) / 3} per task, ${dims}`, { sharedExperts: s })),
     ],
     "adatt-sp": [],
     // one level, experts of two layers: CGC with m_s = 3 (not searched), MMoE over n experts
@@ -116,6 +138,13 @@ export const ADATT_TABLE_CANDIDATES: Record<ExpertCount, Record<AdattRow, Candid
 export function adattRowCandidates(n: ExpertCount, row: AdattRow): Candidate[] {
   return row === "adatt-sp" ? ADATT_TABLE_CANDIDATES[n].adatt.filter((c) => c.config.kind === "adatt-sp") : ADATT_TABLE_CANDIDATES[n][row];
 }
+
+/**
+ * The quick profile's part of AdaTT Table 5, what two cores afford with every run trained to
+ * convergence: the paper's three rows at 6 experts (AdaTT over m_s ∈ {0, 3}) and AdaTT at 9
+ * experts over m_s ∈ {0, 3, 6}.
+ */
+export const QUICK_ADATT_MODELS: readonly string[] = ["ml-mmoe-6", "ple-6-s3", "adatt-sp-6", "adatt-6-s3", "adatt-sp-9", "adatt-9-s3", "adatt-9-s6"];
 
 /** The census-adatt conditions: the correct encoding and the public code's one-hot shift. */
 export const ADATT_ENCODINGS = ["by-name", "positional-per-file"] as const;

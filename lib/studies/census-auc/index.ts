@@ -7,6 +7,7 @@
  * notebook.ts the loaders the cells call.
  */
 import type { Study } from "../study";
+import { censusAdattDecide, censusMmoeDecide } from "./decide";
 import { censusAdatt, censusMmoe } from "./experiments";
 
 export const study: Study = {
@@ -14,6 +15,7 @@ export const study: Study = {
   title: "Census-Income AUC tables: MMoE Tables 1–2, PLE Table 5, AdaTT Table 5",
   notebooks: ["03-census-auc"],
   experiments: [censusMmoe, censusAdatt],
+  decide: [censusMmoeDecide, censusAdattDecide],
 };
 
 export * from "./paper";
@@ -23,3 +25,4 @@ export * from "./analysis";
 export * from "./figures";
 export * from "./notebook";
 export { censusAdatt, censusMmoe };
+export { censusAdattDecide, censusMmoeDecide };

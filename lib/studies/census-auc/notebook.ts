@@ -9,6 +9,7 @@ import { adattTable, judgeCensus, mmoeTable, oneHotTable, pleTable, searchTable,
 import { censusFigures } from "./figures";
 import { censusAdatt, censusMmoe } from "./experiments";
 import { CENSUS_REGISTRATION } from "./paper";
+import { decideSection, type DecideSection } from "../../decide/notebook";
 
 export interface CensusAucResults {
   mmoe: ExperimentResult;
@@ -64,4 +65,9 @@ export function estimatePaperProfile(results: Pick<CensusAucResults, "mmoe" | "a
   const a = estimateFor(censusMmoe, results.mmoe);
   const b = estimateFor(censusAdatt, results.adatt);
   return { hours: a.hours + b.hours, sentence: `${a.sentence} ${b.sentence} Together about ${(a.hours + b.hours).toFixed(0)} h.` };
+}
+
+/** Notebook 03's decide results (census-mmoe, census-adatt) beside the fixed-n verdicts, or the command that makes them. */
+export function decideResults(results: Pick<CensusAucResults, "judged">, root?: string): DecideSection {
+  return decideSection(["census-mmoe", "census-adatt"], { fixed: results.judged, fixedLabel: "profile shown above", command: "npm run reproduce -- census-auc --decide --budget 45m", root });
 }

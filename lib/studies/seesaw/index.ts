@@ -7,6 +7,7 @@
  * the expert-utilisation bars; notebook.ts the loaders the cells call.
  */
 import type { Study } from "../study";
+import { seesawCensusDecide, seesawSyntheticDecide } from "./decide";
 import { seesawCensus } from "./seesaw-census";
 import { seesawSynthetic } from "./seesaw-synthetic";
 
@@ -15,6 +16,7 @@ export const study: Study = {
   title: "PLE seesaw: MTL gains of eleven models on two task groups (Fig. 3, Table 1) and expert utilisation (Fig. 8)",
   notebooks: ["04-seesaw"],
   experiments: [seesawCensus, seesawSynthetic],
+  decide: [seesawCensusDecide, seesawSyntheticDecide],
 };
 
 export * from "./paper";
@@ -25,3 +27,4 @@ export * from "./figures";
 export * from "./notebook";
 export { seesawReport } from "./report";
 export { seesawCensus, seesawSynthetic };
+export { seesawCensusDecide, seesawSyntheticDecide };

@@ -10,6 +10,7 @@ import { analyseSeesaw, gateRows, groupSeesaw, judgeSeesaw, orderBySeesaw, quadr
 import { SEESAW_REGISTRATION } from "./paper";
 import { seesawCensus } from "./seesaw-census";
 import { seesawSynthetic } from "./seesaw-synthetic";
+import { decideSection, type DecideSection } from "../../decide/notebook";
 
 export interface SeesawGroupResults {
   group: SeesawGroup;
@@ -57,4 +58,9 @@ export function estimatePaperProfile(result: ExperimentResult) {
   const experiment = [seesawCensus, seesawSynthetic].find((e) => e.id === result.summary.experiment);
   if (!experiment) throw new RangeError(`estimatePaperProfile: ${result.summary.experiment} is not an experiment of the seesaw study`);
   return estimateFor(experiment, result);
+}
+
+/** Notebook 04's decide results (seesaw-census, seesaw-synthetic) beside the fixed-n verdicts, or the command that makes them. */
+export function decideResults(results: Pick<SeesawResults, "judged">, root?: string): DecideSection {
+  return decideSection(["seesaw-census", "seesaw-synthetic"], { fixed: results.judged, fixedLabel: "profile shown above", command: "npm run reproduce -- seesaw-census --decide --budget 45m", root });
 }
