@@ -1,4 +1,4 @@
-// The fast wasm BatchMatMul kernel (lib/models/wasm-matmul-kernel.ts): every shape case against
+// The fast wasm BatchMatMul kernel (lib/kernels/wasm-matmul-kernel.ts): every shape case against
 // a naive host product, gradients included, and no tensors left behind.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
