@@ -66,3 +66,54 @@ test("'Shared-Bottom nearly always the worst' holds Shared-Bottom only to the mo
   assert.deepEqual(sharedBottomCases(MMOE_CENSUS_GROUP2), ["l2-constrained", "cross-stitch", "mmoe"], "Single-Task (.8792) and OMoE (.8813) are the paper's own exceptions");
   assert.equal(CENSUS_REGISTRATION.claims["mmoe-g2:mmoe-best"].minimumEffect!.value, 0.0002, "Table 2's smallest printed lead of MMoE (marital: .9924 vs .9922)");
 });
+
+// ---------------------------------------------------------------------------------------------
+// the search and the training record, read on validation only
+
+/** A run of `model` whose validation and test AUC of income are given, with a selection curve. */
+function searched(model: string, seed: number, validation: number, testAuc: number, o: { lr?: number; curve?: number[]; best?: number; stop?: "patience" | "step cap" } = {}): RunRecord {
+  const curve = o.curve ?? [0.9, validation];
+  return {
+    condition: "mmoe-g1",
+    model,
+    seed,
+    status: "ok",
+    learningRate: o.lr ?? 3e-3,
+    stopReason: o.stop ?? "patience",
+    selection: { task: "income", metric: "auc" },
+    config: { train: { steps: 2925, batchSize: 1024, evalEvery: 65, patience: 6, learningRates: [1e-3, 3e-3, 1e-2], learningRateChoice: "per-arm", batchOrder: "per-seed" } },
+    data: { rows: { train: 199_523 } },
+    bestStep: o.best ?? 65 * curve.length,
+    curves: { steps: curve.map((_, i) => 65 * (i + 1)), selection: curve },
+    metrics: { validation: { income: { auc: validation }, marital: { auc: 0.99 } }, test: { income: { auc: testAuc }, marital: { auc: 0.99 } } },
+  } as unknown as RunRecord;
+}
+
+test("a row's candidate is chosen on validation AUC: a candidate best on test but worse on validation is not chosen (planted)", () => {
+  const { mmoeChoices } = studies.censusAuc;
+  const runs = [1, 2, 3].flatMap((s) => [searched("mmoe-8x16", s, 0.946, 0.940), searched("mmoe-8x32", s, 0.944, 0.960)]);
+  const c = mmoeChoices(runs, "mmoe-g1").mmoe;
+  assert.equal(c.model, "mmoe-8x16");
+  assert.ok(c.runs.every((r) => r.model === "mmoe-8x16"));
+});
+
+test("search flags: a setting not searched at this profile, a choice at the searched grid's edge, a learning rate at its grid's edge", () => {
+  const { mmoeChoices, searchFlags } = studies.censusAuc;
+  const one = mmoeChoices([1, 2].map((s) => searched("mmoe-8x16", s, 0.946, 0.94)), "mmoe-g1").mmoe;
+  assert.deepEqual(searchFlags(one), ["units not searched at this profile (128; the full grid: 64, 128, 256)"]);
+  const edge = mmoeChoices([1, 2].flatMap((s) => [searched("l2-constrained-64-a1e-2", s, 0.947, 0.94, { lr: 1e-2 }), searched("l2-constrained-64", s, 0.945, 0.94, { lr: 1e-2 })]), "mmoe-g1")["l2-constrained"];
+  assert.deepEqual(searchFlags(edge), [
+    "units not searched at this profile (128; the full grid: 64, 128, 256)",
+    "alpha 0.01 at the edge of the grid searched (0.001, 0.01)",
+    "learning rate 0.01 at the edge of its grid (0.001, 0.003, 0.01)",
+  ]);
+});
+
+test("how far a validation curve had flattened: the gain over the two epochs before the best checkpoint", () => {
+  const { gainBeforeBest, stoppedEarly, trainingNote } = studies.censusAuc;
+  // 194 whole batches per epoch, an evaluation every 65: two epochs before step 650 is step 262, the last evaluation by then step 260 (0.93)
+  const r = searched("mmoe-8x16", 1, 0.95, 0.94, { curve: [0.9, 0.92, 0.925, 0.93, 0.94, 0.945, 0.948, 0.949, 0.95, 0.95] , best: 650 });
+  assert.ok(Math.abs(gainBeforeBest(r)! - (0.95 - 0.93)) < 1e-12);
+  assert.equal(stoppedEarly([r, searched("mmoe-8x16", 2, 0.95, 0.94, { stop: "step cap" })]), "1 of 2");
+  assert.match(trainingNote([r]), /batches of 1024, at most 15\.08 epochs, validation every 0\.34 epochs; early stopping after 6 evaluations \(2\.01 epochs\).*per arm.*each seed its own minibatch order.*ended 1 of 1 runs/);
+});

@@ -249,6 +249,7 @@ describe("figures", () => {
     const fig = bubbleFigure(a, 8);
     const traces = fig.data as { name: string; x: number[]; y: number[]; error_x: { array: number[]; arrayminus: number[] }; error_y: { array: number[]; arrayminus: number[] }; marker: { size: number[]; sizemode: string; sizeref: number } }[];
     assert.equal(traces.length, 6, "one bubble per multi-task model, none for Single-Task");
+    assert.ok(fig.data.every((x) => x.mode === "markers" && x.text === undefined), "models are named in the legend and on hover, never by text beside a bubble (nearby bubbles' labels overprint)");
     const cgc = a.models.find((m) => m.model === "cgc")!;
     const t = traces.find((x) => x.name.startsWith("CGC"))!;
     assert.deepEqual([t.x[0], t.y[0]], [cgc.regression!.summary.mean, cgc.binary!.summary.mean]);

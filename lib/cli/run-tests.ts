@@ -42,6 +42,7 @@ export const SLOW_TEST_FILES: readonly string[] = [
   "engine-workers",
   "experiments-mmoe-synthetic",
   "figures",
+  "figures-labels",
   "guarded-store",
   "jupyter-browser",
   "load-read-only",

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ChromiumMissingError, colorAt, saveFiguresIfChanged, standaloneFigureHtml, withAlpha, type Figure } from "../figures";
+import { ChromiumMissingError, colorAt, NON_NEGATIVE, rangeMeta, saveFiguresIfChanged, standaloneFigureHtml, withAlpha, type Figure } from "../figures";
 import { writeFileIfChanged } from "../project";
 import { finishProvenance, type Provenance } from "../provenance";
 import { saveTableIfChanged, tableFromRows, type Table } from "../tables";
@@ -69,7 +69,7 @@ export function summaryTable(summary: ExperimentSummary): Table {
   });
 }
 
-/** Mean ± std over the runs of each step (nulls skipped). */
+/** Mean ± std over the runs of each step (nulls skipped), cut at 0: a loss is never negative. */
 function meanBand(curves: (number | null)[][]): { mean: (number | null)[]; lo: (number | null)[]; hi: (number | null)[] } {
   const len = Math.max(0, ...curves.map((c) => c.length));
   const mean: (number | null)[] = [];
@@ -80,7 +80,7 @@ function meanBand(curves: (number | null)[][]): { mean: (number | null)[]; lo: (
     const m = xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
     const sd = m !== null && xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)) : 0;
     mean.push(m);
-    lo.push(m === null ? null : m - sd);
+    lo.push(m === null ? null : Math.max(0, m - sd));
     hi.push(m === null ? null : m + sd);
   }
   return { mean, lo, hi };
@@ -94,7 +94,7 @@ export function validationLossFigure(runs: readonly RunRecord[], task: string, t
     const mine = runs.filter((r) => r.arm === arm && r.status === "ok");
     const steps = mine.reduce<number[]>((a, r) => (r.curves.steps.length > a.length ? r.curves.steps : a), []);
     const band = meanBand(mine.map((r) => r.curves.validation[task] ?? []));
-    const line = { type: "scatter", mode: "lines", x: steps, legendgroup: arm, line: { color } };
+    const line = { type: "scatter", mode: "lines", x: steps, legendgroup: arm, line: { color }, meta: rangeMeta({ y: NON_NEGATIVE }) };
     return [
       { ...line, y: band.hi, line: { width: 0, color }, showlegend: false, hoverinfo: "skip" },
       { ...line, y: band.lo, line: { width: 0, color }, fill: "tonexty", fillcolor: withAlpha(color, 0.2), showlegend: false, hoverinfo: "skip" },
@@ -106,7 +106,7 @@ export function validationLossFigure(runs: readonly RunRecord[], task: string, t
   return {
     data,
     layout: {
-      title: { text: `${title} (mean ± 1 std over runs)` },
+      title: { text: `${title} (mean ± 1 std over runs, cut at 0)` },
       xaxis: { title: { text: "training step" } },
       yaxis: { title: { text: `validation loss (${task})` } },
       legend: { orientation: "h", x: 0, xanchor: "left", y: -0.18, yanchor: "top" },

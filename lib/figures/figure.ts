@@ -3,6 +3,7 @@
  * and rendered elsewhere (live in a notebook, to HTML/SVG/PNG on disk).
  */
 import { createHash } from "node:crypto";
+import { rangeViolations } from "./intervals";
 
 export interface Figure {
   data: Record<string, unknown>[];
@@ -26,13 +27,16 @@ export function figureTitle(fig: Figure): string {
   return "untitled";
 }
 
-/** Checks the parts of a spec that plotly would otherwise reject silently with a blank plot. */
+/** Checks the parts of a spec that plotly would otherwise reject silently with a blank plot, and that no trace draws past its declared range. */
 export function assertFigure(fig: Figure): void {
   if (!fig || !Array.isArray(fig.data)) throw new TypeError("figure.data must be an array of plotly traces");
   if (!fig.layout || typeof fig.layout !== "object") throw new TypeError("figure.layout must be an object");
   fig.data.forEach((trace, i) => {
     if (!trace || typeof trace !== "object") throw new TypeError(`figure.data[${i}] must be a plotly trace object`);
   });
+  // an interval past its metric's bounds (an AUC above 1, a negative share) is a bug in the figure's code
+  const outside = rangeViolations(fig.data);
+  if (outside.length) throw new RangeError(`${figureTitle(fig)}: ${outside.length} interval(s) outside the metric's range, first: ${outside[0]}`);
 }
 
 /** A short stable id: the same figure gets the same element id, so re-executed notebooks diff cleanly. */

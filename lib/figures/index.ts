@@ -3,3 +3,5 @@ export * from "./html";
 export * from "./render";
 export * from "./save";
 export * from "./palette";
+export * from "./intervals";
+export * from "./grid";

@@ -119,3 +119,38 @@ export function compareBySeed(a: ReadonlyMap<number, number>, b: ReadonlyMap<num
   }
   return welchTTest(fa.map(([, v]) => v), fb.map(([, v]) => v));
 }
+
+export interface MeanDifference {
+  /** Mean of a − b: of the per-seed differences when paired. */
+  mean: number;
+  /** 95 % CI of that mean (Student t; Welch–Satterthwaite when unpaired); null with too few runs. */
+  ci95: [number, number] | null;
+  /** Pairs when paired, else the smaller group's size. */
+  n: number;
+  paired: boolean;
+}
+
+/**
+ * a − b for results keyed by seed, with its 95 % CI: over the seeds both hold when at least two
+ * do (the pairs share data and batch order, so their difference drops the shared noise), else
+ * the difference of the two means with Welch's interval; null when either side has no value.
+ */
+export function differenceOfMeans(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): MeanDifference | null {
+  const finite = (m: ReadonlyMap<number, number>) => new Map([...m].filter(([, v]) => Number.isFinite(v)));
+  const fa = finite(a);
+  const fb = finite(b);
+  const common = [...fa.keys()].filter((s) => fb.has(s)).sort((x, y) => x - y);
+  if (common.length >= 2) {
+    const s = summarize(common.map((seed) => fa.get(seed)! - fb.get(seed)!));
+    return { mean: s.mean!, ci95: s.ci95, n: common.length, paired: true };
+  }
+  if (fa.size === 0 || fb.size === 0) return null;
+  const xa = [...fa.values()];
+  const xb = [...fb.values()];
+  const md = mean(xa) - mean(xb);
+  if (xa.length < 2 || xb.length < 2) return { mean: md, ci95: null, n: Math.min(xa.length, xb.length), paired: false };
+  const t = welchTTest(xa, xb);
+  const se = Math.sqrt(sampleVariance(xa) / xa.length + sampleVariance(xb) / xb.length);
+  const half = studentTQuantile(0.975, t.df) * se;
+  return { mean: md, ci95: [md - half, md + half], n: Math.min(xa.length, xb.length), paired: false };
+}

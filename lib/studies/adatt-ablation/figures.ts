@@ -4,7 +4,7 @@
  * CIs beside the paper's values.
  */
 import type { RunRecord } from "../../engine/run-record";
-import { colorAt, type Figure } from "../../figures";
+import { colorAt, errorBars, rangeMeta, RELATIVE_CHANGE_RANGE, type Figure } from "../../figures";
 import { expertWeightsOf, GROUP_LABELS, GROUPS, type RelativeChange } from "./analysis";
 import { COMPARISONS, FIG3_MODEL, modelLabel } from "./models";
 
@@ -98,7 +98,8 @@ export function relativeChangeFigure(changes: readonly RelativeChange[]): Figure
           showlegend: ti === 0,
           x: comps.map((c) => c.short),
           y: pts.map((p) => p?.mean ?? null),
-          error_y: { type: "data", symmetric: false, array: pts.map((p) => (p?.ci95 ? p.ci95[1] - p.mean! : 0)), arrayminus: pts.map((p) => (p?.ci95 ? p.mean! - p.ci95[0] : 0)), visible: true },
+          error_y: errorBars(pts.map((p) => p?.mean ?? null), pts.map((p) => p?.ci95 ?? null), RELATIVE_CHANGE_RANGE),
+          meta: rangeMeta({ y: RELATIVE_CHANGE_RANGE }),
           marker: { color: colorAt(gi * 4 + k) },
           xaxis: x,
           yaxis: y,

@@ -202,10 +202,45 @@ export function gainBeforeBest(r: RunRecord, epochs = 2): number | null {
   return higherIsBetter(r.selection.metric) ? sel[at]! - earlier : earlier - sel[at]!;
 }
 
+/** Why a run stopped; for records stored before runs kept it, read from its reason and steps. */
+export function stopReasonOf(r: RunRecord): RunRecord["stopReason"] {
+  if (r.stopReason !== undefined) return r.stopReason;
+  if (r.status === "diverged") return "diverged";
+  if (r.reason?.startsWith("early stop")) return "patience";
+  return r.stepsTrained >= r.config.train.steps ? "step cap" : undefined;
+}
+
 /** "2 of 3" runs stopped by early stopping (the rest by the step cap). */
 export function stoppedEarly(runs: readonly RunRecord[]): string {
-  const known = runs.filter((r) => r.stopReason !== undefined);
-  return known.length ? `${known.filter((r) => r.stopReason === "patience").length} of ${known.length}` : "–";
+  const known = runs.map(stopReasonOf).filter((x) => x !== undefined);
+  return known.length ? `${known.filter((x) => x === "patience").length} of ${known.length}` : "–";
+}
+
+/**
+ * How the runs of a table were trained, read from their records (so it cannot disagree with
+ * them): the step cap in epochs, batch, evaluation interval and patience, the learning-rate grid
+ * and how a rate was chosen, whether the seed varied the minibatch order, the selection criterion,
+ * and how many runs early stopping ended.
+ */
+export function trainingNote(runs: readonly RunRecord[]): string {
+  if (runs.length === 0) return "Training: no runs.";
+  const r = runs[0];
+  const t = r.config.train;
+  const epoch = epochSteps(r);
+  const ep = (steps: number) => {
+    const n = +(steps / epoch).toFixed(2);
+    return `${n} epoch${n === 1 ? "" : "s"}`;
+  };
+  const sel = r.selection.task === "all" ? "the validation objective (the sum of the task losses)" : `validation ${r.selection.metric.toUpperCase()} of ${r.selection.task}`;
+  const early = stoppedEarly(runs);
+  const rates = t.learningRates.length > 1 ? `a learning rate from {${t.learningRates.join(", ")}} ${t.learningRateChoice === "per-arm" ? "per arm, on the arm's mean" : "per run, on its"} ${sel}` : `one learning rate (${t.learningRates[0]})`;
+  return [
+    `Training: batches of ${t.batchSize}, at most ${ep(t.steps)}, validation every ${ep(t.evalEvery)}`,
+    t.patience !== undefined ? `early stopping after ${t.patience} evaluations (${ep(t.patience * t.evalEvery)}) without a better ${sel}` : "no early stopping",
+    `checkpoint on the same; ${rates}`,
+    t.batchOrder === "per-seed" ? "each seed its own minibatch order, the same for every model at that seed" : "one minibatch order for every seed (only the initialisation varies)",
+    `early stopping ended ${early === "–" ? "an unrecorded number of" : early} runs, the step cap the rest.`,
+  ].join("; ");
 }
 
 const meanGain = (runs: readonly RunRecord[]) => summarize(runs.map(gainBeforeBest).filter((x): x is number => x !== null)).mean;
@@ -460,7 +495,8 @@ export function mmoeTable(runs: readonly RunRecord[], judged?: readonly Judged[]
     notes: [
       "best = test AUC of the run with the best main-task validation AUC; mean ± std (n) over runs with the 95 % CI of the mean (Student t); chosen = the row's search candidate (see the search table).",
       "Paper: MMoE §6.3, Tables 1–2, 400 runs each. Its marital columns are reproduced as printed (col. 3, col. 4): their labels are uncertain in the sources we have; col. 3 read as the best-run value, col. 4 as the mean.",
-      "Training: every run to convergence (early stopping on the main task's validation AUC, which also picks the checkpoint and, per arm, the learning rate); Single-Task trains each task alone, with its own learning rate, checkpoint and early stopping on that task's validation AUC. Stopped early = runs ended by early stopping, not the step cap; gain, 2 epochs to best = the main task's validation AUC gain over the two epochs before the best checkpoint (mean over runs: how far the curve had flattened); search flags: see the search table.",
+      trainingNote(runs.filter((r) => MMOE_GROUPS.includes(r.condition as MmoeGroup))),
+      "Single-Task trains each task alone, with its own learning rate, checkpoint and early stopping on that task's validation AUC. Stopped early = runs ended by early stopping, not the step cap; gain, 2 epochs to best = the main task's validation AUC gain over the two epochs before the best checkpoint (mean over runs: how far the curve had flattened); search flags: see the search table.",
       "MMoE − model: paired by seed, with the unadjusted 95 % CI, beside the printed difference. A printed difference is not a claim: the sentences MMoE §6.3 states about these tables are judged in the claims table (mmoe-g2:mmoe-best, mmoe:shared-bottom-worst).",
     ],
   });
@@ -534,7 +570,8 @@ export function adattTable(runs: readonly RunRecord[], judged?: readonly Judged[
       `Column order: AdaTT's text names the tasks income, never married, education, but its values fit education, income, never married; this table reads "Task 1/2/3" as ${ADATT_COLUMN_TASKS.map((t) => TASK_LABEL[t]).join(" / ")}.`,
       `mean ± std (n) of test AUC over runs with the 95 % CI of the mean; AdaTT − model paired by seed (unadjusted CIs, descriptive). AdaTT §4.3's sentence is judged in the claims table: ${EXPERT_COUNTS.map((n) => claimRef(judged, `adatt-table5:${n}:adatt-best`)).join("; ")}.`,
       `Paper: ${ADATT_TABLE5.source}, ${ADATT_TABLE5.runs} runs; ${ADATT_TABLE5.caption}.`,
-      "Training: every run to convergence, with early stopping, the checkpoint and (per arm) the learning rate on the validation objective, the sum of the three tasks' losses (no task is the main one); stopped early = runs ended by early stopping, not the step cap. Rows without runs are not trained at this profile (its note says which).",
+      trainingNote(runs.filter((r) => r.condition === "by-name")),
+      "Rows without runs are not trained at this profile (its note says which).",
     ],
   });
 }
@@ -622,6 +659,29 @@ export function censusAdattReport(
 
 // ---------------------------------------------------------------------------------------------
 // sentences for the notebook (numbers computed from the runs)
+
+/**
+ * How far each table's chosen rows had converged, one line per table: the runs early stopping
+ * ended, and the range over rows of the selection metric's mean gain over the two epochs before
+ * the best checkpoint (a row that was still climbing shows a large gain).
+ */
+export function flatteningSummary(input: CensusRuns): string {
+  const lines: string[] = [];
+  const line = (label: string, rows: ChosenRow[], unit: string) => {
+    const withRuns = rows.filter((c) => c.runs.length > 0);
+    if (withRuns.length === 0) return;
+    const runs = withRuns.flatMap((c) => c.runs);
+    const gains = withRuns.map((c) => ({ row: ROW_LABEL[c.row] ?? c.row, gain: meanGain(c.runs) })).filter((g): g is { row: string; gain: number } => g.gain !== null);
+    gains.sort((a, b) => a.gain - b.gain);
+    const range = gains.length ? `from ${fmt(gains[0].gain)} (${gains[0].row}) to ${fmt(gains[gains.length - 1].gain)} (${gains[gains.length - 1].row})` : "not recorded";
+    lines.push(`- **${label}:** early stopping ended ${stoppedEarly(runs)} runs of the chosen rows; ${unit} over the two epochs before the best checkpoint ${range}.`);
+  };
+  if (input.mmoe) {
+    for (const g of MMOE_GROUPS) line(g === "mmoe-g1" ? "MMoE Table 1 / PLE Table 5" : "MMoE Table 2", Object.values(mmoeChoices(input.mmoe, g)), `the main task's validation AUC rose`);
+  }
+  if (input.adatt) for (const n of EXPERT_COUNTS) line(`AdaTT Table 5, ${n} experts`, Object.values(adattChoices(input.adatt, n)), `the selection metric improved`);
+  return lines.join("\n");
+}
 
 /** How far our means sit from the printed means, per table and task: "ours − paper" averaged over the rows both have. */
 export function paperGapSummary(input: CensusRuns): string {

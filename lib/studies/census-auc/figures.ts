@@ -1,28 +1,37 @@
 /**
- * Figures of the census study as plotly specs (pure functions of the runs): one dot-and-CI plot
- * per paper table — our mean test AUC with its 95 % CI, our best-run value where the table has
- * one, and the paper's printed value as a separate marker — and validation-AUC curves over
- * training for the chosen model of every row. Paper values come from paper.ts (through the
- * analysis helpers); a paper value far below our axis is drawn as a labelled arrow at the bottom.
+ * Figures of the census study as plotly specs (pure functions of the runs):
+ * - one horizontal dot plot per paper table: a panel per task, a row per model (labels on the
+ *   y axis, where long names have room), our mean with its 95 % CI, our best run where the table
+ *   has one, and the paper's printed values as distinct markers named in the legend; a paper
+ *   value far below ours is drawn as a marker at the axis edge (its value on hover and in the
+ *   table) rather than stretching the axis until our intervals vanish;
+ * - the one-hot shift as per-seed differences (shifted − by name) with their 95 % CIs, beside
+ *   how far AdaTT Table 5 sits from our by-name mean;
+ * - validation AUC over training with its band (validation-figure.ts).
+ * Every interval is cut at the metric's range and declares it (lib/figures/intervals.ts).
  */
 import type { RunRecord } from "../../engine/run-record";
-import { summarize } from "../../stats/across-runs";
-import { PALETTE, withAlpha, type Figure } from "../../figures";
+import { differenceOfMeans, summarize } from "../../stats/across-runs";
+import { errorBars, gridCell, layoutKey, panelTitle, PALETTE, rangeMeta, UNIT_DIFFERENCE_RANGE, UNIT_RANGE, type Figure } from "../../figures";
 import {
-  adattChoices, adattPaperAuc, aucStats, MMOE_PAPER_TABLE, mmoeChoices, ROW_LABEL, runsOf, TASK_LABEL, type CensusRuns, type ChosenRow,
+  adattChoices, adattPaperAuc, aucOf, aucStats, MMOE_PAPER_TABLE, mmoeChoices, ROW_LABEL, runsOf, TASK_LABEL, type CensusRuns, type ChosenRow,
 } from "./analysis";
-import { ADATT_COLUMN_TASKS, ADATT_ROWS, EXPERT_COUNTS, MMOE_GROUPS, MMOE_TABLE_ROWS, ONE_HOT_VARIANT_MODELS, type AdattRow, type MmoeGroup } from "./design";
+import { ADATT_COLUMN_TASKS, ADATT_ROWS, EXPERT_COUNTS, MMOE_GROUPS, MMOE_TABLE_ROWS, ONE_HOT_VARIANT_MODELS, type AdattRow } from "./design";
 import { ADATT_TABLE5, PLE_TABLE5_CENSUS } from "./paper";
+import { validationAucFigure } from "./validation-figure";
 
 const MMOE_CENSUS_RUNS = MMOE_PAPER_TABLE["mmoe-g1"].runs;
-/** plotly's ten colours and two more, so that the twelve table rows never share one. */
-const ROW_COLORS = [...PALETTE, "#000000", "#b15928"];
 const OURS = PALETTE[0];
-const OURS_ALT = PALETTE[2];
 const PAPER = PALETTE[3];
+/** How far below our lowest value a paper value may sit and still be drawn on the axis. */
+const PAPER_REACH = 0.06;
+/** Pixels per model row of a dot plot, and the extra height of a panel row (title, ticks, gap). */
+const ROW_PX = 24;
+const PANEL_EXTRA_PX = 70;
 
 interface Point {
-  x: string;
+  /** The model row's label (a y-axis category). */
+  label: string;
   mean: number | null;
   ci: [number, number] | null;
   best?: number | null;
@@ -35,86 +44,101 @@ interface Panel {
   points: Point[];
 }
 
-/** A model label on two lines ("Tensor-<br>Factorization"): horizontal ticks keep the static image small and legible. */
-const tick = (label: string) => label.replace(/-(?=[A-Z])/, "-<br>").replace(/ \(/, "<br>(");
-const axisName = (kind: "x" | "y", i: number) => (i === 0 ? kind : `${kind}${i + 1}`);
-const layoutKey = (kind: "x" | "y", i: number) => (i === 0 ? `${kind}axis` : `${kind}axis${i + 1}`);
+interface Labels {
+  ours: string;
+  best?: string;
+  paper: string;
+  paperBest?: string;
+}
+
+const finite = (xs: readonly (number | null | undefined)[]) => xs.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
 
 /**
- * The y-range: every mean, best and nearby paper value, with a margin; CI ends stretch it by at
- * most 0.02 beyond them (with very few runs a t-interval can span more than all of AUC's range),
- * and it never passes 1. Paper values far below our values are flagged instead of drawn.
+ * The value axis of one panel: our means and best runs, the paper values within PAPER_REACH
+ * below them, and CI ends up to 0.02 beyond those (with few runs a t-interval can span more than
+ * all of AUC's range); padded, never past 1. Paper values further below are off scale.
  */
-function rangeOf(points: readonly Point[]): { range: [number, number]; offScale: (v: number | null | undefined) => boolean } {
-  const finite = (xs: (number | null | undefined)[]) => xs.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+export function valueAxis(points: readonly Point[]): { range: [number, number]; offScale: (v: number | null | undefined) => boolean } {
   const ours = finite(points.flatMap((p) => [p.mean, p.best]));
   const paper = finite(points.flatMap((p) => [p.paper, p.paperBest]));
-  const lowOurs = ours.length ? Math.min(...ours) : Math.min(...paper, 1);
-  const floor = lowOurs - 0.03;
+  const floor = (ours.length ? Math.min(...ours) : Math.min(1, ...paper)) - PAPER_REACH;
   const core = [...ours, ...paper.filter((v) => v >= floor)];
   const lo0 = core.length ? Math.min(...core) : 0.5;
   const hi0 = core.length ? Math.max(...core) : 1;
   const ends = finite(points.flatMap((p) => p.ci ?? []));
   const lo = Math.max(lo0 - 0.02, Math.min(lo0, ...ends));
   const hi = Math.min(hi0 + 0.02, Math.max(hi0, ...ends));
-  const pad = Math.max(0.002, (hi - lo) * 0.06);
+  const pad = Math.max(0.001, (hi - lo) * 0.05);
   return { range: [lo - pad, Math.min(1, hi + pad)], offScale: (v) => typeof v === "number" && v < floor };
 }
 
-/** Panel i of a grid with `columns` columns: its axis names and domains (row-major, top row first). */
-function gridCell(i: number, count: number, columns: number, gaps = { x: 0.08, y: 0.2 }) {
-  const rows = Math.ceil(count / columns);
-  const w = (1 - gaps.x * (columns - 1)) / columns;
-  const h = (1 - gaps.y * (rows - 1)) / rows;
-  const col = i % columns;
-  const row = Math.floor(i / columns);
-  const top = 1 - row * (h + gaps.y);
-  return { xaxis: axisName("x", i), yaxis: axisName("y", i), x: [col * (w + gaps.x), col * (w + gaps.x) + w] as [number, number], y: [top - h, top] as [number, number], rows };
-}
-
-/** Panels of dot-and-CI points in a grid, sharing one legend. */
-function dotCiFigure(title: string, panels: readonly Panel[], labels: { ours: string; best?: string; paper: string; paperBest?: string }, size: { width?: number; columns?: number } = {}): Figure {
-  const columns = size.columns ?? panels.length;
-  const rows = Math.ceil(panels.length / columns);
+/**
+ * Panels of horizontal dot plots in a grid, one legend. Within a row the markers of ours and
+ * the paper's are offset vertically (scattermode "group"), so equal values never hide each other.
+ */
+function dotPlotFigure(title: string, panels: readonly Panel[], labels: Labels, size: { width: number; columns: number; labelPx: number; groupRows?: number }): Figure {
+  const { columns } = size;
+  const panelRows = Math.ceil(panels.length / columns);
+  const categories = Math.max(...panels.map((p) => p.points.length));
+  const panelPx = categories * ROW_PX + 20;
+  const legendPx = 30 * (2 + Number(Boolean(labels.best)) + Number(Boolean(labels.paperBest)));
+  const height = 90 + panelRows * (panelPx + PANEL_EXTRA_PX) + legendPx;
+  const gapY = PANEL_EXTRA_PX / (panelRows * (panelPx + PANEL_EXTRA_PX));
   const data: Record<string, unknown>[] = [];
   const annotations: Record<string, unknown>[] = [];
+  const shapes: Record<string, unknown>[] = [];
   const layout: Record<string, unknown> = {
     title: { text: title, font: { size: 14 } },
-    width: size.width ?? 720,
-    height: 140 + rows * 240,
-    margin: { b: 130, t: 80 },
-    legend: { orientation: "h", x: 0.5, xanchor: "center", y: rows > 1 ? -0.16 : -0.32 },
-    scattermode: "group", // ours and the paper's marker side by side at each model
+    width: size.width,
+    height,
+    margin: { l: size.labelPx, r: 20, t: 80, b: 40 + legendPx },
+    legend: { orientation: "h", x: 0.5, xanchor: "center", y: 0.01, yanchor: "bottom", yref: "container", font: { size: 11 } },
+    scattermode: "group",
+    scattergap: 0.35,
     annotations,
+    shapes,
   };
+  const offScaleName = "paper: below the axis (value on hover and in the table)";
+  let offScaleShown = false;
   panels.forEach((panel, i) => {
-    const cell = gridCell(i, panels.length, columns);
+    const cell = gridCell(i, panels.length, columns, { x: 0.05, y: panelRows > 1 ? gapY : 0 });
     const axes = { xaxis: cell.xaxis, yaxis: cell.yaxis };
     const first = i === 0;
-    const xs = panel.points.map((p) => p.x);
-    const { range, offScale } = rangeOf(panel.points);
-    const clip = (v: number | null | undefined) => (typeof v === "number" && !offScale(v) ? v : null);
-    data.push({
-      type: "scatter", mode: "markers", name: labels.ours, legendgroup: "ours", offsetgroup: "ours", showlegend: first, ...axes, x: xs,
-      y: panel.points.map((p) => p.mean),
-      error_y: { type: "data", symmetric: false, array: panel.points.map((p) => (p.ci && p.mean !== null ? p.ci[1] - p.mean : 0)), arrayminus: panel.points.map((p) => (p.ci && p.mean !== null ? p.mean - p.ci[0] : 0)), color: OURS },
-      marker: { color: OURS, size: 9 },
+    const ys = panel.points.map((p) => p.label);
+    const { range, offScale } = valueAxis(panel.points);
+    const onScale = (v: number | null | undefined) => (typeof v === "number" && !offScale(v) ? v : null);
+    const marker = (name: string, group: string, offsetgroup: string, xs: (number | null)[], style: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      data.push({ type: "scatter", mode: "markers", orientation: "h", name, legendgroup: group, offsetgroup, showlegend: first, ...axes, x: xs, y: ys, meta: rangeMeta({ x: UNIT_RANGE }), marker: style, ...extra });
+    const means = panel.points.map((p) => p.mean);
+    marker(labels.ours, "ours", "ours", means, { color: OURS, size: 8 }, {
+      error_x: errorBars(means, panel.points.map((p) => p.ci), UNIT_RANGE, { color: OURS, thickness: 1.5, width: 3 }),
+      hovertemplate: "%{y}: mean %{x:.4f}<extra>ours</extra>",
     });
-    if (labels.best) data.push({ type: "scatter", mode: "markers", name: labels.best, legendgroup: "best", offsetgroup: "ours", showlegend: first, ...axes, x: xs, y: panel.points.map((p) => p.best ?? null), marker: { color: OURS, size: 9, symbol: "circle-open", line: { width: 2 } } });
-    data.push({ type: "scatter", mode: "markers", name: labels.paper, legendgroup: "paper", offsetgroup: "paper", showlegend: first, ...axes, x: xs, y: panel.points.map((p) => clip(p.paper)), marker: { color: PAPER, size: 10, symbol: "diamond" } });
-    if (labels.paperBest) data.push({ type: "scatter", mode: "markers", name: labels.paperBest, legendgroup: "paper-best", offsetgroup: "paper", showlegend: first, ...axes, x: xs, y: panel.points.map((p) => clip(p.paperBest)), marker: { color: PAPER, size: 10, symbol: "diamond-open", line: { width: 2 } } });
-    for (const p of panel.points) {
-      const off = [p.paper, p.paperBest].filter((v) => offScale(v)) as number[];
-      if (off.length) annotations.push({ x: p.x, y: range[0], xref: axes.xaxis, yref: axes.yaxis, text: `paper ${off.map((v) => v.toFixed(4)).join(" / ")} ↓`, showarrow: false, yanchor: "bottom", font: { size: 10, color: PAPER } });
+    if (labels.best) marker(labels.best, "best", "ours", panel.points.map((p) => p.best ?? null), { color: OURS, size: 9, symbol: "circle-open", line: { width: 1.5 } });
+    marker(labels.paper, "paper", "paper", panel.points.map((p) => onScale(p.paper)), { color: PAPER, size: 10, symbol: "diamond" });
+    if (labels.paperBest) marker(labels.paperBest, "paper-best", "paper", panel.points.map((p) => onScale(p.paperBest)), { color: PAPER, size: 10, symbol: "diamond-open", line: { width: 2 } });
+    const off = panel.points.flatMap((p) => finite([p.paper, p.paperBest]).filter((v) => offScale(v)).map((v) => ({ y: p.label, v })));
+    if (off.length) {
+      data.push({
+        type: "scatter", mode: "markers", orientation: "h", name: offScaleName, legendgroup: "off-scale", offsetgroup: "paper", showlegend: !offScaleShown, ...axes,
+        // just inside the axis, so the marker cannot run into the row labels
+        x: off.map(() => range[0] + 0.03 * (range[1] - range[0])), y: off.map((o) => o.y), customdata: off.map((o) => o.v), meta: rangeMeta({ x: UNIT_RANGE }),
+        marker: { color: PAPER, size: 11, symbol: "triangle-left" }, hovertemplate: "%{y}: paper %{customdata:.4f} (below the axis)<extra></extra>",
+      });
+      offScaleShown = true;
     }
-    layout[layoutKey("x", i)] = { domain: cell.x, anchor: axes.yaxis, tickangle: 0, tickfont: { size: 10 } };
-    layout[layoutKey("y", i)] = { domain: cell.y, anchor: axes.xaxis, range, title: { text: i % columns === 0 ? "test AUC" : "" } };
-    annotations.push({ text: panel.title, showarrow: false, xref: "paper", yref: "paper", x: (cell.x[0] + cell.x[1]) / 2, y: cell.y[1] + 0.01, xanchor: "center", yanchor: "bottom" });
+    layout[layoutKey("x", i)] = { domain: cell.x, anchor: axes.yaxis, range, nticks: 6, tickfont: { size: 10 }, title: { text: cell.row === panelRows - 1 ? "test AUC" : "", font: { size: 12 } }, zeroline: false };
+    layout[layoutKey("y", i)] = { domain: cell.y, anchor: axes.xaxis, type: "category", categoryorder: "array", categoryarray: [...ys].reverse(), showticklabels: cell.column === 0, tickfont: { size: 11 }, showgrid: true };
+    annotations.push(panelTitle(panel.title, cell));
+    // a rule between groups of rows (AdaTT's 6 and 9 experts); category k sits at n − 1 − k on the reversed axis
+    for (let k = size.groupRows ?? ys.length; k < ys.length; k += size.groupRows ?? ys.length) {
+      shapes.push({ type: "line", xref: `${axes.xaxis} domain`, x0: 0, x1: 1, yref: axes.yaxis, y0: ys.length - k - 0.5, y1: ys.length - k - 0.5, line: { color: "#888888", width: 1, dash: "dot" } });
+    }
   });
   return { data, layout };
 }
 
-/** MMoE Tables 1 and 2 beside ours: per group, the main task and marital status, one dot per model. */
+/** MMoE Tables 1 and 2 beside ours: per group, the main task and marital status, one row per model. */
 export function mmoeTablesFigure(runs: readonly RunRecord[]): Figure {
   const panels = MMOE_GROUPS.flatMap((group) => {
     const paper = MMOE_PAPER_TABLE[group];
@@ -124,16 +148,16 @@ export function mmoeTablesFigure(runs: readonly RunRecord[]): Figure {
       title: `${paper.source.replace("MMoE §6.3, ", "")}: ${TASK_LABEL[task]} AUC (n = ${choices.mmoe.runs.length})`,
       points: MMOE_TABLE_ROWS.map((row) => {
         const s = aucStats(choices[row].runs, task, main);
-        return { x: tick(ROW_LABEL[row]), mean: s.mean, ci: s.ci95, best: s.best, paper: values[row].mean, paperBest: values[row].best };
+        return { label: ROW_LABEL[row], mean: s.mean, ci: s.ci95, best: s.best, paper: values[row].mean, paperBest: values[row].best };
       }),
     });
     return [panel(main, paper.main), panel(auxiliary, paper.auxiliary)];
   });
-  return dotCiFigure(
+  return dotPlotFigure(
     `MMoE §6.3, Tables 1–2: ours (mean, 95 % CI, best run) beside the paper (${MMOE_CENSUS_RUNS} runs)`,
     panels,
     { ours: "ours: mean ± 95 % CI", best: "ours: best run (by main-task validation)", paper: "paper: mean (marital: col. 4)", paperBest: "paper: best (marital: col. 3)" },
-    { columns: 2, width: 720 },
+    { columns: 2, width: 820, labelPx: 150 },
   );
 }
 
@@ -146,13 +170,13 @@ export function pleTableFigure(runs: readonly RunRecord[]): Figure {
     points: (["single-task", "mmoe", "ple"] as const).map((row) => {
       const s = aucStats(choices[row].runs, task, "income");
       const implied = row === t.inconsistency.model && task === t.inconsistency.task ? t.inconsistency.impliedAuc : null;
-      return { x: tick(ROW_LABEL[row]), mean: s.mean, ci: s.ci95, paper: t.auc[row][task], paperBest: implied };
+      return { label: ROW_LABEL[row], mean: s.mean, ci: s.ci95, paper: t.auc[row][task], paperBest: implied };
     }),
   }));
-  return dotCiFigure(`${t.source}: ours (mean, 95 % CI) beside the paper`, panels, { ours: "ours: mean ± 95 % CI", paper: "paper: printed AUC", paperBest: "paper: MMoE income implied by its printed gain (inconsistent)" }, { width: 600 });
+  return dotPlotFigure(`${t.source}: ours (mean, 95 % CI) beside the paper`, panels, { ours: "ours: mean ± 95 % CI", paper: "paper: printed AUC", paperBest: "paper: MMoE income implied by its printed gain (inconsistent)" }, { columns: 2, width: 720, labelPx: 110 });
 }
 
-/** AdaTT Table 5 beside ours: one panel per task, one dot per model and expert count. */
+/** AdaTT Table 5 beside ours: one panel per task, one row per model and expert count. */
 export function adattTableFigure(runs: readonly RunRecord[]): Figure {
   const choices = Object.fromEntries(EXPERT_COUNTS.map((n) => [n, adattChoices(runs, n)])) as Record<number, Record<AdattRow, ChosenRow>>;
   const panels = ADATT_COLUMN_TASKS.map((task, j) => ({
@@ -160,119 +184,64 @@ export function adattTableFigure(runs: readonly RunRecord[]): Figure {
     points: EXPERT_COUNTS.flatMap((n) =>
       ADATT_ROWS.map((row) => {
         const s = aucStats(choices[n][row].runs, task, "income");
-        return { x: tick(`${ROW_LABEL[row]} (${n})`), mean: s.mean, ci: s.ci95, paper: adattPaperAuc(n, row, task) };
+        return { label: `${ROW_LABEL[row]}, ${n} experts`, mean: s.mean, ci: s.ci95, paper: adattPaperAuc(n, row, task) };
       }),
     ),
   }));
-  return dotCiFigure(`AdaTT Table 5: ours (mean, 95 % CI) beside the paper (${ADATT_TABLE5.runs} runs), by expert count`, panels, { ours: "ours: mean ± 95 % CI", paper: "paper: mean" }, { width: 780 });
+  return dotPlotFigure(`AdaTT Table 5: ours (mean, 95 % CI) beside the paper (${ADATT_TABLE5.runs} runs)`, panels, { ours: "ours: mean ± 95 % CI", paper: "paper: mean" }, { columns: 3, width: 900, labelPx: 150, groupRows: ADATT_ROWS.length });
 }
 
-/** The one-hot shift: AUC by name and with the shift per model, beside AdaTT Table 5's 6-expert values. */
-export function oneHotFigure(runs: readonly RunRecord[]): Figure {
-  const rowOf: Record<string, AdattRow> = { "ml-mmoe-6": "ml-mmoe", "ple-6-s3": "ple", "adatt-sp-6": "adatt" };
-  const data: Record<string, unknown>[] = [];
-  const layout: Record<string, unknown> = {
-    title: { text: "The public code's one-hot shift against the correct encoding (mean, 95 % CI), beside AdaTT Table 5 (6 experts)", font: { size: 14 } },
-    width: 720,
-    height: 380,
-    margin: { b: 120 },
-    legend: { orientation: "h", x: 0.5, xanchor: "center", y: -0.28 },
-    scattermode: "group", // markers of one model side by side instead of on top of each other
-  };
-  const annotations: Record<string, unknown>[] = [];
-  const gap = 0.07;
-  const w = (1 - gap * 2) / 3;
-  ADATT_COLUMN_TASKS.forEach((task, i) => {
-    const axes = { xaxis: axisName("x", i), yaxis: axisName("y", i) };
-    const xs = ONE_HOT_VARIANT_MODELS.map((m) => m);
-    const series = (condition: string) =>
-      ONE_HOT_VARIANT_MODELS.map((m) => summarize(runsOf(runs, condition, m).map((r) => r.metrics?.test[task]?.auc ?? NaN)));
-    const trace = (condition: string, name: string, color: string) => {
-      const s = series(condition);
-      return {
-        type: "scatter", mode: "markers", name, legendgroup: condition, showlegend: i === 0, ...axes, x: xs, y: s.map((v) => v.mean),
-        error_y: { type: "data", symmetric: false, array: s.map((v) => (v.ci95 && v.mean !== null ? v.ci95[1] - v.mean : 0)), arrayminus: s.map((v) => (v.ci95 && v.mean !== null ? v.mean - v.ci95[0] : 0)), color },
-        marker: { color, size: 9 }, offsetgroup: condition,
-      };
-    };
-    data.push(trace("by-name", "by name (correct)", OURS));
-    data.push(trace("positional-per-file", "positional per file (public code's shift)", OURS_ALT));
-    data.push({ type: "scatter", mode: "markers", name: "AdaTT Table 5", legendgroup: "paper", offsetgroup: "paper", showlegend: i === 0, ...axes, x: xs, y: ONE_HOT_VARIANT_MODELS.map((m) => adattPaperAuc(6, rowOf[m], task)), marker: { color: PAPER, size: 10, symbol: "diamond" } });
-    const domain: [number, number] = [i * (w + gap), i * (w + gap) + w];
-    layout[layoutKey("x", i)] = { domain, anchor: axes.yaxis };
-    layout[layoutKey("y", i)] = { anchor: axes.xaxis, title: { text: i === 0 ? "test AUC" : "" } };
-    annotations.push({ text: `${TASK_LABEL[task]} AUC`, showarrow: false, xref: "paper", yref: "paper", x: (domain[0] + domain[1]) / 2, y: 1.02, xanchor: "center", yanchor: "bottom" });
-  });
-  layout.annotations = annotations;
-  return { data, layout };
-}
-
-/** Mean selection curve (main-task validation AUC) over runs, with the 95 % CI of the mean at each point. */
-export function validationAucBand(runs: readonly RunRecord[]): { steps: number[]; mean: (number | null)[]; lo: (number | null)[]; hi: (number | null)[]; n: number } {
-  const ok = runs.filter((r) => r.status === "ok" && r.curves.selection);
-  const steps = ok.reduce<number[]>((a, r) => (r.curves.steps.length > a.length ? r.curves.steps : a), []);
-  const at = steps.map((_, i) => summarize(ok.map((r) => r.curves.selection![i]).filter((x): x is number => typeof x === "number")));
-  return { steps, mean: at.map((s) => s.mean), lo: at.map((s) => s.ci95?.[0] ?? s.mean), hi: at.map((s) => s.ci95?.[1] ?? s.mean), n: ok.length };
-}
+const ONE_HOT_PAPER_ROW: Record<(typeof ONE_HOT_VARIANT_MODELS)[number], AdattRow> = { "ml-mmoe-6": "ml-mmoe", "ple-6-s3": "ple", "adatt-sp-6": "adatt" };
 
 /**
- * Validation AUC of the selection task over training, the chosen model of each row, one panel per
- * condition (up to three side by side); with `bands`, the 95 % CI of the mean around each line (off by
- * default: eight overlapping bands per panel hide the lines and triple the static image).
+ * The one-hot shift as differences: per task and model, shifted − by name test AUC (mean and
+ * 95 % CI, paired by seed where both encodings hold the seed, Welch otherwise), beside AdaTT
+ * Table 5 − our by-name mean: where the two markers agree, the shift alone explains the gap.
  */
-export function validationAucCurvesFigure(panels: readonly { title: string; rows: readonly ChosenRow[]; task: string }[], title: string, bands = false): Figure {
-  const columns = Math.min(3, panels.length);
-  const rows = Math.ceil(panels.length / columns);
+export function oneHotFigure(runs: readonly RunRecord[]): Figure {
   const data: Record<string, unknown>[] = [];
-  const layout: Record<string, unknown> = {
-    title: { text: title, font: { size: 14 } },
-    width: columns > 1 ? 780 : 600,
-    height: 190 + rows * 240,
-    margin: { b: 150, l: 60 },
-    legend: { orientation: "h", x: 0.5, xanchor: "center", y: rows > 1 ? -0.14 : -0.42 },
-  };
   const annotations: Record<string, unknown>[] = [];
-  const rowNames = [...new Set(panels.flatMap((p) => p.rows.map((r) => r.row)))];
-  const shown = new Set<string>();
-  panels.forEach((panel, i) => {
-    const cell = gridCell(i, panels.length, columns, { x: 0.09, y: 0.22 });
+  const models = [...ONE_HOT_VARIANT_MODELS];
+  const labels = models.map((m) => `${ROW_LABEL[ONE_HOT_PAPER_ROW[m]]} (${m})`);
+  const layout: Record<string, unknown> = {
+    title: { text: "The public code's one-hot shift: change in test AUC against the correct encoding<br><sub>shifted − by name, mean and 95 % CI over seeds (paired by seed where both encodings ran it); AdaTT Table 5 (6 experts) − our by-name mean beside it</sub>", font: { size: 14 } },
+    width: 900,
+    height: 350,
+    margin: { l: 170, r: 20, t: 110, b: 100 },
+    legend: { orientation: "h", x: 0.5, xanchor: "center", y: 0.01, yanchor: "bottom", yref: "container" },
+    scattermode: "group",
+    scattergap: 0.4,
+    annotations,
+  };
+  ADATT_COLUMN_TASKS.forEach((task, i) => {
+    const cell = gridCell(i, ADATT_COLUMN_TASKS.length, ADATT_COLUMN_TASKS.length, { x: 0.05, y: 0 });
     const axes = { xaxis: cell.xaxis, yaxis: cell.yaxis };
-    for (const row of panel.rows) {
-      const band = validationAucBand(row.runs);
-      const color = ROW_COLORS[rowNames.indexOf(row.row) % ROW_COLORS.length];
-      const base = { type: "scatter", mode: "lines", x: band.steps, legendgroup: row.row, ...axes };
-      if (bands) {
-        data.push(
-          { ...base, y: band.hi, line: { width: 0, color }, showlegend: false, hoverinfo: "skip" },
-          { ...base, y: band.lo, line: { width: 0, color }, fill: "tonexty", fillcolor: withAlpha(color, 0.15), showlegend: false, hoverinfo: "skip" },
-        );
-      }
-      data.push({ ...base, y: band.mean, name: `${ROW_LABEL[row.row] ?? row.row}`, line: { color, width: 1.5 }, showlegend: !shown.has(row.row) });
-      shown.add(row.row);
-    }
-    layout[layoutKey("x", i)] = { domain: cell.x, anchor: axes.yaxis, title: { text: "training step" } };
-    layout[layoutKey("y", i)] = { domain: cell.y, anchor: axes.xaxis, title: { text: i === 0 ? "validation AUC" : "" } };
-    annotations.push({ text: `${panel.title}: ${TASK_LABEL[panel.task] ?? panel.task}`, showarrow: false, xref: "paper", yref: "paper", x: (cell.x[0] + cell.x[1]) / 2, y: cell.y[1] + 0.01, xanchor: "center", yanchor: "bottom" });
+    const diffs = models.map((m) => {
+      const bySeed = (condition: string) => new Map(runsOf(runs, condition, m).map((r) => [r.seed, aucOf(r, "test", task)]));
+      return differenceOfMeans(bySeed("positional-per-file"), bySeed("by-name"));
+    });
+    const paperGap = models.map((m) => {
+      const byName = summarize(runsOf(runs, "by-name", m).map((r) => aucOf(r, "test", task))).mean;
+      const paper = adattPaperAuc(6, ONE_HOT_PAPER_ROW[m], task);
+      return byName === null || paper === null ? null : paper - byName;
+    });
+    const means = diffs.map((d) => d?.mean ?? null);
+    data.push({
+      type: "scatter", mode: "markers", orientation: "h", name: "shifted − by name (ours, 95 % CI)", legendgroup: "shift", offsetgroup: "shift", showlegend: i === 0, ...axes,
+      x: means, y: labels, meta: rangeMeta({ x: UNIT_DIFFERENCE_RANGE }),
+      error_x: errorBars(means, diffs.map((d) => d?.ci95 ?? null), UNIT_DIFFERENCE_RANGE, { color: OURS, thickness: 1.5, width: 3 }),
+      customdata: diffs.map((d) => (d ? `${d.paired ? "paired" : "unpaired"}, n = ${d.n}` : "no runs")), hovertemplate: "%{y}: %{x:.4f} (%{customdata})<extra></extra>",
+      marker: { color: OURS, size: 9 },
+    });
+    data.push({
+      type: "scatter", mode: "markers", orientation: "h", name: "AdaTT Table 5 − our by-name mean", legendgroup: "paper", offsetgroup: "paper", showlegend: i === 0, ...axes,
+      x: paperGap, y: labels, meta: rangeMeta({ x: UNIT_DIFFERENCE_RANGE }), marker: { color: PAPER, size: 10, symbol: "diamond" }, hovertemplate: "%{y}: paper − ours %{x:.4f}<extra></extra>",
+    });
+    layout[layoutKey("x", i)] = { domain: cell.x, anchor: axes.yaxis, zeroline: true, zerolinecolor: "#444444", zerolinewidth: 1, nticks: 5, tickfont: { size: 10 }, title: { text: "Δ test AUC", font: { size: 12 } } };
+    layout[layoutKey("y", i)] = { domain: cell.y, anchor: axes.xaxis, type: "category", categoryorder: "array", categoryarray: [...labels].reverse(), showticklabels: i === 0 };
+    annotations.push(panelTitle(`${TASK_LABEL[task]} AUC`, cell));
   });
-  layout.annotations = annotations;
   return { data, layout };
-}
-
-/** The validation-AUC curves of the chosen model of every row the runs have, one family each: group 1 (with PLE), group 2, AdaTT's 6 experts. */
-export function validationAucFigure(input: CensusRuns): Figure {
-  const panels: { title: string; rows: ChosenRow[]; task: string }[] = [];
-  if (input.mmoe) {
-    for (const g of MMOE_GROUPS) {
-      const choices = mmoeChoices(input.mmoe, g);
-      panels.push({ title: `${MMOE_PAPER_TABLE[g].source.replace("MMoE §6.3, ", "")} (${g})`, rows: Object.values(choices), task: MMOE_PAPER_TABLE[g].tasks.main });
-    }
-  }
-  if (input.adatt) {
-    // 6 experts only: the 9-expert rows are the same families
-    const choices = adattChoices(input.adatt, 6);
-    panels.push({ title: "AdaTT Table 5, 6 experts", rows: ADATT_ROWS.filter((r) => r !== "adatt-sp").map((r) => choices[r]), task: "income" });
-  }
-  return validationAucCurvesFigure(panels, "Validation AUC of the selection task over training: the chosen model of each row (mean over runs)");
 }
 
 /** Every figure the available runs support, by file name. */

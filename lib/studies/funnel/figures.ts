@@ -1,12 +1,12 @@
 /**
  * Figures of the funnel study (plotly specs, pure functions):
  * - CVR AUC over all impressions against the selection bias β, one line per model, error bars =
- *   95 % CI over runs;
+ *   95 % CI over runs, cut at 1;
  * - funnel-monotonicity violations per later step, AITM variants with and without the calibrator,
  *   error bars = 95 % percentile-bootstrap interval over runs (within [0, 1]).
  */
 import type { Figure } from "../../figures";
-import { PALETTE } from "../../figures";
+import { errorBars, PALETTE, rangeMeta, UNIT_RANGE } from "../../figures";
 import type { Summary } from "../../stats/across-runs";
 import { LATER_STEPS, type AitmAnalysis, type EsmmAnalysis } from "./analysis";
 import { funnelLabel } from "./models";
@@ -21,7 +21,9 @@ export function aucVsBiasFigure(a: EsmmAnalysis): Figure {
       name: funnelLabel(m),
       x: pts.map((l) => l.bias),
       y: pts.map((l) => l.cvrAuc[m].mean),
-      error_y: { type: "data", symmetric: false, array: pts.map((l) => (l.cvrAuc[m].ci95 ? l.cvrAuc[m].ci95![1] - l.cvrAuc[m].mean! : 0)), arrayminus: pts.map((l) => (l.cvrAuc[m].ci95 ? l.cvrAuc[m].mean! - l.cvrAuc[m].ci95![0] : 0)), thickness: 1.2, width: 4 },
+      // a t-interval of AUCs near 1 can pass 1: cut at the range of an AUC
+      error_y: errorBars(pts.map((l) => l.cvrAuc[m].mean), pts.map((l) => l.cvrAuc[m].ci95), UNIT_RANGE, { thickness: 1.2, width: 4 }),
+      meta: rangeMeta({ y: UNIT_RANGE }),
       line: { color: PALETTE[i % PALETTE.length] },
       marker: { color: PALETTE[i % PALETTE.length], size: 7 },
     };
@@ -48,7 +50,8 @@ export function violationsFigure(a: AitmAnalysis): Figure {
       name: funnelLabel(m),
       x: LATER_STEPS,
       y: s.map((x) => x.mean ?? 0),
-      error_y: { type: "data", symmetric: false, array: s.map((x) => (x.ci95 ? x.ci95[1] - (x.mean ?? 0) : 0)), arrayminus: s.map((x) => (x.ci95 ? (x.mean ?? 0) - x.ci95[0] : 0)) },
+      error_y: errorBars(s.map((x) => x.mean ?? 0), s.map((x) => x.ci95), UNIT_RANGE),
+      meta: rangeMeta({ y: UNIT_RANGE }),
       marker: { color: PALETTE[i % PALETTE.length] },
     };
   });

@@ -9,7 +9,7 @@ import type { LabelPearsonStudy } from "./data";
 import { applyArmLearningRates, type RunRecord } from "../../engine/run-record";
 import { studentTQuantile } from "../../stats/student-t";
 import type { Figure } from "../../figures";
-import { PALETTE, withAlpha } from "../../figures";
+import { CORRELATION_RANGE, NON_NEGATIVE, PALETTE, rangeMeta, spreadBars, withAlpha } from "../../figures";
 
 const MODEL_COLOR: Record<string, string> = { "shared-bottom": PALETTE[0], omoe: PALETTE[1], mmoe: PALETTE[2], "shared-bottom-16": PALETTE[4] };
 const P_COLOR: Record<string, string> = { "1": "#1b9e77", "0.9": "#d95f02", "0.8": "#e7298a", "0.5": "#7570b3" };
@@ -51,7 +51,7 @@ export function meanLossCurve(runs: readonly RunRecord[], split: "train" | "vali
 
 /** Three traces: upper edge, lower edge filled to it, and the mean line. */
 function bandTraces(band: CurveBand, name: string, color: string, axes: { xaxis?: string; yaxis?: string } = {}, showlegend = true): Record<string, unknown>[] {
-  const base = { type: "scatter", mode: "lines", x: band.steps, legendgroup: name, ...axes };
+  const base = { type: "scatter", mode: "lines", x: band.steps, legendgroup: name, ...axes, meta: rangeMeta({ y: NON_NEGATIVE }) };
   return [
     { ...base, y: band.hi, line: { width: 0, color }, showlegend: false, hoverinfo: "skip" },
     { ...base, y: band.lo, line: { width: 0, color }, fill: "tonexty", fillcolor: withAlpha(color, 0.18), showlegend: false, hoverinfo: "skip" },
@@ -87,7 +87,7 @@ function logAxis(values: readonly (number | null)[]): Record<string, unknown> {
   return { type: "log", ...logTicks(lo, hi), range: [Math.log10(lo) - 0.05, Math.log10(hi) + 0.05] };
 }
 
-/** MMoE Fig. 2: label Pearson correlation against p, mean ± 2 std over data sets, linear and non-linear, with y = p and the noise-attenuated y = c²/(c² + σ²)·p on top. */
+/** MMoE Fig. 2: label Pearson correlation against p, mean ± 2 std over data sets (cut at ±1), linear and non-linear, with y = p and the noise-attenuated y = c²/(c² + σ²)·p on top. */
 export function labelPearsonFigure(study: LabelPearsonStudy): Figure {
   const attenuation = (study.c * study.c) / (study.c * study.c + study.noiseStd * study.noiseStd);
   const trace = (pts: LabelPearsonStudy["linear"], name: string, color: string) => ({
@@ -96,7 +96,9 @@ export function labelPearsonFigure(study: LabelPearsonStudy): Figure {
     name,
     x: pts.map((p) => p.p),
     y: pts.map((p) => p.mean),
-    error_y: { type: "data", array: pts.map((p) => 2 * p.std), visible: true, color },
+    // ± 2 std of a correlation near ±1 would pass it: the bars stop at the range of a correlation
+    error_y: spreadBars(pts.map((p) => p.mean), pts.map((p) => 2 * p.std), CORRELATION_RANGE, { color }),
+    meta: rangeMeta({ y: CORRELATION_RANGE }),
     line: { color, width: 1.5 },
     marker: { size: 5 },
   });

@@ -2,13 +2,15 @@
  * Figures of the seesaw study as plotly specs (pure functions, no I/O):
  * - PLE Fig. 3: the bubble plot of MTL gains (x: regression task, MSE; y: binary task, AUC),
  *   bubble area ∝ parameter count, error bars = 95 % CI of the mean gain over paired seeds,
- *   quadrant lines at zero and the "both better" quadrant shaded;
+ *   quadrant lines at zero and the "both better" quadrant shaded; models are named in the legend
+ *   and on hover, not beside their bubbles (labels of nearby bubbles overprint);
  * - PLE Fig. 8: expert-utilisation bars, mean ± std of the gate weights over the test rows, per
- *   task and level, for MMoE, ML-MMoE, CGC and PLE.
+ *   task and level, for MMoE, ML-MMoE, CGC and PLE; the bars stop at 0 and 1, the range of a
+ *   gate weight.
  */
 import type { RunRecord } from "../../engine/run-record";
 import type { Figure } from "../../figures";
-import { PALETTE, withAlpha } from "../../figures";
+import { errorBars, PALETTE, spreadBars, rangeMeta, UNBOUNDED, UNIT_DIFFERENCE_RANGE, UNIT_RANGE, withAlpha } from "../../figures";
 import { BASELINE, SEESAW_GROUP_LABELS, type ModelResult, type SeesawAnalysis, type SeesawTasks } from "./analysis";
 import { FIG8_MODELS, SEESAW_MODELS, seesawLabel } from "./models";
 
@@ -64,15 +66,13 @@ export function bubbleFigure(a: SeesawAnalysis, runsPerModel?: number): Figure {
   const n = runsPerModel ?? Math.max(0, ...pts.map((p) => p.model.regression!.perSeed.size));
   const data = pts.map((p) => ({
     type: "scatter",
-    mode: "markers+text",
+    mode: "markers",
     name: p.model.label, // parameter counts: hover and the sizes table (a longer legend costs ~15 % of the static image)
     x: [p.x],
     y: [p.y],
-    text: [p.model.label],
-    textposition: "top center",
-    textfont: { size: 11 },
-    error_x: { type: "data", symmetric: false, array: [p.xHi - p.x], arrayminus: [p.x - p.xLo], color: seesawColor(p.model.model), thickness: 1.2, width: 3 },
-    error_y: { type: "data", symmetric: false, array: [p.yHi - p.y], arrayminus: [p.y - p.yLo], color: seesawColor(p.model.model), thickness: 1.2, width: 3 },
+    meta: rangeMeta({ x: UNBOUNDED, y: UNIT_DIFFERENCE_RANGE }), // MSE gain is unbounded; an AUC gain lies in [−1, 1]
+    error_x: errorBars([p.x], [[p.xLo, p.xHi]], UNBOUNDED, { color: seesawColor(p.model.model), thickness: 1.2, width: 3 }),
+    error_y: errorBars([p.y], [[p.yLo, p.yHi]], UNIT_DIFFERENCE_RANGE, { color: seesawColor(p.model.model), thickness: 1.2, width: 3 }),
     marker: { size: [p.model.parameters ?? 0], sizemode: "area", sizeref, sizemin: 4, color: withAlpha(seesawColor(p.model.model), 0.7), line: { color: seesawColor(p.model.model), width: 1 } },
     hovertemplate: `${p.model.label} (${(p.model.parameters ?? 0).toLocaleString("en-US")} parameters)<br>MSE gain %{x:.5f} [${p.xLo.toFixed(5)}, ${p.xHi.toFixed(5)}]<br>AUC gain %{y:.5f} [${p.yLo.toFixed(5)}, ${p.yHi.toFixed(5)}]<extra></extra>`,
   }));
@@ -80,7 +80,7 @@ export function bubbleFigure(a: SeesawAnalysis, runsPerModel?: number): Figure {
   return {
     data,
     layout: {
-      title: { text: `PLE Fig. 3 — ${SEESAW_GROUP_LABELS[a.group]}<br><sub>MTL gain over Single-Task, mean and 95 % CI over ${n} paired seeds; bubble area ∝ parameter count</sub>`, font: { size: 14 } },
+      title: { text: `PLE Fig. 3 — ${SEESAW_GROUP_LABELS[a.group]}<br><sub>MTL gain over Single-Task, mean and 95 % CI over ${n} paired seeds; bubble area ∝ parameter count; models in the legend</sub>`, font: { size: 14 } },
       xaxis: { title: { text: `MTL gain on ${a.tasks.regression} (MSE: Single-Task − model)` }, range: xr, zeroline: false },
       yaxis: { title: { text: `MTL gain on ${a.tasks.binary} (AUC: model − Single-Task)` }, range: yr, zeroline: false },
       shapes: [
@@ -122,7 +122,7 @@ export function expertUtilisationFigure(runs: readonly RunRecord[], tasks: Seesa
   const shown = new Set<string>();
   const data: Record<string, unknown>[] = [];
   const layout: Record<string, unknown> = {
-    title: { text: `PLE Fig. 8 — expert utilisation, ${SEESAW_GROUP_LABELS[group]}<br><sub>mean gate weight over the test rows ± 1 std over rows; run seed ${seed ?? "–"} of each model</sub>`, font: { size: 14 } },
+    title: { text: `PLE Fig. 8 — expert utilisation, ${SEESAW_GROUP_LABELS[group]}<br><sub>mean gate weight over the test rows ± 1 std over rows (cut at 0 and 1); run seed ${seed ?? "–"} of each model</sub>`, font: { size: 14 } },
     barmode: "group",
     width: 960,
     height: 440,
@@ -143,7 +143,9 @@ export function expertUtilisationFigure(runs: readonly RunRecord[], tasks: Seesa
         showlegend: !shown.has(kind),
         x: g.experts.map((e) => `L${g.level + 1} ${e}`),
         y: g.mean,
-        error_y: { type: "data", array: g.std, visible: true, thickness: 1 },
+        // mean ± std can pass 0 or 1 for a skewed gate: the bar is cut at the range of a weight
+        error_y: spreadBars(g.mean, g.std, UNIT_RANGE, { thickness: 1 }),
+        meta: rangeMeta({ y: UNIT_RANGE }),
         marker: { color: taskColor(g.task) },
         hovertemplate: `${seesawLabel(model)}, level ${g.level + 1}, gate of ${g.task}<br>%{x}: %{y:.3f}<extra></extra>`,
         xaxis: xa,

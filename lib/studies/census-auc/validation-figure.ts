@@ -1,0 +1,126 @@
+/**
+ * Validation AUC over training, as notebook 03 describes it: per table, one small panel per row
+ * (its chosen model), the mean over runs of the checkpoint-selection metric at each evaluation
+ * with the 95 % CI of that mean as a band. Panels of one table share their value axis, so rows
+ * compare by height and each row's own band shows whether its curve had flattened. Small
+ * multiples rather than one panel per table: eight overlapping bands hide each other's lines.
+ */
+import type { RunRecord } from "../../engine/run-record";
+import { summarize, type Summary } from "../../stats/across-runs";
+import { axisName, clipInterval, gridCell, layoutKey, PALETTE, panelTitle, rangeMeta, UNIT_RANGE, withAlpha, type Figure } from "../../figures";
+import { adattChoices, MMOE_PAPER_TABLE, mmoeChoices, ROW_LABEL, TASK_LABEL, type CensusRuns, type ChosenRow } from "./analysis";
+import { ADATT_ROWS, MMOE_GROUPS } from "./design";
+
+export interface ValidationBand {
+  /** Every evaluation step any run recorded, ascending. */
+  steps: number[];
+  mean: (number | null)[];
+  /** 95 % CI of the mean at each step, cut at the metric's range (equal to the mean with fewer than two runs there). */
+  lo: (number | null)[];
+  hi: (number | null)[];
+  /** Runs with a value at each step: a run that stopped early leaves the later points. */
+  n: number[];
+  /** Finished runs with a selection curve. */
+  runs: number;
+}
+
+/** The selection curve of `runs` over training: mean and 95 % CI per evaluation step, runs aligned by step (not by index). */
+export function validationAucBand(runs: readonly RunRecord[]): ValidationBand {
+  const ok = runs.filter((r) => r.status === "ok" && r.curves.selection);
+  const steps = [...new Set(ok.flatMap((r) => r.curves.steps))].sort((a, b) => a - b);
+  const at = steps.map((step) =>
+    summarize(ok.map((r) => {
+      const i = r.curves.steps.indexOf(step);
+      return i < 0 ? NaN : (r.curves.selection![i] ?? NaN);
+    })),
+  );
+  const ends = at.map((s) => clipInterval(s.ci95, UNIT_RANGE));
+  return { steps, mean: at.map((s) => s.mean), lo: at.map((s, i) => ends[i]?.[0] ?? s.mean), hi: at.map((s, i) => ends[i]?.[1] ?? s.mean), n: at.map((s) => s.n), runs: ok.length };
+}
+
+/**
+ * How far the curves had flattened: per run, the selection value at its last evaluation minus
+ * the value two thirds of the way through its evaluations (its own, so a run that stopped early
+ * is read up to where it stopped), as mean and 95 % CI over runs. Near 0: flat; clearly above 0:
+ * the run was still learning when it stopped.
+ */
+export function lastThirdRise(runs: readonly RunRecord[]): Summary {
+  return summarize(runs.filter((r) => r.status === "ok" && r.curves.selection).map((r) => {
+    const values = r.curves.selection!.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+    return values.length < 2 ? NaN : values[values.length - 1] - values[Math.floor((2 * (values.length - 1)) / 3)];
+  }));
+}
+
+const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(4)}`;
+
+export interface CurvePanelRow {
+  /** The table ("Table 1 (mmoe-g1)"). */
+  title: string;
+  rows: readonly ChosenRow[];
+}
+
+/** What the runs select checkpoints on, in words ("validation income AUC"). */
+function selectionLabel(rows: readonly ChosenRow[]): string {
+  const s = rows.flatMap((r) => r.runs)[0]?.selection;
+  return s ? `validation ${TASK_LABEL[s.task] ?? s.task} ${s.metric.toUpperCase()}` : "validation AUC";
+}
+
+const PANEL_PX = 150;
+const GAP_PX = 110; // between rows of panels: step ticks, axis title, the next table's title and model titles
+const TOP_PX = 155; // figure title, the first table's title and model titles
+const BOTTOM_PX = 60;
+
+/** One row of small panels per table, one panel per model row; a band and a mean line in each. */
+export function validationAucCurvesFigure(tables: readonly CurvePanelRow[], title: string): Figure {
+  const columns = Math.max(1, ...tables.map((t) => t.rows.length));
+  const panelRows = tables.length;
+  const plotPx = panelRows * PANEL_PX + (panelRows - 1) * GAP_PX;
+  const gaps = { x: 0.025, y: GAP_PX / plotPx };
+  const data: Record<string, unknown>[] = [];
+  const annotations: Record<string, unknown>[] = [];
+  const layout: Record<string, unknown> = {
+    title: { text: `${title}<br><sub>mean over runs and 95 % CI of the mean (band) at each evaluation; panels of a table share their y axis;<br>under each model, the mean rise over the last third of its runs' evaluations</sub>`, font: { size: 14 }, yref: "container", y: 1 - 14 / (plotPx + TOP_PX + BOTTOM_PX), yanchor: "top" },
+    width: Math.max(600, 70 + columns * 125),
+    height: plotPx + TOP_PX + BOTTOM_PX,
+    margin: { l: 60, r: 20, t: TOP_PX, b: BOTTOM_PX },
+    showlegend: false, // every panel is titled with its model
+    annotations,
+  };
+  tables.forEach((table, t) => {
+    table.rows.forEach((row, c) => {
+      const i = t * columns + c;
+      const cell = gridCell(i, panelRows * columns, columns, gaps);
+      const axes = { xaxis: cell.xaxis, yaxis: cell.yaxis };
+      const band = validationAucBand(row.runs);
+      const color = PALETTE[c % PALETTE.length];
+      const name = ROW_LABEL[row.row] ?? row.row;
+      const base = { type: "scatter", mode: "lines", x: band.steps, ...axes, meta: rangeMeta({ y: UNIT_RANGE }) };
+      data.push(
+        { ...base, y: band.hi, line: { width: 0, color }, hoverinfo: "skip" },
+        { ...base, y: band.lo, line: { width: 0, color }, fill: "tonexty", fillcolor: withAlpha(color, 0.25), hoverinfo: "skip" },
+        { ...base, mode: "lines+markers", y: band.mean, name, customdata: band.n, line: { color, width: 1.5 }, marker: { size: 3, color }, hovertemplate: `${name}, step %{x}: %{y:.4f} (%{customdata} runs)<extra></extra>` },
+      );
+      layout[layoutKey("x", i)] = { domain: cell.x, anchor: axes.yaxis, nticks: 4, tickfont: { size: 9 }, title: { text: c === 0 ? "step" : "", font: { size: 10 } } };
+      layout[layoutKey("y", i)] = { domain: cell.y, anchor: axes.xaxis, tickfont: { size: 9 }, nticks: 5, ...(c === 0 ? { title: { text: "AUC", font: { size: 10 } } } : { matches: axisName("y", t * columns), showticklabels: false }) };
+      const rise = lastThirdRise(row.runs).mean;
+      annotations.push(panelTitle(`${name} (n = ${band.runs})<br>last ⅓: ${rise === null ? "–" : signed(rise)}`, cell, 10));
+    });
+    const first = gridCell(t * columns, panelRows * columns, columns, gaps);
+    annotations.push({ text: `<b>${table.title}</b>: ${selectionLabel(table.rows)}`, showarrow: false, xref: "paper", yref: "paper", x: 0, y: first.y[1], yshift: 34, xanchor: "left", yanchor: "bottom", font: { size: 12 } });
+  });
+  return { data, layout };
+}
+
+/** The validation-AUC curves of the chosen model of every row the runs have: group 1 (with PLE), group 2, AdaTT's 6 experts. */
+export function validationAucFigure(input: CensusRuns): Figure {
+  const tables: CurvePanelRow[] = [];
+  if (input.mmoe) {
+    for (const g of MMOE_GROUPS) tables.push({ title: MMOE_PAPER_TABLE[g].source.replace("MMoE §6.3, ", "MMoE "), rows: Object.values(mmoeChoices(input.mmoe, g)) });
+  }
+  if (input.adatt) {
+    // 6 experts only: the 9-expert rows are the same families; AdaTT-sp is the AdaTT row's m_s = 0 candidate
+    const choices = adattChoices(input.adatt, 6);
+    tables.push({ title: "AdaTT Table 5, 6 experts", rows: ADATT_ROWS.filter((r) => r !== "adatt-sp").map((r) => choices[r]) });
+  }
+  return validationAucCurvesFigure(tables, "Validation AUC of the checkpoint-selection metric over training, the chosen model of each row");
+}
