@@ -13,7 +13,7 @@ import { after, afterEach, before, test } from "node:test";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { runKey, type RunRecord } from "mtl-lab";
-import { jobIdOf, parseQueueUrl, QUEUE_NAME, runGroupsOnQueue, type QueueGroup, type QueueGroupData, type QueueGroupResult } from "mtl-lab/dist/engine/queue";
+import { jobIdOf, parseQueueUrl, QUEUE_NAME, runGroupsOnQueue, type QueueGroup, type QueueGroupData, type QueueGroupResult } from "mtl-lab/dist/engine/distributed/queue";
 import { fakeRunRecord } from "./engine-helpers";
 
 const DIST = path.join(__dirname, "..", "..", "lib", "dist", "cli");

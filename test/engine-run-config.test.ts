@@ -10,10 +10,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import test from "node:test";
 import { resolveExperiment, runExperiment, type ExperimentDefinition } from "mtl-lab";
-import { TRAIN_DEFAULTS } from "mtl-lab/dist/engine/train-config";
-import { legacyConfigHash, migrateFolder } from "mtl-lab/dist/engine/migrate";
-import { recordLine, RunsFile } from "mtl-lab/dist/engine/results-store";
-import type { ConfigFile } from "mtl-lab/dist/engine/run-config";
+import { TRAIN_DEFAULTS } from "mtl-lab/dist/engine/train/train-config";
+import { legacyConfigHash, migrateFolder } from "mtl-lab/dist/engine/store/migrate";
+import { recordLine, RunsFile } from "mtl-lab/dist/engine/store/results-store";
+import type { ConfigFile } from "mtl-lab/dist/engine/plan/run-config";
 import { parseReproduceArgs, UsageError } from "mtl-lab/dist/cli/reproduce";
 import { TOY_PROFILE, TOY_TASKS, toyExperiment } from "./engine-helpers";
 
@@ -193,7 +193,7 @@ test("migration: a record's data description text follows the data source's word
 
 test("profile statements are generated from the profile's numbers; the experiments' notes never retype them", async () => {
   const { STUDIES } = await import("mtl-lab/dist/studies");
-  const { profileStatement } = await import("mtl-lab/dist/engine/profile-statement");
+  const { profileStatement } = await import("mtl-lab/dist/engine/plan/profile-statement");
   assert.equal(
     profileStatement({ runs: 1200, train: { steps: 2000, batchSize: 128, evalEvery: 100, patience: 5, learningRates: [1e-4, 1e-2], learningRateChoice: "per-arm" }, rows: { validation: 500 }, conditions: 3, conditionLabel: "p", note: "Why." }),
     "1,200 runs per model and p; up to 2,000 steps of batch 128 (evaluated every 100, early stop after 5 evaluations without improvement); learning rates {1e-4, 1e-2}, one per model and p chosen on mean validation; all / 500 / all train / validation / test rows. Why.",

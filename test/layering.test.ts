@@ -71,9 +71,9 @@ test("the cycle finder finds a planted cycle (dynamic import included)", () => {
   const a = path.join(LIB, "engine", "runner.ts");
   const planted = new Map(graph);
   const study = path.join(LIB, "studies", "mmoe-synthetic", "notebook.ts");
-  assert.ok(planted.get(study)!.includes(path.join(LIB, "engine", "notebook-load.ts")));
+  assert.ok(planted.get(study)!.includes(path.join(LIB, "engine", "report", "notebook-load.ts")));
   planted.set(a, [...planted.get(a)!, ...importsOf(a, `const s = await import("../studies/mmoe-synthetic/notebook");`)]);
-  const notebookLoad = path.join(LIB, "engine", "notebook-load.ts");
+  const notebookLoad = path.join(LIB, "engine", "report", "notebook-load.ts");
   assert.ok(planted.get(notebookLoad)!.includes(a));
   assert.notEqual(findCycle(planted), null);
 });
@@ -108,7 +108,7 @@ test("lib/data sits below the engine and the models: it imports neither", () => 
   // the rule sees a planted offender
   const planted = new Map(graph);
   const census = path.join(LIB, "data", "census-checks.ts");
-  planted.set(census, [...planted.get(census)!, path.join(LIB, "engine", "metrics.ts")]);
+  planted.set(census, [...planted.get(census)!, path.join(LIB, "engine", "train", "metrics.ts")]);
   assert.equal(importsInto("data", ["engine", "models"], planted).length, 1);
 });
 
@@ -135,7 +135,7 @@ function kernelStateImports(files: string[], g = graph): string[] {
 
 test("models and the engine's Adam reach the kernels through the named ops only; the kernels, Adam and the backend import no model", () => {
   const models = [...graph.keys()].filter((f) => rel(f).startsWith(`models${path.sep}`));
-  const adam = path.join(LIB, "engine", "adam.ts");
+  const adam = path.join(LIB, "engine", "train", "adam.ts");
   assert.deepEqual(kernelStateImports([...models, adam]), []);
   const kernels = [...graph.keys()].filter((f) => rel(f).startsWith(`kernels${path.sep}`));
   assert.deepEqual(importsInto("kernels", ["models", "engine", "data", "studies"]), []);
@@ -166,7 +166,7 @@ test("no import cycle between the folders of lib/ either (a file-level acyclic g
   // the rule sees a planted folder cycle that no file cycle shows: tables/runs-frame.ts importing an engine type
   const planted = new Map(graph);
   const frame = path.join(LIB, "tables", "runs-frame.ts");
-  planted.set(frame, [...planted.get(frame)!, path.join(LIB, "engine", "run-record.ts")]);
+  planted.set(frame, [...planted.get(frame)!, path.join(LIB, "engine", "store", "run-record.ts")]);
   assert.equal(findCycle(planted), null, "no file-level cycle");
   assert.notEqual(findCycle(folderGraph(planted)), null);
 });

@@ -10,12 +10,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import test from "node:test";
 import { mergeShards, resolveExperiment, runExperiment, type ExperimentDefinition, type RunRecord } from "mtl-lab";
-import { FolderLock, FolderLockedError } from "mtl-lab/dist/engine/folder-lock";
-import { legacyConfigHash, migrateFolder } from "mtl-lab/dist/engine/migrate";
-import { silentProgress } from "mtl-lab/dist/engine/progress";
-import { recordLine, RunsFile } from "mtl-lab/dist/engine/results-store";
-import { verifyExperiment } from "mtl-lab/dist/engine/verify";
-import { degenerateReason, runOutcome, withRunNotes } from "mtl-lab/dist/engine/degenerate";
+import { FolderLock, FolderLockedError } from "mtl-lab/dist/engine/store/folder-lock";
+import { legacyConfigHash, migrateFolder } from "mtl-lab/dist/engine/store/migrate";
+import { silentProgress } from "mtl-lab/dist/engine/report/progress";
+import { recordLine, RunsFile } from "mtl-lab/dist/engine/store/results-store";
+import { verifyExperiment } from "mtl-lab/dist/engine/store/verify";
+import { degenerateReason, runOutcome, withRunNotes } from "mtl-lab/dist/engine/train/degenerate";
 import { fakeRunRecord, TOY_PROFILE, toyExperiment } from "./engine-helpers";
 
 const out = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-reliability-"));
@@ -131,7 +131,7 @@ test("bad environment variables are refused by reproduce and worker before any w
 });
 
 test("MTL_NATIVE takes the usual spellings of no (0, false, off, no, any case)", () => {
-  const script = `const s = require(${JSON.stringify(path.join(DIST, "models", "native-addon.js"))}).nativeAddonStatus(); console.log(JSON.stringify(s))`;
+  const script = `const s = require(${JSON.stringify(path.join(DIST, "kernels", "native-addon.js"))}).nativeAddonStatus(); console.log(JSON.stringify(s))`;
   for (const v of ["0", "false", "OFF", "no"]) {
     const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", env: { ...quiet, MTL_NATIVE: v } });
     assert.equal(r.status, 0, r.stderr);

@@ -12,9 +12,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { createModel } from "../models/registry";
-import { ReplicaAdam } from "../engine/adam";
-import { DeviceSplit } from "../engine/device-data";
-import { taskLosses, totalLoss } from "../engine/losses";
+import { ReplicaAdam } from "../engine/train/adam";
+import { DeviceSplit } from "../engine/train/device-data";
+import { taskLosses, totalLoss } from "../engine/train/losses";
 import { Seeds } from "../seeds";
 import { WORKLOADS, type WorkloadName } from "./workloads";
 import { installKernels } from "../kernels/install";

@@ -6,9 +6,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_PROFILE, PROFILES } from "../engine/experiment";
-import { checkProtocol, type ProtocolCheck } from "../engine/protocol-check";
-import { defaultResultsRoot, resultsDir, RunsFile, RUNS_FILE } from "../engine/results-store";
+import { DEFAULT_PROFILE, PROFILES } from "../engine/plan/experiment";
+import { checkProtocol, type ProtocolCheck } from "../engine/plan/protocol-check";
+import { defaultResultsRoot, resultsDir, RunsFile, RUNS_FILE } from "../engine/store/results-store";
 import { experimentIds } from "../studies";
 import { EXIT, parseCli, runCli, UsageError } from "./args";
 

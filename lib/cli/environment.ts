@@ -5,7 +5,7 @@
  */
 import { backendFromEnv } from "../backend";
 import { UserError } from "../errors";
-import { workerCount } from "../engine/group-pool";
+import { workerCount } from "../engine/distributed/group-pool";
 import { nativeDisabled } from "../kernels/native-addon";
 import { kernelSet } from "../kernels/sets";
 import { SettingError } from "./args";

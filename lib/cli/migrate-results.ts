@@ -12,10 +12,10 @@
  * that is not a usable record is never deleted: a changed record (and, with --drop-bad-lines,
  * a line that is no record at all) moves to runs.rejected.jsonl with the reason.
  */
-import { PROFILES } from "../engine/experiment";
-import { migrateFolder, storedProfiles } from "../engine/migrate";
-import { terminalProgress } from "../engine/progress";
-import { defaultResultsRoot } from "../engine/results-store";
+import { PROFILES } from "../engine/plan/experiment";
+import { migrateFolder, storedProfiles } from "../engine/store/migrate";
+import { terminalProgress } from "../engine/report/progress";
+import { defaultResultsRoot } from "../engine/store/results-store";
 import { experimentIds, getExperiment, resolveTargets } from "../studies";
 import { EXIT, intOption, parseCli, pathOption, runCli, UsageError } from "./args";
 

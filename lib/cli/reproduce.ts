@@ -12,15 +12,15 @@
  */
 import * as path from "node:path";
 import { BACKENDS, parseBackendPreference, type BackendPreference } from "../backend";
-import { DEFAULT_PROFILE, MAX_RUNS, PROFILES, resolveExperiment, type ProfileName } from "../engine/experiment";
-import { OverrideError } from "../engine/overrides";
+import { DEFAULT_PROFILE, MAX_RUNS, PROFILES, resolveExperiment, type ProfileName } from "../engine/plan/experiment";
+import { OverrideError } from "../engine/plan/overrides";
 import { getExperiment, listExperiments, resolveTargets, STUDIES } from "../studies";
-import { TRAIN_FIELDS } from "../engine/train-config";
-import { defaultResultsRoot, RUNS_FILE } from "../engine/results-store";
+import { TRAIN_FIELDS } from "../engine/train/train-config";
+import { defaultResultsRoot, RUNS_FILE } from "../engine/store/results-store";
 import { planDir, runExperiment } from "../engine/runner";
-import { verifyExperiment } from "../engine/verify";
-import { terminalProgress, type ProgressSink } from "../engine/progress";
-import { checkOverriddenPlan } from "../engine/plan-check";
+import { verifyExperiment } from "../engine/store/verify";
+import { terminalProgress, type ProgressSink } from "../engine/report/progress";
+import { checkOverriddenPlan } from "../engine/plan/plan-check";
 import { EXIT, intOption, parseCli, pathOption, runCli, SettingError, UsageError } from "./args";
 import { checkEnvironment } from "./environment";
 import { DISTRIBUTED_OPTIONS, DISTRIBUTED_USAGE, mergeCommand, parseDistributed, shardComplete, takeMergeDirs, type DistributedArgs } from "./distributed";

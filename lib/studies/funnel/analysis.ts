@@ -16,7 +16,7 @@
  * DCN: test AUC of each census task, cross model − plain model, per seed.
  */
 import { claimsTable, directionClaim, holmAdjust, judgeFamily, pairedEvidence, type Claim, type Judged, type Part, type RegistrationStatus } from "../../claims";
-import type { RunRecord } from "../../engine/run-record";
+import type { RunRecord } from "../../engine/store/run-record";
 import { summarize, type Summary } from "../../stats/across-runs";
 import { Rng } from "../../seeds";
 import { tableFromRows, type Cell, type Table } from "../../tables";

@@ -18,8 +18,8 @@
  * lib/engine/calibration.ts); no model and no checkpoint choice reads it.
  */
 import { censusGroup, funnelData, loadCensus, type CensusGroup } from "../../data";
-import { interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/data";
-import type { DataContext, RowCaps } from "../../engine/experiment";
+import { interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/train/data";
+import type { DataContext, RowCaps } from "../../engine/plan/experiment";
 import type { InputSpec, TaskSpec } from "../../models/types";
 import { deriveSeed } from "../../seeds";
 

@@ -12,8 +12,8 @@
  */
 import type { LabelPearsonPoint, LabelPearsonStudy } from "./data";
 export type { LabelPearsonPoint, LabelPearsonStudy } from "./data";
-import type { ExperimentResult } from "../../engine/experiment";
-import { applyArmLearningRates, type RunRecord } from "../../engine/run-record";
+import type { ExperimentResult } from "../../engine/plan/experiment";
+import { applyArmLearningRates, type RunRecord } from "../../engine/store/run-record";
 import { summarize, type Summary } from "../../stats/across-runs";
 import { mmoePaperWeightCount } from "../../models/shared-bottom";
 import { MMOE_SYNTHETIC_SETUP } from "./paper";

@@ -16,8 +16,8 @@ import * as path from "node:path";
 import { generateSynthetic, labelPearsonGrid, SYNTHETIC_PRESETS, syntheticChunks, syntheticParams, syntheticTasks, type LabelPearsonResult, type SyntheticChunk } from "../../data/synthetic";
 import { writeFileAtomic } from "../../project";
 import { deriveSeed } from "../../seeds";
-import { interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/data";
-import type { DataContext, ProfileName, RowCaps } from "../../engine/experiment";
+import { interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/train/data";
+import type { DataContext, ProfileName, RowCaps } from "../../engine/plan/experiment";
 
 /** A data condition of the synthetic experiments: the task correlation p = cos(w1, w2). */
 export interface CorrelationCondition {

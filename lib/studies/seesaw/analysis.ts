@@ -13,7 +13,7 @@
  * Pure functions over run records.
  */
 import { directionClaim, judgeFamily, pairedEvidence, claimsTable, registered, type Claim, type FamilyOptions, type Judged, type Verdict } from "../../claims";
-import type { RunRecord } from "../../engine/run-record";
+import type { RunRecord } from "../../engine/store/run-record";
 import { summarize, type Summary } from "../../stats/across-runs";
 import { tableFromRows, type Table } from "../../tables";
 import { FIG8_MODELS, SEESAW_MODELS, SEESAW_MTL_MODELS, seesawLabel } from "./models";

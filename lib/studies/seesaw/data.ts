@@ -17,10 +17,10 @@
  */
 import { censusGroup, loadCensus, type CensusSplit } from "../../data";
 import { generateSeesawSynthetic, seesawSyntheticParams } from "../../data/seesaw";
-import { pearson } from "../../engine/metrics";
+import { pearson } from "../../engine/train/metrics";
 import { deriveSeed } from "../../seeds";
-import { interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/data";
-import type { DataContext, RowCaps } from "../../engine/experiment";
+import { interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/train/data";
+import type { DataContext, RowCaps } from "../../engine/plan/experiment";
 import type { InputSpec, TaskSpec } from "../../models/types";
 
 /** The census task group of the study (lib/data/task-groups.ts). */
