@@ -1,6 +1,6 @@
 /**
  * One benchmark cell: a workload at R replicas on the current backend, trained exactly as
- * lib/engine/trainer.ts trains (backend-side minibatch gather from a seeded epoch order,
+ * lib/engine/train/trainer.ts trains (backend-side minibatch gather from a seeded epoch order,
  * variableGrads of the summed per-replica losses, ReplicaAdam, losses accumulated on the
  * backend and read to the host only every `readEvery` steps). Timing is wall clock over whole
  * steps after a warm-up; the median of `repeats` timed windows is reported.

@@ -1,6 +1,6 @@
 /**
  * `npm run check-protocol [-- EXPERIMENT… --profile P --strict]`: whether each experiment's stored
- * runs follow the training protocol (lib/engine/protocol-check.ts): converged, learning rate
+ * runs follow the training protocol (lib/engine/plan/protocol-check.ts): converged, learning rate
  * tuned, minibatch order varied by seed, selected on validation, stop reason recorded. Reads
  * runs.jsonl only; trains nothing. --strict exits 1 when a listed experiment fails a criterion.
  */

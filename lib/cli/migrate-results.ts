@@ -1,7 +1,7 @@
 /**
  * npm run migrate-results -- [experiment|study…] [--out DIR] [--sample K] [--all-models] [--drop-bad-lines]
  *
- * Brings stored runs up to what the code writes now (engine/migrate.ts): every profile folder of
+ * Brings stored runs up to what the code writes now (engine/store/migrate.ts): every profile folder of
  * the named experiments (all when none is named) is re-keyed if written under an older run-key
  * definition, its records' data description text follows the data source's current wording,
  * it is given its config.json, and it is proven unchanged by training the first K seeds

@@ -36,7 +36,7 @@ export interface ReproduceArgs extends DistributedArgs {
   out?: string;
   force: boolean;
   dropBadLines: boolean;
-  /** --set key=value overrides (engine/overrides.ts), checked against each experiment's settings. */
+  /** --set key=value overrides (engine/plan/overrides.ts), checked against each experiment's settings. */
   set: string[];
   /** --verify [K]: recompute the stored runs (all, or the first K seeds of each arm) and compare. */
   verify?: { sample?: number };

@@ -7,7 +7,7 @@
  *   "cvr"); effect = AUC(ESMM) − AUC(BASE) per seed, at every β > 0 (one case each); the gap's
  *   growth = the per-seed least-squares slope of that difference against β (seeds are paired across
  *   β: the same seed draws the same features). Bias = mean over all test impressions of predicted
- *   pCVR minus the true probability σ(z_2) (lib/engine/calibration.ts); the selection-bias claim
+ *   pCVR minus the true probability σ(z_2) (lib/engine/train/calibration.ts); the selection-bias claim
  *   compares |bias| of the two models per seed.
  * AITM: per later step (2 … 4), AUC over impressions of the cumulative label; transfer = AITM
  *   without calibrator − independent towers; calibrator = AITM − AITM without calibrator;

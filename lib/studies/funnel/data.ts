@@ -15,7 +15,7 @@
  * Every split also carries each label's true probability (SplitArrays.truth), from the generator's
  * σ(z_t): ctr σ(z_1), ctcvr σ(z_1)σ(z_2), cvr σ(z_2); AITM's step t the product up to t. Evaluation
  * scores every task's predicted probabilities against it over all impressions (bias and calibration,
- * lib/engine/calibration.ts); no model and no checkpoint choice reads it.
+ * lib/engine/train/calibration.ts); no model and no checkpoint choice reads it.
  */
 import { censusGroup, funnelData, loadCensus, type CensusGroup } from "../../data";
 import { interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/train/data";
