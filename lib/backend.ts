@@ -1,7 +1,7 @@
 /**
  * Choosing the tfjs backend, and saying what was chosen and why.
  *
- * Order (DEVELOPERS.md): native GPU (@tensorflow/tfjs-node-gpu) → native CPU (@tensorflow/tfjs-node)
+ * Order (docs/kernels-and-performance.md): native GPU (@tensorflow/tfjs-node-gpu) → native CPU (@tensorflow/tfjs-node)
  * → wasm → cpu. The native packages are optionalDependencies: their install downloads
  * libtensorflow, which fails offline, so on such a machine they are absent or broken and we fall
  * through. `MTL_BACKEND` (or the `preference` argument) forces one backend and fails loudly if
@@ -9,9 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "./errors";
-import { isMainThread } from "node:worker_threads";
-import { nativeAddonStatus, nativeDisabled } from "./models/native-addon";
-import { useFastWasmKernels } from "./models/wasm-kernels";
+import { installKernels } from "./kernels/install";
 
 export const BACKENDS = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -82,10 +80,7 @@ async function tryBackend(backend: BackendName): Promise<void> {
   if (!ok) throw new Error(`tf.setBackend("${registered}") failed to initialise`);
   await tf.ready();
   // kernel replacements are part of starting the backend, not a side effect of building a model
-  if (backend === "wasm") {
-    useFastWasmKernels();
-    sayWhyNoNativeAddon();
-  }
+  installKernels();
 }
 
 /** MTL_BACKEND as a preference; a bad value is the user's error (one line, the valid values). */
@@ -96,22 +91,6 @@ export function backendFromEnv(): BackendPreference {
     if (e instanceof RangeError) throw new UserError(`${e.message} (unset it for auto)`);
     throw e;
   }
-}
-
-let saidNative = false;
-
-/**
- * One console line when the default kernel set had to do without the native addon (deleted, a
- * stale or damaged build): the run is as exact, only slower, and the user should hear why rather
- * than find it only in the manifest. Said once per process, by the main thread (worker threads
- * start the same backend).
- */
-function sayWhyNoNativeAddon(): void {
-  if (saidNative || !isMainThread) return;
-  saidNative = true;
-  const status = nativeAddonStatus();
-  if (status.available || (process.env.MTL_WASM_KERNELS ?? "").trim() !== "" || nativeDisabled()) return;
-  process.stderr.write(`note: native kernel addon unavailable (${status.reason}); the wasm kernels run instead: bit-identical results, slower. npm run build rebuilds it; MTL_NATIVE=off silences this.\n`);
 }
 
 let current: BackendInfo | undefined;

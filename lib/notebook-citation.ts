@@ -6,10 +6,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { lastCommitOf } from "./engine/results-origin";
-import { RUNS_FILE } from "./engine/results-store";
+import { lastCommitOf } from "./engine/store/results-origin";
+import { RUNS_FILE } from "./engine/store/results-store";
 import { selectionLines } from "./notebook-selection";
-import { notebookSelection } from "./engine/notebook-load";
+import { notebookSelection } from "./engine/report/notebook-load";
 import { projectRoot } from "./project";
 import { showMarkdown } from "./notebook/display";
 

@@ -6,10 +6,10 @@
  * folder says OVERRIDDEN before any number is read.
  */
 import * as path from "node:path";
-import { resolveExperiment, type ProfileName } from "./engine/experiment";
-import { notebookSelection } from "./engine/notebook-load";
-import { OverrideError } from "./engine/overrides";
-import { defaultResultsRoot } from "./engine/results-store";
+import { resolveExperiment, type ProfileName } from "./engine/plan/experiment";
+import { notebookSelection } from "./engine/report/notebook-load";
+import { OverrideError } from "./engine/plan/overrides";
+import { defaultResultsRoot } from "./engine/store/results-store";
 import { planDir } from "./engine/runner";
 import { UserError } from "./errors";
 import { projectRoot } from "./project";

@@ -8,8 +8,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { backendInfo, type BackendInfo } from "./backend";
 import { projectRoot } from "./project";
-import { nativeAddonStatus } from "./models/native-addon";
-import { wasmKernelSet } from "./models/wasm-kernel-set";
+import { nativeAddonStatus } from "./kernels/native-addon";
+import { kernelSet } from "./kernels/sets";
 
 /** The packages whose versions can change a number or a figure. */
 const TRACKED_PACKAGES = [
@@ -43,9 +43,9 @@ export interface Provenance {
   packages: Record<string, string | null>;
   backend: BackendInfo | null;
   /**
-   * The wasm kernel set (MTL_WASM_KERNELS) and whether the native addon loaded: they change the
+   * The wasm kernel set (MTL_KERNELS) and whether the native addon loaded: they change the
    * speed, not the numbers (the sets of one numerics class are bit-identical), so wall times are
-   * read with them. Absent in records written before issue 19's native kernels.
+   * read with them. Absent in records written before the native kernels existed.
    */
   kernels?: { wasmKernelSet: string; nativeAddon: string };
   node: string;
@@ -94,7 +94,7 @@ export function packageVersions(root = projectRoot()): Record<string, string | n
 function currentKernels(): Provenance["kernels"] {
   let set: string;
   try {
-    set = wasmKernelSet();
+    set = kernelSet();
   } catch (e) {
     set = `invalid: ${(e as Error).message}`;
   }

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { evaluateReplica, funnelData, funnelDirections, Rng, studies, type TaskSpec } from "mtl-lab";
-import { capRows } from "mtl-lab/dist/engine/run-group";
+import { capRows } from "mtl-lab/dist/engine/train/run-group";
 import { pearson as pearsonReference } from "./reference-stats";
 
 test("funnel: the solved offsets give the asked rates (CTR over impressions, CVR among clicked), labels are cumulative, draws are seeded", () => {

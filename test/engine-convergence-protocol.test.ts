@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import test from "node:test";
 import { defineExperiment, resolveExperiment, runExperiment, type RunRecord, type TrainConfig } from "mtl-lab";
-import { onlyTask } from "mtl-lab/dist/engine/data";
+import { onlyTask } from "mtl-lab/dist/engine/train/data";
 import { withOwnTaskRuns } from "mtl-lab/dist/studies/own-task-runs";
 import { toyData } from "./engine-helpers";
 

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import test from "node:test";
 import { defineExperiment, interleaveLabels, runExperiment, type TrainConfig } from "mtl-lab";
-import { terminalProgress } from "mtl-lab/dist/engine/progress";
+import { terminalProgress } from "mtl-lab/dist/engine/report/progress";
 import { toyData } from "./engine-helpers";
 
 const out = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-exp-"));

@@ -1,5 +1,5 @@
 /**
- * Queue mode (issue 20) against a real Redis: a local redis-server (Debian package; ensure-tools
+ * Queue mode against a real Redis: a local redis-server (Debian package; ensure-tools
  * installs it) bound to 127.0.0.1 on a free port, with worker processes of `npm run worker`.
  * Every process started here is stopped afterwards, also when a test fails.
  */
@@ -13,7 +13,7 @@ import { after, afterEach, before, test } from "node:test";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { runKey, type RunRecord } from "mtl-lab";
-import { jobIdOf, parseQueueUrl, QUEUE_NAME, runGroupsOnQueue, type QueueGroup, type QueueGroupData, type QueueGroupResult } from "mtl-lab/dist/engine/queue";
+import { jobIdOf, parseQueueUrl, QUEUE_NAME, runGroupsOnQueue, type QueueGroup, type QueueGroupData, type QueueGroupResult } from "mtl-lab/dist/engine/distributed/queue";
 import { fakeRunRecord } from "./engine-helpers";
 
 const DIST = path.join(__dirname, "..", "..", "lib", "dist", "cli");

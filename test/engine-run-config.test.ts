@@ -1,5 +1,5 @@
 /**
- * Issue 23: the run key hashes the resolved configuration. A default written out trains nothing
+ * The run key hashes the resolved configuration. A default written out trains nothing
  * new; a changed default, kernel set or override trains again (overrides into their own folder);
  * --set keys and values are checked against the schema; config.json says what every key stands
  * for; version-1 folders are re-keyed only after a recomputed sample matches.
@@ -10,10 +10,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import test from "node:test";
 import { resolveExperiment, runExperiment, type ExperimentDefinition } from "mtl-lab";
-import { TRAIN_DEFAULTS } from "mtl-lab/dist/engine/train-config";
-import { legacyConfigHash, migrateFolder } from "mtl-lab/dist/engine/migrate";
-import { recordLine, RunsFile } from "mtl-lab/dist/engine/results-store";
-import type { ConfigFile } from "mtl-lab/dist/engine/run-config";
+import { TRAIN_DEFAULTS } from "mtl-lab/dist/engine/train/train-config";
+import { legacyConfigHash, migrateFolder } from "mtl-lab/dist/engine/store/migrate";
+import { recordLine, RunsFile } from "mtl-lab/dist/engine/store/results-store";
+import type { ConfigFile } from "mtl-lab/dist/engine/plan/run-config";
 import { parseReproduceArgs, UsageError } from "mtl-lab/dist/cli/reproduce";
 import { TOY_PROFILE, TOY_TASKS, toyExperiment } from "./engine-helpers";
 
@@ -55,22 +55,22 @@ test("a changed default or kernel set gives a new key; the old runs are not reus
   } finally {
     defaults.gateRows = was;
   }
-  const env = process.env.MTL_WASM_KERNELS;
-  process.env.MTL_WASM_KERNELS = "off";
+  const env = process.env.MTL_KERNELS;
+  process.env.MTL_KERNELS = "tfjs";
   try {
     assert.notDeepEqual(keys(e), [first.summary.arms.mmoe.configHash], "tfjs' own kernels (other float sums) are in the key");
-    process.env.MTL_WASM_KERNELS = "sparse-sum-dw-mix";
+    process.env.MTL_KERNELS = "wasm";
     assert.deepEqual(keys(e), [first.summary.arms.mmoe.configHash], "a set bit-identical to the default shares its key");
   } finally {
-    if (env === undefined) delete process.env.MTL_WASM_KERNELS;
-    else process.env.MTL_WASM_KERNELS = env;
+    if (env === undefined) delete process.env.MTL_KERNELS;
+    else process.env.MTL_KERNELS = env;
   }
-  process.env.MTL_WASM_KERNELS = "fast";
+  process.env.MTL_KERNELS = "fast";
   try {
-    assert.throws(() => keys(e), /MTL_WASM_KERNELS=fast: unknown kernel set; valid: xnnpack, off, sparse/);
+    assert.throws(() => keys(e), /MTL_KERNELS=fast: unknown kernel setting; valid: auto, wasm, tfjs/);
   } finally {
-    if (env === undefined) delete process.env.MTL_WASM_KERNELS;
-    else process.env.MTL_WASM_KERNELS = env;
+    if (env === undefined) delete process.env.MTL_KERNELS;
+    else process.env.MTL_KERNELS = env;
   }
   const config = JSON.parse(fs.readFileSync(path.join(dir, "toy-keys", "smoke", "config.json"), "utf8")) as ConfigFile;
   assert.equal(Object.keys(config.configs).length, 2, "config.json keeps the resolved config of both keys stored there");
@@ -165,9 +165,35 @@ test("migration: version-1 keys are re-keyed after a recomputed sample matches; 
   assert.equal(fs.readFileSync(path.join(folder, "runs.jsonl"), "utf8"), changed, "restored as it was");
 });
 
+test("migration: a record's data description text follows the data source's wording; its numbers never do", async () => {
+  const dir = out();
+  const e = toy({ id: "toy-reword" });
+  await runExperiment(e, { profile: "smoke", out: dir, backend: "wasm" });
+  const folder = path.join(dir, "toy-reword", "smoke");
+  const stored = new RunsFile(folder).read();
+  assert.ok(stored.every((r) => r.data?.generator === "toyData"));
+  // the records as an older wording of the code wrote them (signed: only the text differs)
+  const older = stored.map((r) => recordLine({ ...r, data: { ...r.data, generator: "toy data (an older wording)" } })).join("");
+  fs.writeFileSync(path.join(folder, "runs.jsonl"), older);
+  const report = (await migrateFolder(e, "smoke", { root: dir, sample: 1 }))!;
+  assert.deepEqual([report.rekeyed, report.redescribed, report.kept], [0, stored.length, true], report.line);
+  assert.match(report.line, new RegExp(`${stored.length} with their data description reworded`));
+  assert.ok(report.verify?.identical, report.line);
+  assert.deepEqual(new RunsFile(folder).read(), stored, "the records are as the code writes them now, checksums valid");
+  const manifest = JSON.parse(fs.readFileSync(path.join(folder, "manifest.json"), "utf8")) as { extra: { migrations: { redescribed: number }[] } };
+  assert.equal(manifest.extra.migrations.at(-1)!.redescribed, stored.length);
+  assert.equal((await migrateFolder(e, "smoke", { root: dir, sample: 1 }))!.redescribed, 0, "a second migration has nothing to do");
+  // a number in the description is never carried over: the seed stays as stored, so the sample differs and the folder is kept as it was
+  const forged = stored.map((r) => recordLine({ ...r, data: { ...r.data, generator: "toy data (an older wording)", seed: 12345 } })).join("");
+  fs.writeFileSync(path.join(folder, "runs.jsonl"), forged);
+  const refused = (await migrateFolder(e, "smoke", { root: dir, sample: 1 }))!;
+  assert.equal(refused.kept, false, refused.line);
+  assert.equal(fs.readFileSync(path.join(folder, "runs.jsonl"), "utf8"), forged, "restored as it was");
+});
+
 test("profile statements are generated from the profile's numbers; the experiments' notes never retype them", async () => {
   const { STUDIES } = await import("mtl-lab/dist/studies");
-  const { profileStatement } = await import("mtl-lab/dist/engine/profile-statement");
+  const { profileStatement } = await import("mtl-lab/dist/engine/plan/profile-statement");
   assert.equal(
     profileStatement({ runs: 1200, train: { steps: 2000, batchSize: 128, evalEvery: 100, patience: 5, learningRates: [1e-4, 1e-2], learningRateChoice: "per-arm" }, rows: { validation: 500 }, conditions: 3, conditionLabel: "p", note: "Why." }),
     "1,200 runs per model and p; up to 2,000 steps of batch 128 (evaluated every 100, early stop after 5 evaluations without improvement); learning rates {1e-4, 1e-2}, one per model and p chosen on mean validation; all / 500 / all train / validation / test rows. Why.",

@@ -1,4 +1,4 @@
-/** Job arrays (issue 20): --shard K/N trains a deterministic 1/N of the groups; --merge joins the shard folders. */
+/** Job arrays (docs/several-machines.md): --shard K/N trains a deterministic 1/N of the groups; --merge joins the shard folders. */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";

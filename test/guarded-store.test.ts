@@ -1,5 +1,5 @@
 /**
- * Issue 16, as a hostile-but-honest user: bad options, bad folders, two writers, a full disk, an
+ * The results store against a hostile-but-honest user: bad options, bad folders, two writers, a full disk, an
  * edited or damaged runs.jsonl, a damaged summary.json, subsets, SIGINT, a study where every run
  * diverges. Each case runs the real command lines (or, for what notebooks do, the library) on
  * real files and checks the message and the exit code — and that nothing finished was lost.

@@ -10,7 +10,7 @@ import test from "node:test";
 import { projectRoot } from "mtl-lab";
 
 const LIB = path.join(projectRoot(), "lib");
-const GENERIC = ["engine", "models", "data", "figures", "tables", "claims", "notebook", "bench", "stats", "decide"];
+const GENERIC = ["engine", "models", "kernels", "data", "figures", "tables", "claims", "stats", "decide", "notebook", "bench"];
 
 function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -71,9 +71,9 @@ test("the cycle finder finds a planted cycle (dynamic import included)", () => {
   const a = path.join(LIB, "engine", "runner.ts");
   const planted = new Map(graph);
   const study = path.join(LIB, "studies", "mmoe-synthetic", "notebook.ts");
-  assert.ok(planted.get(study)!.includes(path.join(LIB, "engine", "notebook-load.ts")));
+  assert.ok(planted.get(study)!.includes(path.join(LIB, "engine", "report", "notebook-load.ts")));
   planted.set(a, [...planted.get(a)!, ...importsOf(a, `const s = await import("../studies/mmoe-synthetic/notebook");`)]);
-  const notebookLoad = path.join(LIB, "engine", "notebook-load.ts");
+  const notebookLoad = path.join(LIB, "engine", "report", "notebook-load.ts");
   assert.ok(planted.get(notebookLoad)!.includes(a));
   assert.notEqual(findCycle(planted), null);
 });
@@ -108,15 +108,15 @@ test("lib/data sits below the engine and the models: it imports neither", () => 
   // the rule sees a planted offender
   const planted = new Map(graph);
   const census = path.join(LIB, "data", "census-checks.ts");
-  planted.set(census, [...planted.get(census)!, path.join(LIB, "engine", "metrics.ts")]);
+  planted.set(census, [...planted.get(census)!, path.join(LIB, "engine", "train", "metrics.ts")]);
   assert.equal(importsInto("data", ["engine", "models"], planted).length, 1);
 });
 
 const withoutComments = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
 
-/** Files of `layer` that call the kernel installer (its definition and re-export aside). */
+/** Files that call the kernel installer (its definition aside). */
 function installers(files: Iterable<string>, read: (f: string) => string = (f) => fs.readFileSync(f, "utf8")): string[] {
-  return [...files].filter((f) => !f.endsWith(path.join("models", "wasm-kernels.ts")) && /\buseFastWasmKernels\s*\(/.test(withoutComments(read(f)))).map(rel);
+  return [...files].filter((f) => !f.endsWith(path.join("kernels", "install.ts")) && /\binstallKernels\s*\(/.test(withoutComments(read(f)))).map(rel);
 }
 
 test("building a model installs no kernels: no file of lib/models calls the installer; backend start-up does", () => {
@@ -124,5 +124,53 @@ test("building a model installs no kernels: no file of lib/models calls the inst
   assert.deepEqual(installers(models), []);
   assert.deepEqual(installers([path.join(LIB, "backend.ts")]), ["backend.ts"]);
   const planted = path.join(LIB, "models", "params.ts");
-  assert.deepEqual(installers([planted], () => "  useFastWasmKernels(); // planted"), [rel(planted)], "the rule sees a planted call");
+  assert.deepEqual(installers([planted], () => "  installKernels(); // planted"), [rel(planted)], "the rule sees a planted call");
+});
+
+/** Imports from `files` into lib/kernels other than its named ops. */
+function kernelStateImports(files: string[], g = graph): string[] {
+  const ops = path.join(LIB, "kernels", "ops.ts");
+  return files.flatMap((f) => (g.get(f) ?? []).filter((d) => rel(d).startsWith(`kernels${path.sep}`) && d !== ops).map((d) => `${rel(f)} imports ${rel(d)}`));
+}
+
+test("models and the engine's Adam reach the kernels through the named ops only; the kernels, Adam and the backend import no model", () => {
+  const models = [...graph.keys()].filter((f) => rel(f).startsWith(`models${path.sep}`));
+  const adam = path.join(LIB, "engine", "train", "adam.ts");
+  assert.deepEqual(kernelStateImports([...models, adam]), []);
+  const kernels = [...graph.keys()].filter((f) => rel(f).startsWith(`kernels${path.sep}`));
+  assert.deepEqual(importsInto("kernels", ["models", "engine", "data", "studies"]), []);
+  const intoModels = [adam, path.join(LIB, "backend.ts"), ...kernels].flatMap((f) => graph.get(f)!.filter((d) => rel(d).startsWith(`models${path.sep}`)).map((d) => `${rel(f)} imports ${rel(d)}`));
+  assert.deepEqual(intoModels, []);
+  // the rule sees a model reaching past the ops
+  const planted = new Map(graph);
+  const blocks = path.join(LIB, "models", "blocks.ts");
+  planted.set(blocks, [...planted.get(blocks)!, path.join(LIB, "kernels", "install.ts")]);
+  assert.deepEqual(kernelStateImports([blocks], planted), ["models/blocks.ts imports kernels/install.ts"]);
+});
+
+/** The folder graph: lib/X/… is node X, a file directly in lib/ is its own node; an edge per import between two nodes. */
+export function folderGraph(g: Map<string, string[]> = graph): Map<string, string[]> {
+  const node = (f: string) => rel(f).split(path.sep)[0];
+  const out = new Map<string, Set<string>>();
+  for (const [file, deps] of g) {
+    const from = node(file);
+    if (!out.has(from)) out.set(from, new Set());
+    for (const d of deps) if (node(d) !== from) out.get(from)!.add(node(d));
+  }
+  return new Map([...out].map(([k, v]) => [k, [...v].sort()]));
+}
+
+test("no import cycle between the folders of lib/ either (a file-level acyclic graph can still tie two folders together)", () => {
+  const cycle = findCycle(folderGraph());
+  assert.equal(cycle, null, `folder cycle: ${cycle?.join(" → ")}`);
+  // the rule sees a planted folder cycle that no file cycle shows: tables/runs-frame.ts importing an engine type
+  const planted = new Map(graph);
+  const frame = path.join(LIB, "tables", "runs-frame.ts");
+  planted.set(frame, [...planted.get(frame)!, path.join(LIB, "engine", "store", "run-record.ts")]);
+  assert.equal(findCycle(planted), null, "no file-level cycle");
+  assert.notEqual(findCycle(folderGraph(planted)), null);
+});
+
+test("statistics need no engine: lib/stats and lib/claims import nothing from lib/engine", () => {
+  assert.deepEqual([...importsInto("stats", ["engine"]), ...importsInto("claims", ["engine"])], []);
 });

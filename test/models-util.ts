@@ -1,6 +1,6 @@
 // Shared helpers of the models-*.test.ts files (small dims, seeded data).
 import * as tf from "@tensorflow/tfjs";
-import { type Batch, type InputSpec, type MtlModel, type TaskSpec, Rng, useFastWasmKernels } from "mtl-lab";
+import { type Batch, type InputSpec, type MtlModel, type TaskSpec, Rng, installKernels } from "mtl-lab";
 
 export const INPUT: InputSpec = { numeric: 5, categorical: [3, 4, 2] };
 export const NUMERIC_ONLY: InputSpec = { numeric: 6, categorical: [] };
@@ -48,15 +48,15 @@ export function copyWeights(from: MtlModel, to: MtlModel): void {
   from.variables.forEach((v, i) => to.variables[i].assign(v));
 }
 
-/** Runs f with MTL_WASM_KERNELS = set (the kernels installed for it), restoring the variable. */
+/** Runs f with MTL_KERNELS = set (the kernels installed for it), restoring the variable. */
 export function withKernels<T>(set: string, f: () => T): T {
-  const before = process.env.MTL_WASM_KERNELS;
-  process.env.MTL_WASM_KERNELS = set;
+  const before = process.env.MTL_KERNELS;
+  process.env.MTL_KERNELS = set;
   try {
-    useFastWasmKernels();
+    installKernels();
     return f();
   } finally {
-    if (before === undefined) delete process.env.MTL_WASM_KERNELS;
-    else process.env.MTL_WASM_KERNELS = before;
+    if (before === undefined) delete process.env.MTL_KERNELS;
+    else process.env.MTL_KERNELS = before;
   }
 }

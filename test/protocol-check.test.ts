@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { checkProtocol } from "mtl-lab/dist/engine/protocol-check";
-import type { RunRecord } from "mtl-lab/dist/engine/run-record";
+import { checkProtocol } from "mtl-lab/dist/engine/plan/protocol-check";
+import type { RunRecord } from "mtl-lab/dist/engine/store/run-record";
 
 /** A run with just the fields the check reads. */
 function run(arm: string, seed: number, o: { best?: number; order?: number; rates?: number[]; chosen?: number; selectionValue?: number; stopReason?: string } = {}): RunRecord {

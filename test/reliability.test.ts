@@ -10,12 +10,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import test from "node:test";
 import { mergeShards, resolveExperiment, runExperiment, type ExperimentDefinition, type RunRecord } from "mtl-lab";
-import { FolderLock, FolderLockedError } from "mtl-lab/dist/engine/folder-lock";
-import { legacyConfigHash, migrateFolder } from "mtl-lab/dist/engine/migrate";
-import { silentProgress } from "mtl-lab/dist/engine/progress";
-import { recordLine, RunsFile } from "mtl-lab/dist/engine/results-store";
-import { verifyExperiment } from "mtl-lab/dist/engine/verify";
-import { degenerateReason, runOutcome, withRunNotes } from "mtl-lab/dist/engine/degenerate";
+import { FolderLock, FolderLockedError } from "mtl-lab/dist/engine/store/folder-lock";
+import { legacyConfigHash, migrateFolder } from "mtl-lab/dist/engine/store/migrate";
+import { silentProgress } from "mtl-lab/dist/engine/report/progress";
+import { recordLine, RunsFile } from "mtl-lab/dist/engine/store/results-store";
+import { verifyExperiment } from "mtl-lab/dist/engine/store/verify";
+import { degenerateReason, runOutcome, withRunNotes } from "mtl-lab/dist/engine/train/degenerate";
 import { fakeRunRecord, TOY_PROFILE, toyExperiment } from "./engine-helpers";
 
 const out = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-reliability-"));
@@ -96,7 +96,7 @@ test("migrate: a line that is no record stops it with the fix it accepts (--drop
 const DIST = path.join(__dirname, "..", "..", "lib", "dist");
 const REPRODUCE = path.join(DIST, "cli", "reproduce.js");
 const WORKER = path.join(DIST, "cli", "worker.js");
-const quiet = { ...process.env, MTL_BACKEND: "", MTL_WORKERS: "", MTL_NATIVE: "", MTL_WASM_KERNELS: "" };
+const quiet = { ...process.env, MTL_BACKEND: "", MTL_WORKERS: "", MTL_NATIVE: "", MTL_KERNELS: "", MTL_WASM_KERNELS: "" };
 
 /** Runs a command; asserts it refused with exit 2, one line naming `pattern`, and made no folder. */
 function refusedBeforeWork(script: string, args: string[], env: Record<string, string>, pattern: RegExp): void {
@@ -126,12 +126,12 @@ test("bad environment variables are refused by reproduce and worker before any w
     refusedBeforeWork(script, args, { MTL_BACKEND: "garbage" }, /MTL_BACKEND must be one of auto, tensorflow-gpu, tensorflow, wasm, cpu; got "garbage"/);
     refusedBeforeWork(script, args, { MTL_WORKERS: "abc" }, /MTL_WORKERS must be a whole number from 1 to 1024, got "abc"/);
     refusedBeforeWork(script, args, { MTL_NATIVE: "maybe" }, /MTL_NATIVE=maybe is not a yes or no; valid: 0, false, off, no, 1, true, on, yes/);
-    refusedBeforeWork(script, args, { MTL_WASM_KERNELS: "nonsense" }, /MTL_WASM_KERNELS=nonsense: unknown kernel set; valid: xnnpack, off/);
+    refusedBeforeWork(script, args, { MTL_KERNELS: "nonsense" }, /MTL_KERNELS=nonsense: unknown kernel setting; valid: auto, wasm, tfjs/);
   }
 });
 
 test("MTL_NATIVE takes the usual spellings of no (0, false, off, no, any case)", () => {
-  const script = `const s = require(${JSON.stringify(path.join(DIST, "models", "native-addon.js"))}).nativeAddonStatus(); console.log(JSON.stringify(s))`;
+  const script = `const s = require(${JSON.stringify(path.join(DIST, "kernels", "native-addon.js"))}).nativeAddonStatus(); console.log(JSON.stringify(s))`;
   for (const v of ["0", "false", "OFF", "no"]) {
     const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", env: { ...quiet, MTL_NATIVE: v } });
     assert.equal(r.status, 0, r.stderr);

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import test from "node:test";
 import { listExperiments, projectRoot, reportTables, resolveExperiment, runOrLoad, toCsv, toMarkdown } from "mtl-lab";
-import { runKey, RunsFile } from "mtl-lab/dist/engine/results-store";
+import { runKey, RunsFile } from "mtl-lab/dist/engine/store/results-store";
 
 const root = path.join(projectRoot(), "results");
 const committed = listExperiments().flatMap((experiment) =>

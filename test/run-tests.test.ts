@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import test from "node:test";
 import { projectRoot } from "mtl-lab";
@@ -33,6 +34,19 @@ test("the fast tier is every file but the slow ones; named files run alone, howe
   assert.deepEqual(selectTests(stems, [], false), stems);
   for (const name of ["tables", "tables.test", "test/tables.test.ts", "build/test/tables.test.js"]) assert.equal(stemOf(name, stems), "tables", name);
   assert.throws(() => stemOf("no-such-thing", stems), /no test file "no-such-thing"; test files: .*tables/);
+});
+
+test("a compiled test whose source was renamed or removed is not run (tsc leaves its output behind)", () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-stems-"));
+  try {
+    fs.mkdirSync(path.join(root, "build", "test"), { recursive: true });
+    fs.mkdirSync(path.join(root, "test"));
+    for (const stem of ["kept", "renamed-away"]) fs.writeFileSync(path.join(root, "build", "test", `${stem}.test.js`), "");
+    fs.writeFileSync(path.join(root, "test", "kept.test.ts"), "");
+    assert.deepEqual(testStems(path.join(root, "build", "test")), ["kept"]);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });
 
 test("node's --test options pass on with their values; anything else is a usage error (exit 2)", () => {

@@ -1,6 +1,6 @@
 /**
  * One benchmark cell: a workload at R replicas on the current backend, trained exactly as
- * lib/engine/trainer.ts trains (backend-side minibatch gather from a seeded epoch order,
+ * lib/engine/train/trainer.ts trains (backend-side minibatch gather from a seeded epoch order,
  * variableGrads of the summed per-replica losses, ReplicaAdam, losses accumulated on the
  * backend and read to the host only every `readEvery` steps). Timing is wall clock over whole
  * steps after a warm-up; the median of `repeats` timed windows is reported.
@@ -12,12 +12,12 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { createModel } from "../models/registry";
-import { ReplicaAdam } from "../engine/adam";
-import { DeviceSplit } from "../engine/device-data";
-import { taskLosses, totalLoss } from "../engine/losses";
+import { ReplicaAdam } from "../engine/train/adam";
+import { DeviceSplit } from "../engine/train/device-data";
+import { taskLosses, totalLoss } from "../engine/train/losses";
 import { Seeds } from "../seeds";
 import { WORKLOADS, type WorkloadName } from "./workloads";
-import { useFastWasmKernels } from "../models/wasm-kernels";
+import { installKernels } from "../kernels/install";
 
 export interface CellSpec {
   workload: WorkloadName;
@@ -33,7 +33,7 @@ export interface CellSpec {
   /** At most this many replicas per model (default: all R in one model). */
   chunk?: number;
   /**
-   * wasm kernel sets (MTL_WASM_KERNELS) to compare on the same model in this worker: the timed
+   * wasm kernel sets (MTL_KERNELS) to compare on the same model in this worker: the timed
    * windows cycle through them (the order rotating every repeat), so each set sees the same
    * machine load on a shared machine. Results per set in CellResult.bySet.
    */
@@ -144,8 +144,8 @@ export async function measureCell(spec: CellSpec): Promise<CellResult> {
     const sets = spec.kernelSets ?? [];
     const select = (set: string | undefined): void => {
       if (set === undefined) return;
-      process.env.MTL_WASM_KERNELS = set; // this worker's own environment
-      useFastWasmKernels();
+      process.env.MTL_KERNELS = set; // this worker's own environment
+      installKernels();
     };
     for (const set of sets.length ? sets : [undefined]) {
       select(set);

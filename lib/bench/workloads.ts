@@ -10,7 +10,7 @@
  */
 import type { ModelConfig } from "../models/config";
 import type { InputSpec, TaskSpec } from "../models/types";
-import type { SplitArrays } from "../engine/data";
+import type { SplitArrays } from "../engine/train/data";
 import { censusGroup, loadCensus } from "../data";
 import { Rng } from "../seeds";
 

@@ -7,7 +7,7 @@
  */
 import { mean, sampleStandardDeviation } from "simple-statistics";
 import { Rng } from "../seeds";
-import { studentTCdf, studentTQuantile } from "../engine/student-t";
+import { studentTCdf, studentTQuantile } from "../stats/student-t";
 
 export type Side = "greater" | "less";
 

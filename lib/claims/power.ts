@@ -3,7 +3,7 @@
  * A normal approximation understates the runs badly at the small n and strict levels of a Holm
  * family (n = 3, level 0.05 / 31), which is where an inconclusive verdict asks for more runs.
  */
-import { studentTQuantile } from "../engine/student-t";
+import { studentTQuantile } from "../stats/student-t";
 
 /** Standard normal CDF through erfc (Numerical Recipes' erfcc: relative error < 1.2e-7 everywhere). */
 function normalCdf(x: number): number {

@@ -8,8 +8,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { declarationHash } from "../engine/config-hash";
-import { MANIFEST_FILE } from "../engine/results-store";
+import { declarationHash } from "../canonical-json";
+import { MANIFEST_FILE } from "../results-files";
 
 /** A number fixed before the runs, and why it has that value. */
 export interface Registered {

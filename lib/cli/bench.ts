@@ -16,7 +16,7 @@ import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { projectRoot, writeFileAtomic } from "../project";
 import { codeRevision } from "../provenance";
-import { nativeAddonStatus } from "../models/native-addon";
+import { nativeAddonStatus } from "../kernels/native-addon";
 import { BACKENDS, initBackend, type BackendName } from "../backend";
 import { DataError } from "../data/errors";
 import { UserError } from "../errors";
@@ -26,7 +26,7 @@ import { intOption, parseCli, pathOption, runCli, UsageError } from "./args";
 import type { CellResult, CellSpec } from "../bench/measure";
 import { productFlopsPerStep, WORKLOAD_NAMES, WORKLOADS, type WorkloadName } from "../bench/workloads";
 import { ALLOCATOR_LIBRARIES, configLabel, fastest, referenceConfigs, referenceEnv, shareReplicas } from "../bench/reference-configs";
-import { defaultWasmKernelSet, WASM_KERNEL_SETS, wasmKernelSet, type WasmKernelSet } from "../models/wasm-kernel-set";
+import { defaultKernelSet, KERNEL_SETS, kernelSet, type KernelSet } from "../kernels/sets";
 
 const USAGE = `usage: npm run bench -- [--workloads a,b] [--replicas 1,8,64] [--backends wasm,cpu]
        [--workers W] [--kernels a,b] [--seconds S] [--repeats N] [--no-reference] [--out FILE]
@@ -34,8 +34,8 @@ const USAGE = `usage: npm run bench -- [--workloads a,b] [--replicas 1,8,64] [--
   --replicas   replica counts R (default 1,8,64)
   --backends   backends to measure (default: every one that starts; cpu only at R = 1)
   --workers    also run wasm with R split over W worker threads (default: cores, 0 = off)
-  --kernels    wasm kernel sets to compare, rows "wasm <set>" (${WASM_KERNEL_SETS.join(", ")};
-               default: the one MTL_WASM_KERNELS names, native where its addon built, else sparse-sum-dw-mix). Several sets are
+  --kernels    wasm kernel sets to compare, rows "wasm <set>" (${KERNEL_SETS.join(", ")};
+               default: the one MTL_KERNELS names, native where its addon built, else sparse-sum-dw-mix). Several sets are
                measured on the same model in the same workers, their timed windows interleaved
                (A B C, B C A, …), so that each sees the same load on a shared machine
   --seconds    seconds per timed window (default 2); --repeats windows per cell (default 3, median)
@@ -46,7 +46,7 @@ interface Options {
   replicas: number[];
   backends: BackendName[] | null;
   workers: number;
-  kernels: WasmKernelSet[];
+  kernels: KernelSet[];
   seconds: number;
   repeats: number;
   reference: boolean;
@@ -73,7 +73,7 @@ function parseOptions(argv: string[]): Options {
     replicas: v.replicas === undefined ? [1, 8, 64] : list(v.replicas).map((r) => intOption(r, "--replicas", 1, 4096)),
     backends: v.backends === undefined ? null : oneOf(list(v.backends), BACKENDS, "--backends"),
     workers: v.workers === undefined ? Math.min(os.cpus().length, 8) : intOption(v.workers, "--workers", 0, 256),
-    kernels: v.kernels === undefined ? [wasmKernelSet()] : oneOf(list(v.kernels), WASM_KERNEL_SETS, "--kernels"),
+    kernels: v.kernels === undefined ? [kernelSet()] : oneOf(list(v.kernels), KERNEL_SETS, "--kernels"),
     seconds,
     repeats: v.repeats === undefined ? 3 : intOption(v.repeats, "--repeats", 1, 100),
     reference: !v["no-reference"],
@@ -86,10 +86,10 @@ const HEAP_CHUNK = 16;
 /** How a wasm heap overflow surfaces from tfjs-backend-wasm. */
 const HEAP_FAILURE = /out of bounds|out of memory|Cannot enlarge memory|Aborted/i;
 
-/** Runs one cell in a new worker thread (MTL_WASM_KERNELS = kernels there). */
-function inWorker(backend: BackendName, spec: CellSpec, kernels: WasmKernelSet): Promise<CellResult> {
+/** Runs one cell in a new worker thread (MTL_KERNELS = kernels there). */
+function inWorker(backend: BackendName, spec: CellSpec, kernels: KernelSet): Promise<CellResult> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, MTL_WASM_KERNELS: kernels };
+    const env = { ...process.env, MTL_KERNELS: kernels };
     const w = new Worker(path.join(__dirname, "..", "bench", "worker.js"), { workerData: { backend, spec }, env });
     w.once("message", (m: CellResult | { error: string }) => {
       void w.terminate();
@@ -103,8 +103,8 @@ function inWorker(backend: BackendName, spec: CellSpec, kernels: WasmKernelSet):
 interface Row extends CellResult {
   /** "wasm", "wasm x2", "wasm sparse", "cpu", … */
   config: string;
-  /** The wasm kernel set (MTL_WASM_KERNELS) of a wasm row. */
-  kernels?: WasmKernelSet;
+  /** The wasm kernel set (MTL_KERNELS) of a wasm row. */
+  kernels?: KernelSet;
   workers: number;
   /** PyTorch ms per step with as many threads as this config uses cores, and our speed ratio. */
   torchMsPerStep?: number;
@@ -118,7 +118,7 @@ interface Row extends CellResult {
 }
 
 /** W workers with R/W replicas each, started together; throughput adds up, ms/step is per R-step. */
-async function cell(backend: BackendName, workload: WorkloadName, R: number, W: number, kernels: WasmKernelSet[], o: Options, chunk?: number): Promise<Row[]> {
+async function cell(backend: BackendName, workload: WorkloadName, R: number, W: number, kernels: KernelSet[], o: Options, chunk?: number): Promise<Row[]> {
   const base = { workload, seconds: o.seconds, minSteps: 3, repeats: o.repeats, readEvery: 100, ...(kernels.length > 1 ? { kernelSets: kernels } : {}), ...(chunk ? { chunk } : {}) };
   const parts = shareReplicas(R, W);
   let first = 1;
@@ -127,7 +127,7 @@ async function cell(backend: BackendName, workload: WorkloadName, R: number, W: 
     first += r;
     return inWorker(backend, spec, kernels[0]);
   }));
-  const row = (k: WasmKernelSet, runsOf: (x: CellResult) => number[]): Row => {
+  const row = (k: KernelSet, runsOf: (x: CellResult) => number[]): Row => {
     const sps = results.reduce((a, x) => a + (x.replicas * 1000) / median(runsOf(x)), 0);
     const r0 = results[0];
     return {
@@ -155,8 +155,8 @@ function median(xs: number[]): number {
 }
 
 /** "wasm", "wasm x2", "wasm sparse x2": the kernel set is named unless it is the default. */
-function configName(backend: BackendName, kernels: WasmKernelSet, W: number): string {
-  return `${backend}${backend === "wasm" && kernels !== defaultWasmKernelSet() ? ` ${kernels}` : ""}${W > 1 ? ` x${W}` : ""}`;
+function configName(backend: BackendName, kernels: KernelSet, W: number): string {
+  return `${backend}${backend === "wasm" && kernels !== defaultKernelSet() ? ` ${kernels}` : ""}${W > 1 ? ` x${W}` : ""}`;
 }
 
 /** Backends that start in this process (each cell still gets its own worker). */
@@ -321,10 +321,10 @@ async function main(): Promise<void> {
   const failures: { workload: WorkloadName; replicas: number; config: string; error: string }[] = [];
   for (const workload of o.workloads) {
     for (const R of o.replicas) {
-      const configs: [BackendName, number, WasmKernelSet[]][] = [];
+      const configs: [BackendName, number, KernelSet[]][] = [];
       for (const b of backends) {
         if (b === "cpu" && R > 1) continue; // the pure-JS backend is 20-40x slower than wasm: minutes per cell beyond R = 1
-        const sets: WasmKernelSet[] = b === "wasm" ? o.kernels : [defaultWasmKernelSet()]; // several: interleaved in the same workers
+        const sets: KernelSet[] = b === "wasm" ? o.kernels : [defaultKernelSet()]; // several: interleaved in the same workers
         configs.push([b, 1, sets]);
         if (b === "wasm" && o.workers > 1 && R > 1) configs.push([b, o.workers, sets]);
       }
@@ -381,7 +381,7 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - t0) / 1000;
   writeFileAtomic(out, `${JSON.stringify({
     machine: { tag: machineTag(), cpus: os.cpus().length, model: os.cpus()[0]?.model, vectorExtensions: cpu.vector, memoryBytes: os.totalmem(), node: process.version },
-    tfjs: tf.version.tfjs, code, nativeKernels: native.reason, defaultWasmKernelSet: defaultWasmKernelSet(),
+    tfjs: tf.version.tfjs, code, nativeKernels: native.reason, defaultWasmKernelSet: defaultKernelSet(),
     date: new Date().toISOString(), options: o, benchSeconds: seconds, reference: ref, rows, failures,
   }, null, 1)}\n`);
   console.log(`wrote ${path.relative(process.cwd(), out)} (${seconds.toFixed(0)} s)`);

@@ -1,8 +1,8 @@
 /**
- * Part of `npm run build`: compiles the native kernel addon (lib/native/*.cc) into
+ * Part of `npm run build`: compiles the native kernel addon (lib/kernels/native/*.cc) into
  * lib/dist/native/mtl-native.node with g++ against this Node's own headers. Optional by design:
  * where it cannot build, it says why in one line and exits 0, and the wasm kernels run instead
- * (the same results, slower; lib/models/native-addon.ts). Skipped when the addon is newer than
+ * (the same results, slower; lib/kernels/native-addon.ts). Skipped when the addon is newer than
  * every source. No BLAS: a BLAS sums in its own blocked order with fused multiply-adds, which
  * differs from XNNPACK's and between CPUs, so it would change every result; the addon keeps
  * XNNPACK's order (bench/NOTES.md, "Native kernels").
@@ -10,9 +10,9 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { NATIVE_ADDON_PATH } from "../models/native-addon";
+import { NATIVE_ADDON_PATH } from "../kernels/native-addon";
 
-const SOURCE_DIR = path.join(__dirname, "..", "..", "native");
+const SOURCE_DIR = path.join(__dirname, "..", "..", "kernels", "native");
 const SOURCES = ["addon.cc", "gemm.cc", "adam.cc"].map((f) => path.join(SOURCE_DIR, f));
 /**
  * No -march=native: the kernels carry AVX-512, AVX2 and baseline clones and the loader picks

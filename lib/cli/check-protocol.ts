@@ -1,14 +1,14 @@
 /**
  * `npm run check-protocol [-- EXPERIMENT… --profile P --strict]`: whether each experiment's stored
- * runs follow the training protocol (lib/engine/protocol-check.ts): converged, learning rate
+ * runs follow the training protocol (lib/engine/plan/protocol-check.ts): converged, learning rate
  * tuned, minibatch order varied by seed, selected on validation, stop reason recorded. Reads
  * runs.jsonl only; trains nothing. --strict exits 1 when a listed experiment fails a criterion.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_PROFILE, PROFILES } from "../engine/experiment";
-import { checkProtocol, type ProtocolCheck } from "../engine/protocol-check";
-import { defaultResultsRoot, resultsDir, RunsFile, RUNS_FILE } from "../engine/results-store";
+import { DEFAULT_PROFILE, PROFILES } from "../engine/plan/experiment";
+import { checkProtocol, type ProtocolCheck } from "../engine/plan/protocol-check";
+import { defaultResultsRoot, resultsDir, RunsFile, RUNS_FILE } from "../engine/store/results-store";
 import { experimentIds } from "../studies";
 import { EXIT, parseCli, runCli, UsageError } from "./args";
 

@@ -2,7 +2,7 @@
  * `npm run data -- <command>`: the data layer's command line.
  *   verify  check the Census-Income files (sha256), prepare them (or load the cache) and print
  *           per split: rows, label prevalences, categorical columns and vocabulary sizes, numeric
- *           columns, one-hot width; exit 1 if any protocol fact of SPEC §1.2 fails.
+ *           columns, one-hot width; exit 1 if any protocol fact of docs/protocol.md ("Data") fails.
  *   prepare build the Census cache (data/cache/) now, so later runs load in about a second.
  *   fetch   download the three files from UCI into data/census-income/ (needs internet) and verify.
  *   bench   measure cold preparation (time, peak RSS), cached load, and the synthetic generators.
@@ -117,7 +117,7 @@ function verify(f: Flags): number {
       ` (${grp.oneHotWidth + grp.numericColumns.length} with numerics)`);
   }
 
-  console.log("\nProtocol facts (SPEC §1.2):");
+  console.log("\nProtocol facts (docs/protocol.md, Data):");
   const checks = censusProtocolChecks(loaded);
   for (const c of checks) console.log(`  ${c.ok ? "ok  " : "FAIL"} ${c.what}: expected ${c.expected}, got ${c.actual}`);
   const bad = checks.filter((c) => !c.ok).length;

@@ -9,10 +9,10 @@
 import * as path from "node:path";
 import { parseBackendPreference, type BackendPreference } from "../backend";
 import { decideBudget, decideExperiment, decideFolderName, type DecideBudget } from "../decide";
-import { PROFILES, type ProfileName } from "../engine/experiment";
-import { parseQueueUrl } from "../engine/queue";
-import { terminalProgress } from "../engine/progress";
-import { defaultResultsRoot } from "../engine/results-store";
+import { PROFILES, type ProfileName } from "../engine/plan/experiment";
+import { parseQueueUrl } from "../engine/distributed/queue";
+import { terminalProgress } from "../engine/report/progress";
+import { defaultResultsRoot } from "../engine/store/results-store";
 import { decideSourceOf, getExperiment, listExperiments, resolveTargets } from "../studies";
 import { EXIT, intOption, parseCli, pathOption, SettingError, UsageError } from "./args";
 import { checkEnvironment } from "./environment";

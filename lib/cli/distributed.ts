@@ -1,17 +1,17 @@
 /**
- * The options of `npm run reproduce` that spread a profile over several machines (issue 20):
+ * The options of `npm run reproduce` that spread a profile over several machines (docs/several-machines.md):
  *   --queue redis://HOST:6379   the groups train on a BullMQ queue (npm run worker on each machine)
  *   --shard K/N                 this process trains group i when i mod N = K (Slurm / k8s job arrays)
  *   --merge DIR…                joins shard folders into the results folder; trains nothing
  * Parsed here so that reproduce.ts only forwards them.
  */
-import { resolveExperiment, type ProfileName } from "../engine/experiment";
-import { mergeShards } from "../engine/merge";
-import { parseQueueUrl } from "../engine/queue";
-import { runKey } from "../engine/results-store";
-import type { ExperimentResult } from "../engine/experiment";
-import { parseShard, shardRunKeys, type Shard } from "../engine/shard";
-import { terminalProgress } from "../engine/progress";
+import { resolveExperiment, type ProfileName } from "../engine/plan/experiment";
+import { mergeShards } from "../engine/distributed/merge";
+import { parseQueueUrl } from "../engine/distributed/queue";
+import { runKey } from "../engine/store/results-store";
+import type { ExperimentResult } from "../engine/plan/experiment";
+import { parseShard, shardRunKeys, type Shard } from "../engine/distributed/shard";
+import { terminalProgress } from "../engine/report/progress";
 import { getExperiment } from "../studies";
 import { EXIT, UsageError } from "./args";
 

@@ -5,9 +5,9 @@
  */
 import { backendFromEnv } from "../backend";
 import { UserError } from "../errors";
-import { workerCount } from "../engine/group-pool";
-import { nativeDisabled } from "../models/native-addon";
-import { wasmKernelSet } from "../models/wasm-kernel-set";
+import { workerCount } from "../engine/distributed/group-pool";
+import { nativeDisabled } from "../kernels/native-addon";
+import { kernelSet } from "../kernels/sets";
 import { SettingError } from "./args";
 
 /** Each check reads its variable the way the engine will; its UserError becomes a SettingError. */
@@ -15,7 +15,7 @@ const CHECKS: readonly [string, () => unknown][] = [
   ["MTL_BACKEND", backendFromEnv],
   ["MTL_WORKERS", () => workerCount("wasm")],
   ["MTL_NATIVE", () => nativeDisabled()],
-  ["MTL_WASM_KERNELS", wasmKernelSet],
+  ["MTL_KERNELS", kernelSet],
 ];
 
 export function checkEnvironment(): void {

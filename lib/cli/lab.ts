@@ -10,8 +10,8 @@ import { jupyterDataDir, jupyterEnv, notebookServerProblem, registerKernel } fro
 import { type FrontEnd, notebookFiles, serverCommand, trustNotebooks } from "../notebook/server";
 import { projectRoot } from "../project";
 import { EXIT, parseCli, pathOption, runCli, UsageError } from "./args";
-import { PROFILES } from "../engine/profiles";
-import { parseOverride } from "../engine/overrides";
+import { PROFILES } from "../engine/plan/profiles";
+import { parseOverride } from "../engine/plan/overrides";
 import { resolveUserPath } from "./user-paths";
 
 const USAGE =

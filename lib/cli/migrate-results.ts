@@ -1,19 +1,21 @@
 /**
  * npm run migrate-results -- [experiment|study…] [--out DIR] [--sample K] [--all-models] [--drop-bad-lines]
  *
- * Re-keys stored runs written under an older run-key definition (engine/migrate.ts): every
- * profile folder of the named experiments (all when none is named) is re-keyed, given its
- * config.json, and proven unchanged by training the first K seeds (default 1) of the first and
- * last model of each condition again (--all-models: of every arm), on a copy of the folder.
+ * Brings stored runs up to what the code writes now (engine/store/migrate.ts): every profile folder of
+ * the named experiments (all when none is named) is re-keyed if written under an older run-key
+ * definition, its records' data description text follows the data source's current wording,
+ * it is given its config.json, and it is proven unchanged by training the first K seeds
+ * (default 1) of the first and last model of each condition again (--all-models: of every arm),
+ * on a copy of the folder.
  * Exit 0 when every folder is current or was migrated; 1 when a sample differed (that folder
  * is restored as it was); 2 on invalid options. The folder is locked while it migrates; a line
  * that is not a usable record is never deleted: a changed record (and, with --drop-bad-lines,
  * a line that is no record at all) moves to runs.rejected.jsonl with the reason.
  */
-import { PROFILES } from "../engine/experiment";
-import { migrateFolder, storedProfiles } from "../engine/migrate";
-import { terminalProgress } from "../engine/progress";
-import { defaultResultsRoot } from "../engine/results-store";
+import { PROFILES } from "../engine/plan/experiment";
+import { migrateFolder, storedProfiles } from "../engine/store/migrate";
+import { terminalProgress } from "../engine/report/progress";
+import { defaultResultsRoot } from "../engine/store/results-store";
 import { experimentIds, getExperiment, resolveTargets } from "../studies";
 import { EXIT, intOption, parseCli, pathOption, runCli, UsageError } from "./args";
 

@@ -13,12 +13,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseBackendPreference } from "../backend";
-import { DEFAULT_PROFILE, PROFILES, resolveExperiment, type ProfileName } from "../engine/experiment";
-import { overridesFromEnv } from "../engine/notebook-load";
-import { OverrideError } from "../engine/overrides";
+import { DEFAULT_PROFILE, PROFILES, resolveExperiment, type ProfileName } from "../engine/plan/experiment";
+import { overridesFromEnv } from "../engine/report/notebook-load";
+import { OverrideError } from "../engine/plan/overrides";
 import { getExperiment, STUDIES } from "../studies";
 import { executeNotebook, exportNotebookHtml } from "../notebook/jupyter";
-import { defaultResultsRoot } from "../engine/results-store";
+import { defaultResultsRoot } from "../engine/store/results-store";
 import { projectRoot } from "../project";
 import { displayPath, resolveUserPath } from "./user-paths";
 import { EXIT, parseCli, pathOption, runCli, UsageError } from "./args";

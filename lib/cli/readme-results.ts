@@ -10,8 +10,8 @@ import * as path from "node:path";
 import { projectRoot, writeFileAtomic } from "../project";
 import { UserError } from "../errors";
 import { listExperiments, STUDIES } from "../studies";
-import { checkProtocol } from "../engine/protocol-check";
-import { RunsFile } from "../engine/results-store";
+import { checkProtocol } from "../engine/plan/protocol-check";
+import { RunsFile } from "../engine/store/results-store";
 import { PROTOCOL_HEADER, protocolRow } from "./check-protocol";
 import { parseCli, runCli } from "./args";
 

@@ -12,15 +12,15 @@
  */
 import * as path from "node:path";
 import { BACKENDS, parseBackendPreference, type BackendPreference } from "../backend";
-import { DEFAULT_PROFILE, MAX_RUNS, PROFILES, resolveExperiment, type ProfileName } from "../engine/experiment";
-import { OverrideError } from "../engine/overrides";
+import { DEFAULT_PROFILE, MAX_RUNS, PROFILES, resolveExperiment, type ProfileName } from "../engine/plan/experiment";
+import { OverrideError } from "../engine/plan/overrides";
 import { getExperiment, listExperiments, resolveTargets, STUDIES } from "../studies";
-import { TRAIN_FIELDS } from "../engine/train-config";
-import { defaultResultsRoot, RUNS_FILE } from "../engine/results-store";
+import { TRAIN_FIELDS } from "../engine/train/train-config";
+import { defaultResultsRoot, RUNS_FILE } from "../engine/store/results-store";
 import { planDir, runExperiment } from "../engine/runner";
-import { verifyExperiment } from "../engine/verify";
-import { terminalProgress, type ProgressSink } from "../engine/progress";
-import { checkOverriddenPlan } from "../engine/plan-check";
+import { verifyExperiment } from "../engine/store/verify";
+import { terminalProgress, type ProgressSink } from "../engine/report/progress";
+import { checkOverriddenPlan } from "../engine/plan/plan-check";
 import { EXIT, intOption, parseCli, pathOption, runCli, SettingError, UsageError } from "./args";
 import { checkEnvironment } from "./environment";
 import { DISTRIBUTED_OPTIONS, DISTRIBUTED_USAGE, mergeCommand, parseDistributed, shardComplete, takeMergeDirs, type DistributedArgs } from "./distributed";
@@ -36,7 +36,7 @@ export interface ReproduceArgs extends DistributedArgs {
   out?: string;
   force: boolean;
   dropBadLines: boolean;
-  /** --set key=value overrides (engine/overrides.ts), checked against each experiment's settings. */
+  /** --set key=value overrides (engine/plan/overrides.ts), checked against each experiment's settings. */
   set: string[];
   /** --verify [K]: recompute the stored runs (all, or the first K seeds of each arm) and compare. */
   verify?: { sample?: number };
@@ -104,7 +104,7 @@ export function defaultExperimentIds(): string[] {
 }
 
 function validateSelection(args: ReproduceArgs): ReproduceArgs {
-  checkEnvironment(); // resolving a plan reads MTL_WASM_KERNELS and MTL_NATIVE: their errors come first, in one line
+  checkEnvironment(); // resolving a plan reads MTL_KERNELS and MTL_NATIVE: their errors come first, in one line
   // a study id stands for all its experiments; none named means every experiment of lib/studies
   try {
     args.experiments = args.experiments.length === 0 ? defaultExperimentIds() : resolveTargets(args.experiments).map((e) => e.id);
@@ -208,7 +208,7 @@ export function reproduceHelp(): string {
     `  ${DISTRIBUTED_USAGE}`,
     "                       train on a Redis queue (npm run worker elsewhere), one shard of a job array, or merge shard folders",
     "",
-    "Environment: MTL_BACKEND, MTL_RESULTS_DIR, MTL_WORKERS (groups trained at once), MTL_WASM_KERNELS, CENSUS_INCOME_DIR",
+    "Environment: MTL_BACKEND, MTL_RESULTS_DIR, MTL_WORKERS (groups trained at once), MTL_KERNELS (auto, wasm, tfjs), CENSUS_INCOME_DIR",
     "(folder of the Census-Income files; see data/README.md).",
     "Exit codes: 0 done and complete; 1 failure or incomplete; 2 invalid options; 130/143 interrupted (finished runs kept).",
     "",

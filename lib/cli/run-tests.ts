@@ -57,13 +57,18 @@ export const SLOW_TEST_FILES: readonly string[] = [
 
 export const testDir = (root = projectRoot()) => path.join(root, "build", "test");
 
-/** Every compiled test file's stem ("claims" for build/test/claims.test.js), sorted. */
-export function testStems(dir = testDir()): string[] {
+/**
+ * Every compiled test file's stem ("claims" for build/test/claims.test.js), sorted. A compiled file
+ * whose test/<stem>.test.ts is gone is left out: tsc does not delete the output of a renamed or
+ * removed test, and running it would test code that no longer exists.
+ */
+export function testStems(dir = testDir(), sources = path.join(dir, "..", "..", "test")): string[] {
   if (!fs.existsSync(dir)) throw new UsageError(`${dir} does not exist: run \`npm run build\` first`);
   return fs
     .readdirSync(dir)
     .filter((f) => f.endsWith(".test.js"))
     .map((f) => f.slice(0, -".test.js".length))
+    .filter((stem) => fs.existsSync(path.join(sources, `${stem}.test.ts`)))
     .sort();
 }
 

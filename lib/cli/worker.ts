@@ -12,9 +12,9 @@
  * (default 30 s each: a killed worker's job is handed on within about a minute).
  */
 import { initBackend, parseBackendPreference, BACKENDS, type BackendPreference } from "../backend";
-import { workerCount } from "../engine/group-pool";
-import { parseQueueUrl } from "../engine/queue";
-import { startQueueWorker } from "../engine/queue-worker";
+import { workerCount } from "../engine/distributed/group-pool";
+import { parseQueueUrl } from "../engine/distributed/queue";
+import { startQueueWorker } from "../engine/distributed/queue-worker";
 import { getExperiment } from "../studies";
 import { EXIT, intOption, parseCli, runCli, UsageError } from "./args";
 import { checkEnvironment } from "./environment";

@@ -4,9 +4,9 @@
  * are all closed gets nothing more. An interrupted round is finished first: arms behind the
  * others catch up before any arm moves on.
  */
-import type { RunRecord } from "../engine/run-record";
-import { runKey } from "../engine/results-store";
-import type { ResolvedExperiment } from "../engine/experiment";
+import type { RunRecord } from "../engine/store/run-record";
+import { runKey } from "../engine/store/results-store";
+import type { ResolvedExperiment } from "../engine/plan/experiment";
 
 /** Seed i (0-based) of an experiment's sequence: the profile's seeds, continued. */
 export const seedAt = (plan: ResolvedExperiment, i: number) => (plan.experiment.seedOffset ?? 0) + i + 1;

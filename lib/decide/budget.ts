@@ -3,7 +3,7 @@
  * (`--max-runs N`), or both (it stops at whichever comes first). The budget names the results
  * folder, so the same command finds its rounds again and resumes them.
  */
-import type { ProfileName } from "../engine/profiles";
+import type { ProfileName } from "../engine/plan/profiles";
 
 export interface DecideBudget {
   /** Wall-clock training time over every round, resumed sessions included (ms); Infinity = none. */

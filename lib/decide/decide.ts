@@ -8,13 +8,13 @@
  */
 import * as fs from "node:fs";
 import type { BackendName, BackendPreference } from "../backend";
-import { declarationHash } from "../engine/config-hash";
-import { resolveExperiment, type Experiment, type ProfileName, type ResolvedExperiment } from "../engine/experiment";
-import { FolderLock } from "../engine/folder-lock";
-import { silentProgress, type ProgressSink } from "../engine/progress";
-import { defaultResultsRoot, resultsDir, runKey, RunsFile } from "../engine/results-store";
-import type { RunRecord } from "../engine/run-record";
-import type { ModelFactory } from "../engine/run-group";
+import { declarationHash } from "../engine/store/config-hash";
+import { resolveExperiment, type Experiment, type ProfileName, type ResolvedExperiment } from "../engine/plan/experiment";
+import { FolderLock } from "../engine/store/folder-lock";
+import { silentProgress, type ProgressSink } from "../engine/report/progress";
+import { defaultResultsRoot, resultsDir, runKey, RunsFile } from "../engine/store/results-store";
+import type { RunRecord } from "../engine/store/run-record";
+import type { ModelFactory } from "../engine/train/run-group";
 import { trainMissing } from "../engine/runner";
 import { UserError } from "../errors";
 import { nextRound, roundSize, runsPerArm, seedAt } from "./allocate";
@@ -214,7 +214,7 @@ function engineTrainer(opts: DecideOptions, lock: FolderLock): RoundTrainer {
   let backend: BackendName | undefined;
   return async (plan, store) => {
     if (!backend) {
-      backend = opts.queue ? await (await import("../engine/queue")).queueBackend(store, opts.backend) : (await (await import("../backend")).initBackend(opts.backend)).name;
+      backend = opts.queue ? await (await import("../engine/distributed/queue")).queueBackend(store, opts.backend) : (await (await import("../backend")).initBackend(opts.backend)).name;
       store.checkBackend(backend);
     }
     await trainMissing(plan, store, lock, backend, { progress: opts.progress ?? silentProgress, createModel: opts.createModel, workers: opts.workers, queue: opts.queue });

@@ -5,7 +5,7 @@
  * judged yet). A claim that was decided or found futile at an earlier look stays as it was then:
  * it stopped drawing runs, and its verdict is the one reached when it stopped.
  */
-import type { RunRecord } from "../engine/run-record";
+import type { RunRecord } from "../engine/store/run-record";
 import { judgeSequentialFamily, type ClaimState, type SequentialVerdict } from "../stats/sequential-family";
 import { toSequential, type DecideSource } from "./source";
 

@@ -4,7 +4,7 @@
  * sequences over the rounds; when there is none yet, the command that makes them.
  */
 import * as path from "node:path";
-import { defaultResultsRoot } from "../engine/results-store";
+import { defaultResultsRoot } from "../engine/store/results-store";
 import type { Figure } from "../figures";
 import type { Table } from "../tables";
 import { decideFolders, decideTable, loadDecide, sequencesFigure } from "./report";

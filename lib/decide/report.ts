@@ -7,9 +7,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Experiment, ResolvedExperiment } from "../engine/experiment";
-import { declarationHash } from "../engine/config-hash";
-import { writeJsonAtomic } from "../engine/results-store";
+import type { Experiment, ResolvedExperiment } from "../engine/plan/experiment";
+import { declarationHash } from "../engine/store/config-hash";
+import { writeJsonAtomic } from "../engine/store/results-store";
 import { colorAt, standaloneFigureHtml, type Figure } from "../figures";
 import { writeFileIfChanged } from "../project";
 import { saveTable, tableFromRows, type Table } from "../tables";

@@ -6,7 +6,7 @@
  */
 import type { Claim, Part } from "../claims/claim";
 import type { Evidence } from "../claims/evidence";
-import type { RunRecord } from "../engine/run-record";
+import type { RunRecord } from "../engine/store/run-record";
 import type { SequentialClaim } from "../stats/sequential-family";
 
 export interface DecideClaim {

@@ -8,23 +8,23 @@ import * as path from "node:path";
 import { initBackend, type BackendName, type BackendPreference } from "../backend";
 import { createModel } from "../models/registry";
 import { startProvenance } from "../provenance";
-import type { DataSource } from "./data";
-import { resolveExperiment, type Arm, type Experiment, type ExperimentResult, type ResolveOptions, type ResolvedExperiment, type TrainedGroup } from "./experiment";
-import { silentProgress, type ProgressSink } from "./progress";
-import { experimentInModule } from "./experiment-module";
-import { presentLine } from "./results-origin";
+import type { DataSource } from "./train/data";
+import { resolveExperiment, type Arm, type Experiment, type ExperimentResult, type ResolveOptions, type ResolvedExperiment, type TrainedGroup } from "./plan/experiment";
+import { silentProgress, type ProgressSink } from "./report/progress";
+import { experimentInModule } from "./plan/experiment-module";
+import { presentLine } from "./store/results-origin";
 import { errnoText, UserError } from "../errors";
 import { writeFileIfChanged } from "../project";
-import { FolderLock, ResultsFolderError } from "./folder-lock";
-import { BadRunsLineError, defaultResultsRoot, readJson, REJECTED_FILE, resultsDir, runKey, RunsFile, SUMMARY_FILE, writeJsonAtomic } from "./results-store";
-import { CONFIG_FILE, configFile, type ConfigFile } from "./run-config";
-import { runGroupsInWorkers, workerCount } from "./group-pool";
-import { runGroup, type ModelFactory } from "./run-group";
-import { inShard, planGroups, type Shard } from "./shard";
-import type { RunRecord } from "./run-record";
-import { buildSummary, SUMMARY_SCHEMA, type ExperimentSummary } from "./summary";
-import { writeReport } from "./report";
-import { foreignRecordsLine } from "./degenerate";
+import { FolderLock, ResultsFolderError } from "./store/folder-lock";
+import { BadRunsLineError, defaultResultsRoot, readJson, REJECTED_FILE, resultsDir, runKey, RunsFile, SUMMARY_FILE, writeJsonAtomic } from "./store/results-store";
+import { CONFIG_FILE, configFile, type ConfigFile } from "./plan/run-config";
+import { runGroupsInWorkers, workerCount } from "./distributed/group-pool";
+import { runGroup, type ModelFactory } from "./train/run-group";
+import { inShard, planGroups, type Shard } from "./distributed/shard";
+import type { RunRecord } from "./store/run-record";
+import { buildSummary, SUMMARY_SCHEMA, type ExperimentSummary } from "./report/summary";
+import { writeReport } from "./report/report";
+import { foreignRecordsLine } from "./train/degenerate";
 
 export interface RunOptions extends ResolveOptions {
   /** Results root; the experiment writes to <out>/<experiment>/<profile>/. Default <project>/results. */
@@ -106,7 +106,7 @@ export async function trainMissing(plan: ResolvedExperiment, store: RunsFile, lo
   if (opts.queue) {
     if (opts.createModel || !loadableInWorkers(plan.experiment)) throw new UserError(`${plan.experiment.id} cannot train on a queue: workers rebuild an experiment from its module (Experiment.module), without model doubles`);
     const groups = pending.map((g) => ({ keys: g.seeds.map((s) => runKey(g.arm.configHash, s)), data: { experiment: plan.experiment.id, resolve: plan.resolveOptions, armKey: g.arm.key, configHash: g.arm.configHash, seeds: g.seeds, backend } }));
-    const { runGroupsOnQueue } = await import("./queue"); // bullmq loads only in queue mode
+    const { runGroupsOnQueue } = await import("./distributed/queue"); // bullmq loads only in queue mode
     await runGroupsOnQueue(groups, { url: opts.queue, onGroupStarted: (i) => progress.group(pending[i].arm.key, pending[i].seeds), onProgress: (p) => progress.step(p), note: noteSink(opts) }, (i, records) => finished(pending[i], records));
   } else if (inWorkers) {
     const jobs = pending.map((g) => ({ experiment: plan.experiment.id, module: plan.experiment.module!, resolve: plan.resolveOptions, armKey: g.arm.key, seeds: g.seeds, backend }));
@@ -210,7 +210,7 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions = {
     const info = opts.queue ? undefined : await initBackend(opts.backend); // queue mode: the workers start it
     if (opts.force) store.clear();
     else setAsideBadLines(store, opts, note);
-    const backend = info?.name ?? (await (await import("./queue")).queueBackend(store, opts.backend));
+    const backend = info?.name ?? (await (await import("./distributed/queue")).queueBackend(store, opts.backend));
     store.checkBackend(backend);
     writeConfigFile(plan, dir);
     const provenance = startProvenance({ seeds: plan.seeds, extra: { experiment: plan.experiment.id, profile: plan.profile } });

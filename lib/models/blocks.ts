@@ -7,8 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Consumer } from "./input";
 import type { ParamStore } from "./params";
-import { fusedMix } from "./wasm-bag-kernel";
-import { fusedMixActive } from "./wasm-kernels";
+import { gatedMix } from "../kernels/ops";
 
 /**
  * G parallel dense layers, one batched matmul: [R, G, B, I] → [R, G, B, U]. Each group's
@@ -112,8 +111,7 @@ export function softmaxGates(logits: tf.Tensor3D, K: number): tf.Tensor4D {
 
 /** f_k = Σ_i w[·, k, i] · e_i: weights [R, B, K, n], experts [R, n, B, H] → [R, K, B, H]. */
 export function mix(w: tf.Tensor4D, e: tf.Tensor4D): tf.Tensor4D {
-  if (fusedMixActive()) return fusedMix(w, e); // MTL_WASM_KERNELS=sparse-sum-dw-mix: the same sums, fused (wasm-bag-kernel.ts)
-  return w.transpose([0, 2, 3, 1]).expandDims(4).mul(e.expandDims(1)).sum(2) as tf.Tensor4D; // [R, K, n, B, H] summed over n
+  return gatedMix(w, e);
 }
 
 /** [R, B, H] → [R, T, B, H]: the same representation for every task's tower. */

@@ -40,7 +40,7 @@ export interface CommonModelFields {
    * "glorot" (Glorot-uniform kernels, zero biases; the default) or "torch-default" (PyTorch's
    * U(±1/√fan_in) for kernels and biases, as in facebookresearch/AdaTT, with which the AdaTT
    * paper's hidden sizes were tuned). Left out of the parsed config when not given; the run key
-   * (engine/run-config.ts) fills in the default, so writing "glorot" out changes nothing.
+   * (engine/plan/run-config.ts) fills in the default, so writing "glorot" out changes nothing.
    */
   init?: InitScheme;
 }

@@ -21,7 +21,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { GroupedDense, Towers, broadcastTasks } from "./blocks";
 import { uniform } from "./init";
-import { InputLayer, lookupSum } from "./input";
+import { embeddingBagSum } from "../kernels/ops";
+import { InputLayer } from "./input";
 import { ModelBase } from "./params";
 import type { Batch, InputSpec, TaskSpec } from "./types";
 
@@ -114,7 +115,7 @@ export class DUPN extends ModelBase {
     const R = this.replicas, [B, L, F] = seq.shape, H = this.hidden;
     const v = tf.concat(this.fields.map((_, f) => {
       const idx = seq.slice([0, 0, f], [-1, -1, 1]).reshape([B * L]) as tf.Tensor1D;
-      return lookupSum(named[`embedding/${f}`] as tf.Tensor as tf.Tensor3D, idx, B * L, 1); // [R, B·L, d]
+      return embeddingBagSum(named[`embedding/${f}`] as tf.Tensor as tf.Tensor3D, idx, B * L, 1); // [R, B·L, d]
     }), 2); // [R, B·L, F·d]
     const xw = tf.matMul(v, named["lstm/kernel"] as tf.Tensor as tf.Tensor3D).add((named["lstm/bias"] as tf.Tensor).expandDims(1)).reshape([R, B, L, 4 * H]);
     const mask = seq.slice([0, 0, 0], [-1, -1, 1]).reshape([B, L]).notEqual(0).toFloat(); // [B, L]

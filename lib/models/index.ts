@@ -7,7 +7,7 @@ export {
   glorotUniform, heUniform, uniform, orthonormalColumns, denseInit, GLOROT_INIT, TORCH_DEFAULT_INIT, INIT_SCHEMES,
   type DenseInit, type InitScheme,
 } from "./init";
-export { inputWidth, lookupSum } from "./input";
+export { inputWidth } from "./input";
 export { SharedBottom, sharedBottomWidthForBudget, mmoePaperWeightCount } from "./shared-bottom";
 export { SingleTask } from "./single-task";
 export { MMoE } from "./mmoe";
@@ -25,7 +25,4 @@ export { AITM } from "./aitm";
 export { DUPN } from "./dupn";
 export { MetaHeac, type ParamMap } from "./metaheac";
 export { CrossNetwork, WithCross, oneHotInput } from "./cross-network";
-export { useFastWasmKernels, fastWasmKernelsInstalled, wasmKernelSet, wasmNumerics, sparseBagActive, WASM_KERNEL_SETS, type WasmKernelSet } from "./wasm-kernels";
-export { smallRowsCalls } from "./wasm-bag-kernel";
-export { NATIVE_ADDON_PATH, nativeAddon, nativeAddonStatus, type NativeAddon, type NativeAddonStatus } from "./native-addon";
 export { mix } from "./blocks";

@@ -6,13 +6,10 @@
  * materialising one-hot rows we compute the identical product
  *   x·W = numeric·W_num + Σ_c W_cat[offset_c + idx_c]          (a lookup-and-sum)
  * Shared data ([B, Dn]): one matmul x @ W[Dn, R·U] serves all replicas. Per-replica data
- * ([R, B, Dn]): one batched matmul. The lookup-and-sum runs as a multi-hot product (see
- * lookupSum for why not a gather).
+ * ([R, B, Dn]): one batched matmul. The lookup-and-sum is the kernels' embedding bag.
  */
 import * as tf from "@tensorflow/tfjs";
-import { dataBmm, dataMatMul } from "./matmul";
-import { embeddingBag } from "./wasm-bag-kernel";
-import { sparseBagActive } from "./wasm-kernels";
+import { dataBmm, dataMatMul, embeddingBagSum } from "../kernels/ops";
 import type { ParamStore } from "./params";
 import type { Batch, InputSpec } from "./types";
 
@@ -21,26 +18,6 @@ export interface Consumer {
   name: string;
   units: number;
   group: string;
-}
-
-/**
- * Σ_c table[:, idx[b, c], :] → [R, B, U] as a product with the multi-hot count matrix
- * X [B, V] (X[b, v] = how many of row b's columns hit v): X @ table[r] for every replica r.
- * Why not a gather of table rows: that materialises [R, B·nCat, U] (census AdaTT, R = 64:
- * 64 × 15,872 × 786 floats = 3.2 GB, beyond the wasm heap) and its scatter-add gradient the
- * same again; the product needs only X (B × V) and its gradient Xᵀ·dy is an ordinary matMul.
- * On wasm both run as one XNNPACK product per replica (wasm-matmul-kernel.ts). Exact: X holds
- * small integers and every skipped entry contributes 0·w = 0.
- * With MTL_WASM_KERNELS=sparse on wasm: a sparse embedding bag instead (wasm-bag-kernel.ts),
- * the same sums without the V/nCat ≈ 16× arithmetic, in the same order.
- */
-export function lookupSum(table: tf.Tensor3D, flatIdx: tf.Tensor1D, B: number, nCat: number): tf.Tensor3D {
-  if (sparseBagActive()) return embeddingBag(table, flatIdx, nCat);
-  const V = table.shape[1];
-  const rows = tf.range(0, B, 1, "int32").expandDims(1).tile([1, nCat]).reshape([B * nCat, 1]); // row b of each lookup
-  const where = tf.concat([rows, flatIdx.reshape([B * nCat, 1])], 1) as tf.Tensor2D; // [B·nCat, 2]
-  const counts = tf.scatterND(where, tf.ones([B * nCat]), [B, V]) as tf.Tensor2D; // duplicates add up
-  return tf.matMul(counts.expandDims(0), table) as tf.Tensor3D; // [1, B, V] @ [R, V, U], broadcast
 }
 
 /** Column offsets of each categorical column inside the one-hot view of x. */
@@ -93,7 +70,7 @@ export function readInput(
       throw new Error(`batch.categorical must be int32 [${B}, ${input.categorical.length}], got ${c ? `[${c.shape}]` : "none"}`);
     }
     const flat = c.add(offsets).reshape([B * input.categorical.length]) as tf.Tensor1D; // [B·nCat]
-    h = h.add(lookupSum(wCat, flat, B, input.categorical.length)); // [R, B, U]
+    h = h.add(embeddingBagSum(wCat, flat, B, input.categorical.length)); // [R, B, U]
   }
   if (affine) {
     // x' = scale·x + shift: x'·W + b = scale ⊙ (x·W) + shift·W + b (shift·W: [R, 1, D] @ [R, D, U], small)

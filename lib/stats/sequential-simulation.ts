@@ -9,7 +9,7 @@
  * `roundSize` runs to each claim still open, as `--decide` does.
  */
 import { Rng } from "../seeds";
-import { studentTQuantile } from "../engine/student-t";
+import { studentTQuantile } from "./student-t";
 import { judgeSequentialFamily, type SequentialClaim, type SequentialRule, type SequentialVerdict } from "./sequential-family";
 
 export interface SimulationDesign {

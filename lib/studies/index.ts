@@ -3,7 +3,7 @@
  * imports this folder (it receives experiments). Adding a study: its folder, one line in
  * STUDIES, one namespace export below (lib/studies/README.md).
  */
-import type { Experiment } from "../engine/experiment";
+import type { Experiment } from "../engine/plan/experiment";
 import type { Study } from "./study";
 import type { DecideSource } from "../decide/source";
 import { study as mmoeSyntheticStudy } from "./mmoe-synthetic";

@@ -5,7 +5,7 @@
  * per seed under the multi-task condition, holding every task's metrics from its own run, so that
  * tables and claims compare it with the multi-task models seed by seed.
  */
-import type { RunRecord } from "../engine/run-record";
+import type { RunRecord } from "../engine/store/run-record";
 
 export interface OneTaskCondition {
   /** The one-task condition's name. */

@@ -1,5 +1,5 @@
 /** What a study is: the experiments one notebook (or a pair) reproduces, under one id. */
-import type { Experiment } from "../engine/experiment";
+import type { Experiment } from "../engine/plan/experiment";
 import type { DecideSource } from "../decide/source";
 
 export interface Study {

@@ -6,7 +6,25 @@
  * the project's data-frame library; `runsRows` as plain objects.
  */
 import type { DataFrame } from "danfojs-node";
-import type { RunRecord } from "../engine/run-record";
+
+/**
+ * The fields of a stored run record the table reads. Declared here, not imported from the engine,
+ * so the tables depend on the records' shape only and the engine may import the tables.
+ */
+export interface FrameRun {
+  arm: string;
+  model: string;
+  condition: string;
+  config: { condition: unknown };
+  seed: number;
+  status: string;
+  learningRate: number | null;
+  bestStep: number | null;
+  stepsTrained: number;
+  parameters: { perReplica: number };
+  wallTimeMs: number;
+  metrics: { validation: Record<string, Record<string, number>>; test: Record<string, Record<string, number>> } | null;
+}
 
 export type RunRow = Record<string, string | number | boolean>;
 
@@ -23,7 +41,7 @@ function conditionColumns(condition: unknown): Record<string, string | number | 
 }
 
 /** `<split>.<task>.<metric>` names in a stable order; "loss" is left out: it repeats mse (regression) or logloss (binary). */
-function metricColumns(runs: readonly RunRecord[]): string[] {
+function metricColumns(runs: readonly FrameRun[]): string[] {
   const names = new Set<string>();
   for (const split of SPLITS) {
     for (const r of runs) {
@@ -36,7 +54,7 @@ function metricColumns(runs: readonly RunRecord[]): string[] {
 }
 
 /** One object per run; a metric the run has no value for (diverged, undefined) is NaN. */
-export function runsRows(result: { runs: readonly RunRecord[] }): RunRow[] {
+export function runsRows(result: { runs: readonly FrameRun[] }): RunRow[] {
   const metrics = metricColumns(result.runs);
   return result.runs.map((r) => {
     const row: RunRow = {
@@ -65,7 +83,7 @@ export function runsRows(result: { runs: readonly RunRecord[] }): RunRow[] {
  * The runs as a danfojs DataFrame, one row per run and metrics as columns, e.g.
  * `runs.query(runs["model"].eq("mmoe"))`, or `runs.groupby(["condition", "model"]).agg({ "test.y1.mse": "mean" })`.
  */
-export function runsFrame(result: { runs: readonly RunRecord[] }): DataFrame {
+export function runsFrame(result: { runs: readonly FrameRun[] }): DataFrame {
   const rows = runsRows(result);
   if (rows.length === 0) throw new RangeError("runsFrame: the result has no runs (nothing trained or loaded yet)");
   // required here, not imported at the top: danfojs is slow to load and only notebooks need it

@@ -32,7 +32,7 @@
  * predicts 79 s. At the paper's widths the eight census models hold 23.3 M parameters instead of
  * 1.6 M (14×; the five-level model alone 11.6 M), so the quick profile would take ≈ 7 h here.
  */
-import { defineExperiment } from "../../engine/experiment";
+import { defineExperiment } from "../../engine/plan/experiment";
 import { adattClaimsTable, expertWeightsTable, judgeAdattAblation, relativeChanges, relativeChangeTable, scaleTable, setupTable, syntheticRelationsTable } from "./analysis";
 import { adattAblationSource, adattAblationTasks, CENSUS_CONDITION, SYNTHETIC_CONDITION, type AdattCondition } from "./data";
 import { expertWeightHeatmapFigure, relativeChangeFigure } from "./figures";

@@ -10,12 +10,12 @@
  * same rows in the same order. Pure functions over run records.
  */
 import { claimsTable, directionClaim, judgeFamily, pairedEvidence, registered, verdictText, type Claim, type FamilyOptions, type Judged } from "../../claims";
-import type { ExperimentResult } from "../../engine/experiment";
-import type { RunRecord } from "../../engine/run-record";
-import { relativeChange, summarize } from "../../engine/stats";
+import type { ExperimentResult } from "../../engine/plan/experiment";
+import type { RunRecord } from "../../engine/store/run-record";
+import { relativeChange, summarize } from "../../stats/across-runs";
 import { tableFromRows, type Cell, type Table } from "../../tables";
 import { generateSyntheticGroup } from "../../data";
-import { pearson } from "../../engine/metrics";
+import { pearson } from "../../engine/train/metrics";
 import { deriveSeed } from "../../seeds";
 import { relatedTasks, SYNTHETIC_CONDITION, syntheticGroupParams, type AdattCondition, type SyntheticGroupCondition } from "./data";
 import { ADATT_SCALE_DOWN, COMPARISONS, FIG3_MODEL, levelUnits, modelLabel, type Comparison } from "./models";

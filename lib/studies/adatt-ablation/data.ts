@@ -13,8 +13,8 @@
  *   every run seed draws its own data set, so comparisons between models are paired by seed.
  */
 import { blockCosines, censusGroup, censusGroupTasks, generateSyntheticGroup, loadCensus, type CensusGroup, type SyntheticGroupParams } from "../../data";
-import { splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/data";
-import type { DataContext, RowCaps } from "../../engine/experiment";
+import { splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/train/data";
+import type { DataContext, RowCaps } from "../../engine/plan/experiment";
 import type { TaskKind, TaskSpec } from "../../models/types";
 import { deriveSeed } from "../../seeds";
 

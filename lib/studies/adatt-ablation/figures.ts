@@ -3,7 +3,7 @@
  * Fig. 3's fusion-weight heatmaps per level, and Tables 6–8's relative changes with their 95 %
  * CIs beside the paper's values.
  */
-import type { RunRecord } from "../../engine/run-record";
+import type { RunRecord } from "../../engine/store/run-record";
 import { colorAt, errorBars, rangeMeta, RELATIVE_CHANGE_RANGE, type Figure } from "../../figures";
 import { expertWeightsOf, GROUP_LABELS, GROUPS, type RelativeChange } from "./analysis";
 import { COMPARISONS, FIG3_MODEL, modelLabel } from "./models";

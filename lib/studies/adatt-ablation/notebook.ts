@@ -1,7 +1,7 @@
 /** One-call loader for notebook 05: the profile's results (trained where missing) with what its cells show. */
 import { resultsRegistration, type Judged } from "../../claims";
-import type { ExperimentResult } from "../../engine/experiment";
-import { estimatePaperProfile as estimateFor, loadExperiment, type LoadOptions } from "../../engine/notebook-load";
+import type { ExperimentResult } from "../../engine/plan/experiment";
+import { estimatePaperProfile as estimateFor, loadExperiment, type LoadOptions } from "../../engine/report/notebook-load";
 import { adattAblation } from "./adatt-ablation";
 import { judgeAdattAblation, relativeChanges, type RelativeChange } from "./analysis";
 import { ADATT_ABLATION_REGISTRATION } from "./paper";

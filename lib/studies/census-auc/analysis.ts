@@ -14,12 +14,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { claimsTable, directionClaim, formatEffect, judgeFamily, pairedEvidence, registered, resultsRegistration, verdictText, type Claim, type FamilyOptions, type Judged, type Part } from "../../claims";
-import { resolveExperiment, type Experiment, type ExperimentResult, type ProfileName } from "../../engine/experiment";
-import { RunsFile, runKey } from "../../engine/results-store";
-import { applyArmLearningRates, type RunRecord } from "../../engine/run-record";
+import { resolveExperiment, type Experiment, type ExperimentResult, type ProfileName } from "../../engine/plan/experiment";
+import { RunsFile, runKey } from "../../engine/store/results-store";
+import { applyArmLearningRates, type RunRecord } from "../../engine/store/run-record";
 import { withOwnTaskRuns } from "../own-task-runs";
-import { summarize, type Summary } from "../../engine/stats";
-import { higherIsBetter } from "../../engine/metrics";
+import { summarize, type Summary } from "../../stats/across-runs";
+import { higherIsBetter } from "../../engine/train/metrics";
 import type { Figure } from "../../figures";
 import { tableFromRows, type Cell, type Table } from "../../tables";
 import {

@@ -13,10 +13,10 @@
  * A missing or altered data file stops here, before any training, with lib/data's error.
  */
 import { censusGroup, loadCensus, type CategoricalEncoding, type CensusGroup, type CensusGroupName } from "../../data";
-import { interleaveLabels, onlyTask, type DataSet, type DataSource, type SplitArrays } from "../../engine/data";
+import { interleaveLabels, onlyTask, type DataSet, type DataSource, type SplitArrays } from "../../engine/train/data";
 import { censusGroupTasks } from "../../data/task-groups";
 import type { TaskSpec } from "../../data/spec";
-import type { DataContext } from "../../engine/experiment";
+import type { DataContext } from "../../engine/plan/experiment";
 
 export interface CensusCondition {
   group: CensusGroupName;

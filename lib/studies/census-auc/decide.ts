@@ -6,7 +6,7 @@
  * corrected for all its claims whichever experiment is decided.
  */
 import type { DecideClaim, DecideSource } from "../../decide/source";
-import { applyArmLearningRates } from "../../engine/run-record";
+import { applyArmLearningRates } from "../../engine/store/run-record";
 import { withOwnTaskRuns } from "../own-task-runs";
 import { censusClaims } from "./analysis";
 import { adattRowCandidates, EXPERT_COUNTS, MMOE_GROUPS, MMOE_TABLE_CANDIDATES, MMOE_ONE_TASK_CONDITIONS, MMOE_TABLE_ROWS, ONE_HOT_VARIANT_MODELS, PLE_TABLE_CANDIDATES, ADATT_ENCODINGS, type MmoeGroup } from "./design";

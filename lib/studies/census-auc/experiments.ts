@@ -20,11 +20,11 @@
  */
 import * as path from "node:path";
 import { censusGroupTasks } from "../../data/task-groups";
-import { defineExperiment } from "../../engine/experiment";
+import { defineExperiment } from "../../engine/plan/experiment";
 import type { ModelConfig } from "../../models/config";
 import { censusAdattReport, censusMmoeReport, plannedRunsAt } from "./analysis";
 import { censusPreflight, censusSource, conditionTasks, type CensusCondition } from "./data";
-import type { TrainConfig } from "../../engine/train-config";
+import type { TrainConfig } from "../../engine/train/train-config";
 import { censusFigures } from "./figures";
 import { ADATT_TABLE_CANDIDATES, EXPERT_COUNTS, MMOE_GROUPS, MMOE_TABLE_CANDIDATES, ONE_HOT_VARIANT_MODELS, MMOE_ONE_TASK_CONDITIONS, PLE_TABLE_CANDIDATES, QUICK_MMOE_MODELS, type Candidate, type MmoeGroup } from "./design";
 import { CENSUS_REGISTRATION } from "./paper";

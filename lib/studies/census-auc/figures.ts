@@ -10,8 +10,8 @@
  * - validation AUC over training with its band (validation-figure.ts).
  * Every interval is cut at the metric's range and declares it (lib/figures/intervals.ts).
  */
-import type { RunRecord } from "../../engine/run-record";
-import { differenceOfMeans, summarize } from "../../engine/stats";
+import type { RunRecord } from "../../engine/store/run-record";
+import { differenceOfMeans, summarize } from "../../stats/across-runs";
 import { errorBars, gridCell, layoutKey, panelTitle, PALETTE, rangeMeta, UNIT_DIFFERENCE_RANGE, UNIT_RANGE, type Figure } from "../../figures";
 import {
   adattChoices, adattPaperAuc, aucOf, aucStats, MMOE_PAPER_TABLE, mmoeChoices, ROW_LABEL, runsOf, TASK_LABEL, type CensusRuns, type ChosenRow,

@@ -1,7 +1,7 @@
 /** One-call loaders for notebook 03: both experiments at a profile (trained where missing), analysed together. */
 import { resultsRegistration, verdictSentences, verdictText, type Judged } from "../../claims";
-import type { ExperimentResult } from "../../engine/experiment";
-import { estimatePaperProfile as estimateFor, loadExperiment, type LoadOptions } from "../../engine/notebook-load";
+import type { ExperimentResult } from "../../engine/plan/experiment";
+import { estimatePaperProfile as estimateFor, loadExperiment, type LoadOptions } from "../../engine/report/notebook-load";
 import type { Figure } from "../../figures";
 import { claimsTable, familyStatement } from "../../claims";
 import type { Table } from "../../tables";

@@ -5,8 +5,8 @@
  * compare by height and each row's own band shows whether its curve had flattened. Small
  * multiples rather than one panel per table: eight overlapping bands hide each other's lines.
  */
-import type { RunRecord } from "../../engine/run-record";
-import { summarize, type Summary } from "../../engine/stats";
+import type { RunRecord } from "../../engine/store/run-record";
+import { summarize, type Summary } from "../../stats/across-runs";
 import { axisName, clipInterval, gridCell, layoutKey, PALETTE, panelTitle, rangeMeta, UNIT_RANGE, withAlpha, type Figure } from "../../figures";
 import { adattChoices, MMOE_PAPER_TABLE, mmoeChoices, ROW_LABEL, TASK_LABEL, type CensusRuns, type ChosenRow } from "./analysis";
 import { ADATT_ROWS, MMOE_GROUPS } from "./design";

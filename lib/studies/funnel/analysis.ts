@@ -7,7 +7,7 @@
  *   "cvr"); effect = AUC(ESMM) − AUC(BASE) per seed, at every β > 0 (one case each); the gap's
  *   growth = the per-seed least-squares slope of that difference against β (seeds are paired across
  *   β: the same seed draws the same features). Bias = mean over all test impressions of predicted
- *   pCVR minus the true probability σ(z_2) (lib/engine/calibration.ts); the selection-bias claim
+ *   pCVR minus the true probability σ(z_2) (lib/engine/train/calibration.ts); the selection-bias claim
  *   compares |bias| of the two models per seed.
  * AITM: per later step (2 … 4), AUC over impressions of the cumulative label; transfer = AITM
  *   without calibrator − independent towers; calibrator = AITM − AITM without calibrator;
@@ -16,8 +16,8 @@
  * DCN: test AUC of each census task, cross model − plain model, per seed.
  */
 import { claimsTable, directionClaim, holmAdjust, judgeFamily, pairedEvidence, type Claim, type Judged, type Part, type RegistrationStatus } from "../../claims";
-import type { RunRecord } from "../../engine/run-record";
-import { summarize, type Summary } from "../../engine/stats";
+import type { RunRecord } from "../../engine/store/run-record";
+import { summarize, type Summary } from "../../stats/across-runs";
 import { Rng } from "../../seeds";
 import { tableFromRows, type Cell, type Table } from "../../tables";
 import { AITM_TASKS } from "./data";

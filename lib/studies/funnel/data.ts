@@ -15,11 +15,11 @@
  * Every split also carries each label's true probability (SplitArrays.truth), from the generator's
  * σ(z_t): ctr σ(z_1), ctcvr σ(z_1)σ(z_2), cvr σ(z_2); AITM's step t the product up to t. Evaluation
  * scores every task's predicted probabilities against it over all impressions (bias and calibration,
- * lib/engine/calibration.ts); no model and no checkpoint choice reads it.
+ * lib/engine/train/calibration.ts); no model and no checkpoint choice reads it.
  */
 import { censusGroup, funnelData, loadCensus, type CensusGroup } from "../../data";
-import { interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/data";
-import type { DataContext, RowCaps } from "../../engine/experiment";
+import { interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/train/data";
+import type { DataContext, RowCaps } from "../../engine/plan/experiment";
 import type { InputSpec, TaskSpec } from "../../models/types";
 import { deriveSeed } from "../../seeds";
 

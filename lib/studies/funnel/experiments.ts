@@ -15,8 +15,8 @@
  * Run:  npm run reproduce -- funnel                   (all three, quick profile)
  *       npm run reproduce -- funnel --profile smoke   (CI)
  */
-import { ALL_TASKS } from "../../engine/train-config";
-import { defineExperiment } from "../../engine/experiment";
+import { ALL_TASKS } from "../../engine/train/train-config";
+import { defineExperiment } from "../../engine/plan/experiment";
 import { FUNNEL_REGISTRATION } from "./paper";
 import { censusGroupTasks } from "../../data/task-groups";
 import { aitmSource, AITM_BIAS, AITM_TASKS, esmmSource, ESMM_TASKS, FUNNEL_CENSUS_GROUP, funnelCensusPreflight, funnelCensusSource, TRUTH_METRICS, type FunnelCondition } from "./data";

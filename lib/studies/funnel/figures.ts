@@ -7,7 +7,7 @@
  */
 import type { Figure } from "../../figures";
 import { errorBars, PALETTE, rangeMeta, UNIT_RANGE } from "../../figures";
-import type { Summary } from "../../engine/stats";
+import type { Summary } from "../../stats/across-runs";
 import { LATER_STEPS, type AitmAnalysis, type EsmmAnalysis } from "./analysis";
 import { funnelLabel } from "./models";
 

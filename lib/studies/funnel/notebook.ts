@@ -4,8 +4,8 @@
  * families each experiment's claims table judges.
  */
 import { resultsRegistration, type Judged } from "../../claims";
-import type { ExperimentResult } from "../../engine/experiment";
-import { loadExperiment, type LoadOptions } from "../../engine/notebook-load";
+import type { ExperimentResult } from "../../engine/plan/experiment";
+import { loadExperiment, type LoadOptions } from "../../engine/report/notebook-load";
 import { analyseAitm, analyseEsmm, judgeFunnelFamilies, type AitmAnalysis, type EsmmAnalysis } from "./analysis";
 import { FUNNEL_REGISTRATION, type FunnelFamily } from "./paper";
 import { funnelAitm, funnelDcn, funnelEsmm } from "./experiments";

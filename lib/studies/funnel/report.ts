@@ -3,7 +3,7 @@
  * experiment judges its own registered families (FUNNEL_REGISTRATION), the same families the
  * notebook judges, so every claim has one verdict in both.
  */
-import type { ExperimentResult } from "../../engine/experiment";
+import type { ExperimentResult } from "../../engine/plan/experiment";
 import type { Figure } from "../../figures";
 import type { Table } from "../../tables";
 import { aitmCalibrationTable, aitmTable, analyseAitm, analyseEsmm, dcnTable, esmmCalibrationTable, esmmTable, funnelClaimsTable, judgeFunnelFamily } from "./analysis";

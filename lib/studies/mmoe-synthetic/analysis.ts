@@ -12,14 +12,14 @@
  */
 import type { LabelPearsonPoint, LabelPearsonStudy } from "./data";
 export type { LabelPearsonPoint, LabelPearsonStudy } from "./data";
-import type { ExperimentResult } from "../../engine/experiment";
-import { applyArmLearningRates, type RunRecord } from "../../engine/run-record";
-import { summarize, type Summary } from "../../engine/stats";
+import type { ExperimentResult } from "../../engine/plan/experiment";
+import { applyArmLearningRates, type RunRecord } from "../../engine/store/run-record";
+import { summarize, type Summary } from "../../stats/across-runs";
 import { mmoePaperWeightCount } from "../../models/shared-bottom";
 import { MMOE_SYNTHETIC_SETUP } from "./paper";
 import { tableFromRows, type Table } from "../../tables";
 
-/** Display names, one place (STYLE §3.10). */
+/** Display names, in one place so every table and figure spells a model the same way. */
 export const MMOE_SYNTHETIC_LABELS: Record<string, string> = {
   "shared-bottom": "Shared-Bottom (113)",
   omoe: "OMoE",

@@ -16,8 +16,8 @@ import * as path from "node:path";
 import { generateSynthetic, labelPearsonGrid, SYNTHETIC_PRESETS, syntheticChunks, syntheticParams, syntheticTasks, type LabelPearsonResult, type SyntheticChunk } from "../../data/synthetic";
 import { writeFileAtomic } from "../../project";
 import { deriveSeed } from "../../seeds";
-import { interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/data";
-import type { DataContext, ProfileName, RowCaps } from "../../engine/experiment";
+import { interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/train/data";
+import type { DataContext, ProfileName, RowCaps } from "../../engine/plan/experiment";
 
 /** A data condition of the synthetic experiments: the task correlation p = cos(w1, w2). */
 export interface CorrelationCondition {
@@ -43,7 +43,7 @@ export function mmoeSyntheticDataSet(seed: number, p: number, caps: RowCaps = {}
     tasks: g.tasks,
     input: g.input,
     ...splitsInOrder(g.x, d, g.labels, rows),
-    info: { generator: "MMoE §3.2 synthetic tasks (SPEC §1.1, preset mmoe)", d: g.params.d, c: g.params.c, m: g.params.m, noiseStd: g.params.noiseStd, p: g.params.p, seed: g.params.seed, alpha: g.params.alpha, beta: g.params.beta, rows },
+    info: { generator: "MMoE §3.2 synthetic tasks (docs/protocol.md, preset mmoe)", d: g.params.d, c: g.params.c, m: g.params.m, noiseStd: g.params.noiseStd, p: g.params.p, seed: g.params.seed, alpha: g.params.alpha, beta: g.params.beta, rows },
   };
 }
 
@@ -92,7 +92,7 @@ export function mmoeSyntheticFreshDataSet(seed: number, p: number, caps: RowCaps
       return nextEpoch();
     },
     info: {
-      generator: "MMoE §3.2 synthetic tasks (SPEC §1.1, preset mmoe)",
+      generator: "MMoE §3.2 synthetic tasks (docs/protocol.md, preset mmoe)",
       training: "fresh samples: every epoch draws new training rows (no row is seen twice)",
       d: heldOut.params.d, c: heldOut.params.c, m: heldOut.params.m, noiseStd: heldOut.params.noiseStd, p: heldOut.params.p, seed: heldOut.params.seed, alpha: heldOut.params.alpha, beta: heldOut.params.beta,
       rows: { trainPerEpoch: rows.train, validation: rows.validation, test: rows.test },

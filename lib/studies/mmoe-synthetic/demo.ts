@@ -7,7 +7,7 @@
  *       npm run reproduce -- demo                     (quick profile)
  */
 import { syntheticTasks } from "../../data/synthetic";
-import { defineExperiment } from "../../engine/experiment";
+import { defineExperiment } from "../../engine/plan/experiment";
 import { FIG4_MODEL_CONFIGS } from "./models";
 import { mmoeSyntheticSource } from "./data";
 

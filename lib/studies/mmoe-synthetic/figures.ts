@@ -6,8 +6,8 @@
  */
 import { correlationOf, FIG3_MODEL, FIG4_MODELS, finalLossesOf, lossCurve, modelLabel, type FinalLosses } from "./analysis";
 import type { LabelPearsonStudy } from "./data";
-import { applyArmLearningRates, type RunRecord } from "../../engine/run-record";
-import { studentTQuantile } from "../../engine/student-t";
+import { applyArmLearningRates, type RunRecord } from "../../engine/store/run-record";
+import { studentTQuantile } from "../../stats/student-t";
 import type { Figure } from "../../figures";
 import { CORRELATION_RANGE, NON_NEGATIVE, PALETTE, rangeMeta, spreadBars, withAlpha } from "../../figures";
 

@@ -1,8 +1,8 @@
 /** One-call loaders for notebooks 01 and 02: the profile's results (trained where missing) with what their cells plot. */
 import { resultsRegistration, type RegistrationStatus } from "../../claims";
-import type { ExperimentResult } from "../../engine/experiment";
-import { applyArmLearningRates } from "../../engine/run-record";
-import { estimatePaperProfile as estimateFor, loadExperiment, type LoadOptions } from "../../engine/notebook-load";
+import type { ExperimentResult } from "../../engine/plan/experiment";
+import { applyArmLearningRates } from "../../engine/store/run-record";
+import { estimatePaperProfile as estimateFor, loadExperiment, type LoadOptions } from "../../engine/report/notebook-load";
 import { correlationOf, finalLossesOf, type FinalLosses } from "./analysis";
 import { labelPearsonStudy, type LabelPearsonStudy } from "./data";
 import { MMOE_SYNTHETIC_REGISTRATION } from "./paper";

@@ -18,7 +18,7 @@
  * shares them.
  */
 import { syntheticTasks } from "../../data/synthetic";
-import { defineExperiment } from "../../engine/experiment";
+import { defineExperiment } from "../../engine/plan/experiment";
 import { FIG4_MODEL_CONFIGS } from "./models";
 import { correlationCurvesFigure, labelPearsonFigure, sharedBottomCurvesFigure } from "./figures";
 import { correlationFinalLossTable, finalLossesOf, knobsTable, labelPearsonTable, learningRateTable, trainTestTable } from "./analysis";

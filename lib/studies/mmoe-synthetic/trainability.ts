@@ -20,7 +20,7 @@ import { trainabilityFamily } from "./claims";
 import { claimsTable, resultsRegistration } from "../../claims";
 import { finalLossHistogramFigure } from "./figures";
 import { syntheticTasks } from "../../data/synthetic";
-import { defineExperiment } from "../../engine/experiment";
+import { defineExperiment } from "../../engine/plan/experiment";
 import { FIG4_MODEL_CONFIGS } from "./models";
 import { correlationConditions, mmoeSyntheticFreshSource, type CorrelationCondition } from "./data";
 import { QUICK_SIZING, SYNTHETIC_CORRELATIONS } from "./synthetic-correlation";

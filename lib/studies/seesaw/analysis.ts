@@ -13,8 +13,8 @@
  * Pure functions over run records.
  */
 import { directionClaim, judgeFamily, pairedEvidence, claimsTable, registered, type Claim, type FamilyOptions, type Judged, type Verdict } from "../../claims";
-import type { RunRecord } from "../../engine/run-record";
-import { summarize, type Summary } from "../../engine/stats";
+import type { RunRecord } from "../../engine/store/run-record";
+import { summarize, type Summary } from "../../stats/across-runs";
 import { tableFromRows, type Table } from "../../tables";
 import { FIG8_MODELS, SEESAW_MODELS, SEESAW_MTL_MODELS, seesawLabel } from "./models";
 import { PLE_PAPER_QUADRANT, PLE_SEESAW_CLAIMS, PLE_TABLE1, pleTable1Gains, SEESAW_REGISTRATION, type PaperQuadrant } from "./paper";

@@ -17,10 +17,10 @@
  */
 import { censusGroup, loadCensus, type CensusSplit } from "../../data";
 import { generateSeesawSynthetic, seesawSyntheticParams } from "../../data/seesaw";
-import { pearson } from "../../engine/metrics";
+import { pearson } from "../../engine/train/metrics";
 import { deriveSeed } from "../../seeds";
-import { interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/data";
-import type { DataContext, RowCaps } from "../../engine/experiment";
+import { interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/train/data";
+import type { DataContext, RowCaps } from "../../engine/plan/experiment";
 import type { InputSpec, TaskSpec } from "../../models/types";
 
 /** The census task group of the study (lib/data/task-groups.ts). */
@@ -126,7 +126,7 @@ export function seesawSyntheticDataSet(seed: number, caps: RowCaps = {}): DataSe
     input: g.input,
     ...splitsInOrder(g.x, d, [y1, y2], rows),
     info: {
-      generator: "synthetic seesaw group (SPEC §1.3, lib/data/seesaw.ts; MMoE §3.2 construction with a per-sample task correlation)",
+      generator: "synthetic seesaw group (docs/protocol.md, lib/data/seesaw.ts; MMoE §3.2 construction with a per-sample task correlation)",
       d: g.params.d,
       c: g.params.c,
       m: g.params.m,

@@ -8,7 +8,7 @@
  *   task and level, for MMoE, ML-MMoE, CGC and PLE; the bars stop at 0 and 1, the range of a
  *   gate weight.
  */
-import type { RunRecord } from "../../engine/run-record";
+import type { RunRecord } from "../../engine/store/run-record";
 import type { Figure } from "../../figures";
 import { errorBars, PALETTE, spreadBars, rangeMeta, UNBOUNDED, UNIT_DIFFERENCE_RANGE, UNIT_RANGE, withAlpha } from "../../figures";
 import { BASELINE, SEESAW_GROUP_LABELS, type ModelResult, type SeesawAnalysis, type SeesawTasks } from "./analysis";

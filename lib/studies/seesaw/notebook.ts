@@ -4,8 +4,8 @@
  * groups in the order the notebook shows them (the one with the clearer seesaw first).
  */
 import { resultsRegistration, type Judged } from "../../claims";
-import type { ExperimentResult } from "../../engine/experiment";
-import { estimatePaperProfile as estimateFor, loadExperiment, type LoadOptions } from "../../engine/notebook-load";
+import type { ExperimentResult } from "../../engine/plan/experiment";
+import { estimatePaperProfile as estimateFor, loadExperiment, type LoadOptions } from "../../engine/report/notebook-load";
 import { analyseSeesaw, gateRows, groupSeesaw, judgeSeesaw, orderBySeesaw, quadrantRows, type GateRow, type GroupSeesaw, type QuadrantRow, type SeesawAnalysis, type SeesawGroup } from "./analysis";
 import { SEESAW_REGISTRATION } from "./paper";
 import { seesawCensus } from "./seesaw-census";

@@ -3,7 +3,7 @@
  * PLE Table 1 style, the quadrants with support, the claims (quoted) (judged per task group exactly as the
  * notebook judges them), the gate statistics, the sizes, and the figures of PLE Fig. 3 and Fig. 8.
  */
-import type { ExperimentResult } from "../../engine/experiment";
+import type { ExperimentResult } from "../../engine/plan/experiment";
 import type { Figure } from "../../figures";
 import type { Table } from "../../tables";
 import { analyseSeesaw, gateRows, gateTable, judgeSeesaw, quadrantRows, quadrantTable, seesawClaimsTable, sizesTable, table1, type SeesawGroup } from "./analysis";

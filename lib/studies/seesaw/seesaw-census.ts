@@ -10,8 +10,8 @@
  * evaluation with the lowest validation objective, MSE + BCE with equal weights (the training
  * loss; no task is the main one); gate statistics over every test row.
  */
-import { ALL_TASKS } from "../../engine/train-config";
-import { defineExperiment } from "../../engine/experiment";
+import { ALL_TASKS } from "../../engine/train/train-config";
+import { defineExperiment } from "../../engine/plan/experiment";
 import { seesawReport } from "./report";
 import { SEESAW_CENSUS_TASKS, seesawCensusSource } from "./data";
 import { seesawModels } from "./models";

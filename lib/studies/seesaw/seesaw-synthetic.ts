@@ -10,8 +10,8 @@
  * used 1.4 M samples, for another figure); Adam, batch 128 (MMoE's synthetic setting), all steps
  * trained, checkpoint = lowest validation objective MSE + BCE; gate statistics over every test row.
  */
-import { ALL_TASKS } from "../../engine/train-config";
-import { defineExperiment } from "../../engine/experiment";
+import { ALL_TASKS } from "../../engine/train/train-config";
+import { defineExperiment } from "../../engine/plan/experiment";
 import { seesawReport } from "./report";
 import { SEESAW_SYNTHETIC_ROWS, SEESAW_SYNTHETIC_TASKS, seesawSyntheticSource } from "./data";
 import { seesawModels } from "./models";

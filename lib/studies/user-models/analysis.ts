@@ -13,9 +13,9 @@
  *   relevant behaviours − their share among the user's behaviours, per run.
  */
 import { claimsTable, directionClaim, equivalenceClaim, judgeFamily, pairedEvidence, type Claim, type Judged, type Part, type RegistrationStatus } from "../../claims";
-import { shotKey } from "../../engine/meta-trainer";
-import type { RunRecord } from "../../engine/run-record";
-import { summarize, type Summary } from "../../engine/stats";
+import { shotKey } from "../../engine/train/meta-trainer";
+import type { RunRecord } from "../../engine/store/run-record";
+import { summarize, type Summary } from "../../stats/across-runs";
 import { tableFromRows, type Table } from "../../tables";
 import { SESSION_TASKS } from "./data";
 import { userModelLabel } from "./models";

@@ -17,9 +17,9 @@
  * evaluations (dupn-trainer.ts); no training step reads them.
  */
 import { audiencesData, sessionsData, type AudienceSet, type SessionsData } from "../../data";
-import type { DataSource, SplitArrays } from "../../engine/data";
-import type { DataContext } from "../../engine/experiment";
-import type { EpisodeSettings, EpisodicDataSet, FewShotTask, TaskRows } from "../../engine/meta-trainer";
+import type { DataSource, SplitArrays } from "../../engine/train/data";
+import type { DataContext } from "../../engine/plan/experiment";
+import type { EpisodeSettings, EpisodicDataSet, FewShotTask, TaskRows } from "../../engine/train/meta-trainer";
 import type { TaskSpec } from "../../models/types";
 import { deriveSeed } from "../../seeds";
 
@@ -159,4 +159,4 @@ export function sessionSource(ctx: DataContext<SessionCondition>): DataSource {
   };
 }
 
-export type SessionsDataSet = import("../../engine/data").DataSet & { sessions: SessionExtras };
+export type SessionsDataSet = import("../../engine/train/data").DataSet & { sessions: SessionExtras };

@@ -13,10 +13,10 @@ import * as tf from "@tensorflow/tfjs";
 import { DUPN } from "../../models/dupn";
 import type { MtlModel } from "../../models/types";
 import type { Batch } from "../../models/types";
-import { auc, logLossFromLogits, type TaskEvaluation } from "../../engine/metrics";
-import type { SplitArrays } from "../../engine/data";
-import type { TrainConfig } from "../../engine/train-config";
-import { trainReplicas, type GroupData, type ReplicaOutcome, type TrainingProgress } from "../../engine/trainer";
+import { auc, logLossFromLogits, type TaskEvaluation } from "../../engine/train/metrics";
+import type { SplitArrays } from "../../engine/train/data";
+import type { TrainConfig } from "../../engine/train/train-config";
+import { trainReplicas, type GroupData, type ReplicaOutcome, type TrainingProgress } from "../../engine/train/trainer";
 import type { SessionsDataSet } from "./data";
 
 /** Users scored for attention, and users the transfer head is fitted on (the first rows of each split). */

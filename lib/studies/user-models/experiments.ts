@@ -14,8 +14,8 @@
  * rows, and Adam. Run:  npm run reproduce -- user-models                   (quick profile)
  *                       npm run reproduce -- user-models --profile smoke   (CI)
  */
-import { defineExperiment } from "../../engine/experiment";
-import { trainEpisodes, type EpisodeSettings } from "../../engine/meta-trainer";
+import { defineExperiment } from "../../engine/plan/experiment";
+import { trainEpisodes, type EpisodeSettings } from "../../engine/train/meta-trainer";
 import { AUDIENCE_TASK, audienceSource, sessionSource, sessionTasks, type AudienceCondition, type SessionCondition } from "./data";
 import { trainDupnGroup } from "./dupn-trainer";
 import { DUPN_MODELS, METAHEAC_MODELS } from "./models";

@@ -4,8 +4,8 @@
  * each experiment's claims table judges.
  */
 import { resultsRegistration, type Judged } from "../../claims";
-import type { ExperimentResult } from "../../engine/experiment";
-import { loadExperiment, type LoadOptions } from "../../engine/notebook-load";
+import type { ExperimentResult } from "../../engine/plan/experiment";
+import { loadExperiment, type LoadOptions } from "../../engine/report/notebook-load";
 import { analyseDupn, analyseFewShot, judgeUserModelFamilies, type DupnAnalysis, type FewShotAnalysis } from "./analysis";
 import { userModelsDupn, userModelsMetaheac } from "./experiments";
 import { USER_MODEL_REGISTRATION, type UserModelFamily } from "./paper";

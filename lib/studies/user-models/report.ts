@@ -3,7 +3,7 @@
  * Each experiment judges its own registered families, the same families the notebook judges.
  */
 import { resultsRegistration } from "../../claims";
-import type { ExperimentResult } from "../../engine/experiment";
+import type { ExperimentResult } from "../../engine/plan/experiment";
 import type { Figure } from "../../figures";
 import type { Table } from "../../tables";
 import { analyseDupn, analyseFewShot, dupnTable, fewShotTable, judgeUserModelFamily, transferTable, userModelClaimsTable } from "./analysis";

@@ -1,0 +1,42 @@
+/**
+ * A profile's statement, generated from the numbers it runs with (runs, steps, batch, evaluation
+ * interval, patience, learning rates and how they are chosen, row caps), so the words can never
+ * disagree with the settings; the experiment adds a note for what numbers cannot say (what the
+ * paper did, why the profile cuts what it cuts).
+ */
+import type { RowCaps } from "./profiles";
+import type { TrainConfig } from "../train/train-config";
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+/** 0.001 → "1e-3"; other rates as they are. */
+function rateText(lr: number): string {
+  const k = Math.log10(lr);
+  return Number.isInteger(Math.round(k * 1e9) / 1e9) ? `1e${Math.round(k)}` : String(lr);
+}
+
+export interface StatementFacts {
+  runs: number;
+  train: TrainConfig;
+  rows: RowCaps;
+  /** Conditions of the experiment; with more than one the runs are counted per model and condition. */
+  conditions: number;
+  /** What a condition is called in words ("p", "group", "encoding"); default "condition". */
+  conditionLabel?: string;
+  note?: string;
+}
+
+export function profileStatement(f: StatementFacts): string {
+  const per = f.conditions > 1 ? `model and ${f.conditionLabel ?? "condition"}` : "model";
+  const t = f.train;
+  const patience = t.patience !== undefined && Number.isFinite(t.patience) ? `, early stop after ${count(t.patience)} evaluations without improvement` : "";
+  const steps = `${patience ? "up to " : ""}${count(t.steps)} steps of batch ${count(t.batchSize)} (evaluated every ${count(t.evalEvery)}${patience})`;
+  const rates = t.learningRates.map(rateText);
+  const lr =
+    rates.length === 1
+      ? `learning rate ${rates[0]}`
+      : `learning rates {${rates.join(", ")}}, ${t.learningRateChoice === "per-arm" ? `one per ${per} chosen on mean validation` : "chosen per run on validation"}`;
+  const caps = (["train", "validation", "test"] as const).map((s) => (f.rows[s] === undefined ? "all" : count(f.rows[s]!)));
+  const rows = caps.every((c) => c === "all") ? "all rows" : `${caps.join(" / ")} train / validation / test rows`;
+  return `${count(f.runs)} runs per ${per}; ${steps}; ${lr}; ${rows}.${f.note ? ` ${f.note}` : ""}`;
+}

@@ -1,0 +1,159 @@
+// The N-API face of the native kernels (loaded by lib/kernels/native-addon.ts). Every
+// function takes the wasm heap's ArrayBuffer and byte offsets into it, checks that each operand
+// lies inside the heap and is float-aligned, and works in place: no copies in or out.
+#include <node_api.h>
+
+#include <cstring>
+#include <string>
+
+#include "kernels.h"
+
+namespace {
+
+struct Heap {
+  char* data = nullptr;
+  int64_t size = 0;
+};
+
+bool heapOf(napi_env env, napi_value value, Heap* heap) {
+  bool isBuffer = false;
+  void* data = nullptr;
+  size_t bytes = 0;
+  napi_is_arraybuffer(env, value, &isBuffer);
+  if (!isBuffer || napi_get_arraybuffer_info(env, value, &data, &bytes) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "the first argument must be the wasm heap's ArrayBuffer");
+    return false;
+  }
+  heap->data = static_cast<char*>(data);
+  heap->size = static_cast<int64_t>(bytes);
+  return true;
+}
+
+bool ints(napi_env env, const napi_value* argv, int count, int64_t* out) {
+  for (int i = 0; i < count; i++) {
+    if (napi_get_value_int64(env, argv[i], &out[i]) != napi_ok || out[i] < 0) {
+      napi_throw_range_error(env, nullptr, "sizes, offsets and steps must be non-negative integers");
+      return false;
+    }
+  }
+  return true;
+}
+
+bool floats(napi_env env, const napi_value* argv, int count, float* out) {
+  for (int i = 0; i < count; i++) {
+    double d = 0;
+    if (napi_get_value_double(env, argv[i], &d) != napi_ok) {
+      napi_throw_type_error(env, nullptr, "Adam's scalars must be numbers");
+      return false;
+    }
+    out[i] = static_cast<float>(d);  // JS number → float32, as tfjs makes a scalar tensor
+  }
+  return true;
+}
+
+// [off, off + (count − 1)·step + bytes) inside the heap, float-aligned.
+bool inside(napi_env env, const Heap& heap, int64_t off, int64_t step, int64_t count, int64_t bytes) {
+  if (off % 4 != 0 || step % 4 != 0) {
+    napi_throw_range_error(env, nullptr, "an operand is not float-aligned");
+    return false;
+  }
+  if (off + (count > 0 ? count - 1 : 0) * step + bytes > heap.size) {
+    napi_throw_range_error(env, nullptr, "an operand lies outside the heap");
+    return false;
+  }
+  return true;
+}
+
+// Reads a call's `count` arguments, the first being the heap; false (a JS error thrown) otherwise.
+bool callArgs(napi_env env, napi_callback_info info, const char* name, size_t count, napi_value* argv, Heap* heap) {
+  size_t argc = count;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != count) {
+    const std::string msg = std::string(name) + ": expected " + std::to_string(count) + " arguments";
+    napi_throw_type_error(env, nullptr, msg.c_str());
+    return false;
+  }
+  return heapOf(env, argv[0], heap);
+}
+
+// gemm(heap, G, M, N, K, aOff, aStep, bOff, bStep, cOff, transposeA, transposeB): G products
+// op(A) [M × K] · op(B) [K × N]; steps in bytes between pairs, 0 = the operand is shared.
+napi_value Gemm(napi_env env, napi_callback_info info) {
+  napi_value argv[12];
+  Heap heap;
+  int64_t n[9];
+  if (!callArgs(env, info, "gemm", 12, argv, &heap) || !ints(env, argv + 1, 9, n)) return nullptr;
+  bool ta = false, tb = false;
+  napi_get_value_bool(env, argv[10], &ta);
+  napi_get_value_bool(env, argv[11], &tb);
+  const int64_t G = n[0], M = n[1], N = n[2], K = n[3];
+  const int64_t aOff = n[4], aStep = n[5], bOff = n[6], bStep = n[7], cOff = n[8];
+  if (!inside(env, heap, aOff, aStep, G, M * K * 4) || !inside(env, heap, bOff, bStep, G, K * N * 4) ||
+      !inside(env, heap, cOff, M * N * 4, G, M * N * 4)) {
+    return nullptr;
+  }
+  for (int64_t g = 0; g < G; g++) {
+    const float* ap = reinterpret_cast<const float*>(heap.data + aOff + g * aStep);
+    const float* bp = reinterpret_cast<const float*>(heap.data + bOff + g * bStep);
+    float* cp = reinterpret_cast<float*>(heap.data + cOff + g * M * N * 4);
+    if (K == 0) {
+      std::memset(cp, 0, M * N * 4);
+      continue;
+    }
+    const Operand a = ta ? Operand{ap, 1, M} : Operand{ap, K, 1};
+    const Operand b = tb ? Operand{bp, 1, K} : Operand{bp, N, 1};
+    mtlGemm(a, b, cp, M, N, K);
+  }
+  return nullptr;
+}
+
+// adam(heap, R, n, thetaOff, mOff, vOff, gOff, thetaOutOff, mOutOff, vOutOff, lrOff, activeOff | null,
+//      beta1, 1 − beta1, beta2, 1 − beta2, c1, c2, epsilon): a variable of R replicas × n elements;
+// lr is float32[R] and active (tfjs bool: one byte per replica) uint8[R], both read in the heap, so
+// the trainer's step reads nothing back to the host; an inactive replica's θ, m, v are copied unchanged.
+napi_value Adam(napi_env env, napi_callback_info info) {
+  napi_value argv[19];
+  Heap heap;
+  int64_t n[10];
+  float k[7];
+  if (!callArgs(env, info, "adam", 19, argv, &heap) || !ints(env, argv + 1, 10, n) || !floats(env, argv + 12, 7, k)) return nullptr;
+  const int64_t R = n[0], E = n[1];
+  for (int i = 2; i < 9; i++) {
+    if (!inside(env, heap, n[i], 0, 1, R * E * 4)) return nullptr;
+  }
+  if (!inside(env, heap, n[9], 0, 1, R * 4)) return nullptr;
+  const float* lr = reinterpret_cast<const float*>(heap.data + n[9]);
+  const uint8_t* active = nullptr;  // null: every replica trains
+  napi_valuetype activeType;
+  napi_typeof(env, argv[11], &activeType);
+  if (activeType != napi_null) {
+    int64_t activeOff = 0;
+    if (!ints(env, argv + 11, 1, &activeOff)) return nullptr;
+    if (activeOff + R > heap.size) {
+      napi_throw_range_error(env, nullptr, "an operand lies outside the heap");
+      return nullptr;
+    }
+    active = reinterpret_cast<const uint8_t*>(heap.data + activeOff);
+  }
+  for (int64_t r = 0; r < R; r++) {
+    const auto at = [&](int i) { return reinterpret_cast<float*>(heap.data + n[i] + r * E * 4); };
+    if (active && !active[r]) {  // θ, m, v kept bit for bit
+      for (int i = 0; i < 3; i++) std::memmove(at(6 + i), at(2 + i), E * 4);
+      continue;
+    }
+    const AdamScalars s{k[0], k[1], k[2], k[3], k[4], k[5], k[6], lr[r]};
+    mtlAdam(at(2), at(3), at(4), at(5), at(6), at(7), at(8), E, s);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() {
+  napi_value gemm, adam;
+  napi_create_function(env, "gemm", NAPI_AUTO_LENGTH, Gemm, nullptr, &gemm);
+  napi_create_function(env, "adam", NAPI_AUTO_LENGTH, Adam, nullptr, &adam);
+  napi_set_named_property(env, exports, "gemm", gemm);
+  napi_set_named_property(env, exports, "adam", adam);
+  return exports;
+}
