@@ -57,7 +57,7 @@ export const CENSUS_GROUPS = {
   },
   "seesaw-weeks": {
     description:
-      "Seesaw stand-in (SPEC §1.3): weeks_worked regression (standardised, MSE) + income binary (AUC); weeks_worked removed from inputs",
+      "Seesaw stand-in (docs/data.md): weeks_worked regression (standardised, MSE) + income binary (AUC); weeks_worked removed from inputs",
     tasks: [
       { name: "weeks_worked", kind: "regression", label: "weeks_worked" },
       { name: "income", kind: "binary", label: "income" },
@@ -66,7 +66,7 @@ export const CENSUS_GROUPS = {
   },
   "seesaw-wage": {
     description:
-      "Seesaw stand-in (SPEC §1.3): log(1 + wage_per_hour) regression (standardised, MSE) + income binary; wage_per_hour removed from inputs",
+      "Seesaw stand-in (docs/data.md): log(1 + wage_per_hour) regression (standardised, MSE) + income binary; wage_per_hour removed from inputs",
     tasks: [
       { name: "log_wage", kind: "regression", label: "log1p_wage_per_hour" },
       { name: "income", kind: "binary", label: "income" },
