@@ -204,7 +204,7 @@ test("profile statements are generated from the profile's numbers; the experimen
       for (const profile of ["smoke", "quick", "paper"] as const) {
         const plan = resolveExperiment(e, { profile });
         assert.ok(plan.statement.startsWith(`${plan.runs.toLocaleString("en-US")} runs per model`), `${e.id}/${profile}`);
-        assert.ok(plan.statement.includes(`${plan.train.steps.toLocaleString("en-US")} steps of batch ${plan.train.batchSize}`), `${e.id}/${profile}`);
+        assert.ok(plan.statement.includes(`${plan.train.steps.toLocaleString("en-US")} steps of batch ${plan.train.batchSize.toLocaleString("en-US")}`), `${e.id}/${profile}`);
         const note = e.profiles[profile].note ?? "";
         assert.doesNotMatch(note, n(plan.runs), `${e.id}/${profile}: the note retypes the run count`);
         assert.doesNotMatch(note, n(plan.train.steps), `${e.id}/${profile}: the note retypes the step count`);
