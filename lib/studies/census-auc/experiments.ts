@@ -95,7 +95,7 @@ export const censusMmoe = defineExperiment<CensusCondition>({
     quick: {
       runs: 3,
       models: QUICK_MMOE_MODELS,
-      note: "Paper: 400 runs per candidate and a Gaussian-process search under 2,048 hidden units. Here 3 runs per candidate, every run trained to convergence on every row of the full files; the search cut to the 128-unit budget per row, with L2-Constrained's α over {1e-4, 1e-3, 1e-2}, Tensor-Factorization's rank over {8, 16} and Cross-Stitch at 64 and 128 units (rows whose budget was not searched are flagged).",
+      note: "Paper: 400 runs per candidate and a Gaussian-process search under 2,048 hidden units. Here every run is trained to convergence on every row of the full files; the search cut to the 128-unit budget per row, with L2-Constrained's α over {1e-4, 1e-3, 1e-2}, Tensor-Factorization's rank over {8, 16} and Cross-Stitch at 64 and 128 units (rows whose budget was not searched are flagged).",
     },
     paper: {
       runs: 400,
