@@ -231,7 +231,8 @@ export function trainingNote(runs: readonly RunRecord[]): string {
     const n = +(steps / epoch).toFixed(2);
     return `${n} epoch${n === 1 ? "" : "s"}`;
   };
-  const sel = r.selection.task === "all" ? "the validation objective (the sum of the task losses)" : `validation ${r.selection.metric.toUpperCase()} of ${r.selection.task}`;
+  const tasks = [...new Set(runs.map((x) => x.selection.task))];
+  const sel = r.selection.task === "all" ? "the validation objective (the sum of the task losses)" : `validation ${r.selection.metric.toUpperCase()} of ${tasks.length > 1 ? `the main task (${tasks.join(", ")})` : r.selection.task}`;
   const early = stoppedEarly(runs);
   const rates = t.learningRates.length > 1 ? `a learning rate from {${t.learningRates.join(", ")}} ${t.learningRateChoice === "per-arm" ? "per arm, on the arm's mean" : "per run, on its"} ${sel}` : `one learning rate (${t.learningRates[0]})`;
   return [
