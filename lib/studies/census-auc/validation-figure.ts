@@ -51,6 +51,8 @@ export function lastThirdRise(runs: readonly RunRecord[]): Summary {
   }));
 }
 
+/** Values as drawn: 5 decimals of AUC (hover shows 4), so the figure's JSON stays small in the notebook. */
+const plotted = (ys: readonly (number | null)[]) => ys.map((y) => (y === null ? null : Math.round(y * 1e5) / 1e5));
 const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(4)}`;
 
 export interface CurvePanelRow {
@@ -96,9 +98,9 @@ export function validationAucCurvesFigure(tables: readonly CurvePanelRow[], titl
       const name = ROW_LABEL[row.row] ?? row.row;
       const base = { type: "scatter", mode: "lines", x: band.steps, ...axes, meta: rangeMeta({ y: UNIT_RANGE }) };
       data.push(
-        { ...base, y: band.hi, line: { width: 0, color }, hoverinfo: "skip" },
-        { ...base, y: band.lo, line: { width: 0, color }, fill: "tonexty", fillcolor: withAlpha(color, 0.25), hoverinfo: "skip" },
-        { ...base, mode: "lines+markers", y: band.mean, name, customdata: band.n, line: { color, width: 1.5 }, marker: { size: 3, color }, hovertemplate: `${name}, step %{x}: %{y:.4f} (%{customdata} runs)<extra></extra>` },
+        { ...base, y: plotted(band.hi), line: { width: 0, color }, hoverinfo: "skip" },
+        { ...base, y: plotted(band.lo), line: { width: 0, color }, fill: "tonexty", fillcolor: withAlpha(color, 0.25), hoverinfo: "skip" },
+        { ...base, mode: "lines+markers", y: plotted(band.mean), name, customdata: band.n, line: { color, width: 1.5 }, marker: { size: 3, color }, hovertemplate: `${name}, step %{x}: %{y:.4f} (%{customdata} runs)<extra></extra>` },
       );
       layout[layoutKey("x", i)] = { domain: cell.x, anchor: axes.yaxis, nticks: 4, tickfont: { size: 9 }, title: { text: c === 0 ? "step" : "", font: { size: 10 } } };
       layout[layoutKey("y", i)] = { domain: cell.y, anchor: axes.xaxis, tickfont: { size: 9 }, nticks: 5, ...(c === 0 ? { title: { text: "AUC", font: { size: 10 } } } : { matches: axisName("y", t * columns), showticklabels: false }) };
