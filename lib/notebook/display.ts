@@ -51,6 +51,16 @@ let shownFigures = 0;
  * - text/plain: for terminals and diffs.
  * Without chromium the static image is left out and a warning says how to install it.
  */
+/** The most pixels a notebook's static copy of a figure gets: small multiples of many panels are drawn smaller, so a notebook stays under 1 MB. */
+const STATIC_PIXELS = 450_000;
+
+/** Scale of the static images in a notebook: 1, or less for a figure larger than STATIC_PIXELS (the interactive figure keeps its size). */
+export function staticScale(fig: Figure): number {
+  const w = Number((fig.layout as { width?: number } | undefined)?.width ?? 0);
+  const h = Number((fig.layout as { height?: number } | undefined)?.height ?? 0);
+  return w > 0 && h > 0 && w * h > STATIC_PIXELS ? Math.sqrt(STATIC_PIXELS / (w * h)) : 1;
+}
+
 export async function showFigure(fig: Figure): Promise<void> {
   assertFigure(fig);
   if (!inNotebook()) {
@@ -63,7 +73,8 @@ export async function showFigure(fig: Figure): Promise<void> {
   // PNG's bytes, which keeps a notebook of a dozen figures under 1 MB.
   let webp: string | null = null;
   try {
-    const [pngBytes, webpBytes] = await (await sharedRenderer()).renderEach(fig, [{ format: "png" }, { format: "webp" }]);
+    const scale = staticScale(fig);
+    const [pngBytes, webpBytes] = await (await sharedRenderer()).renderEach(fig, [{ format: "png", scale }, { format: "webp", scale }]);
     png = pngBytes.toString("base64");
     webp = webpBytes.toString("base64");
   } catch (e) {

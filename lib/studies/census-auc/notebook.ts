@@ -8,6 +8,9 @@ import type { Table } from "../../tables";
 import { adattTable, judgeCensus, mmoeTable, oneHotTable, pleTable, searchTable, type CensusRuns } from "./analysis";
 import { censusFigures } from "./figures";
 import { censusAdatt, censusMmoe } from "./experiments";
+import { MMOE_ONE_TASK_CONDITIONS } from "./design";
+import { applyArmLearningRates } from "../../engine/store/run-record";
+import { withOwnTaskRuns } from "../own-task-runs";
 import { CENSUS_REGISTRATION } from "./paper";
 import { decideSection, type DecideSection } from "../../decide/notebook";
 
@@ -28,7 +31,8 @@ export interface CensusAucResults {
 export async function loadCensusAuc(opts: LoadOptions = {}): Promise<CensusAucResults> {
   const mmoe = await loadExperiment(censusMmoe, opts);
   const adatt = await loadExperiment(censusAdatt, opts);
-  const runs: CensusRuns = { mmoe: mmoe.runs, adatt: adatt.runs };
+  // as the reports read them: each arm at its learning rate, the Single-Task baseline's one-task runs combined
+  const runs: CensusRuns = { mmoe: withOwnTaskRuns(applyArmLearningRates(mmoe.runs), MMOE_ONE_TASK_CONDITIONS), adatt: applyArmLearningRates(adatt.runs) };
   const judged = judgeCensus(runs, { registration: resultsRegistration(CENSUS_REGISTRATION, [mmoe, adatt]) });
   return {
     mmoe,
@@ -36,10 +40,10 @@ export async function loadCensusAuc(opts: LoadOptions = {}): Promise<CensusAucRe
     runs,
     judged,
     tables: {
-      mmoe: mmoeTable(mmoe.runs, judged),
-      ple: pleTable(mmoe.runs, judged),
-      adatt: adattTable(adatt.runs, judged),
-      oneHot: oneHotTable(adatt.runs, judged),
+      mmoe: mmoeTable(runs.mmoe!, judged),
+      ple: pleTable(runs.mmoe!, judged),
+      adatt: adattTable(runs.adatt!, judged),
+      oneHot: oneHotTable(runs.adatt!, judged),
       search: searchTable(runs),
       claims: claimsTable(judged, "Notebook 03's claims against our runs"),
     },

@@ -67,7 +67,7 @@ function selectionLabel(rows: readonly ChosenRow[]): string {
   return s ? `validation ${TASK_LABEL[s.task] ?? s.task} ${s.metric.toUpperCase()}` : "validation AUC";
 }
 
-const PANEL_PX = 150;
+const PANEL_PX = 110;
 const GAP_PX = 110; // between rows of panels: step ticks, axis title, the next table's title and model titles
 const TOP_PX = 155; // figure title, the first table's title and model titles
 const BOTTOM_PX = 60;
@@ -82,7 +82,7 @@ export function validationAucCurvesFigure(tables: readonly CurvePanelRow[], titl
   const annotations: Record<string, unknown>[] = [];
   const layout: Record<string, unknown> = {
     title: { text: `${title}<br><sub>mean over runs and 95 % CI of the mean (band) at each evaluation; panels of a table share their y axis;<br>under each model, the mean rise over the last third of its runs' evaluations</sub>`, font: { size: 14 }, yref: "container", y: 1 - 14 / (plotPx + TOP_PX + BOTTOM_PX), yanchor: "top" },
-    width: Math.max(600, 70 + columns * 125),
+    width: Math.max(600, 70 + columns * 115),
     height: plotPx + TOP_PX + BOTTOM_PX,
     margin: { l: 60, r: 20, t: TOP_PX, b: BOTTOM_PX },
     showlegend: false, // every panel is titled with its model
@@ -100,7 +100,7 @@ export function validationAucCurvesFigure(tables: readonly CurvePanelRow[], titl
       data.push(
         { ...base, y: plotted(band.hi), line: { width: 0, color }, hoverinfo: "skip" },
         { ...base, y: plotted(band.lo), line: { width: 0, color }, fill: "tonexty", fillcolor: withAlpha(color, 0.25), hoverinfo: "skip" },
-        { ...base, mode: "lines+markers", y: plotted(band.mean), name, customdata: band.n, line: { color, width: 1.5 }, marker: { size: 3, color }, hovertemplate: `${name}, step %{x}: %{y:.4f} (%{customdata} runs)<extra></extra>` },
+        { ...base, mode: "lines", y: plotted(band.mean), name, customdata: band.n, line: { color, width: 1.5 }, hovertemplate: `${name}, step %{x}: %{y:.4f} (%{customdata} runs)<extra></extra>` },
       );
       layout[layoutKey("x", i)] = { domain: cell.x, anchor: axes.yaxis, nticks: 4, tickfont: { size: 9 }, title: { text: c === 0 ? "step" : "", font: { size: 10 } } };
       layout[layoutKey("y", i)] = { domain: cell.y, anchor: axes.xaxis, tickfont: { size: 9 }, nticks: 5, ...(c === 0 ? { title: { text: "AUC", font: { size: 10 } } } : { matches: axisName("y", t * columns), showticklabels: false }) };
