@@ -139,6 +139,13 @@ export function adattRowCandidates(n: ExpertCount, row: AdattRow): Candidate[] {
   return row === "adatt-sp" ? ADATT_TABLE_CANDIDATES[n].adatt.filter((c) => c.config.kind === "adatt-sp") : ADATT_TABLE_CANDIDATES[n][row];
 }
 
+/**
+ * The quick profile's part of AdaTT Table 5, what two cores afford with every run trained to
+ * convergence: the paper's three rows at 6 experts (AdaTT over m_s ∈ {0, 3}) and AdaTT at 9
+ * experts over m_s ∈ {0, 3, 6}.
+ */
+export const QUICK_ADATT_MODELS: readonly string[] = ["ml-mmoe-6", "ple-6-s3", "adatt-sp-6", "adatt-6-s3", "adatt-sp-9", "adatt-9-s3", "adatt-9-s6"];
+
 /** The census-adatt conditions: the correct encoding and the public code's one-hot shift. */
 export const ADATT_ENCODINGS = ["by-name", "positional-per-file"] as const;
 
