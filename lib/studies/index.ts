@@ -14,6 +14,7 @@ import { study as funnelStudy } from "./funnel";
 import { study as userModelsStudy } from "./user-models";
 
 export type { Study } from "./study";
+export { CENSUS_EPOCH, CENSUS_TRAIN } from "./census-training";
 
 export const STUDIES: readonly Study[] = [mmoeSyntheticStudy, censusAucStudy, seesawStudy, adattAblationStudy, funnelStudy, userModelsStudy];
 

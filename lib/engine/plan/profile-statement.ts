@@ -10,9 +10,9 @@ import type { TrainConfig } from "../train/train-config";
 const count = (n: number) => n.toLocaleString("en-US");
 
 /** 0.001 → "1e-3"; other rates as they are. */
+/** 1e-3, 3e-3, 1.5e-4: the way the papers and our notes write learning rates. */
 function rateText(lr: number): string {
-  const k = Math.log10(lr);
-  return Number.isInteger(Math.round(k * 1e9) / 1e9) ? `1e${Math.round(k)}` : String(lr);
+  return lr > 0 && lr < 1 ? lr.toExponential() : String(lr);
 }
 
 export interface StatementFacts {

@@ -24,10 +24,13 @@ import { defineExperiment } from "../../engine/plan/experiment";
 import type { ModelConfig } from "../../models/config";
 import { censusAdattReport, censusMmoeReport, plannedRunsAt } from "./analysis";
 import { censusPreflight, censusSource, conditionTasks, type CensusCondition } from "./data";
-import { ALL_TASKS, type TrainConfig } from "../../engine/train/train-config";
+import { ALL_TASKS } from "../../engine/train/train-config";
+import { CENSUS_TRAIN } from "../census-training";
 import { censusFigures } from "./figures";
 import { ADATT_TABLE_CANDIDATES, EXPERT_COUNTS, MMOE_GROUPS, MMOE_TABLE_CANDIDATES, ONE_HOT_VARIANT_MODELS, MMOE_ONE_TASK_CONDITIONS, PLE_TABLE_CANDIDATES, QUICK_ADATT_MODELS, QUICK_MMOE_MODELS, type Candidate, type MmoeGroup } from "./design";
 import { CENSUS_REGISTRATION } from "./paper";
+
+export { CENSUS_EPOCH, CENSUS_TRAIN } from "../census-training";
 
 const modelsOf = (candidates: Candidate[]): Record<string, ModelConfig> => Object.fromEntries(candidates.map((c) => [c.name, c.config]));
 
@@ -35,26 +38,6 @@ const MMOE_CANDIDATES = Object.values(MMOE_TABLE_CANDIDATES).flat();
 const SINGLE_TASK = MMOE_TABLE_CANDIDATES["single-task"].map((c) => c.name);
 const MULTI_TASK = MMOE_CANDIDATES.map((c) => c.name).filter((m) => !SINGLE_TASK.includes(m));
 const ADATT_CANDIDATES = EXPERT_COUNTS.flatMap((n) => Object.values(ADATT_TABLE_CANDIDATES[n]).flat());
-
-/** Optimiser steps per epoch: 199,523 training rows / 1,024 per batch → 194.8. */
-export const CENSUS_EPOCH = 195;
-
-/**
- * Training to convergence, the same in every profile (docs/protocol.md, Census-Income): batches of
- * 1,024 rows, validation every third of an epoch, early stopping after two epochs without a
- * better selection metric, at most 15 epochs; a learning rate per arm from {1e-3, 3e-3, 1e-2},
- * chosen on the mean validation selection metric over the arm's runs; each seed its own
- * minibatch order, shared by every model at that seed.
- */
-export const CENSUS_TRAIN: TrainConfig = {
-  steps: 15 * CENSUS_EPOCH,
-  batchSize: 1024, // not stated by MMoE; the public census code uses 32–1024
-  evalEvery: CENSUS_EPOCH / 3,
-  patience: 6,
-  learningRates: [1e-3, 3e-3, 1e-2],
-  learningRateChoice: "per-arm",
-  batchOrder: "per-seed",
-};
 
 const SMOKE = {
   rows: { train: 2048, validation: 1024, test: 1024 },
@@ -134,7 +117,7 @@ export const censusAdatt = defineExperiment<CensusCondition>({
       runs: 3,
       models: QUICK_ADATT_MODELS,
       conditions: ["by-name"],
-      note: "Paper: 100 runs per candidate at 6 and at 9 experts. Here 3 runs per candidate, every run trained to convergence on every row of the full files, and what two cores afford of the table: its three rows at 6 experts with AdaTT's shared-expert count m_s over {0, 3}, and AdaTT at 9 experts with m_s over {0, 3, 6}; ML-MMoE and PLE at 9 experts, CGC, MMoE and the one-hot shift are left to the paper profile.",
+      note: "Paper: 100 runs per candidate at 6 and at 9 experts. Here every run is trained to convergence on every row of the full files, and what two cores afford of the table: its three rows at 6 experts with AdaTT's shared-expert count m_s over {0, 3}, and AdaTT at 9 experts with m_s over {0, 3, 6}; ML-MMoE and PLE at 9 experts, CGC, MMoE and the one-hot shift are left to the paper profile.",
     },
     paper: {
       runs: 100,

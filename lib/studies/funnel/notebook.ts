@@ -9,6 +9,7 @@ import { loadExperiment, type LoadOptions } from "../../engine/report/notebook-l
 import { analyseAitm, analyseEsmm, judgeFunnelFamilies, type AitmAnalysis, type EsmmAnalysis } from "./analysis";
 import { FUNNEL_REGISTRATION, type FunnelFamily } from "./paper";
 import { funnelAitm, funnelDcn, funnelEsmm } from "./experiments";
+import { applyArmLearningRates } from "../../engine/store/run-record";
 
 export interface FunnelResults {
   esmm: ExperimentResult;
@@ -30,7 +31,9 @@ export async function loadFunnel(opts: LoadOptions = {}): Promise<FunnelResults>
   let dcn: ExperimentResult | null = null;
   let dcnMissing: string | null = null;
   try {
-    dcn = await loadExperiment(funnelDcn, opts);
+    const loaded = await loadExperiment(funnelDcn, opts);
+    // each run at its model's learning rate (chosen on validation), as the experiment's report reads them
+    dcn = { ...loaded, runs: applyArmLearningRates(loaded.runs) };
   } catch (e) {
     dcnMissing = (e as Error).message.split("\n")[0];
   }

@@ -17,6 +17,8 @@ import type { RunRecord } from "../../engine/store/run-record";
 import { summarize, type Summary } from "../../stats/across-runs";
 import { tableFromRows, type Table } from "../../tables";
 import { FIG8_MODELS, SEESAW_MODELS, SEESAW_MTL_MODELS, seesawLabel } from "./models";
+import { withOwnTaskRuns } from "../own-task-runs";
+import { SEESAW_ONE_TASK_CONDITIONS } from "./data";
 import { PLE_PAPER_QUADRANT, PLE_SEESAW_CLAIMS, PLE_TABLE1, pleTable1Gains, SEESAW_REGISTRATION, type PaperQuadrant } from "./paper";
 
 export type SeesawGroup = "census" | "synthetic";
@@ -107,7 +109,18 @@ function axisGain(axis: Axis, task: string, model: ReadonlyMap<number, number>, 
 }
 
 /** Every model's test metrics and paired gains over Single-Task. */
-export function analyseSeesaw(runs: readonly RunRecord[], group: SeesawGroup): SeesawAnalysis {
+/**
+ * One record per model and seed: the Single-Task baseline's one-task runs (each task its own
+ * learning rate and checkpoint) read back as one record of both tasks, the one-task records
+ * themselves left out. Runs without one-task conditions pass unchanged.
+ */
+export function seesawRuns(runs: readonly RunRecord[]): RunRecord[] {
+  const oneTask = new Set(SEESAW_ONE_TASK_CONDITIONS.map((c) => c.condition));
+  return withOwnTaskRuns(runs, SEESAW_ONE_TASK_CONDITIONS).filter((r) => !oneTask.has(r.condition));
+}
+
+export function analyseSeesaw(input: readonly RunRecord[], group: SeesawGroup): SeesawAnalysis {
+  const runs = seesawRuns(input);
   const tasks = seesawTasksOf(runs);
   const singleMse = bySeed(runs, BASELINE, tasks.regression, "mse");
   const singleAuc = bySeed(runs, BASELINE, tasks.binary, "auc");

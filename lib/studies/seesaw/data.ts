@@ -8,8 +8,8 @@
  *   wage_per_hour is 0 in 94 % of the training rows (a near-constant target whose MSE is set by a
  *   few rows) and its labels do not correlate with income (Pearson −0.008 on the training file),
  *   while weeks worked does (0.26). Full rows; the split of the .test file is the project's
- *   recorded one (CENSUS_SPLIT_SEED). Every run sees the same data and batch order; runs differ
- *   in their initialisation only (as in the papers).
+ *   recorded one (CENSUS_SPLIT_SEED). Every run sees the same data; a seed sets the
+ *   initialisation and the minibatch order, and every model at one seed sees the same order.
  * - Synthetic seesaw (lib/data/seesaw.ts): MMoE's construction (preset mmoe: d = 100, c = 1,
  *   m = 5) with a task correlation that depends on the sample: +0.9 where u₃ᵀx ≥ 0, −0.5
  *   elsewhere; y1 regression, y2 = 1[latent > 0]. Each run draws its own data set from its seed
@@ -19,9 +19,10 @@ import { censusGroup, loadCensus, type CensusSplit } from "../../data";
 import { generateSeesawSynthetic, seesawSyntheticParams } from "../../data/seesaw";
 import { pearson } from "../../engine/train/metrics";
 import { deriveSeed } from "../../seeds";
-import { interleaveLabels, splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/train/data";
+import { interleaveLabels, onlyTask, splitsInOrder, type DataSet, type DataSource, type SplitArrays } from "../../engine/train/data";
 import type { DataContext, RowCaps } from "../../engine/plan/experiment";
 import type { InputSpec, TaskSpec } from "../../models/types";
+import type { OneTaskCondition } from "../own-task-runs";
 
 /** The census task group of the study (lib/data/task-groups.ts). */
 export const SEESAW_CENSUS_GROUP = "seesaw-weeks" as const;
@@ -99,9 +100,19 @@ export function seesawCensusDataSet(): DataSet {
   return data;
 }
 
-/** The engine's data source for the census experiment: one data set shared by every run. */
-export function seesawCensusSource(_ctx: DataContext<unknown>): DataSource {
-  return { layout: "shared", data: seesawCensusDataSet() };
+/** A condition of the census experiment: both tasks, or one of them alone (the Single-Task baseline's network for that task). */
+export interface SeesawCensusCondition {
+  task?: string;
+}
+
+/** The multi-task condition of seesaw-census, and the one-task conditions of its Single-Task baseline beside it. */
+export const SEESAW_BOTH_TASKS = "both-tasks";
+export const SEESAW_ONE_TASK_CONDITIONS: readonly OneTaskCondition[] = SEESAW_CENSUS_TASKS.map((t) => ({ condition: `${t.name}-only`, of: SEESAW_BOTH_TASKS, task: t.name }));
+
+/** The engine's data source for the census experiment: one data set shared by every run (one task of it under a one-task condition). */
+export function seesawCensusSource(ctx: DataContext<SeesawCensusCondition>): DataSource {
+  const data = seesawCensusDataSet();
+  return { layout: "shared", data: ctx.condition.task === undefined ? data : onlyTask(data, ctx.condition.task) };
 }
 
 /** Pearson of (y1, y2) among the rows of one half of the input space (u₃ᵀx ≥ 0 or < 0). */

@@ -6,14 +6,25 @@
  */
 import type { DecideClaim, DecideSource } from "../../decide/source";
 import { analyseSeesaw, BASELINE, bothBetterClaim, quadrantClaims, type SeesawGroup } from "./analysis";
+import { applyArmLearningRates } from "../../engine/store/run-record";
+import { SEESAW_BOTH_TASKS, SEESAW_ONE_TASK_CONDITIONS } from "./data";
 import { SEESAW_MODELS } from "./models";
 import { PLE_PAPER_QUADRANT, SEESAW_REGISTRATION } from "./paper";
+
+/**
+ * A model's arm keys: the model itself in an experiment without conditions; under seesaw-census's
+ * conditions the multi-task condition's arm, and Single-Task's arm under each one-task condition.
+ */
+function armsOf(group: SeesawGroup, model: string): string[] {
+  if (group === "synthetic") return [model];
+  return model === BASELINE ? SEESAW_ONE_TASK_CONDITIONS.map((c) => `${c.condition}/${model}`) : [`${SEESAW_BOTH_TASKS}/${model}`];
+}
 
 export function seesawDecide(experiment: string, group: SeesawGroup): DecideSource {
   const both = SEESAW_MODELS.filter((m) => PLE_PAPER_QUADRANT[m] === "both better");
   const claims: DecideClaim[] = [
-    { id: `${group}.both-better`, family: "paper", arms: [BASELINE, ...both] },
-    ...SEESAW_MODELS.filter((m) => m !== BASELINE).flatMap((m) => (["regression", "binary"] as const).map((axis) => ({ id: `${group}.${m}.${axis}`, family: "axes", arms: [m, BASELINE] }))),
+    { id: `${group}.both-better`, family: "paper", arms: [BASELINE, ...both].flatMap((m) => armsOf(group, m)) },
+    ...SEESAW_MODELS.filter((m) => m !== BASELINE).flatMap((m) => (["regression", "binary"] as const).map((axis) => ({ id: `${group}.${m}.${axis}`, family: "axes", arms: [...armsOf(group, m), ...armsOf(group, BASELINE)] }))),
   ];
   return {
     experiment,
@@ -21,7 +32,7 @@ export function seesawDecide(experiment: string, group: SeesawGroup): DecideSour
     claims,
     build: (runs) => {
       if (!runs.some((r) => r.status === "ok" && r.metrics)) return []; // before the first round: nothing to analyse yet
-      const a = analyseSeesaw(runs, group);
+      const a = analyseSeesaw(applyArmLearningRates(runs), group);
       const b = bothBetterClaim(a);
       return [...(b ? [b] : []), ...quadrantClaims(a)];
     },

@@ -8,6 +8,7 @@ import type { ExperimentResult } from "../../engine/plan/experiment";
 import { estimatePaperProfile as estimateFor, loadExperiment, type LoadOptions } from "../../engine/report/notebook-load";
 import { analyseSeesaw, gateRows, groupSeesaw, judgeSeesaw, orderBySeesaw, quadrantRows, type GateRow, type GroupSeesaw, type QuadrantRow, type SeesawAnalysis, type SeesawGroup } from "./analysis";
 import { SEESAW_REGISTRATION } from "./paper";
+import { applyArmLearningRates } from "../../engine/store/run-record";
 import { seesawCensus } from "./seesaw-census";
 import { seesawSynthetic } from "./seesaw-synthetic";
 import { decideSection, type DecideSection } from "../../decide/notebook";
@@ -33,11 +34,13 @@ export interface SeesawResults {
 
 /** Both groups' analyses, each judged as its experiment's report judges it (exported for tests with hand-made runs). */
 export function seesawResultsFrom(results: { group: SeesawGroup; result: ExperimentResult }[]): SeesawResults {
-  const analyses = results.map((r) => analyseSeesaw(r.result.runs, r.group));
+  // each run at its arm's learning rate (chosen on validation), as the experiments' reports read them
+  const runsOf = results.map((r) => applyArmLearningRates(r.result.runs));
+  const analyses = results.map((r, i) => analyseSeesaw(runsOf[i], r.group));
   const judged = analyses.flatMap((a, i) => judgeSeesaw([a], { registration: resultsRegistration(SEESAW_REGISTRATION, [results[i].result]) }));
   const groups = results.map((r, i): SeesawGroupResults => {
     const rows = quadrantRows(analyses[i], judged);
-    return { group: r.group, result: r.result, analysis: analyses[i], rows, seesaw: groupSeesaw(rows), gates: gateRows(r.result.runs), runs: r.result.runs };
+    return { group: r.group, result: r.result, analysis: analyses[i], rows, seesaw: groupSeesaw(rows), gates: gateRows(runsOf[i]), runs: runsOf[i] };
   });
   const ordered = orderBySeesaw(groups);
   return { groups, ordered: [ordered[0], ordered[1]], judged };
