@@ -535,7 +535,7 @@ export function pleTable(runs: readonly RunRecord[], judged?: readonly Judged[])
       "MTL gain (PLE Eq. 11) = AUC of the model − AUC of Single-Task, paired by seed, with its 95 % CI.",
       `Paper: ${t.inconsistency.note}`,
       `PLE §5.2's sentence is judged in the claims table (${claimRef(judged, "ple-table5:ple-best")}).`,
-      "PLE here: two extraction levels, 3 task experts per task + 2 shared, searched over the MMoE tables' two layer budgets (PLE §5.2 gives no census sizes).",
+      "PLE here: two extraction levels, 3 task experts per task + 2 shared, at the MMoE tables' layer budgets (the search flags say which this profile trained; PLE §5.2 gives no census sizes).",
     ],
   });
 }
