@@ -68,6 +68,17 @@ export function claimsTable(judged: readonly Judged[], caption: string): Table {
 }
 
 /**
+ * The claims table of one registered family of a study, with a note naming the family, whether it
+ * holds the paper's sentences or checks of our own, where it was registered, and each claim's
+ * registered size (smallest effect of interest or equivalence margin).
+ */
+export function familyClaimsTable(judged: readonly Judged[], caption: string, family: { title: string; kind: string }, registeredIn: string, sizes: readonly string[]): Table {
+  const base = claimsTable(judged, caption);
+  const kind = family.kind === "paper" ? "the paper's sentences" : "checks of our own, not counted with the papers' claims";
+  return { ...base, notes: [...(base.notes ?? []), `Family: ${family.title}, ${kind}; ${registeredIn}. ${sizes.join("; ")}`.trim()] };
+}
+
+/**
  * "7 claim(s) judged as one family (…) at α = 0.05 with Holm's correction: …", one sentence per
  * family present (in order of first appearance), then the rules and the registration label.
  */

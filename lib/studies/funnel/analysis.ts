@@ -15,7 +15,7 @@
  *   later steps, AITM − AITM without calibrator (expected negative).
  * DCN: test AUC of each census task, cross model − plain model, per seed.
  */
-import { claimsTable, directionClaim, holmAdjust, judgeFamily, pairedEvidence, type Claim, type Judged, type Part, type RegistrationStatus } from "../../claims";
+import { directionClaim, familyClaimsTable, holmAdjust, judgeFamily, pairedEvidence, type Claim, type Judged, type Part, type RegistrationStatus } from "../../claims";
 import type { RunRecord } from "../../engine/store/run-record";
 import { summarize, type Summary } from "../../stats/across-runs";
 import { Rng } from "../../seeds";
@@ -524,35 +524,15 @@ export function judgeFunnel(r: FunnelRuns, registration?: RegistrationStatus): J
   return FUNNEL_FAMILIES.flatMap((f) => judgeFunnelFamily(f, r, registration));
 }
 
-const QUOTE_COLUMN = "the paper's words";
-
 /** The quoted words a judged claim carries ("" for a check of our own). */
 export const quoteOf = (j: Judged): string => (j as Judged & { quote?: string }).quote ?? "";
 
-/**
- * The claims table of one family, with the paper's words beside each claim (a check of our own
- * says it has none) and the registered smallest effect of interest.
- */
+/** The claims table of one family, with the paper's words beside each claim and the registered smallest effect of interest. */
 export function funnelClaimsTable(judged: readonly Judged[], family: FunnelFamily): Table {
   const f = FUNNEL_REGISTRATION.families[family];
-  const base = claimsTable(judged, `Notebook 06, ${f.title}: supported / contradicted / inconclusive`);
-  const quotes = judged.map((j) => quoteOf(j)).map((q) => (q ? `“${q}”` : "none: a check of our own"));
-  // the shared claims table may carry the quote itself; add the column only where it does not
-  const hasQuote = base.columns.some((c) => /quote|words/i.test(c));
-  const sourceAt = Math.max(0, base.columns.indexOf("source"));
-  const columns = hasQuote ? [...base.columns] : [...base.columns.slice(0, sourceAt + 1), QUOTE_COLUMN, ...base.columns.slice(sourceAt + 1)];
-  const rows = base.rows.map((row, i) => (hasQuote ? [...row] : [...row.slice(0, sourceAt + 1), quotes[i], ...row.slice(sourceAt + 1)]));
   const mei = judged.map((j) => {
     const reg = registered(j.id as FunnelClaimId);
     return `${j.id}: ${reg.minimumEffect} ${reg.unit}: ${againstMinimum(j.ci95, reg.minimumEffect, reg.expect)} (deciding case)`;
   });
-  return {
-    ...base,
-    columns,
-    rows,
-    notes: [
-      ...(base.notes ?? []),
-      `Family: ${f.title}, ${f.kind === "paper" ? "the paper's sentences" : "checks of our own, not counted with the papers' claims"}; registered before the runs (FUNNEL_REGISTRATION in lib/studies/funnel/paper.ts). Smallest effects of interest (they do not decide a verdict): ${mei.join("; ") || "none"}.`,
-    ],
-  };
+  return familyClaimsTable(judged, `Notebook 06, ${f.title}: supported / contradicted / inconclusive`, f, "registered before the runs (FUNNEL_REGISTRATION in lib/studies/funnel/paper.ts)", [`Smallest effects of interest (they do not decide a verdict): ${mei.join("; ") || "none"}.`]);
 }

@@ -12,7 +12,7 @@
  *   AUC of DUPN trained on the held-out task from scratch; the attention effect = attention mass on
  *   relevant behaviours − their share among the user's behaviours, per run.
  */
-import { claimsTable, directionClaim, equivalenceClaim, judgeFamily, pairedEvidence, type Claim, type Judged, type Part, type RegistrationStatus } from "../../claims";
+import { directionClaim, equivalenceClaim, familyClaimsTable, judgeFamily, pairedEvidence, type Claim, type Judged, type Part, type RegistrationStatus } from "../../claims";
 import { shotKey } from "../../engine/train/meta-trainer";
 import type { RunRecord } from "../../engine/store/run-record";
 import { summarize, type Summary } from "../../stats/across-runs";
@@ -252,26 +252,12 @@ export function judgeUserModelFamilies(r: UserModelRuns, registration?: Registra
   return Object.fromEntries(USER_MODEL_FAMILIES.map((f) => [f, judgeUserModelFamily(f, r, registration)])) as Record<UserModelFamily, Judged[]>;
 }
 
-/** The quoted words a judged claim carries ("" for a check of our own). */
-const quoteOf = (j: Judged): string => (j as Judged & { quote?: string }).quote ?? "";
-
 /** The claims table of one family, with the paper's words and the registered size of each claim. */
 export function userModelClaimsTable(judged: readonly Judged[], family: UserModelFamily): Table {
   const f = USER_MODEL_REGISTRATION.families[family];
-  const base = claimsTable(judged, `Notebook 07, ${f.title}: supported / contradicted / inconclusive`);
-  const hasQuote = base.columns.some((c) => /quote|words/i.test(c));
-  const sourceAt = Math.max(0, base.columns.indexOf("source"));
-  const quotes = judged.map((j) => (quoteOf(j) ? `“${quoteOf(j)}”` : "none: a check of our own"));
-  const columns = hasQuote ? [...base.columns] : [...base.columns.slice(0, sourceAt + 1), "the paper's words", ...base.columns.slice(sourceAt + 1)];
-  const rows = base.rows.map((row, i) => (hasQuote ? [...row] : [...row.slice(0, sourceAt + 1), quotes[i], ...row.slice(sourceAt + 1)]));
   const sizes = judged.map((j) => {
     const reg = USER_MODEL_REGISTRATION.claims[j.id as UserModelClaimId];
     return reg.rule === "equivalence" ? `${j.id}: equivalence margin ±${reg.margin} ${reg.unit}` : `${j.id}: smallest effect of interest ${reg.minimumEffect} ${reg.unit}`;
   });
-  return {
-    ...base,
-    columns,
-    rows,
-    notes: [...(base.notes ?? []), `Family: ${f.title}, ${f.kind === "paper" ? "the paper's sentences" : "checks of our own, not counted with the papers' claims"}; registered in USER_MODEL_REGISTRATION (lib/studies/user-models/paper.ts). ${sizes.join("; ") || ""}`],
-  };
+  return familyClaimsTable(judged, `Notebook 07, ${f.title}: supported / contradicted / inconclusive`, f, "registered in USER_MODEL_REGISTRATION (lib/studies/user-models/paper.ts)", sizes);
 }
