@@ -123,16 +123,26 @@ describe("validation-AUC bands", () => {
     assert.ok(Math.abs(band.lo[2]! - (0.955 - half)) < 1e-9);
   });
 
-  test("how far a curve had flattened: each run's rise over the last third of its own evaluations (a stopped run read up to its stop), mean over runs", () => {
+  test("how far a curve had flattened: each run's gain of its selection metric over the two epochs before its best checkpoint (the tables' convergence column), mean over runs", () => {
+    // 1,000 training rows at batch 100: an epoch is 10 steps, two epochs 20
+    const trained = (r: RunRecord, bestStep: number) => ({ ...r, bestStep, config: { train: { batchSize: 100 } }, data: { rows: { train: 1000 } } }) as unknown as RunRecord;
     const runs = [
-      run("by-name", "m", 1, () => 0.9, curve([100, 200, 300, 400], [0.9, 0.92, 0.93, 0.935])), // 0.935 − 0.93 (index 2 of 0..3)
-      run("by-name", "m", 2, () => 0.9, curve([100, 200, 300, 400], [0.9, 0.91, null, null])), // stopped: 0.91 − 0.9 (index 0 of 0..1)
+      trained(run("by-name", "m", 1, () => 0.9, curve([10, 20, 30, 40, 50], [0.9, 0.92, 0.93, 0.935, 0.934])), 40), // 0.935 − 0.92 (step 20)
+      trained(run("by-name", "m", 2, () => 0.9, curve([10, 20, 30], [0.9, 0.91, null])), 20), // best sooner than two epochs: 0.91 − 0.9 (the first evaluation)
     ];
-    const rise = c.lastThirdRise(runs);
-    assert.equal(rise.n, 2);
-    assert.ok(Math.abs(rise.mean! - 0.0075) < 1e-12, String(rise.mean));
+    assert.ok(Math.abs(c.meanGainBeforeBest(runs)! - 0.0125) < 1e-12, String(c.meanGainBeforeBest(runs)));
     const fig = c.validationAucCurvesFigure([{ title: "T", rows: [{ row: "mmoe", condition: "by-name", model: "m", runs, search: [], criterion: "" }] }], "t");
-    assert.match((fig.layout as { annotations: { text: string }[] }).annotations[0].text, /^MMoE \(n = 2\)<br>last ⅓: \+0\.0075$/);
+    assert.match((fig.layout as { annotations: { text: string }[] }).annotations[0].text, /^MMoE \(n = 2\)<br>before best: \+0\.0125$/);
+  });
+
+  test("a loss-selected table is drawn as a loss: its y axis says so and its band is cut at 0, not at 1", () => {
+    const lossRun = (seed: number, ys: number[]) => ({ ...run("by-name", "m", seed, () => 0.9, curve([10, 20], ys)), selection: { task: "all", metric: "loss" } }) as unknown as RunRecord;
+    const runs = [lossRun(1, [0.4, 0.55]), lossRun(2, [2.6, 0.56])];
+    const band = c.validationAucBand(runs);
+    assert.ok(Math.abs(band.hi[0]! - (1.5 + 12.7062047361747 * (Math.sqrt(2.42) / Math.sqrt(2)))) < 1e-9, "above 1: a loss is not cut at 1");
+    assert.equal(band.lo[0], 0, "cut at 0");
+    const fig = c.validationAucCurvesFigure([{ title: "T", rows: [{ row: "adatt", condition: "by-name", model: "m", runs, search: [], criterion: "" }] }], "t");
+    assert.equal((fig.layout as Record<string, { title?: { text: string } }>).yaxis.title?.text, "loss");
   });
 
   test("one row of small panels per table, a band (two edges, filled) and a mean line per model, y shared within the table", () => {

@@ -244,7 +244,10 @@ export function trainingNote(runs: readonly RunRecord[]): string {
   ].join("; ");
 }
 
-const meanGain = (runs: readonly RunRecord[]) => summarize(runs.map(gainBeforeBest).filter((x): x is number => x !== null)).mean;
+/** How far the runs' curves had flattened: the mean of gainBeforeBest over the finished runs that have it. */
+export function meanGainBeforeBest(runs: readonly RunRecord[]): number | null {
+  return summarize(runs.filter((r) => r.status === "ok").map((r) => gainBeforeBest(r)).filter((x): x is number => x !== null)).mean;
+}
 
 /** The search record of every table: what was searched, on which criterion, and what was chosen. */
 export function searchTable(input: CensusRuns): Table {
@@ -261,7 +264,7 @@ export function searchTable(input: CensusRuns): Table {
         n: e.n,
         "learning rate": [...new Set(mine.map((r) => r.learningRate))].join(", "),
         "stopped early": stoppedEarly(mine),
-        "gain, 2 epochs to best": fmt(meanGain(mine)),
+        "gain, 2 epochs to best": fmt(meanGainBeforeBest(mine)),
         criterion: c.criterion,
         "criterion mean ± std": `${fmt(e.criterion.mean)} ± ${fmt(e.criterion.std)}`,
         chosen: e.chosen ? "chosen" : "",
@@ -486,7 +489,7 @@ export function mmoeTable(runs: readonly RunRecord[], judged?: readonly Judged[]
         "MMoE − model, main [95 % CI]": isMmoe ? "baseline" : pairedCell(pairedDifferences(choices.mmoe.runs, c.runs, main)),
         "paper MMoE − model, main": isMmoe ? "" : fmt(paper.main.mmoe.mean - paper.main[row].mean),
         "stopped early": stoppedEarly(c.runs),
-        "gain, 2 epochs to best": fmt(meanGain(c.runs)),
+        "gain, 2 epochs to best": fmt(meanGainBeforeBest(c.runs)),
         "search flags": searchFlags(c).join("; "),
       };
     });
@@ -672,7 +675,7 @@ export function flatteningSummary(input: CensusRuns): string {
     const withRuns = rows.filter((c) => c.runs.length > 0);
     if (withRuns.length === 0) return;
     const runs = withRuns.flatMap((c) => c.runs);
-    const gains = withRuns.map((c) => ({ row: ROW_LABEL[c.row] ?? c.row, gain: meanGain(c.runs) })).filter((g): g is { row: string; gain: number } => g.gain !== null);
+    const gains = withRuns.map((c) => ({ row: ROW_LABEL[c.row] ?? c.row, gain: meanGainBeforeBest(c.runs) })).filter((g): g is { row: string; gain: number } => g.gain !== null);
     gains.sort((a, b) => a.gain - b.gain);
     const range = gains.length ? `from ${fmt(gains[0].gain)} (${gains[0].row}) to ${fmt(gains[gains.length - 1].gain)} (${gains[gains.length - 1].row})` : "not recorded";
     lines.push(`- **${label}:** early stopping ended ${stoppedEarly(runs)} runs of the chosen rows; ${unit} over the two epochs before the best checkpoint ${range}.`);

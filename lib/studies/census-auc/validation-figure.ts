@@ -6,9 +6,9 @@
  * multiples rather than one panel per table: eight overlapping bands hide each other's lines.
  */
 import type { RunRecord } from "../../engine/store/run-record";
-import { summarize, type Summary } from "../../stats/across-runs";
-import { axisName, clipInterval, gridCell, layoutKey, PALETTE, panelTitle, rangeMeta, UNIT_RANGE, withAlpha, type Figure } from "../../figures";
-import { adattChoices, MMOE_PAPER_TABLE, mmoeChoices, ROW_LABEL, TASK_LABEL, type CensusRuns, type ChosenRow } from "./analysis";
+import { summarize } from "../../stats/across-runs";
+import { axisName, clipInterval, gridCell, layoutKey, NON_NEGATIVE, PALETTE, panelTitle, rangeMeta, UNIT_RANGE, withAlpha, type Figure, type MetricRange } from "../../figures";
+import { adattChoices, meanGainBeforeBest, MMOE_PAPER_TABLE, mmoeChoices, ROW_LABEL, TASK_LABEL, type CensusRuns, type ChosenRow } from "./analysis";
 import { ADATT_ROWS, MMOE_GROUPS } from "./design";
 
 export interface ValidationBand {
@@ -34,22 +34,12 @@ export function validationAucBand(runs: readonly RunRecord[]): ValidationBand {
       return i < 0 ? NaN : (r.curves.selection![i] ?? NaN);
     })),
   );
-  const ends = at.map((s) => clipInterval(s.ci95, UNIT_RANGE));
+  const ends = at.map((s) => clipInterval(s.ci95, metricRange(ok)));
   return { steps, mean: at.map((s) => s.mean), lo: at.map((s, i) => ends[i]?.[0] ?? s.mean), hi: at.map((s, i) => ends[i]?.[1] ?? s.mean), n: at.map((s) => s.n), runs: ok.length };
 }
 
-/**
- * How far the curves had flattened: per run, the selection value at its last evaluation minus
- * the value two thirds of the way through its evaluations (its own, so a run that stopped early
- * is read up to where it stopped), as mean and 95 % CI over runs. Near 0: flat; clearly above 0:
- * the run was still learning when it stopped.
- */
-export function lastThirdRise(runs: readonly RunRecord[]): Summary {
-  return summarize(runs.filter((r) => r.status === "ok" && r.curves.selection).map((r) => {
-    const values = r.curves.selection!.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
-    return values.length < 2 ? NaN : values[values.length - 1] - values[Math.floor((2 * (values.length - 1)) / 3)];
-  }));
-}
+/** The range of a selection metric: AUC within [0, 1], a loss at least 0. */
+const metricRange = (runs: readonly RunRecord[]): MetricRange => (runs.some((r) => r.selection.metric === "loss") ? NON_NEGATIVE : UNIT_RANGE);
 
 /** Values as drawn: 5 decimals of AUC (hover shows 4), so the figure's JSON stays small in the notebook. */
 const plotted = (ys: readonly (number | null)[]) => ys.map((y) => (y === null ? null : Math.round(y * 1e5) / 1e5));
@@ -60,6 +50,9 @@ export interface CurvePanelRow {
   title: string;
   rows: readonly ChosenRow[];
 }
+
+/** The y axis of a table's panels: the selection metric's name. */
+const metricLabel = (rows: readonly ChosenRow[]) => (rows.flatMap((r) => r.runs)[0]?.selection.metric === "loss" ? "loss" : "AUC");
 
 /** What the runs select checkpoints on, in words ("validation income AUC"). */
 function selectionLabel(rows: readonly ChosenRow[]): string {
@@ -81,7 +74,7 @@ export function validationAucCurvesFigure(tables: readonly CurvePanelRow[], titl
   const data: Record<string, unknown>[] = [];
   const annotations: Record<string, unknown>[] = [];
   const layout: Record<string, unknown> = {
-    title: { text: `${title}<br><sub>mean over runs and 95 % CI of the mean (band) at each evaluation; panels of a table share their y axis;<br>under each model, the mean rise over the last third of its runs' evaluations</sub>`, font: { size: 14 }, yref: "container", y: 1 - 14 / (plotPx + TOP_PX + BOTTOM_PX), yanchor: "top" },
+    title: { text: `${title}<br><sub>mean over runs and 95 % CI of the mean (band) at each evaluation; panels of a table share their y axis;<br>under each model, how much its runs' selection metric improved over the two epochs before their best checkpoint (positive = better)</sub>`, font: { size: 14 }, yref: "container", y: 1 - 14 / (plotPx + TOP_PX + BOTTOM_PX), yanchor: "top" },
     width: Math.max(600, 70 + columns * 115),
     height: plotPx + TOP_PX + BOTTOM_PX,
     margin: { l: 60, r: 20, t: TOP_PX, b: BOTTOM_PX },
@@ -96,16 +89,16 @@ export function validationAucCurvesFigure(tables: readonly CurvePanelRow[], titl
       const band = validationAucBand(row.runs);
       const color = PALETTE[c % PALETTE.length];
       const name = ROW_LABEL[row.row] ?? row.row;
-      const base = { type: "scatter", mode: "lines", x: band.steps, ...axes, meta: rangeMeta({ y: UNIT_RANGE }) };
+      const base = { type: "scatter", mode: "lines", x: band.steps, ...axes, meta: rangeMeta({ y: metricRange(row.runs) }) };
       data.push(
         { ...base, y: plotted(band.hi), line: { width: 0, color }, hoverinfo: "skip" },
         { ...base, y: plotted(band.lo), line: { width: 0, color }, fill: "tonexty", fillcolor: withAlpha(color, 0.25), hoverinfo: "skip" },
         { ...base, mode: "lines", y: plotted(band.mean), name, customdata: band.n, line: { color, width: 1.5 }, hovertemplate: `${name}, step %{x}: %{y:.4f} (%{customdata} runs)<extra></extra>` },
       );
       layout[layoutKey("x", i)] = { domain: cell.x, anchor: axes.yaxis, nticks: 4, tickfont: { size: 9 }, title: { text: c === 0 ? "step" : "", font: { size: 10 } } };
-      layout[layoutKey("y", i)] = { domain: cell.y, anchor: axes.xaxis, tickfont: { size: 9 }, nticks: 5, ...(c === 0 ? { title: { text: "AUC", font: { size: 10 } } } : { matches: axisName("y", t * columns), showticklabels: false }) };
-      const rise = lastThirdRise(row.runs).mean;
-      annotations.push(panelTitle(`${name} (n = ${band.runs})<br>last ⅓: ${rise === null ? "–" : signed(rise)}`, cell, 10));
+      layout[layoutKey("y", i)] = { domain: cell.y, anchor: axes.xaxis, tickfont: { size: 9 }, nticks: 5, ...(c === 0 ? { title: { text: metricLabel(table.rows), font: { size: 10 } } } : { matches: axisName("y", t * columns), showticklabels: false }) };
+      const gain = meanGainBeforeBest(row.runs);
+      annotations.push(panelTitle(`${name} (n = ${band.runs})<br>before best: ${gain === null ? "–" : signed(gain)}`, cell, 10));
     });
     const first = gridCell(t * columns, panelRows * columns, columns, gaps);
     annotations.push({ text: `<b>${table.title}</b>: ${selectionLabel(table.rows)}`, showarrow: false, xref: "paper", yref: "paper", x: 0, y: first.y[1], yshift: 34, xanchor: "left", yanchor: "bottom", font: { size: 12 } });
@@ -124,5 +117,5 @@ export function validationAucFigure(input: CensusRuns): Figure {
     const choices = adattChoices(input.adatt, 6);
     tables.push({ title: "AdaTT Table 5, 6 experts", rows: ADATT_ROWS.filter((r) => r !== "adatt-sp").map((r) => choices[r]) });
   }
-  return validationAucCurvesFigure(tables, "Validation AUC of the checkpoint-selection metric over training, the chosen model of each row");
+  return validationAucCurvesFigure(tables, "The checkpoint-selection metric on validation over training, the chosen model of each row");
 }
