@@ -179,6 +179,30 @@ describe("analysis on hand-made runs with known quadrants", () => {
     assert.equal(quadrantClaims(a).length, 2 * 6);
   });
 
+  test("Single-Task trained apart: each task's metrics come from its own one-task run of the seed, the one-task records themselves are not models", () => {
+    const metricsOf = (mse: number, auc: number) => ({ weeks_worked: { loss: mse, mse, pearson: 0.5 }, income: { loss: 0.3, auc, logloss: 0.3, ne: 0.8 } });
+    const record = (condition: string, model: string, s: number, test: Record<string, unknown>) => ({ ...fakeRun(model, s, 0, 0), condition, arm: `${condition}/${model}`, metrics: { validation: test, test } }) as RunRecord;
+    const runs = SEEDS.flatMap((s) => {
+      const regression = metricsOf(1 + s / 100, 0.5); // its AUC must not be read
+      const binary = metricsOf(9, 0.8 + s / 1000); // its MSE must not be read
+      return [
+        record("weeks_worked-only", "single-task", s, { weeks_worked: regression.weeks_worked }),
+        record("income-only", "single-task", s, { income: binary.income }),
+        record("both-tasks", "mmoe", s, metricsOf(1, 0.8)),
+      ];
+    });
+    const a = analyseSeesaw(runs, "census");
+    assert.deepEqual(a.models.map((m) => m.model), ["single-task", "mmoe"], "the one-task records are read as Single-Task, not as models of their own");
+    const single = a.models[0];
+    assert.equal(single.runs, SEEDS.length);
+    assert.ok(Math.abs(single.mse.mean! - (1 + 4.5 / 100)) < 1e-12, "MSE from the regression task's own run");
+    assert.ok(Math.abs(single.auc.mean! - (0.8 + 4.5 / 1000)) < 1e-12, "AUC from the binary task's own run");
+    assert.equal(a.baselineApart, true);
+    assert.match(table1(a).notes!.join(" "), /Single-Task's two networks trained apart/);
+    assert.equal(analyseSeesaw(groupA(), "census").baselineApart, false);
+    assert.match(table1(analyseSeesaw(groupA(), "census")).notes!.join(" "), /trained together, at one checkpoint for both/);
+  });
+
   test("quadrants with support: both better, seesaw, both worse, undecided; agreement with PLE", () => {
     assert.equal(row("cgc").supportedQuadrant, "both better");
     assert.equal(row("cgc").agreesWithPaper, true);

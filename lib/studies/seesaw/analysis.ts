@@ -85,6 +85,8 @@ export interface SeesawAnalysis {
   models: ModelResult[];
   /** What the data source recorded (first run): label correlations, rows, generator knobs. */
   dataInfo: Record<string, unknown>;
+  /** Single-Task's two networks were trained apart (one-task conditions), each at its own checkpoint; else together, at one. */
+  baselineApart: boolean;
 }
 
 function bySeed(runs: readonly RunRecord[], model: string, task: string, metric: string): Map<number, number> {
@@ -143,7 +145,8 @@ export function analyseSeesaw(input: readonly RunRecord[], group: SeesawGroup): 
       diverged: mine.filter((r) => testMetric(r, tasks.regression, "mse") === null || testMetric(r, tasks.binary, "auc") === null).length,
     };
   });
-  return { group, tasks, models, dataInfo: (runs.find((r) => r.data)?.data ?? {}) as Record<string, unknown> };
+  const apart = SEESAW_ONE_TASK_CONDITIONS.some((c) => input.some((r) => r.condition === c.condition));
+  return { group, tasks, models, dataInfo: (runs.find((r) => r.data)?.data ?? {}) as Record<string, unknown>, baselineApart: apart };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -347,7 +350,7 @@ export function table1(a: SeesawAnalysis, profileNote?: string): Table {
     {
       caption: `PLE Table 1 style — ${SEESAW_GROUP_LABELS[a.group]}`,
       notes: [
-        "Test metrics of each run's checkpoint (the evaluation with the lowest validation MSE + BCE). MTL gain (PLE Eq. 11): MSE(Single-Task) − MSE(model) and AUC(model) − AUC(Single-Task), mean of the per-seed differences with its 95 % t interval; ▼ marks a loss (negative mean gain).",
+        `Test metrics of each run's checkpoint (the evaluation with the lowest validation MSE + BCE; ${a.baselineApart ? "Single-Task's two networks trained apart, each at the lowest validation loss of its own task" : "Single-Task's two networks trained together, at one checkpoint for both"}). MTL gain (PLE Eq. 11): MSE(Single-Task) − MSE(model) and AUC(model) − AUC(Single-Task), mean of the per-seed differences with its 95 % t interval; ▼ marks a loss (negative mean gain).`,
         `PLE's values are on private Tencent data (VCR regression MSE, VTR classification AUC): comparable in sign, not in size. ${PLE_TABLE1.note}`,
         ...(profileNote ? [profileNote] : []),
       ],
