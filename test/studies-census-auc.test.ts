@@ -105,7 +105,7 @@ test("search flags: a setting not searched at this profile, a choice at the sear
   assert.deepEqual(searchFlags(edge), [
     "units not searched at this profile (128; the full grid: 64, 128, 256)",
     "alpha 0.01 at the edge of the grid searched (0.001, 0.01)",
-    "learning rate 0.01 at the edge of its grid (0.001, 0.003, 0.01)",
+    "learning rate 1e-2 at the edge of its grid (1e-3, 3e-3, 1e-2)",
   ]);
 });
 

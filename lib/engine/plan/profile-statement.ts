@@ -11,7 +11,7 @@ const count = (n: number) => n.toLocaleString("en-US");
 
 /** 0.001 → "1e-3"; other rates as they are. */
 /** 1e-3, 3e-3, 1.5e-4: the way the papers and our notes write learning rates. */
-function rateText(lr: number): string {
+export function rateText(lr: number): string {
   return lr > 0 && lr < 1 ? lr.toExponential() : String(lr);
 }
 

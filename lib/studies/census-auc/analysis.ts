@@ -15,6 +15,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { claimsTable, directionClaim, formatEffect, judgeFamily, pairedEvidence, registered, resultsRegistration, verdictText, type Claim, type FamilyOptions, type Judged, type Part } from "../../claims";
 import { resolveExperiment, type Experiment, type ExperimentResult, type ProfileName } from "../../engine/plan/experiment";
+import { rateText } from "../../engine/plan/profile-statement";
 import { RunsFile, runKey } from "../../engine/store/results-store";
 import { applyArmLearningRates, type RunRecord } from "../../engine/store/run-record";
 import { withOwnTaskRuns } from "../own-task-runs";
@@ -176,7 +177,7 @@ export function searchFlags(c: ChosenRow): string[] {
   const run = c.runs[0];
   const grid = run ? [...run.config.train.learningRates].sort((a, b) => a - b) : [];
   if (run && grid.length > 1 && run.learningRate !== null && (run.learningRate === grid[0] || run.learningRate === grid[grid.length - 1])) {
-    flags.push(`learning rate ${run.learningRate} at the edge of its grid (${grid.join(", ")})`);
+    flags.push(`learning rate ${rateText(run.learningRate)} at the edge of its grid (${grid.map(rateText).join(", ")})`);
   }
   return flags;
 }
@@ -234,7 +235,7 @@ export function trainingNote(runs: readonly RunRecord[]): string {
   const tasks = [...new Set(runs.map((x) => x.selection.task))];
   const sel = r.selection.task === "all" ? "the validation objective (the sum of the task losses)" : `validation ${r.selection.metric.toUpperCase()} of ${tasks.length > 1 ? `the main task (${tasks.join(", ")})` : r.selection.task}`;
   const early = stoppedEarly(runs);
-  const rates = t.learningRates.length > 1 ? `a learning rate from {${t.learningRates.join(", ")}} ${t.learningRateChoice === "per-arm" ? "per arm, on the arm's mean" : "per run, on its"} ${sel}` : `one learning rate (${t.learningRates[0]})`;
+  const rates = t.learningRates.length > 1 ? `a learning rate from {${t.learningRates.map(rateText).join(", ")}} ${t.learningRateChoice === "per-arm" ? "per arm, on the arm's mean" : "per run, on its"} ${sel}` : `one learning rate (${rateText(t.learningRates[0])})`;
   return [
     `Training: batches of ${t.batchSize}, at most ${ep(t.steps)}, validation every ${ep(t.evalEvery)}`,
     t.patience !== undefined ? `early stopping after ${t.patience} evaluations (${ep(t.patience * t.evalEvery)}) without a better ${sel}` : "no early stopping",
