@@ -123,10 +123,12 @@ describe("declarations", () => {
     for (const profile of ["quick", "paper"] as const) {
       const plan = resolveExperiment(study.experiments[0], { profile });
       assert.deepEqual(plan.train, { ...plan.train, ...studies.CENSUS_TRAIN, selection: { task: "all", metric: "loss" } }, `seesaw-census/${profile}: the census protocol`);
-      // Single-Task trains each task's network alone, each under its own one-task condition
-      const arms = plan.arms.map((a) => a.key);
-      assert.deepEqual(arms.filter((k) => k.endsWith("/single-task")), ["weeks_worked-only/single-task", "income-only/single-task"]);
-      assert.equal(arms.filter((k) => k.startsWith("both-tasks/")).length, 10);
+    }
+    // in both groups Single-Task trains each task's network alone, each under its own one-task condition
+    for (const [e, tasks] of [[study.experiments[0], ["weeks_worked", "income"]], [study.experiments[1], ["y1", "y2"]]] as const) {
+      const arms = resolveExperiment(e, { profile: "quick" }).arms.map((a) => a.key);
+      assert.deepEqual(arms.filter((k) => k.endsWith("/single-task")), tasks.map((t) => `${t}-only/single-task`), e.id);
+      assert.equal(arms.filter((k) => k.startsWith("both-tasks/")).length, 10, e.id);
     }
     // census quick and paper use every row (no subsampling); gate statistics over the whole test split
     const census = study.experiments[0];
@@ -350,8 +352,8 @@ describe("smoke profile end to end (CLI, --out in a temp dir)", () => {
   for (const id of ["seesaw-synthetic", "seesaw-census"]) {
     test(`${id} writes its runs with gates, the tables and both figures`, { skip: id === "seesaw-census" && noCensus ? noCensus : false }, () => {
       const runs = readRuns(id);
-      // census: Single-Task as two one-task runs per seed (each task's own checkpoint)
-      assert.equal(runs.length, id === "seesaw-census" ? 24 : 22);
+      // Single-Task as two one-task runs per seed (each task's own checkpoint)
+      assert.equal(runs.length, 24);
       assert.ok(runs.every((r) => r.status === "ok"), "no smoke run diverged");
       const testRows = id === "seesaw-census" ? 2000 : 500;
       for (const m of ["mmoe", "ml-mmoe", "cgc", "ple", "adatt"]) {

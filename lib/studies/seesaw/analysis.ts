@@ -117,8 +117,10 @@ function axisGain(axis: Axis, task: string, model: ReadonlyMap<number, number>, 
  * themselves left out. Runs without one-task conditions pass unchanged.
  */
 export function seesawRuns(runs: readonly RunRecord[]): RunRecord[] {
-  const oneTask = new Set(SEESAW_ONE_TASK_CONDITIONS.map((c) => c.condition));
-  return withOwnTaskRuns(runs, SEESAW_ONE_TASK_CONDITIONS).filter((r) => !oneTask.has(r.condition));
+  // the one-task conditions of this experiment's task group (both groups name their multi-task condition alike)
+  const present = SEESAW_ONE_TASK_CONDITIONS.filter((c) => runs.some((r) => r.condition === c.condition));
+  const oneTask = new Set(present.map((c) => c.condition));
+  return withOwnTaskRuns(runs, present).filter((r) => !oneTask.has(r.condition));
 }
 
 export function analyseSeesaw(input: readonly RunRecord[], group: SeesawGroup): SeesawAnalysis {

@@ -100,17 +100,26 @@ export function seesawCensusDataSet(): DataSet {
   return data;
 }
 
-/** A condition of the census experiment: both tasks, or one of them alone (the Single-Task baseline's network for that task). */
-export interface SeesawCensusCondition {
+/** A condition of a seesaw experiment: both tasks, or one of them alone (the Single-Task baseline's network for that task). */
+export interface SeesawCondition {
   task?: string;
 }
 
-/** The multi-task condition of seesaw-census, and the one-task conditions of its Single-Task baseline beside it. */
+/** The multi-task condition of the seesaw experiments, and the one-task conditions of their Single-Task baseline beside it. */
 export const SEESAW_BOTH_TASKS = "both-tasks";
-export const SEESAW_ONE_TASK_CONDITIONS: readonly OneTaskCondition[] = SEESAW_CENSUS_TASKS.map((t) => ({ condition: `${t.name}-only`, of: SEESAW_BOTH_TASKS, task: t.name }));
+const oneTaskConditions = (tasks: readonly TaskSpec[]): OneTaskCondition[] => tasks.map((t) => ({ condition: `${t.name}-only`, of: SEESAW_BOTH_TASKS, task: t.name }));
+export const SEESAW_ONE_TASK_CONDITIONS: readonly OneTaskCondition[] = [...oneTaskConditions(SEESAW_CENSUS_TASKS), ...oneTaskConditions(SEESAW_SYNTHETIC_TASKS)];
+
+/** An experiment's conditions: both tasks, and each task alone. */
+export function seesawConditions(tasks: readonly TaskSpec[]): Record<string, SeesawCondition> {
+  return { [SEESAW_BOTH_TASKS]: {}, ...Object.fromEntries(oneTaskConditions(tasks).map((c) => [c.condition, { task: c.task }])) };
+}
+
+/** The tasks a condition trains. */
+export const conditionTasks = (tasks: readonly TaskSpec[], c: SeesawCondition): TaskSpec[] => tasks.filter((t) => c.task === undefined || t.name === c.task);
 
 /** The engine's data source for the census experiment: one data set shared by every run (one task of it under a one-task condition). */
-export function seesawCensusSource(ctx: DataContext<SeesawCensusCondition>): DataSource {
+export function seesawCensusSource(ctx: DataContext<SeesawCondition>): DataSource {
   const data = seesawCensusDataSet();
   return { layout: "shared", data: ctx.condition.task === undefined ? data : onlyTask(data, ctx.condition.task) };
 }
@@ -160,6 +169,13 @@ export function seesawSyntheticDataSet(seed: number, caps: RowCaps = {}): DataSe
 export const SEESAW_SYNTHETIC_INPUT: InputSpec = { numeric: SEESAW_SYNTHETIC_D, categorical: [] };
 
 /** The engine's data source for the synthetic experiment: a fresh data set per run seed. */
-export function seesawSyntheticSource(ctx: DataContext<unknown>): DataSource {
-  return { layout: "per-replica", tasks: [...SEESAW_SYNTHETIC_TASKS], input: SEESAW_SYNTHETIC_INPUT, dataFor: (seed) => seesawSyntheticDataSet(seed, ctx.rows) };
+export function seesawSyntheticSource(ctx: DataContext<SeesawCondition>): DataSource {
+  const task = ctx.condition.task;
+  return {
+    layout: "per-replica",
+    tasks: conditionTasks(SEESAW_SYNTHETIC_TASKS, ctx.condition),
+    input: SEESAW_SYNTHETIC_INPUT,
+    // the seed alone draws the data: a one-task run sees its seed's data set, as the multi-task runs do
+    dataFor: (seed) => (task === undefined ? seesawSyntheticDataSet(seed, ctx.rows) : onlyTask(seesawSyntheticDataSet(seed, ctx.rows), task)),
+  };
 }

@@ -7,17 +7,14 @@
 import type { DecideClaim, DecideSource } from "../../decide/source";
 import { analyseSeesaw, BASELINE, bothBetterClaim, quadrantClaims, type SeesawGroup } from "./analysis";
 import { applyArmLearningRates } from "../../engine/store/run-record";
-import { SEESAW_BOTH_TASKS, SEESAW_ONE_TASK_CONDITIONS } from "./data";
+import { SEESAW_BOTH_TASKS, SEESAW_CENSUS_TASKS, SEESAW_SYNTHETIC_TASKS } from "./data";
 import { SEESAW_MODELS } from "./models";
 import { PLE_PAPER_QUADRANT, SEESAW_REGISTRATION } from "./paper";
 
-/**
- * A model's arm keys: the model itself in an experiment without conditions; under seesaw-census's
- * conditions the multi-task condition's arm, and Single-Task's arm under each one-task condition.
- */
+/** A model's arm keys: the multi-task condition's arm, and Single-Task's arm under each one-task condition. */
 function armsOf(group: SeesawGroup, model: string): string[] {
-  if (group === "synthetic") return [model];
-  return model === BASELINE ? SEESAW_ONE_TASK_CONDITIONS.map((c) => `${c.condition}/${model}`) : [`${SEESAW_BOTH_TASKS}/${model}`];
+  const tasks = group === "census" ? SEESAW_CENSUS_TASKS : SEESAW_SYNTHETIC_TASKS;
+  return model === BASELINE ? tasks.map((t) => `${t.name}-only/${model}`) : [`${SEESAW_BOTH_TASKS}/${model}`];
 }
 
 export function seesawDecide(experiment: string, group: SeesawGroup): DecideSource {

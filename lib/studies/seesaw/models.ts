@@ -16,6 +16,8 @@
  * tolerance). The counts themselves are recorded in every run record and tabled in the notebook.
  */
 import type { ModelConfig } from "../../models/config";
+import type { TaskSpec } from "../../models/types";
+import { SEESAW_BOTH_TASKS } from "./data";
 
 export const SEESAW_TOWER_UNITS = [16];
 
@@ -78,4 +80,9 @@ export const SEESAW_WIDTHS: Record<"census" | "synthetic", Record<SeesawModel, n
 /** The models of one task group, keyed and ordered as SEESAW_MODELS. */
 export function seesawModels(group: "census" | "synthetic"): Record<SeesawModel, ModelConfig> {
   return Object.fromEntries(SEESAW_MODELS.map((m) => [m, SEESAW_FAMILIES[m](SEESAW_WIDTHS[group][m])])) as Record<SeesawModel, ModelConfig>;
+}
+
+/** Which models train under which condition: the multi-task models on both tasks, Single-Task's network on each task alone. */
+export function seesawConditionModels(tasks: readonly TaskSpec[]): Record<string, string[]> {
+  return { [SEESAW_BOTH_TASKS]: [...SEESAW_MTL_MODELS], ...Object.fromEntries(tasks.map((t) => [`${t.name}-only`, ["single-task"]])) };
 }

@@ -17,22 +17,22 @@ import { ALL_TASKS } from "../../engine/train/train-config";
 import { defineExperiment } from "../../engine/plan/experiment";
 import { CENSUS_TRAIN } from "../census-training";
 import { seesawReport } from "./report";
-import { SEESAW_BOTH_TASKS, SEESAW_CENSUS_TASKS, SEESAW_ONE_TASK_CONDITIONS, seesawCensusSource, type SeesawCensusCondition } from "./data";
-import { SEESAW_MTL_MODELS, seesawModels } from "./models";
+import { conditionTasks, SEESAW_CENSUS_TASKS, seesawCensusSource, seesawConditions, type SeesawCondition } from "./data";
+import { seesawConditionModels, seesawModels } from "./models";
 import { SEESAW_REGISTRATION } from "./paper";
 
 /** Test rows of the census group (the .test file split 1:1): gate statistics cover all of them. */
 const CENSUS_TEST_ROWS = 49_881;
 
-export const seesawCensus = defineExperiment<SeesawCensusCondition>({
+export const seesawCensus = defineExperiment<SeesawCondition>({
   id: "seesaw-census",
   module: __filename,
   title: "Seesaw on Census-Income: weeks worked (MSE) + income (AUC), eleven models (PLE Fig. 3, Table 1, Fig. 8)",
   paper: "PLE (Tang et al., RecSys 2020) Fig. 3 and Table 1: most multi-task models improve one task at the cost of the other (seesaw); only CGC and PLE improve both over Single-Task. Fig. 8: expert utilisation of MMoE, ML-MMoE, CGC, PLE.",
   conditionLabel: "task set",
-  conditions: { [SEESAW_BOTH_TASKS]: {}, ...Object.fromEntries(SEESAW_ONE_TASK_CONDITIONS.map((c) => [c.condition, { task: c.task }])) },
+  conditions: seesawConditions(SEESAW_CENSUS_TASKS),
   models: seesawModels("census"),
-  conditionModels: { [SEESAW_BOTH_TASKS]: [...SEESAW_MTL_MODELS], ...Object.fromEntries(SEESAW_ONE_TASK_CONDITIONS.map((c) => [c.condition, ["single-task"]])) },
+  conditionModels: seesawConditionModels(SEESAW_CENSUS_TASKS),
   train: { ...CENSUS_TRAIN, selection: { task: ALL_TASKS, metric: "loss" }, gateRows: CENSUS_TEST_ROWS },
   profiles: {
     smoke: {
@@ -50,7 +50,7 @@ export const seesawCensus = defineExperiment<SeesawCensusCondition>({
       note: "PLE states no run count. Every run trained to convergence on the full training file (199,523 rows).",
     },
   },
-  tasks: (_, c: SeesawCensusCondition) => SEESAW_CENSUS_TASKS.filter((t) => c.task === undefined || t.name === c.task),
+  tasks: (_, c) => conditionTasks(SEESAW_CENSUS_TASKS, c),
   data: seesawCensusSource,
   headlineTables: ["table1", "quadrants"],
   claimsDeclaration: SEESAW_REGISTRATION,

@@ -8,21 +8,26 @@
  *
  * Choices the paper leaves open: 20,000 / 5,000 / 5,000 rows per run (PLE's own synthetic study
  * used 1.4 M samples, for another figure); Adam, batch 128 (MMoE's synthetic setting), all steps
- * trained, checkpoint = lowest validation objective MSE + BCE; gate statistics over every test row.
+ * trained, checkpoint = lowest validation objective MSE + BCE (Single-Task: each task's network
+ * trained alone, at the lowest validation loss of its task); gate statistics over every test row.
  */
 import { ALL_TASKS } from "../../engine/train/train-config";
 import { defineExperiment } from "../../engine/plan/experiment";
 import { seesawReport } from "./report";
-import { SEESAW_SYNTHETIC_ROWS, SEESAW_SYNTHETIC_TASKS, seesawSyntheticSource } from "./data";
-import { seesawModels } from "./models";
+import { conditionTasks, SEESAW_SYNTHETIC_ROWS, SEESAW_SYNTHETIC_TASKS, seesawConditions, seesawSyntheticSource, type SeesawCondition } from "./data";
+import { seesawConditionModels, seesawModels } from "./models";
 import { SEESAW_REGISTRATION } from "./paper";
 
-export const seesawSynthetic = defineExperiment({
+export const seesawSynthetic = defineExperiment<SeesawCondition>({
   id: "seesaw-synthetic",
   module: __filename,
   title: "Seesaw on synthetic tasks with a sample-dependent correlation: y1 (MSE) + y2 (AUC), eleven models (PLE Fig. 3, Table 1, Fig. 8)",
   paper: "PLE (Tang et al., RecSys 2020) Fig. 3 and Table 1: most multi-task models improve one task at the cost of the other (seesaw); only CGC and PLE improve both over Single-Task. Fig. 8: expert utilisation of MMoE, ML-MMoE, CGC, PLE.",
+  conditionLabel: "task set",
+  conditions: seesawConditions(SEESAW_SYNTHETIC_TASKS),
   models: seesawModels("synthetic"),
+  // Single-Task trains each task's network alone, each with its own checkpoint (one-task conditions)
+  conditionModels: seesawConditionModels(SEESAW_SYNTHETIC_TASKS),
   train: {
     steps: 5000, // 32 epochs of 20,000 rows at batch 128 (paper profile)
     batchSize: 128,
@@ -53,7 +58,7 @@ export const seesawSynthetic = defineExperiment({
       seedsPerGroup: 4,
     },
   },
-  tasks: () => [...SEESAW_SYNTHETIC_TASKS],
+  tasks: (_, c) => conditionTasks(SEESAW_SYNTHETIC_TASKS, c),
   data: seesawSyntheticSource,
   headlineTables: ["table1", "quadrants"],
   claimsDeclaration: SEESAW_REGISTRATION,
