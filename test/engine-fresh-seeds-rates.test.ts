@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { before, test } from "node:test";
 import {
-  applyArmLearningRates, armLearningRate, buildSummary, createModel, defineExperiment, initBackend, resolveExperiment, runAtLearningRate, runExperiment, trainReplicas,
+  applyArmLearningRates, armLearningRate, buildSummary, createModel, defineExperiment, initBackend, learningRateEdgeNotes, learningRateEdges, resolveExperiment, runAtLearningRate, runExperiment, trainReplicas,
   type DataSet, type ModelConfig, type RunRecord, type TrainConfig,
 } from "mtl-lab";
 import { toyData } from "./engine-helpers";
@@ -107,4 +107,12 @@ test("per-arm choice: fewer diverged runs beat a better mean; per-run records ca
   assert.equal(armLearningRate([rec(1, [[0.1, null]])]), null);
   assert.throws(() => runAtLearningRate(rec(1, [[0.1, 0.2]]), 0.1), /stores no outcome per learning rate/);
   assert.throws(() => runAtLearningRate(rec(1, [[0.1, 0.2]]), 0.5), /did not train learning rate 0.5/);
+});
+
+test("a learning rate chosen at an edge of its grid is named in every table's notes: lowest, highest, never a rate inside or a one-rate arm", () => {
+  const rec = (arm: string, learningRate: number, grid: number[]) => ({ arm, status: "ok", learningRate, config: { train: { learningRates: grid } } }) as unknown as RunRecord;
+  const runs = [rec("a", 1e-3, [1e-2, 1e-3, 3e-3]), rec("a", 1e-3, [1e-2, 1e-3, 3e-3]), rec("b", 3e-3, [1e-3, 3e-3, 1e-2]), rec("c", 1e-2, [1e-3, 3e-3, 1e-2]), rec("d", 1e-3, [1e-3])];
+  assert.deepEqual(learningRateEdges(runs).map((e) => [e.arm, e.rate, e.edge]), [["a", 1e-3, "lowest"], ["c", 1e-2, "highest"]]);
+  assert.deepEqual(learningRateEdgeNotes(runs), ["Learning rate at an edge of its grid {1e-3, 3e-3, 1e-2}, so not bracketed (a rate beyond it was not tried), in 2 of 3 arms: a 1e-3 (lowest), c 1e-2 (highest)."]);
+  assert.deepEqual(learningRateEdgeNotes([runs[2], runs[4]]), [], "bracketed or not searched: no note");
 });

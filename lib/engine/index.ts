@@ -29,4 +29,5 @@ export { mergeShards, MergeRefusedError, shardFolder, type MergeResult } from ".
 export * from "./report/notebook-load";
 export * from "./store/verify";
 export { degenerateNotes, degenerateReason, runOutcome, withRunNotes, type RunOutcome } from "./train/degenerate";
+export { learningRateEdgeNotes, learningRateEdges, type RateEdge } from "./report/learning-rate-edges";
 export { presentLine, lastCommitOf } from "./store/results-origin";

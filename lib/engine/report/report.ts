@@ -13,6 +13,7 @@ import type { Experiment, ExperimentResult, ResolvedExperiment } from "../plan/e
 import { declarationHash } from "../store/config-hash";
 import { MANIFEST_FILE, readJson, RUNS_FILE, SUMMARY_FILE, writeJsonAtomic } from "../store/results-store";
 import { withRunNotes } from "../train/degenerate";
+import { learningRateEdgeNotes } from "./learning-rate-edges";
 import { applyArmLearningRates, type RunRecord } from "../store/run-record";
 import type { ExperimentSummary } from "./summary";
 
@@ -141,7 +142,9 @@ async function writeFigures(figures: Record<string, Figure>, dir: string, previo
 
 /** Every table of an experiment's report by file name: the summary table and the experiment's own. */
 export function reportTables(experiment: Experiment, result: ExperimentResult): Record<string, Table> {
-  return withRunNotes({ summary: summaryTable(result.summary), ...experiment.report?.(atArmRates(result)).tables }, result.runs);
+  const tables = withRunNotes({ summary: summaryTable(result.summary), ...experiment.report?.(atArmRates(result)).tables }, result.runs);
+  const edges = learningRateEdgeNotes(result.runs);
+  return edges.length ? Object.fromEntries(Object.entries(tables).map(([name, t]) => [name, { ...t, notes: [...(t.notes ?? []), ...edges] }])) : tables;
 }
 
 /** The result as its report reads it: runs of learningRateChoice "per-arm" at their arm's rate. */
