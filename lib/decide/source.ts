@@ -15,6 +15,12 @@ export interface DecideClaim {
   family: string;
   /** Arm keys of the resolved plan (the model, or `<condition>/<model>`) whose runs the claim reads. */
   arms: readonly string[];
+  /**
+   * What the claim cannot be built without: per table row, its candidates' arms, of which at least
+   * one must be trained (absent: every arm is optional). A profile that trains no arm of a row
+   * cannot decide the claim.
+   */
+  needs?: readonly (readonly string[])[];
 }
 
 export interface DecideSource {
@@ -46,11 +52,14 @@ export function toSequential(c: Claim): SequentialClaim | string {
 /**
  * The source with each claim's arms cut to those the profile trains: a profile may cut a search
  * (its candidates not trained cannot be chosen, so the claim does not read them); a claim left
- * with no arm (a condition the profile does not train) is left out, and still counts in its
+ * with no arm (a condition the profile does not train), or with no arm of a row it needs, is left out, and still counts in its
  * family's size when the source states it (familySizes).
  */
 export function armsOfProfile(source: DecideSource, armKeys: readonly string[]): DecideSource {
-  const claims = source.claims.map((c) => ({ ...c, arms: c.arms.filter((a) => armKeys.includes(a)) })).filter((c) => c.arms.length > 0);
+  const claims = source.claims
+    .filter((c) => (c.needs ?? []).every((row) => row.some((a) => armKeys.includes(a))))
+    .map((c) => ({ ...c, arms: c.arms.filter((a) => armKeys.includes(a)) }))
+    .filter((c) => c.arms.length > 0);
   return { ...source, claims };
 }
 

@@ -42,12 +42,14 @@ export const censusMmoeDecide: DecideSource = {
 };
 
 const ADATT_CLAIMS: DecideClaim[] = [
-  ...EXPERT_COUNTS.map((n) => ({
-    id: `adatt-table5:${n}:adatt-best`,
-    family: "paper",
-    arms: (["adatt", "ml-mmoe", "ple"] as const).flatMap((row) => adattRowCandidates(n, row).map((c) => `by-name/${c.name}`)),
-  })),
-  { id: "one-hot:moves-to-paper", family: "checks", arms: ADATT_ENCODINGS.flatMap((e) => ONE_HOT_VARIANT_MODELS.map((m) => `${e}/${m}`)) },
+  ...EXPERT_COUNTS.map((n) => {
+    const rows = (["adatt", "ml-mmoe", "ple"] as const).map((row) => adattRowCandidates(n, row).map((c) => `by-name/${c.name}`));
+    return { id: `adatt-table5:${n}:adatt-best`, family: "paper", arms: rows.flat(), needs: rows };
+  }),
+  (() => {
+    const byEncoding = ADATT_ENCODINGS.map((e) => ONE_HOT_VARIANT_MODELS.map((m) => `${e}/${m}`));
+    return { id: "one-hot:moves-to-paper", family: "checks", arms: byEncoding.flat(), needs: byEncoding };
+  })(),
 ];
 
 export const censusAdattDecide: DecideSource = {
