@@ -142,9 +142,14 @@ async function writeFigures(figures: Record<string, Figure>, dir: string, previo
 
 /** Every table of an experiment's report by file name: the summary table and the experiment's own. */
 export function reportTables(experiment: Experiment, result: ExperimentResult): Record<string, Table> {
-  const tables = withRunNotes({ summary: summaryTable(result.summary), ...experiment.report?.(atArmRates(result)).tables }, result.runs);
-  const edges = learningRateEdgeNotes(result.runs);
-  return edges.length ? Object.fromEntries(Object.entries(tables).map(([name, t]) => [name, { ...t, notes: [...(t.notes ?? []), ...edges] }])) : tables;
+  return withReportNotes({ summary: summaryTable(result.summary), ...experiment.report?.(atArmRates(result)).tables }, result.runs);
+}
+
+/** The notes every table of a report carries about its runs: degenerate runs, learning rates at an edge of their grid. */
+function withReportNotes(tables: Record<string, Table>, runs: readonly RunRecord[]): Record<string, Table> {
+  const edges = learningRateEdgeNotes(runs);
+  const noted = withRunNotes(tables, runs);
+  return edges.length ? Object.fromEntries(Object.entries(noted).map(([name, t]) => [name, { ...t, notes: [...(t.notes ?? []), ...edges] }])) : noted;
 }
 
 /** The result as its report reads it: runs of learningRateChoice "per-arm" at their arm's rate. */
@@ -264,7 +269,7 @@ export async function writeReport(plan: ResolvedExperiment, result: ExperimentRe
   const declared = claimsDeclarationAtTraining(plan, result, manifestFile);
   result.claimsDeclarationHash = atRates.claimsDeclarationHash = declared;
   const extra = plan.experiment.report?.(atRates) ?? {};
-  const tables = withRunNotes({ summary: summaryTable(summary), ...extra.tables }, runs);
+  const tables = withReportNotes({ summary: summaryTable(summary), ...extra.tables }, runs);
   const savedTables = Object.entries(tables).map(([name, t]) => saveTableIfChanged(t, path.join(dir, "tables"), name, `${plan.experiment.id}:${name}`));
   const tasks = Object.keys(runs.find((r) => r.metrics)?.metrics?.test ?? {});
   const curves = Object.fromEntries(tasks.map((t) => [`validation-loss-${t}`, validationLossFigure(runs, t, `${summary.title}: validation loss, ${t}`)]));
