@@ -52,8 +52,8 @@ export function toSequential(c: Claim): SequentialClaim | string {
 /**
  * The source with each claim's arms cut to those the profile trains: a profile may cut a search
  * (its candidates not trained cannot be chosen, so the claim does not read them); a claim left
- * with no arm (a condition the profile does not train), or with no arm of a row it needs, is left out, and still counts in its
- * family's size when the source states it (familySizes).
+ * with no arm (a condition the profile does not train), or with no arm of a row it needs, is
+ * left out, and still counts in its family's size when the source states it (familySizes).
  */
 export function armsOfProfile(source: DecideSource, armKeys: readonly string[]): DecideSource {
   const claims = source.claims

@@ -9,7 +9,6 @@ import type { TrainConfig } from "../train/train-config";
 
 const count = (n: number) => n.toLocaleString("en-US");
 
-/** 0.001 → "1e-3"; other rates as they are. */
 /** 1e-3, 3e-3, 1.5e-4: the way the papers and our notes write learning rates. */
 export function rateText(lr: number): string {
   return lr > 0 && lr < 1 ? lr.toExponential() : String(lr);

@@ -110,7 +110,6 @@ function axisGain(axis: Axis, task: string, model: ReadonlyMap<number, number>, 
   return { axis, task, metric, perSeed, summary: summarize([...perSeed.values()]) };
 }
 
-/** Every model's test metrics and paired gains over Single-Task. */
 /**
  * One record per model and seed: the Single-Task baseline's one-task runs (each task its own
  * learning rate and checkpoint) read back as one record of both tasks, the one-task records
@@ -123,6 +122,7 @@ export function seesawRuns(runs: readonly RunRecord[]): RunRecord[] {
   return withOwnTaskRuns(runs, present).filter((r) => !oneTask.has(r.condition));
 }
 
+/** Every model's test metrics and paired gains over Single-Task. */
 export function analyseSeesaw(input: readonly RunRecord[], group: SeesawGroup): SeesawAnalysis {
   const runs = seesawRuns(input);
   const tasks = seesawTasksOf(runs);
