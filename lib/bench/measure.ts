@@ -57,6 +57,8 @@ export interface CellResult {
   peakTensorBytes: number;
   /** Process resident set size after the run. */
   rssBytes: number;
+  /** Minor page faults of the whole process during the timed windows, per step of this cell (workers running at once share the process, so each sees all of them). */
+  minorFaultsPerStep: number;
   /** Each replica's training loss summed over every step the cell ran (tasks summed): chunking must not change it. */
   lossSums: number[];
   /** Tensors alive after everything the cell created was disposed, minus before (0 = no leak). */
@@ -155,6 +157,7 @@ export async function measureCell(spec: CellSpec): Promise<CellResult> {
     const bySet: Record<string, number[]> = Object.fromEntries(sets.map((k) => [k, []]));
     const runs: number[] = [];
     let stepsTimed = 0;
+    const faults0 = process.resourceUsage().minorPageFault;
     for (let rep = 0; rep < spec.repeats; rep++) {
       const order = sets.length ? sets.map((_, i) => sets[(i + rep) % sets.length]) : [undefined];
       for (const set of order) {
@@ -173,6 +176,7 @@ export async function measureCell(spec: CellSpec): Promise<CellResult> {
         await new Promise((r) => setImmediate(r));
       }
     }
+    const minorFaultsPerStep = (process.resourceUsage().minorPageFault - faults0) / stepsTimed;
     select(sets[0]);
     const profile = await tf.profile(() => trainStep());
     const ms = median(runs);
@@ -187,6 +191,7 @@ export async function measureCell(spec: CellSpec): Promise<CellResult> {
       stepsTimed,
       peakTensorBytes: profile.peakBytes,
       rssBytes: process.memoryUsage().rss,
+      minorFaultsPerStep,
       lossSums: chunks.flatMap((c) => {
         const v = c.lossSum.dataSync() as Float32Array, n = v.length / T;
         return Array.from({ length: n }, (_, r) => v.slice(r * T, (r + 1) * T).reduce((a, x) => a + x, 0));

@@ -26,6 +26,7 @@ import { intOption, parseCli, pathOption, runCli, UsageError } from "./args";
 import type { CellResult, CellSpec } from "../bench/measure";
 import { productFlopsPerStep, WORKLOAD_NAMES, WORKLOADS, type WorkloadName } from "../bench/workloads";
 import { ALLOCATOR_LIBRARIES, configLabel, fastest, referenceConfigs, referenceEnv, shareReplicas } from "../bench/reference-configs";
+import { speedTable, targetsTable } from "../bench/speed-table";
 import { defaultKernelSet, KERNEL_SETS, kernelSet, type KernelSet } from "../kernels/sets";
 
 const USAGE = `usage: npm run bench -- [--workloads a,b] [--replicas 1,8,64] [--backends wasm,cpu]
@@ -141,6 +142,8 @@ async function cell(backend: BackendName, workload: WorkloadName, R: number, W: 
       modelStepsPerSecond: sps,
       peakTensorBytes: results.reduce((a, x) => a + x.peakTensorBytes, 0),
       rssBytes: Math.max(...results.map((x) => x.rssBytes)),
+      // workers run at once in one process, so each saw every fault of the R-step: their mean, not their sum
+      minorFaultsPerStep: results.reduce((a, x) => a + x.minorFaultsPerStep, 0) / results.length,
       tensorsLeaked: results.reduce((a, x) => a + x.tensorsLeaked, 0),
       bySet: undefined,
     };
@@ -372,18 +375,15 @@ async function main(): Promise<void> {
     rows.filter((r) => r.workload === w && r.replicas === R && (single ? r.workers === 1 : true) && r.ratioToTorch !== undefined)
       .sort((a, b) => b.modelStepsPerSecond - a.modelStepsPerSecond)[0];
   const Rmax = Math.max(...o.replicas);
-  console.log("\nworkload         R    config            ms/step  model-steps/s  GFLOP/s  of peak  torch ms/step  ratio  best PyTorch configuration (faults/step)");
-  for (const r of rows) {
-    const peak = r.fractionOfPeak === undefined ? "-" : `${(100 * r.fractionOfPeak).toFixed(0)} %`;
-    console.log(`${r.workload.padEnd(16)} ${String(r.replicas).padEnd(4)} ${r.config.padEnd(16)} ${f(r.msPerStep, 2).padStart(9)} ${f(r.modelStepsPerSecond, 0).padStart(14)} ${f(r.gflops, 1).padStart(8)} ${peak.padStart(8)} ${f(r.torchMsPerStep, 2).padStart(14)} ${f(r.ratioToTorch, 2).padStart(6)}  ${r.torchConfig ?? "-"} (${f(r.torchFaultsPerStep, 0)})`);
-  }
   const out = o.out ?? path.join(projectRoot(), "results", "bench", `${machineTag()}.json`);
   const seconds = (performance.now() - t0) / 1000;
-  writeFileAtomic(out, `${JSON.stringify({
+  const record = {
     machine: { tag: machineTag(), cpus: os.cpus().length, model: os.cpus()[0]?.model, vectorExtensions: cpu.vector, memoryBytes: os.totalmem(), node: process.version },
     tfjs: tf.version.tfjs, code, nativeKernels: native.reason, defaultWasmKernelSet: defaultKernelSet(),
     date: new Date().toISOString(), options: o, benchSeconds: seconds, reference: ref, rows, failures,
-  }, null, 1)}\n`);
+  };
+  writeFileAtomic(out, `${JSON.stringify(record, null, 1)}\n`);
+  console.log(`\n${speedTable(record)}\n${ref.available ? targetsTable(record) : ""}`);
   console.log(`wrote ${path.relative(process.cwd(), out)} (${seconds.toFixed(0)} s)`);
   const ratios = o.workloads.map((w) => {
     const s = best(w, Rmax, true) ?? best(w, Math.max(...rows.filter((r) => r.workload === w).map((r) => r.replicas)), true);

@@ -1,0 +1,124 @@
+/**
+ * The speed tables printed by `npm run bench` at the end of a run and written into the README by
+ * `npm run readme-results`, both from a bench record (results/bench/<machine>.json), so that no
+ * speed ratio in a document is typed by hand.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** What the bench adds to a measured cell: how it ran and how it compares with PyTorch. */
+export interface SpeedFields {
+  workload: string;
+  replicas: number;
+  backend: string;
+  /** "wasm", "wasm x2", "wasm (models of 16)", "cpu", … */
+  config: string;
+  workers: number;
+  msPerStep: number;
+  modelStepsPerSecond: number;
+  /** Minor page faults of the process per step (absent in records made before the bench counted them). */
+  minorFaultsPerStep?: number;
+  /** The fastest PyTorch using no more cores than this row: its ms per step, our speed over it, its configuration and page faults. */
+  torchMsPerStep?: number;
+  ratioToTorch?: number;
+  torchConfig?: string;
+  torchFaultsPerStep?: number;
+  /** Our dense-product GFLOP/s and their fraction of the measured one-core sgemm rate times the cores used. */
+  gflops?: number;
+  fractionOfPeak?: number;
+}
+
+export interface BenchRecord {
+  machine: { tag: string; cpus: number; model?: string; vectorExtensions?: string[] };
+  code?: { commit: string | null; dirty: boolean | null };
+  nativeKernels?: string;
+  defaultWasmKernelSet?: string;
+  date: string;
+  options: { workloads: string[]; replicas: number[]; kernels?: string[] };
+  benchSeconds: number;
+  reference: { available: boolean; note: string; torchVersion?: string; sgemmPeak?: { gflops: number; config: string } };
+  rows: SpeedFields[];
+  failures: { workload: string; replicas: number; config: string; error: string }[];
+}
+
+const fixed = (x: number | undefined, d: number): string => (x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(d));
+const percent = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? "–" : `${(100 * x).toFixed(0)} %`);
+const ms = (x: number | undefined): string => (x === undefined ? "–" : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+/** One line per measured row: ours, the best PyTorch configuration, the ratio and the fraction of peak. */
+export function speedTable(record: BenchRecord): string {
+  const lines = [
+    "| workload | R | ours | ms/step | faults/step | best PyTorch (allocator, BLAS core, threads) | PyTorch ms/step | PyTorch faults/step | ours ÷ PyTorch | product GFLOP/s | of peak |",
+    "| --- | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const r of record.rows) {
+    lines.push(`| ${r.workload} | ${r.replicas} | ${r.config} | ${ms(r.msPerStep)} | ${fixed(r.minorFaultsPerStep, 0)} | ${r.torchConfig ?? "–"} | ${ms(r.torchMsPerStep)} | ${fixed(r.torchFaultsPerStep, 0)} | ${r.ratioToTorch === undefined ? "–" : `${fixed(r.ratioToTorch, 2)}×`} | ${fixed(r.gflops, 1)} | ${percent(r.fractionOfPeak)} |`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+interface Target {
+  what: string;
+  goal: number;
+  /** The rows the target is about; the target is met when the worst of them reaches the goal. */
+  rows: (r: SpeedFields) => boolean;
+  value: (r: SpeedFields) => number | undefined;
+  unit: "ratio" | "fraction";
+}
+
+const census = (r: SpeedFields) => r.workload.startsWith("census-") && r.replicas >= 8 && r.backend === "wasm";
+
+/** The speed this project aims for on a CPU machine, against PyTorch at its best configuration. */
+export const SPEED_TARGETS: readonly Target[] = [
+  { what: "census workloads, R ≥ 8, one core", goal: 1.0, rows: (r) => census(r) && r.workers === 1, value: (r) => r.ratioToTorch, unit: "ratio" },
+  { what: "census workloads, R ≥ 8, both cores (our workers against PyTorch's better two-core arrangement)", goal: 1.5, rows: (r) => census(r) && r.workers > 1, value: (r) => r.ratioToTorch, unit: "ratio" },
+  { what: "synthetic MMoE, R = 64, both cores", goal: 1.5, rows: (r) => r.workload === "synthetic-mmoe" && r.replicas === 64 && r.backend === "wasm" && r.workers > 1, value: (r) => r.ratioToTorch, unit: "ratio" },
+  { what: "census products, R ≥ 8, one core: fraction of the one-core sgemm peak", goal: 0.3, rows: (r) => census(r) && r.workers === 1, value: (r) => r.fractionOfPeak, unit: "fraction" },
+];
+
+/** Each target, the range the record measured over its rows and whether the worst row reaches it. */
+export function targetsTable(record: BenchRecord): string {
+  const lines = ["| target | goal | measured (worst – best row) | reached |", "| --- | ---: | --- | --- |"];
+  for (const t of SPEED_TARGETS) {
+    const values = record.rows.filter(t.rows).map(t.value).filter((v): v is number => v !== undefined && Number.isFinite(v));
+    const show = (v: number) => (t.unit === "ratio" ? `${v.toFixed(2)}×` : percent(v));
+    const range = values.length ? `${show(Math.min(...values))} – ${show(Math.max(...values))}` : "not measured";
+    const reached = values.length ? (Math.min(...values) >= t.goal ? "yes" : "no") : "–";
+    lines.push(`| ${t.what} | ${show(t.goal)} | ${range} | ${reached} |`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** The run's circumstances in one paragraph: CPU, commit, kernels, the reference and the peak. */
+export function recordHeader(record: BenchRecord, file: string): string {
+  const code = record.code?.commit ? `commit ${record.code.commit.slice(0, 7)}${record.code.dirty ? " (modified tree)" : ""}` : "commit unknown";
+  const peak = record.reference.sgemmPeak ? `one core's float32 product rate (2048³) measured in the same run: ${record.reference.sgemmPeak.gflops.toFixed(0)} GFLOP/s (${record.reference.sgemmPeak.config})` : "no sgemm peak measured";
+  return `\`${file}\`: ${record.machine.cpus} × ${record.machine.model ?? "CPU"} (${(record.machine.vectorExtensions ?? []).join(" ")}), ${record.date.slice(0, 10)}, ${code}, native kernels ${record.nativeKernels ?? "–"}; ${record.reference.note}; ${peak}; ${Math.round(record.benchSeconds / 60)} min in all.\n`;
+}
+
+/** Whether a record measured what the README's speed section needs: every workload, a PyTorch reference and the sgemm peak. */
+function complete(record: BenchRecord): boolean {
+  return record.reference.available && record.reference.sgemmPeak !== undefined && ["synthetic-mmoe", "census-adatt", "census-sb"].every((w) => record.options.workloads.includes(w));
+}
+
+/** The newest complete record under results/bench/ (the README's speed section is generated from it), or null. */
+export function headlineRecord(root: string): { file: string; record: BenchRecord } | null {
+  const dir = path.join(root, "results", "bench");
+  if (!fs.existsSync(dir)) return null;
+  const records = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => ({ file: path.join("results", "bench", f), record: JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as BenchRecord }));
+  const usable = records.filter((r) => complete(r.record)).sort((a, b) => b.record.date.localeCompare(a.record.date));
+  return usable[0] ?? null;
+}
+
+/** The README's speed section: the headline record's header, its targets and its rows. */
+export function speedSection(root: string): string {
+  const head = headlineRecord(root);
+  if (!head) return "No complete bench record (every workload, with the PyTorch reference and the sgemm peak) is committed under `results/bench/` yet: run `npm run bench`.\n";
+  return [
+    recordHeader(head.record, head.file),
+    "Targets (the worst row of each must reach the goal):\n",
+    targetsTable(head.record),
+    "Every row (ms per step of all R replicas; faults = minor page faults per step; a ratio above 1 means we train faster):\n",
+    speedTable(head.record),
+  ].join("\n");
+}
