@@ -5,11 +5,13 @@ import * as path from "node:path";
 import test from "node:test";
 import { projectRoot } from "mtl-lab";
 // The CLI module exports its pure parts; importing it does not run it.
-import { BEGIN, END, notebooksSection, RESULTS_TABLES_DOC, resultsSection, verdictCounts, withResultsSection } from "mtl-lab/dist/cli/readme-results";
+import { BEGIN, END, generatedReadme, generatedSpeedDoc, RESULTS_TABLES_DOC, resultsSection, SPEED_DOC, verdictCounts, withResultsSection } from "mtl-lab/dist/cli/readme-results";
 
-test("the README's notebook table and docs/results-tables.md are exactly what results/ generates (run `npm run readme-results`)", () => {
+test("the README's notebook table and speed targets, docs/results-tables.md and the bench table are exactly what results/ generates (run `npm run readme-results`)", () => {
   const readme = fs.readFileSync(path.join(projectRoot(), "README.md"), "utf8");
-  assert.equal(readme, withResultsSection(readme, notebooksSection()), "README.md is stale: run `npm run readme-results`");
+  assert.equal(readme, generatedReadme(readme), "README.md is stale: run `npm run readme-results`");
+  const speed = fs.readFileSync(path.join(projectRoot(), SPEED_DOC), "utf8");
+  assert.equal(speed, generatedSpeedDoc(speed), `${SPEED_DOC} is stale: run \`npm run readme-results\``);
   const tables = fs.readFileSync(path.join(projectRoot(), RESULTS_TABLES_DOC), "utf8");
   assert.equal(tables, resultsSection(), `${RESULTS_TABLES_DOC} is stale: run \`npm run readme-results\``);
 });
@@ -46,5 +48,5 @@ test("the README states both commands and how CI runs them", () => {
 test("withResultsSection replaces only what is between the markers", () => {
   const doc = `intro\n${BEGIN}\nold\n${END}\noutro\n`;
   assert.equal(withResultsSection(doc, "new\n"), `intro\n${BEGIN}\n\nnew\n\n${END}\noutro\n`);
-  assert.throws(() => withResultsSection("no markers", "x"), /README\.md has no results markers/);
+  assert.throws(() => withResultsSection("no markers", "x"), /has no generated-section markers/);
 });

@@ -17,7 +17,6 @@ const {
   ADATT_SCALE_DOWN,
   adattAblation,
   COMPARISONS,
-  CENSUS_EPOCH_STEPS,
   expertWeightHeatmapFigure,
   expertWeightsOf,
   judgeAdattAblation,
@@ -147,19 +146,21 @@ describe("declarations", () => {
     }
   });
 
-  test("profiles: the final model is evaluated, fusion weights over the whole test split, quick = one census epoch", () => {
+  test("profiles: trained to convergence on the validation objective, with a learning-rate grid, per-seed orders, fusion weights over the whole test split", () => {
     for (const profile of ["smoke", "quick", "paper"] as const) {
       const plan = resolveExperiment(adattAblation, { profile });
-      assert.equal(plan.train.evalEvery, plan.train.steps, `${profile}: evaluated once, after the last step`);
+      assert.ok(plan.train.evalEvery < plan.train.steps, `${profile}: evaluated during training, so early stopping can act`);
+      assert.ok(plan.train.learningRates.length >= 2, `${profile}: a learning-rate grid, chosen on validation`);
+      assert.deepEqual(plan.train.selection, { task: "all", metric: "loss" }, `${profile}: no task is the main one`);
       assert.ok(plan.train.gateRows! >= 49_881, `${profile}: gates over the whole census test split`);
       assert.equal(plan.arms.length, 16, `${profile}: 8 models × 2 groups`);
       assert.match(plan.statement, new RegExp(`^${plan.runs} runs per model and group`));
     }
-    const quick = resolveExperiment(adattAblation, { profile: "quick" });
-    assert.equal(quick.train.steps, CENSUS_EPOCH_STEPS);
-    assert.ok(CENSUS_EPOCH_STEPS * quick.train.batchSize >= 199_523, "one pass over the training file");
-    assert.equal(quick.rows.train, undefined, "the full training file");
-    assert.equal(quick.rows.test, undefined, "the whole test split");
+    for (const profile of ["quick", "paper"] as const) {
+      const plan = resolveExperiment(adattAblation, { profile });
+      assert.deepEqual(plan.train, { ...plan.train, ...studies.CENSUS_TRAIN, selection: { task: "all", metric: "loss" } }, `${profile}: the census training rules`);
+      assert.deepEqual(plan.rows, {}, `${profile}: every row of every split`);
+    }
   });
 });
 

@@ -110,15 +110,22 @@ export function headlineRecord(root: string): { file: string; record: BenchRecor
   return usable[0] ?? null;
 }
 
-/** The README's speed section: the headline record's header, its targets and its rows. */
-export function speedSection(root: string): string {
+const NO_RECORD = "No complete bench record (every workload, with the PyTorch reference and the sgemm peak) is committed under `results/bench/` yet: run `npm run bench`.\n";
+
+/** The README's speed section: the headline record's circumstances and the speed targets. */
+export function speedSummary(root: string): string {
   const head = headlineRecord(root);
-  if (!head) return "No complete bench record (every workload, with the PyTorch reference and the sgemm peak) is committed under `results/bench/` yet: run `npm run bench`.\n";
+  if (!head) return NO_RECORD;
+  return [recordHeader(head.record, head.file), targetsTable(head.record)].join("\n");
+}
+
+/** Every row of the headline record (docs/kernels-and-performance.md). */
+export function speedRows(root: string): string {
+  const head = headlineRecord(root);
+  if (!head) return NO_RECORD;
   return [
     recordHeader(head.record, head.file),
-    "Targets (the worst row of each must reach the goal):\n",
-    targetsTable(head.record),
-    "Every row (ms per step of all R replicas; faults = minor page faults per step; a ratio above 1 means we train faster):\n",
+    "ms per step of all R replicas; faults = minor page faults per step; ours ÷ PyTorch above 1 means we train faster; product GFLOP/s counts the dense products' multiply-adds of forward and backward (`productFlopsPerStep` in `lib/bench/workloads.ts`), and \"of peak\" divides it by the sgemm rate times the cores the row uses.\n",
     speedTable(head.record),
   ].join("\n");
 }

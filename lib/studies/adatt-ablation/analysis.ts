@@ -12,6 +12,7 @@
 import { claimsTable, directionClaim, judgeFamily, pairedEvidence, registered, verdictText, type Claim, type FamilyOptions, type Judged } from "../../claims";
 import type { ExperimentResult } from "../../engine/plan/experiment";
 import type { RunRecord } from "../../engine/store/run-record";
+import { ALL_TASKS } from "../../engine/train/train-config";
 import { relativeChange, summarize } from "../../stats/across-runs";
 import { tableFromRows, type Cell, type Table } from "../../tables";
 import { generateSyntheticGroup } from "../../data";
@@ -360,19 +361,27 @@ export function scaleTable(result: ExperimentResult): Table {
 }
 
 /** How the runs were made, in one table. */
+/** What the runs' checkpoints and early stopping were chosen on, read from the runs themselves. */
+function selectionText(result: ExperimentResult): string {
+  const sel = new Set(result.runs.map((r) => `${r.selection.task}/${r.selection.metric}`));
+  if (sel.size !== 1) return `validation metrics ${[...sel].join(", ")}`;
+  const [task, metric] = [...sel][0].split("/");
+  return task === ALL_TASKS ? "validation objective (the sum of the task losses)" : `validation ${metric} of ${task}`;
+}
+
 export function setupTable(result: ExperimentResult): Table {
   const s = result.summary;
   const st = s.profileStatement;
   const rowsOf = (g: string) => {
     const r = result.runs.find((x) => x.condition === g);
     const info = r?.data as { rows?: unknown } | undefined;
-    return info?.rows ? JSON.stringify(info.rows) : g === "census" ? "full training file; .test split 1:1 (validation capped by the profile)" : "–";
+    return info?.rows ? JSON.stringify(info.rows) : g === "census" ? "full training file; .test split 1:1 into validation and test" : "–";
   };
   return tableFromRows(
     [
       { knob: "profile", value: `${s.profile}: ${st.statement}` },
       { knob: "runs per model and group", value: String(st.runs) },
-      { knob: "training", value: `${st.train.steps} steps of batch ${st.train.batchSize}, Adam, learning rate ${st.train.learningRates.join(", ")}, equal task weights; the model after the last step is evaluated (no checkpoint selection)` },
+      { knob: "training", value: `Adam, equal task weights; ${st.statement.split("; ").slice(1, 3).join("; ")}; the checkpoint, early stopping and the arm's learning rate follow the ${selectionText(result)}` },
       { knob: "scale-down factor", value: `${ADATT_SCALE_DOWN} (every width)` },
       ...groupsOf(result.runs).map((g) => ({ knob: `rows (${groupLabel(g)})`, value: rowsOf(g) })),
       { knob: "backend", value: s.backend },

@@ -23,5 +23,5 @@ export * from "./data";
 export * from "./analysis";
 export * from "./figures";
 export * from "./notebook";
-export { adattAblation, CENSUS_EPOCH_STEPS } from "./adatt-ablation";
+export { adattAblation } from "./adatt-ablation";
 export { adattAblationDecide };
