@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import test from "node:test";
-import { headlineRecord, speedTable, targetsTable, type BenchRecord, type SpeedFields } from "mtl-lab/dist/bench/speed-table";
+import { headlineRecord, profileTable, speedTable, targetsTable, type BenchRecord, type SpeedFields } from "mtl-lab/dist/bench/speed-table";
 
 const row = (over: Partial<SpeedFields>): SpeedFields => ({
   workload: "census-sb", replicas: 8, backend: "wasm", config: "wasm", workers: 1, msPerStep: 20, modelStepsPerSecond: 400,
@@ -64,4 +64,14 @@ test("the headline record is the newest complete one: every workload, a referenc
   assert.equal(headlineRecord(root)?.file, path.join("results", "bench", "old.json"));
   write("newest.json", record([row({})], { date: "2026-12-03T00:00:00.000Z" }));
   assert.equal(headlineRecord(root)?.file, path.join("results", "bench", "newest.json"));
+});
+
+test("the profile table gives each one-worker row's costliest kernels as shares of its profiled step, costliest first", () => {
+  const table = profileTable(record([
+    row({ kernelMs: { Add: 1, _FusedMatMul: 6, BatchMatMul: 2, Sum: 1 } }),
+    row({ workers: 2, config: "wasm x2", kernelMs: { Add: 5 } }), // two workers: not one step's profile
+  ]), 2);
+  const lines = table.trim().split("\n");
+  assert.equal(lines.length, 3);
+  assert.equal(lines[2], "| census-sb | 8 | wasm | 10.0 | _FusedMatMul 60 %, BatchMatMul 20 % |");
 });

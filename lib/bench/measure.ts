@@ -55,6 +55,8 @@ export interface CellResult {
   stepsTimed: number;
   /** Peak bytes of live tensors during one step (tf.profile). */
   peakTensorBytes: number;
+  /** Milliseconds per kernel name over one profiled step (tf.profile; forward, gradients and Adam), most expensive first. */
+  kernelMs: Record<string, number>;
   /** Process resident set size after the run. */
   rssBytes: number;
   /** Minor page faults of the whole process during the timed windows, per step of this cell (workers running at once share the process, so each sees all of them). */
@@ -84,6 +86,16 @@ interface Chunk {
   sets: number;
   firstSet: number;
   epochIndex?: tf.Tensor;
+}
+
+/** Milliseconds per kernel name in a tf.profile record, most expensive first. */
+async function kernelTimes(kernels: readonly { name: string; kernelTimeMs: number | { error: string } | Promise<number | { error: string }> }[]): Promise<Record<string, number>> {
+  const byName = new Map<string, number>();
+  for (const k of kernels) {
+    const ms = await k.kernelTimeMs;
+    if (typeof ms === "number") byName.set(k.name, (byName.get(k.name) ?? 0) + ms);
+  }
+  return Object.fromEntries([...byName].sort((a, b) => b[1] - a[1]));
 }
 
 export async function measureCell(spec: CellSpec): Promise<CellResult> {
@@ -190,6 +202,7 @@ export async function measureCell(spec: CellSpec): Promise<CellResult> {
       modelStepsPerSecond: (R * 1000) / ms,
       stepsTimed,
       peakTensorBytes: profile.peakBytes,
+      kernelMs: await kernelTimes(profile.kernels),
       rssBytes: process.memoryUsage().rss,
       minorFaultsPerStep,
       lossSums: chunks.flatMap((c) => {

@@ -26,6 +26,8 @@ export interface SpeedFields {
   /** Our dense-product GFLOP/s and their fraction of the measured one-core sgemm rate times the cores used. */
   gflops?: number;
   fractionOfPeak?: number;
+  /** Milliseconds per kernel name over one profiled step (absent in older records). */
+  kernelMs?: Record<string, number>;
 }
 
 export interface BenchRecord {
@@ -76,6 +78,18 @@ export const SPEED_TARGETS: readonly Target[] = [
   { what: "census products, R ≥ 8, one core: fraction of the one-core sgemm peak", goal: 0.3, rows: (r) => census(r) && r.workers === 1, value: (r) => r.fractionOfPeak, unit: "fraction" },
 ];
 
+/** Where one step's time goes, per one-worker wasm row: the profiled step's total and its costliest kernels with their shares. */
+export function profileTable(record: BenchRecord, top = 6): string {
+  const lines = ["| workload | R | ours | profiled step, ms | costliest kernels (share of the profiled step) |", "| --- | ---: | --- | ---: | --- |"];
+  for (const r of record.rows.filter((x) => x.kernelMs && x.workers === 1 && x.backend === "wasm")) {
+    const entries = Object.entries(r.kernelMs!).sort((a, b) => b[1] - a[1]);
+    const total = entries.reduce((a, [, ms]) => a + ms, 0);
+    const shares = entries.slice(0, top).map(([name, ms]) => `${name} ${percent(ms / total)}`).join(", ");
+    lines.push(`| ${r.workload} | ${r.replicas} | ${r.config} | ${ms(total)} | ${shares} |`);
+  }
+  return lines.join("\n") + "\n";
+}
+
 /** Each target, the range the record measured over its rows and whether the worst row reaches it. */
 export function targetsTable(record: BenchRecord): string {
   const lines = ["| target | goal | measured (worst – best row) | reached |", "| --- | ---: | --- | --- |"];
@@ -96,6 +110,17 @@ export function recordHeader(record: BenchRecord, file: string): string {
   return `\`${file}\`: ${record.machine.cpus} × ${record.machine.model ?? "CPU"} (${(record.machine.vectorExtensions ?? []).join(" ")}), ${record.date.slice(0, 10)}, ${code}, native kernels ${record.nativeKernels ?? "–"}; ${record.reference.note}; ${peak}; ${Math.round(record.benchSeconds / 60)} min in all.\n`;
 }
 
+/** The newest record under results/bench/ whose rows carry a kernel profile, or null. */
+export function profileRecord(root: string): { file: string; record: BenchRecord } | null {
+  return readRecords(root).filter((r) => r.record.rows.some((x) => x.kernelMs)).sort((a, b) => b.record.date.localeCompare(a.record.date))[0] ?? null;
+}
+
+function readRecords(root: string): { file: string; record: BenchRecord }[] {
+  const dir = path.join(root, "results", "bench");
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => ({ file: path.join("results", "bench", f), record: JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as BenchRecord }));
+}
+
 /** Whether a record measured what the README's speed section needs: every workload, a PyTorch reference and the sgemm peak. */
 function complete(record: BenchRecord): boolean {
   return record.reference.available && record.reference.sgemmPeak !== undefined && ["synthetic-mmoe", "census-adatt", "census-sb"].every((w) => record.options.workloads.includes(w));
@@ -103,10 +128,7 @@ function complete(record: BenchRecord): boolean {
 
 /** The newest complete record under results/bench/ (the README's speed section is generated from it), or null. */
 export function headlineRecord(root: string): { file: string; record: BenchRecord } | null {
-  const dir = path.join(root, "results", "bench");
-  if (!fs.existsSync(dir)) return null;
-  const records = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => ({ file: path.join("results", "bench", f), record: JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as BenchRecord }));
-  const usable = records.filter((r) => complete(r.record)).sort((a, b) => b.record.date.localeCompare(a.record.date));
+  const usable = readRecords(root).filter((r) => complete(r.record)).sort((a, b) => b.record.date.localeCompare(a.record.date));
   return usable[0] ?? null;
 }
 
@@ -127,5 +149,15 @@ export function speedRows(root: string): string {
     recordHeader(head.record, head.file),
     "ms per step of all R replicas; faults = minor page faults per step; ours ÷ PyTorch above 1 means we train faster; product GFLOP/s counts the dense products' multiply-adds of forward and backward (`productFlopsPerStep` in `lib/bench/workloads.ts`), and \"of peak\" divides it by the sgemm rate times the cores the row uses.\n",
     speedTable(head.record),
+    ...profileSection(root),
   ].join("\n");
+}
+
+function profileSection(root: string): string[] {
+  const p = profileRecord(root);
+  if (!p) return [];
+  return [
+    `Where a step's time goes: every kernel of one profiled step (\`tf.profile\`: forward, gradients and Adam), from \`${p.file}\` (${p.record.date.slice(0, 10)}, commit ${p.record.code?.commit?.slice(0, 7) ?? "unknown"}).\n`,
+    profileTable(p.record),
+  ];
 }

@@ -146,6 +146,7 @@ async function cell(backend: BackendName, workload: WorkloadName, R: number, W: 
       minorFaultsPerStep: results.reduce((a, x) => a + x.minorFaultsPerStep, 0) / results.length,
       tensorsLeaked: results.reduce((a, x) => a + x.tensorsLeaked, 0),
       bySet: undefined,
+      kernelMs: r0.kernelMs, // the first worker's profiled step: the others run the same model on their share
     };
   };
   return kernels.length > 1 ? kernels.map((k) => row(k, (x) => x.bySet![k])) : [row(kernels[0], (x) => x.msPerStepRuns)];
