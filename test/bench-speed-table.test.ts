@@ -47,7 +47,7 @@ test("a target without a measured row says so instead of claiming anything", () 
 test("every row shows ours, PyTorch's best configuration with its page faults, the ratio and the fraction of peak", () => {
   const table = speedTable(record([row({}), row({ workload: "synthetic-mmoe", replicas: 1, backend: "cpu", config: "cpu", ratioToTorch: undefined, torchMsPerStep: undefined, torchConfig: undefined, torchFaultsPerStep: undefined, fractionOfPeak: undefined })]));
   const [, , first, second] = table.split("\n");
-  assert.equal(first, "| census-sb | 8 | wasm | 20.0 | 136 | jemalloc, BLAS core auto, 1 threads | 12.0 | 0 | 0.60× | 18.0 | 9 % |");
+  assert.equal(first, "| census-sb | 8 | wasm | 20.0 | 136 | jemalloc, BLAS core auto, 1 thread | 12.0 | 0 | 0.60× | 18.0 | 9 % |");
   assert.match(second, /\| cpu \| .* \| – \| – \| – \| – \| 18\.0 \| – \|$/);
 });
 

@@ -357,7 +357,7 @@ async function main(): Promise<void> {
           if (torch) {
             row.torchMsPerStep = torch.msPerStep;
             row.ratioToTorch = row.modelStepsPerSecond / torch.modelStepsPerSecond;
-            row.torchConfig = `${torch.config}, ${torch.threads} ${torch.arrangement}`;
+            row.torchConfig = `${torch.config}, ${torch.threads} ${torch.arrangement === "threads" && torch.threads === 1 ? "thread" : torch.arrangement}`;
             row.torchFaultsPerStep = torch.minorFaultsPerStep;
           }
           const numeric = workload === "synthetic-mmoe" ? 100 : (require("../bench/workloads") as typeof import("../bench/workloads")).censusTrainData().input.numeric;
