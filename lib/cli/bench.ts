@@ -26,7 +26,7 @@ import { intOption, parseCli, pathOption, runCli, UsageError } from "./args";
 import type { CellResult, CellSpec } from "../bench/measure";
 import { productFlopsPerStep, WORKLOAD_NAMES, WORKLOADS, type WorkloadName } from "../bench/workloads";
 import { ALLOCATOR_LIBRARIES, configLabel, fastest, referenceConfigs, referenceEnv, shareReplicas } from "../bench/reference-configs";
-import { speedTable, targetsTable } from "../bench/speed-table";
+import { speedTable, targetsTable, type SpeedFields } from "../bench/speed-table";
 import { defaultKernelSet, KERNEL_SETS, kernelSet, type KernelSet } from "../kernels/sets";
 
 const USAGE = `usage: npm run bench -- [--workloads a,b] [--replicas 1,8,64] [--backends wasm,cpu]
@@ -101,21 +101,10 @@ function inWorker(backend: BackendName, spec: CellSpec, kernels: KernelSet): Pro
   });
 }
 
-interface Row extends CellResult {
-  /** "wasm", "wasm x2", "wasm sparse", "cpu", … */
-  config: string;
+/** A measured cell as the bench records it (the comparison fields are documented on SpeedFields). */
+interface Row extends CellResult, Omit<SpeedFields, keyof CellResult> {
   /** The wasm kernel set (MTL_KERNELS) of a wasm row. */
   kernels?: KernelSet;
-  workers: number;
-  /** PyTorch ms per step with as many threads as this config uses cores, and our speed ratio. */
-  torchMsPerStep?: number;
-  ratioToTorch?: number;
-  /** The PyTorch configuration of that best cell (allocator, BLAS core, arrangement) and its minor page faults per step. */
-  torchConfig?: string;
-  torchFaultsPerStep?: number;
-  /** Our product GFLOP/s (lib/bench/workloads.ts productFlopsPerStep) and its fraction of the measured sgemm rate of the cores used. */
-  gflops?: number;
-  fractionOfPeak?: number;
 }
 
 /** W workers with R/W replicas each, started together; throughput adds up, ms/step is per R-step. */
