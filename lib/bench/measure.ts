@@ -88,10 +88,13 @@ interface Chunk {
   epochIndex?: tf.Tensor;
 }
 
-/** Milliseconds per kernel name in a tf.profile record, most expensive first. */
+/** Milliseconds per registered kernel in a tf.profile record, most expensive first. */
 async function kernelTimes(kernels: readonly { name: string; kernelTimeMs: number | { error: string } | Promise<number | { error: string }> }[]): Promise<Record<string, number>> {
   const byName = new Map<string, number>();
   for (const k of kernels) {
+    // a custom-gradient op is recorded under its scope's name, its time including the registered
+    // kernels it calls (recorded too): only registered kernels count, so nothing counts twice
+    if (tf.getKernel(k.name, tf.getBackend()) === undefined) continue;
     const ms = await k.kernelTimeMs;
     if (typeof ms === "number") byName.set(k.name, (byName.get(k.name) ?? 0) + ms);
   }
