@@ -13,15 +13,21 @@ export interface RateEdge {
   grid: readonly number[];
 }
 
+/** Where one run's chosen rate sits in its grid (sorted): at its lowest or highest value, or null (bracketed, a one-rate grid, or no rate). */
+export function rateEdge(r: Pick<RunRecord, "learningRate" | "config">): { edge: RateEdge["edge"]; rate: number; grid: number[] } | null {
+  const grid = [...r.config.train.learningRates].sort((a, b) => a - b);
+  if (r.learningRate === null || grid.length < 2) return null;
+  const edge = r.learningRate === grid[0] ? "lowest" : r.learningRate === grid[grid.length - 1] ? "highest" : null;
+  return edge ? { edge, rate: r.learningRate, grid } : null;
+}
+
 /** Arms (with a grid of two or more rates) whose chosen rate is the grid's lowest or highest; an arm whose runs chose differently is read run by run. */
 export function learningRateEdges(runs: readonly RunRecord[]): RateEdge[] {
   const out = new Map<string, RateEdge>();
   for (const r of applyArmLearningRates(runs)) {
-    const grid = [...r.config.train.learningRates].sort((a, b) => a - b);
-    if (r.status !== "ok" || r.learningRate === null || grid.length < 2) continue;
-    const edge = r.learningRate === grid[0] ? "lowest" : r.learningRate === grid[grid.length - 1] ? "highest" : null;
+    const e = r.status === "ok" ? rateEdge(r) : null;
     const key = `${r.arm} ${r.learningRate}`;
-    if (edge && !out.has(key)) out.set(key, { arm: r.arm, rate: r.learningRate, edge, grid });
+    if (e && !out.has(key)) out.set(key, { arm: r.arm, ...e });
   }
   return [...out.values()];
 }

@@ -16,6 +16,7 @@ import * as path from "node:path";
 import { claimsTable, directionClaim, formatEffect, judgeFamily, pairedEvidence, registered, resultsRegistration, verdictText, type Claim, type FamilyOptions, type Judged, type Part } from "../../claims";
 import { resolveExperiment, type Experiment, type ExperimentResult, type ProfileName } from "../../engine/plan/experiment";
 import { rateText } from "../../engine/plan/profile-statement";
+import { rateEdge } from "../../engine/report/learning-rate-edges";
 import { RunsFile, runKey } from "../../engine/store/results-store";
 import { applyArmLearningRates, type RunRecord } from "../../engine/store/run-record";
 import { withOwnTaskRuns } from "../own-task-runs";
@@ -174,11 +175,8 @@ export function searchFlags(c: ChosenRow): string[] {
     if (tried.length === 1 && all.length > 1) flags.push(`${setting} not searched at this profile (${value}; the full grid: ${all.join(", ")})`);
     else if (tried.length > 1 && (value === tried[0] || value === tried[tried.length - 1])) flags.push(`${setting} ${value} at the edge of the grid searched (${tried.join(", ")})`);
   }
-  const run = c.runs[0];
-  const grid = run ? [...run.config.train.learningRates].sort((a, b) => a - b) : [];
-  if (run && grid.length > 1 && run.learningRate !== null && (run.learningRate === grid[0] || run.learningRate === grid[grid.length - 1])) {
-    flags.push(`learning rate ${rateText(run.learningRate)} at the edge of its grid (${grid.map(rateText).join(", ")})`);
-  }
+  const edge = c.runs[0] ? rateEdge(c.runs[0]) : null;
+  if (edge) flags.push(`learning rate ${rateText(edge.rate)} at the edge of its grid (${edge.grid.map(rateText).join(", ")})`);
   return flags;
 }
 
