@@ -20,8 +20,8 @@
  *   tuned (docs/protocol.md says how it was first set).
  * - Fusion weights are averaged over the whole test split (gateRows above any split's size).
  *
- * Cost (quick profile, 3 seeds, measured on the committed runs: manifest.json and the README).
- * At the paper's widths the eight census models hold 23.3 M parameters instead of 1.6 M (14×;
+ * Cost: the quick profile's 48 runs took 44 min wall on 2 × AMD EPYC with the default two workers
+ * (wasm, native kernels; each run's time is in runs.jsonl). At the paper's widths the eight census models hold 23.3 M parameters instead of 1.6 M (14×;
  * the five-level model alone 11.6 M).
  */
 import { defineExperiment } from "../../engine/plan/experiment";
