@@ -58,7 +58,7 @@ export const adattAblation = defineExperiment<AdattCondition>({
     },
     quick: {
       runs: 3,
-      note: "Paper: one industrial training per model. Here 3 runs per model and group, each trained to convergence on every row; widths ÷ 8.",
+      note: "Paper: one industrial training per model. Here every run is trained to convergence on every row; widths ÷ 8.",
     },
     paper: {
       runs: 100,
