@@ -112,13 +112,15 @@ export function recordHeader(record: BenchRecord, file: string): string {
 
 /** The newest record under results/bench/ whose rows carry a kernel profile, or null. */
 export function profileRecord(root: string): { file: string; record: BenchRecord } | null {
-  return readRecords(root).filter((r) => r.record.rows.some((x) => x.kernelMs)).sort((a, b) => b.record.date.localeCompare(a.record.date))[0] ?? null;
+  return newestRecord(root, (r) => r.rows.some((x) => x.kernelMs));
 }
 
-function readRecords(root: string): { file: string; record: BenchRecord }[] {
+/** The newest record (by its date) under results/bench/ that `wanted` accepts, or null. */
+function newestRecord(root: string, wanted: (r: BenchRecord) => boolean): { file: string; record: BenchRecord } | null {
   const dir = path.join(root, "results", "bench");
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => ({ file: path.join("results", "bench", f), record: JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as BenchRecord }));
+  if (!fs.existsSync(dir)) return null;
+  const records = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => ({ file: path.join("results", "bench", f), record: JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as BenchRecord }));
+  return records.filter((r) => wanted(r.record)).sort((a, b) => b.record.date.localeCompare(a.record.date))[0] ?? null;
 }
 
 /** Whether a record measured what the README's speed section needs: every workload, a PyTorch reference and the sgemm peak. */
@@ -128,8 +130,7 @@ function complete(record: BenchRecord): boolean {
 
 /** The newest complete record under results/bench/ (the README's speed section is generated from it), or null. */
 export function headlineRecord(root: string): { file: string; record: BenchRecord } | null {
-  const usable = readRecords(root).filter((r) => complete(r.record)).sort((a, b) => b.record.date.localeCompare(a.record.date));
-  return usable[0] ?? null;
+  return newestRecord(root, complete);
 }
 
 const NO_RECORD = "No complete bench record (every workload, with the PyTorch reference and the sgemm peak) is committed under `results/bench/` yet: run `npm run bench`.\n";

@@ -27,7 +27,13 @@ export interface StatementFacts {
 
 export function profileStatement(f: StatementFacts): string {
   const per = f.conditions > 1 ? `model and ${f.conditionLabel ?? "condition"}` : "model";
-  const t = f.train;
+  const caps = (["train", "validation", "test"] as const).map((s) => (f.rows[s] === undefined ? "all" : count(f.rows[s]!)));
+  const rows = caps.every((c) => c === "all") ? "all rows" : `${caps.join(" / ")} train / validation / test rows`;
+  return `${count(f.runs)} runs per ${per}; ${trainingStatement(f.train, per)}; ${rows}.${f.note ? ` ${f.note}` : ""}`;
+}
+
+/** The training part of a profile's statement: steps, batch, evaluation, early stopping, learning rates and how they are chosen (per `per`, e.g. "model and group"). */
+export function trainingStatement(t: TrainConfig, per: string): string {
   const patience = t.patience !== undefined && Number.isFinite(t.patience) ? `, early stop after ${count(t.patience)} evaluations without improvement` : "";
   const steps = `${patience ? "up to " : ""}${count(t.steps)} steps of batch ${count(t.batchSize)} (evaluated every ${count(t.evalEvery)}${patience})`;
   const rates = t.learningRates.map(rateText);
@@ -35,7 +41,5 @@ export function profileStatement(f: StatementFacts): string {
     rates.length === 1
       ? `learning rate ${rates[0]}`
       : `learning rates {${rates.join(", ")}}, ${t.learningRateChoice === "per-arm" ? `one per ${per} chosen on mean validation` : "chosen per run on validation"}`;
-  const caps = (["train", "validation", "test"] as const).map((s) => (f.rows[s] === undefined ? "all" : count(f.rows[s]!)));
-  const rows = caps.every((c) => c === "all") ? "all rows" : `${caps.join(" / ")} train / validation / test rows`;
-  return `${count(f.runs)} runs per ${per}; ${steps}; ${lr}; ${rows}.${f.note ? ` ${f.note}` : ""}`;
+  return `${steps}; ${lr}`;
 }

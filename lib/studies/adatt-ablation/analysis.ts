@@ -13,6 +13,7 @@ import { claimsTable, directionClaim, judgeFamily, pairedEvidence, registered, v
 import type { ExperimentResult } from "../../engine/plan/experiment";
 import type { RunRecord } from "../../engine/store/run-record";
 import { ALL_TASKS } from "../../engine/train/train-config";
+import { trainingStatement } from "../../engine/plan/profile-statement";
 import { relativeChange, summarize } from "../../stats/across-runs";
 import { tableFromRows, type Cell, type Table } from "../../tables";
 import { generateSyntheticGroup } from "../../data";
@@ -361,17 +362,10 @@ export function scaleTable(result: ExperimentResult): Table {
 }
 
 /** How the runs were made, in one table. */
-/** What the runs' checkpoints and early stopping were chosen on, read from the runs themselves. */
-function selectionText(result: ExperimentResult): string {
-  const sel = new Set(result.runs.map((r) => `${r.selection.task}/${r.selection.metric}`));
-  if (sel.size !== 1) return `validation metrics ${[...sel].join(", ")}`;
-  const [task, metric] = [...sel][0].split("/");
-  return task === ALL_TASKS ? "validation objective (the sum of the task losses)" : `validation ${metric} of ${task}`;
-}
-
 export function setupTable(result: ExperimentResult): Table {
   const s = result.summary;
   const st = s.profileStatement;
+  const selection = s.selection.task === ALL_TASKS ? "validation objective (the sum of the task losses)" : `validation ${s.selection.metric} of ${s.selection.task}`;
   const rowsOf = (g: string) => {
     const r = result.runs.find((x) => x.condition === g);
     const info = r?.data as { rows?: unknown } | undefined;
@@ -381,7 +375,7 @@ export function setupTable(result: ExperimentResult): Table {
     [
       { knob: "profile", value: `${s.profile}: ${st.statement}` },
       { knob: "runs per model and group", value: String(st.runs) },
-      { knob: "training", value: `Adam, equal task weights; ${st.statement.split("; ").slice(1, 3).join("; ")}; the checkpoint, early stopping and the arm's learning rate follow the ${selectionText(result)}` },
+      { knob: "training", value: `Adam, equal task weights; ${trainingStatement(st.train, "model and group")}; the checkpoint, early stopping and the arm's learning rate follow the ${selection}` },
       { knob: "scale-down factor", value: `${ADATT_SCALE_DOWN} (every width)` },
       ...groupsOf(result.runs).map((g) => ({ knob: `rows (${groupLabel(g)})`, value: rowsOf(g) })),
       { knob: "backend", value: s.backend },
