@@ -75,3 +75,13 @@ test("the profile table gives each one-worker row's costliest kernels as shares 
   assert.equal(lines.length, 3);
   assert.equal(lines[2], "| census-sb | 8 | wasm | 10.0 | _FusedMatMul 60 %, BatchMatMul 20 % |");
 });
+
+test("a damaged bench record is named, with how to restore it", (t) => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-speed-"));
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  fs.mkdirSync(path.join(root, "results", "bench"), { recursive: true });
+  fs.writeFileSync(path.join(root, "results", "bench", "cut.json"), '{"date": "2026-12-0');
+  assert.throws(() => headlineRecord(root), (e: Error) => e.name === "UserError" && /results\/bench\/cut\.json is not a readable bench record .*git checkout -- .*npm run bench/.test(e.message));
+  fs.writeFileSync(path.join(root, "results", "bench", "cut.json"), "{}");
+  assert.throws(() => headlineRecord(root), /cut\.json is not a readable bench record \(fields date, rows/);
+});

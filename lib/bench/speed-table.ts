@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { UserError } from "../errors";
 
 /** What the bench adds to a measured cell: how it ran and how it compares with PyTorch. */
 export interface SpeedFields {
@@ -115,11 +116,21 @@ export function profileRecord(root: string): { file: string; record: BenchRecord
   return newestRecord(root, (r) => r.rows.some((x) => x.kernelMs));
 }
 
+function readRecord(file: string): BenchRecord {
+  try {
+    const r = JSON.parse(fs.readFileSync(file, "utf8")) as BenchRecord;
+    if (typeof r.date !== "string" || !Array.isArray(r.rows) || typeof r.reference !== "object" || r.reference === null || !Array.isArray(r.options?.workloads)) throw new Error("fields date, rows, reference or options.workloads missing");
+    return r;
+  } catch (e) {
+    throw new UserError(`${file} is not a readable bench record (${(e as Error).message}); restore it with \`git checkout -- ${file}\` or write it again with \`npm run bench\``);
+  }
+}
+
 /** The newest record (by its date) under results/bench/ that `wanted` accepts, or null. */
 function newestRecord(root: string, wanted: (r: BenchRecord) => boolean): { file: string; record: BenchRecord } | null {
   const dir = path.join(root, "results", "bench");
   if (!fs.existsSync(dir)) return null;
-  const records = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => ({ file: path.join("results", "bench", f), record: JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as BenchRecord }));
+  const records = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => ({ file: path.join("results", "bench", f), record: readRecord(path.join(dir, f)) }));
   return records.filter((r) => wanted(r.record)).sort((a, b) => b.record.date.localeCompare(a.record.date))[0] ?? null;
 }
 
