@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { ReplicaAdam, Rng, initBackend, nativeAddon, nativeAddonStatus, projectRoot } from "mtl-lab";
+import { ReplicaAdam, Rng, embeddingBagSum, initBackend, nativeAddon, nativeAddonStatus, projectRoot } from "mtl-lab";
 import { withKernels } from "./models-util";
 
 function rand(shape: number[], rng: Rng): tf.Tensor {
@@ -93,6 +93,38 @@ test("native products: gradients through matMul equal XNNPACK's, transposes read
   tf.dispose([a, b, dy, tA]);
 });
 
+test("native gather-sums (embedding bag, its gradient, axis sums) are bit-identical to the wasm module's for every column tail", async () => {
+  await initBackend("wasm");
+  const rng = new Rng(47);
+  const tensorsBefore = tf.memory().numTensors;
+  // U: one column, below a vector, one vector, vectors and a tail, the 64-column block and both tails
+  for (const U of [1, 15, 16, 37, 64, 80, 130]) {
+    const R = 2, V = 11, B = 9, nCat = 3;
+    const table = rand([R, V, U], rng) as tf.Tensor3D, dy = rand([R, B, U], rng);
+    const idx = tf.tensor1d(Array.from({ length: B * nCat }, (_, i) => (i * 7 + (i % nCat) * 3) % V), "int32"); // repeats and an unused row
+    const x = rand([R, 5, 4, U], rng);
+    const run = (set: string) => withKernels(set, () => tf.tidy(() => {
+      tf.fill([R * V * U * 4], NaN).dispose(); // outputs land on NaN memory: an unwritten element shows
+      const bag = embeddingBagSum(table, idx, B, nCat);
+      const dTable = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(embeddingBagSum(t as tf.Tensor3D, idx, B, nCat), dy)))(table); // the scatter-add
+      const axisSum = tf.sum(x, [1, 2]); // contiguous, not innermost: the gather-sum with the list 0..K-1
+      return [bag, dTable, axisSum].map((t) => bits(t.dataSync() as Float32Array));
+    }));
+    assert.deepEqual(run("native"), run("sparse-sum-dw-mix"), `U = ${U}`);
+    tf.dispose([table, dy, idx, x]);
+  }
+  assert.equal(tf.memory().numTensors, tensorsBefore, "no tensors left");
+  const heap = new ArrayBuffer(4 * 64);
+  const i32 = new Int32Array(heap);
+  i32.set([0, 2], 48); // starts at byte 192: one output row of two list entries
+  i32.set([0, 1], 56); // list at byte 224
+  const gsum = (nSrc: number, listLength: number) => nativeAddon()!.gsum(heap, 1, 1, 4, nSrc, 0, 0, 224, listLength, 192, 128, 0);
+  gsum(2, 2);
+  assert.throws(() => gsum(1, 2), /gsum: a list entry is not a source row/);
+  assert.throws(() => gsum(2, 1), /gsum: the starts must ascend within the list/);
+  assert.throws(() => gsum(100, 2), /outside the heap/);
+});
+
 test("the addon refuses a heap that is not an ArrayBuffer, operands outside it, negative sizes and a wrong argument count", () => {
   const addon = nativeAddon();
   assert.ok(addon, nativeAddonStatus().reason);
@@ -112,6 +144,7 @@ test("the addon refuses a heap that is not an ArrayBuffer, operands outside it, 
   assert.throws(() => gemm(heap, 1, -2, 2, 2, 0, 0, 16, 0, 32, false, false), /non-negative integers/);
   assert.throws(() => (addon.gemm as unknown as (h: ArrayBuffer) => void)(heap), /gemm: expected 12 arguments/);
   assert.throws(() => (addon.adam as unknown as (h: ArrayBuffer) => void)(heap), /adam: expected 19 arguments/);
+  assert.throws(() => (addon.gsum as unknown as (h: ArrayBuffer) => void)(heap), /gsum: expected 12 arguments/);
 });
 
 test("MTL_NATIVE=off: the wasm kernels run (default set sparse-sum-dw-mix) and the native sets are refused with the reason", () => {

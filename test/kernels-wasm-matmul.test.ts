@@ -104,7 +104,7 @@ async function onBoth(f: () => tf.Tensor): Promise<[number[], number[], number[]
   return [got[0], got[1], want[0], want[1]] as [number[], number[], number[], number[]];
 }
 
-test("wasm Slice / Tile / Gather replacements equal tfjs' cpu kernels bit for bit", async () => {
+test("wasm Slice / Tile / Gather / Concat / Pack / Unpack replacements equal tfjs' cpu kernels bit for bit", async () => {
   const x = (shape: number[], dtype: "float32" | "int32" | "bool" = "float32") => {
     const n = shape.reduce((a, b) => a * b, 1);
     const v = Array.from({ length: n }, (_, i) => (dtype === "bool" ? i % 3 === 0 : dtype === "int32" ? i * 7 - 50 : Math.sin(i) * 10));
@@ -127,6 +127,21 @@ test("wasm Slice / Tile / Gather replacements equal tfjs' cpu kernels bit for bi
     ["gather 2-D indices", () => tf.gather(x([7, 5]), tf.tensor2d([6, 0, 3, 3, 1, 2], [2, 3], "int32"))],
     ["gather axis 1", () => tf.gather(x([3, 7, 2]), tf.tensor1d([6, 0, 3], "int32"), 1)],
     ["gather last axis int32", () => tf.gather(x([3, 7], "int32"), tf.tensor1d([2, 2, 5], "int32"), 1)],
+    ["gather long rows", () => tf.gather(x([5, 70]), tf.tensor1d([4, 1], "int32"))],
+    ["slice long runs", () => x([3, 4, 80]).slice([0, 1, 5], [-1, 2, 70])],
+    ["concat last axis, short runs", () => tf.concat([x([4, 3, 2]), x([4, 3, 5]).neg()], 2)],
+    ["concat axis 1, long runs", () => tf.concat([x([2, 1, 70]), x([2, 3, 70]).neg(), x([2, 2, 70]).abs()], 1)],
+    ["concat axis 0 int32", () => tf.concat([x([2, 3], "int32"), x([1, 3], "int32")], 0)],
+    ["concat with an empty input", () => tf.concat([x([2, 3]), tf.zeros([2, 0]), x([2, 1]).neg()], 1)],
+    ["concat bool", () => tf.concat([x([2, 3], "bool"), x([2, 2], "bool")], 1)],
+    ["stack axis 2 (the AdaTT gates)", () => tf.stack([x([2, 5, 6]), x([2, 5, 6]).neg(), x([2, 5, 6]).abs()], 2)],
+    ["stack axis 0", () => tf.stack([x([3, 4]), x([3, 4]).neg()])],
+    ["stack last axis", () => tf.stack([x([3, 4]), x([3, 4]).neg()], -1)],
+    ["stack long runs", () => tf.stack([x([2, 80]), x([2, 80]).neg()], 1)],
+    ["unstack axis 2, second", () => tf.unstack(x([2, 5, 3, 6]), 2)[1]],
+    ["unstack axis 0, last", () => tf.unstack(x([3, 4, 2]))[2]],
+    ["unstack last axis int32", () => tf.unstack(x([4, 3], "int32"), -1)[0]],
+    ["unstack long runs", () => tf.unstack(x([2, 3, 90]), 1)[2]],
   ];
   await initBackend("wasm");
   installKernels();
@@ -138,4 +153,25 @@ test("wasm Slice / Tile / Gather replacements equal tfjs' cpu kernels bit for bi
   }
   assert.equal(tf.memory().numTensors, before);
   assert.throws(() => tf.gather(tf.zeros([3, 2]), tf.tensor1d([3], "int32")), /not in \[0, 2\]/);
+});
+
+test("a wasm clone shares its input's buffer, and a checkpoint clone keeps its values when the variable moves on", async () => {
+  await initBackend("wasm");
+  installKernels();
+  const backend = tf.backend() as unknown as { refCount(dataId: object): number };
+  const before = tf.memory().numTensors;
+  const x = tf.tensor2d([[1, -2, 3], [4, 5, -6]]);
+  const c = tf.clone(x);
+  assert.equal(backend.refCount(x.dataId), 2, "the clone is one more reference to the same buffer, not a copy");
+  x.dispose();
+  assert.deepEqual(Array.from(c.dataSync()), [1, -2, 3, 4, 5, -6], "the clone outlives its input");
+  c.dispose();
+  // the trainer's checkpoint: tf.variable(v.clone()), then Adam's step assigns v new values
+  const v = tf.tidy(() => tf.variable(tf.tensor1d([0.5, -1.5, 2])));
+  const best = tf.tidy(() => tf.variable(v.clone(), false));
+  for (let i = 0; i < 3; i++) tf.tidy(() => v.assign(v.mul(2).add(1)));
+  assert.deepEqual(Array.from(best.dataSync()), [0.5, -1.5, 2]);
+  assert.deepEqual(Array.from(v.dataSync()), [11, -5, 23]);
+  tf.dispose([v, best]);
+  assert.equal(tf.memory().numTensors, before);
 });

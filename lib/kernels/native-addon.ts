@@ -1,7 +1,7 @@
 /**
  * The optional native kernel addon: lib/kernels/native/*.cc, compiled by `npm run build`
  * (lib/cli/build-native.ts) into lib/dist/native/mtl-native.node. Its products (kernel sets
- * native-gemm and native) and Adam update (native) work in place in the wasm heap at the CPU's
+ * native-gemm and native), Adam update and embedding-bag gather-sums (native) work in place in the wasm heap at the CPU's
  * vector width, bit-identical to the wasm kernels they replace (native/gemm.cc and adam.cc
  * say why), so the addon changes speed, never results.
  *
@@ -24,6 +24,12 @@ export interface NativeAddon {
   adam(heap: ArrayBuffer, R: number, n: number, thetaOff: number, mOff: number, vOff: number, gOff: number,
     thetaOutOff: number, mOutOff: number, vOutOff: number, lrOff: number, activeOff: number | null,
     beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, c1: number, c2: number, epsilon: number): void;
+  /**
+   * The embedding bag's gather-sum on R replicas: out_r[o, :] = +0 + Σ src_r[list[j], :] over
+   * j in [starts[o], starts[o+1]); src_r has nSrc rows of U floats; list and starts are int32.
+   */
+  gsum(heap: ArrayBuffer, R: number, nOut: number, U: number, nSrc: number, srcOff: number, srcStep: number,
+    listOff: number, listLength: number, startsOff: number, outOff: number, outStep: number): void;
 }
 
 /** Where the build puts the addon, relative to this file's compiled copy (lib/dist/kernels). */
@@ -59,9 +65,9 @@ function load(): { addon?: NativeAddon; reason: string } {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const addon = require(NATIVE_ADDON_PATH) as Partial<NativeAddon>;
-    loaded = typeof addon.gemm === "function" && typeof addon.adam === "function"
+    loaded = typeof addon.gemm === "function" && typeof addon.adam === "function" && typeof addon.gsum === "function"
       ? { addon: addon as NativeAddon, reason: "loaded" }
-      : { reason: `${NATIVE_ADDON_PATH} lacks gemm or adam (a stale build: run npm run build)` };
+      : { reason: `${NATIVE_ADDON_PATH} lacks gemm, adam or gsum (a stale build: run npm run build)` };
   } catch (e) {
     const msg = (e as Error).message.split("\n")[0];
     loaded = { reason: (e as { code?: string }).code === "MODULE_NOT_FOUND" ? `not built (${NATIVE_ADDON_PATH} is missing; npm run build compiles it with g++)` : msg };

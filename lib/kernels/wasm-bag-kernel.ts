@@ -19,6 +19,8 @@
  * results can equal the replaced ops' bit for bit; test/kernels-wasm-bag.test.ts and kernels-bit-identity.test.ts check that they do.
  */
 import * as tf from "@tensorflow/tfjs";
+import { nativeAddon } from "./native-addon";
+import { kernelSet } from "./sets";
 
 interface WasmBackend {
   disposeData(dataId: object): boolean;
@@ -173,6 +175,18 @@ function gsumOf(backend: WasmBackend): GatherSum | null {
   return fn;
 }
 
+/**
+ * One gather-sum (see bagModule): in the native addon under kernel set "native" (the same float
+ * adds at the CPU's vector width, lib/kernels/native/gather-sum.cc), else the wasm module. Byte
+ * offsets into the heap; nSrc and listLength bound what the addon may read.
+ */
+function gatherSum(backend: WasmBackend, t: { src: tf.TensorInfo; list: tf.TensorInfo; starts: tf.TensorInfo; out: tf.TensorInfo }, R: number, nOut: number, U: number, nSrc: number, listLength: number, srcStride: number, outStride: number): void {
+  const [src, list, starts, out] = [t.src, t.list, t.starts, t.out].map((x) => offsetOf(backend, x));
+  const addon = kernelSet() === "native" ? nativeAddon() : undefined;
+  if (addon) addon.gsum(backend.wasm.HEAPU8.buffer as ArrayBuffer, R, nOut, U, nSrc, src, srcStride, list, listLength, starts, out, outStride);
+  else gsumOf(backend)!(src, list, starts, out, R, nOut, U, srcStride, outStride);
+}
+
 /** True when the kernel can run on this wasm backend (its memory is reachable, SIMD compiles). */
 export function wasmBagSupported(): boolean {
   try {
@@ -205,7 +219,7 @@ function bagForward(args: KernelArgs): tf.TensorInfo {
     checkIndices(backend.typedArrayFromHeap(indices), V); // views taken after the allocations (growth detaches them)
     const st = backend.typedArrayFromHeap(starts);
     for (let b = 0; b <= B; b++) st[b] = b * nCat;
-    gsumOf(backend)!(offsetOf(backend, table), offsetOf(backend, indices), offsetOf(backend, starts), offsetOf(backend, out), R, B, U, V * U * 4, B * U * 4);
+    gatherSum(backend, { src: table, list: indices, starts, out }, R, B, U, V, B * nCat, V * U * 4, B * U * 4);
   } finally {
     backend.disposeData(starts.dataId);
   }
@@ -231,7 +245,7 @@ function bagGradient(args: KernelArgs): tf.TensorInfo {
     for (let v = 0; v < V; v++) st[v + 1] += st[v];
     const at = Int32Array.from(st.subarray(0, V));
     for (let i = 0; i < n; i++) ls[at[idx[i]]++] = (i / nCat) | 0;
-    gsumOf(backend)!(offsetOf(backend, dy), offsetOf(backend, list), offsetOf(backend, starts), offsetOf(backend, out), R, V, U, B * U * 4, V * U * 4);
+    gatherSum(backend, { src: dy, list, starts, out }, R, V, U, B, n, B * U * 4, V * U * 4);
   } finally {
     backend.disposeData(starts.dataId);
     backend.disposeData(list.dataId);
@@ -304,7 +318,7 @@ function axisSum(args: KernelArgs, original: tf.KernelFunc, active: () => boolea
     st[0] = 0;
     st[1] = K;
     for (let k = 0; k < K; k++) ls[k] = k;
-    gsumOf(backend)!(offsetOf(backend, x), offsetOf(backend, list), offsetOf(backend, starts), offsetOf(backend, out), O, 1, I, K * I * 4, I * 4);
+    gatherSum(backend, { src: x, list, starts, out }, O, 1, I, K, K, K * I * 4, I * 4);
   } finally {
     backend.disposeData(starts.dataId);
     backend.disposeData(list.dataId);

@@ -9,7 +9,14 @@
  *          written once, then repeated by doubling copyWithin.
  *   GatherV2 (axis gather, batchDims 0): a per-element C++ loop, 31 ms for 8,192 rows of 100.
  *          Here: one TypedArray.set per gathered slice.
- * Results are bit-identical (pure copies). Strings and batched gathers keep tfjs' kernels.
+ *   Concat / Pack / Unpack (tf.concat, tf.stack, tf.unstack) copy one subarray per run: 2–3 ms
+ *          for AdaTT's gate stack [8, 512, 6] × 3 → [8, 512, 3, 6] (4,096 runs of 6). Here: runs
+ *          shorter than SHORT_RUN are copied element by element, which is ~20× cheaper than a
+ *          subarray and a set; Slice and GatherV2 do the same.
+ *   Identity (tf.clone) copies the whole tensor; tfjs' engine clones every tensor it saves for the
+ *          backward pass, ~10 % of a census step. Here: the clone shares the input's buffer (one
+ *          more reference), as tfjs' cpu backend does.
+ * Results are bit-identical (pure copies, or none). Strings and batched gathers keep tfjs' kernels.
  *
  * Heap views are taken AFTER the output is allocated: an allocation can grow the wasm memory,
  * which detaches every earlier view.
@@ -18,6 +25,7 @@ import * as tf from "@tensorflow/tfjs";
 
 type Heap = Float32Array | Int32Array | Uint8Array;
 interface WasmBackend {
+  incRef(dataId: object): void;
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Heap;
   readSync(dataId: object): ArrayLike<number>;
@@ -26,6 +34,15 @@ interface KernelArgs {
   inputs: tf.NamedTensorInfoMap;
   backend: unknown;
   attrs?: tf.NamedAttrMap;
+}
+
+/** Below this many elements a run is copied by a loop: a subarray view and a set cost more than the copy. */
+const SHORT_RUN = 64;
+
+/** dst[at .. at+n) = src[from .. from+n). */
+function copyRun(dst: Heap, at: number, src: Heap, from: number, n: number): void {
+  if (n >= SHORT_RUN) dst.set(src.subarray(from, from + n), at);
+  else for (let i = 0; i < n; i++) dst[at + i] = src[from + i];
 }
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -62,7 +79,7 @@ function slice(args: KernelArgs, original: tf.KernelFunc): tf.TensorInfo {
   for (let o = 0, at = 0; o < n; o++, at += run) {
     let off = b[k] * xs[k];
     for (let a = 0; a < k; a++) off += (b[a] + idx[a]) * xs[a];
-    dst.set(src.subarray(off, off + run), at);
+    copyRun(dst, at, src, off, run);
     for (let a = k - 1; a >= 0; a--) { // odometer over the outer axes
       if (++idx[a] < outer[a]) break;
       idx[a] = 0;
@@ -122,16 +139,91 @@ function gather(args: KernelArgs, original: tf.KernelFunc): tf.TensorInfo {
     const base = o * dim * sliceSize;
     for (let i = 0; i < idx.length; i++, at += sliceSize) {
       const from = base + idx[i] * sliceSize;
-      if (sliceSize === 1) dst[at] = src[from];
-      else dst.set(src.subarray(from, from + sliceSize), at);
+      copyRun(dst, at, src, from, sliceSize);
     }
   }
   return out;
 }
 
-/** Replaces the wasm Slice, Tile and GatherV2 kernels (call once the wasm backend runs). */
+/**
+ * Concat along `axis` of inputs that agree on every other axis: per outer index, each input's
+ * run in turn (tfjs' own order of runs; a copy, so any order gives the same bits).
+ */
+function concatRuns(backend: WasmBackend, inputs: readonly tf.TensorInfo[], axis: number, outShape: number[]): tf.TensorInfo {
+  const out = backend.makeOutput(outShape, inputs[0].dtype);
+  const outer = sizeOf(outShape.slice(0, axis));
+  const runs = inputs.map((t) => sizeOf(t.shape.slice(axis)));
+  const width = runs.reduce((a, b) => a + b, 0);
+  if (outer * width === 0) return out;
+  const dst = backend.typedArrayFromHeap(out), srcs = inputs.map((t) => backend.typedArrayFromHeap(t));
+  for (let o = 0; o < outer; o++) {
+    let at = o * width;
+    for (let i = 0; i < srcs.length; i++) {
+      copyRun(dst, at, srcs[i], o * runs[i], runs[i]);
+      at += runs[i];
+    }
+  }
+  return out;
+}
+
+function concat(args: KernelArgs, original: tf.KernelFunc): tf.TensorInfo {
+  const inputs = args.inputs as unknown as tf.TensorInfo[];
+  const nonEmpty = inputs.filter((t) => sizeOf(t.shape) > 0);
+  if (inputs[0].dtype === "string" || nonEmpty.length < 2) return original(args as never) as tf.TensorInfo;
+  const axis = tf.util.parseAxisParam((args.attrs as unknown as { axis: number }).axis, inputs[0].shape)[0];
+  tf.backend_util.assertParamsConsistent(inputs.map((t) => t.shape), axis);
+  return concatRuns(args.backend as WasmBackend, nonEmpty, axis, tf.backend_util.computeOutShape(inputs.map((t) => t.shape), axis));
+}
+
+function pack(args: KernelArgs, original: tf.KernelFunc): tf.TensorInfo {
+  const inputs = args.inputs as unknown as tf.TensorInfo[];
+  const { axis } = args.attrs as unknown as { axis: number };
+  const shape = inputs[0].shape;
+  if (inputs.length < 2 || inputs[0].dtype === "string" || inputs.some((t) => t.dtype !== inputs[0].dtype || t.shape.join() !== shape.join())) {
+    return original(args as never) as tf.TensorInfo; // tfjs' kernel says what is wrong
+  }
+  const ax = axis < 0 ? axis + shape.length + 1 : axis;
+  // each input is viewed with a new axis of size 1 at ax: its runs are the elements after ax
+  const viewed = inputs.map((t) => ({ ...t, shape: [...shape.slice(0, ax), 1, ...shape.slice(ax)] }));
+  return concatRuns(args.backend as WasmBackend, viewed, ax, [...shape.slice(0, ax), inputs.length, ...shape.slice(ax)]);
+}
+
+function unpack(args: KernelArgs, original: tf.KernelFunc): tf.TensorInfo[] {
+  const x = (args.inputs as { value: tf.TensorInfo }).value;
+  if (x === undefined || x.dtype === "string") return original(args as never) as tf.TensorInfo[];
+  const backend = args.backend as WasmBackend;
+  const axis = (args.attrs as unknown as { axis: number }).axis;
+  const ax = axis < 0 ? axis + x.shape.length : axis;
+  const num = x.shape[ax], outShape = x.shape.filter((_, i) => i !== ax);
+  const outer = sizeOf(x.shape.slice(0, ax)), run = sizeOf(x.shape.slice(ax + 1));
+  const outs = Array.from({ length: num }, () => backend.makeOutput(outShape, x.dtype));
+  if (outer * run === 0) return outs;
+  const src = backend.typedArrayFromHeap(x); // after the allocations (growth detaches views)
+  outs.forEach((out, i) => {
+    const dst = backend.typedArrayFromHeap(out);
+    for (let o = 0; o < outer; o++) copyRun(dst, o * run, src, (o * num + i) * run, run);
+  });
+  return outs;
+}
+
+/**
+ * A clone that shares its input's buffer. Sound only because tensors are immutable here: no kernel
+ * of this folder or of tfjs writes into an input (Adam's kernel writes new θ, m and v, which the
+ * variables then take by assign), so a saved tensor or a checkpoint clone can never change under
+ * its reader. A kernel that wrote in place would have to give this up.
+ */
+function identity(args: KernelArgs, original: tf.KernelFunc): tf.TensorInfo {
+  const x = (args.inputs as { x: tf.TensorInfo }).x;
+  if (x.dtype === "string") return original(args as never) as tf.TensorInfo;
+  (args.backend as WasmBackend).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+type Replacement = (a: KernelArgs, original: tf.KernelFunc) => tf.TensorInfo | tf.TensorInfo[];
+
+/** Replaces the wasm copy kernels above (call once the wasm backend runs). */
 export function installWasmCopyKernels(): void {
-  const impls: [string, (a: KernelArgs, original: tf.KernelFunc) => tf.TensorInfo][] = [["Slice", slice], ["Tile", tile], ["GatherV2", gather]];
+  const impls: [string, Replacement][] = [["Slice", slice], ["Tile", tile], ["GatherV2", gather], ["Concat", concat], ["Pack", pack], ["Unpack", unpack], ["Identity", identity]];
   for (const [name, impl] of impls) {
     const config = tf.getKernel(name, "wasm");
     if (!config) continue;

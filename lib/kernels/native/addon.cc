@@ -147,13 +147,52 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// gsum(heap, R, nOut, U, nSrc, srcOff, srcStep, listOff, listLength, startsOff, outOff, outStep):
+// per replica r, out_r[o, :] = +0 + Σ_j src_r[list[j], :] over j in [starts[o], starts[o+1]);
+// src_r has nSrc rows of U floats; steps are bytes between replicas. The list and the starts are
+// int32 in the heap, shared by the replicas, and checked before anything is read through them.
+napi_value GatherSum(napi_env env, napi_callback_info info) {
+  napi_value argv[12];
+  Heap heap;
+  int64_t n[11];
+  if (!callArgs(env, info, "gsum", 12, argv, &heap) || !ints(env, argv + 1, 11, n)) return nullptr;
+  const int64_t R = n[0], nOut = n[1], U = n[2], nSrc = n[3], srcOff = n[4], srcStep = n[5];
+  const int64_t listOff = n[6], listLength = n[7], startsOff = n[8], outOff = n[9], outStep = n[10];
+  if (!inside(env, heap, srcOff, srcStep, R, nSrc * U * 4) || !inside(env, heap, outOff, outStep, R, nOut * U * 4) ||
+      !inside(env, heap, listOff, 0, 1, listLength * 4) || !inside(env, heap, startsOff, 0, 1, (nOut + 1) * 4)) {
+    return nullptr;
+  }
+  const int32_t* list = reinterpret_cast<const int32_t*>(heap.data + listOff);
+  const int32_t* starts = reinterpret_cast<const int32_t*>(heap.data + startsOff);
+  for (int64_t o = 0; o < nOut; o++) {
+    if (starts[o] < 0 || starts[o] > starts[o + 1] || starts[o + 1] > listLength) {
+      napi_throw_range_error(env, nullptr, "gsum: the starts must ascend within the list");
+      return nullptr;
+    }
+  }
+  for (int64_t j = 0; j < listLength; j++) {
+    if (list[j] < 0 || list[j] >= nSrc) {
+      napi_throw_range_error(env, nullptr, "gsum: a list entry is not a source row");
+      return nullptr;
+    }
+  }
+  for (int64_t r = 0; r < R; r++) {
+    const float* src = reinterpret_cast<const float*>(heap.data + srcOff + r * srcStep);
+    float* out = reinterpret_cast<float*>(heap.data + outOff + r * outStep);
+    if (U > 0) mtlGatherSum(src, list, starts, out, nOut, U);
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
-  napi_value gemm, adam;
+  napi_value gemm, adam, gsum;
   napi_create_function(env, "gemm", NAPI_AUTO_LENGTH, Gemm, nullptr, &gemm);
   napi_create_function(env, "adam", NAPI_AUTO_LENGTH, Adam, nullptr, &adam);
   napi_set_named_property(env, exports, "gemm", gemm);
   napi_set_named_property(env, exports, "adam", adam);
+  napi_create_function(env, "gsum", NAPI_AUTO_LENGTH, GatherSum, nullptr, &gsum);
+  napi_set_named_property(env, exports, "gsum", gsum);
   return exports;
 }

@@ -1,4 +1,4 @@
-// The addon's kernels (gemm.cc, adam.cc), called by addon.cc on memory inside the wasm heap.
+// The addon's kernels (gemm.cc, adam.cc, gather-sum.cc), called by addon.cc on memory inside the wasm heap.
 #pragma once
 #include <cstdint>
 
@@ -19,3 +19,6 @@ struct AdamScalars {
 // One replica's slice of one variable, n elements: the next θ, m and v (adam.cc).
 void mtlAdam(const float* theta, const float* m, const float* v, const float* g,
              float* thetaOut, float* mOut, float* vOut, int64_t n, const AdamScalars& s);
+
+// One replica: out[o, :] = +0 + Σ_{j = starts[o] .. starts[o+1]-1} src[list[j], :], rows of U floats (gather-sum.cc).
+void mtlGatherSum(const float* src, const int32_t* list, const int32_t* starts, float* out, int64_t nOut, int64_t U);
