@@ -104,7 +104,7 @@ async function onBoth(f: () => tf.Tensor): Promise<[number[], number[], number[]
   return [got[0], got[1], want[0], want[1]] as [number[], number[], number[], number[]];
 }
 
-test("wasm Slice / Tile / Gather / Concat / Pack / Unpack replacements equal tfjs' cpu kernels bit for bit", async () => {
+test("wasm Slice / Tile / Gather / Concat / Pack / Unpack / SplitV replacements equal tfjs' cpu kernels bit for bit", async () => {
   const x = (shape: number[], dtype: "float32" | "int32" | "bool" = "float32") => {
     const n = shape.reduce((a, b) => a * b, 1);
     const v = Array.from({ length: n }, (_, i) => (dtype === "bool" ? i % 3 === 0 : dtype === "int32" ? i * 7 - 50 : Math.sin(i) * 10));
@@ -142,6 +142,11 @@ test("wasm Slice / Tile / Gather / Concat / Pack / Unpack replacements equal tfj
     ["unstack axis 0, last", () => tf.unstack(x([3, 4, 2]))[2]],
     ["unstack last axis int32", () => tf.unstack(x([4, 3], "int32"), -1)[0]],
     ["unstack long runs", () => tf.unstack(x([2, 3, 90]), 1)[2]],
+    ["split axis 1 by sizes, second (PLE: own and shared experts)", () => tf.split(x([2, 4, 3, 5]), [1, 3], 1)[1]],
+    ["split last axis in equal parts, last", () => tf.split(x([3, 12]), 3, -1)[2]],
+    ["split axis 0 int32", () => tf.split(x([4, 3], "int32"), [3, 1])[0]],
+    ["split long runs, with -1", () => tf.split(x([2, 5, 70]), [2, -1], 1)[1]],
+    ["concat's gradient is a split", () => tf.grad((a: tf.Tensor) => tf.concat([a, a.mul(2)], 1).mul(x([2, 6, 3])).sum())(x([2, 3, 3]))],
   ];
   await initBackend("wasm");
   installKernels();

@@ -9,6 +9,9 @@
  *          written once, then repeated by doubling copyWithin.
  *   GatherV2 (axis gather, batchDims 0): a per-element C++ loop, 31 ms for 8,192 rows of 100.
  *          Here: one TypedArray.set per gathered slice.
+ *   SplitV (tf.split, and so the gradient of every tf.concat) calls the module's Slice above once
+ *          per piece, each copying the whole input out of the heap: 265 of 285 ms of a census PLE
+ *          step (R = 3, batch 1,024). Here: the pieces' runs copied straight from the heap.
  *   Concat / Pack / Unpack (tf.concat, tf.stack, tf.unstack) copy one subarray per run: 2–3 ms
  *          for AdaTT's gate stack [8, 512, 6] × 3 → [8, 512, 3, 6] (4,096 runs of 6). Here: runs
  *          shorter than SHORT_RUN are copied element by element, which is ~20× cheaper than a
@@ -206,6 +209,26 @@ function unpack(args: KernelArgs, original: tf.KernelFunc): tf.TensorInfo[] {
   return outs;
 }
 
+function splitV(args: KernelArgs, original: tf.KernelFunc): tf.TensorInfo[] {
+  const x = (args.inputs as { x: tf.TensorInfo }).x;
+  if (x.dtype === "string") return original(args as never) as tf.TensorInfo[];
+  const backend = args.backend as WasmBackend;
+  const { numOrSizeSplits, axis } = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number };
+  const ax = tf.util.parseAxisParam(axis, x.shape)[0];
+  const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, ax); // checks that they add up
+  const outer = sizeOf(x.shape.slice(0, ax)), inner = sizeOf(x.shape.slice(ax + 1)), width = x.shape[ax] * inner;
+  const outs = sizes.map((s) => backend.makeOutput(x.shape.map((d, i) => (i === ax ? s : d)), x.dtype));
+  if (outer * width === 0) return outs;
+  const src = backend.typedArrayFromHeap(x); // after the allocations (growth detaches views)
+  let from = 0;
+  outs.forEach((out, i) => {
+    const run = sizes[i] * inner, dst = backend.typedArrayFromHeap(out);
+    for (let o = 0; o < outer; o++) copyRun(dst, o * run, src, o * width + from, run);
+    from += run;
+  });
+  return outs;
+}
+
 /**
  * A clone that shares its input's buffer. Sound only because tensors are immutable here: no kernel
  * of this folder or of tfjs writes into an input (Adam's kernel writes new θ, m and v, which the
@@ -223,7 +246,7 @@ type Replacement = (a: KernelArgs, original: tf.KernelFunc) => tf.TensorInfo | t
 
 /** Replaces the wasm copy kernels above (call once the wasm backend runs). */
 export function installWasmCopyKernels(): void {
-  const impls: [string, Replacement][] = [["Slice", slice], ["Tile", tile], ["GatherV2", gather], ["Concat", concat], ["Pack", pack], ["Unpack", unpack], ["Identity", identity]];
+  const impls: [string, Replacement][] = [["Slice", slice], ["Tile", tile], ["GatherV2", gather], ["Concat", concat], ["Pack", pack], ["Unpack", unpack], ["SplitV", splitV], ["Identity", identity]];
   for (const [name, impl] of impls) {
     const config = tf.getKernel(name, "wasm");
     if (!config) continue;
