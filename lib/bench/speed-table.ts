@@ -151,7 +151,7 @@ export function speedSummary(root: string): string {
   const head = headlineRecord(root);
   if (!head) return NO_RECORD;
   const ratios = head.record.rows.filter((r) => r.backend === "wasm" && r.replicas >= 8 && r.ratioToTorch !== undefined).map((r) => r.ratioToTorch!);
-  const range = ratios.length ? `**At R ≥ 8 we train at ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}× PyTorch's best speed** (above 1 would be faster). ` : "";
+  const range = ratios.length ? `**At R ≥ 8 we train at ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}× PyTorch's best speed** (above 1 means we train faster). ` : "";
   return [recordHeader(head.record, head.file), `${range}Targets (the worst row of each must reach the goal):\n`, targetsTable(head.record)].join("\n");
 }
 

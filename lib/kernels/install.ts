@@ -1,7 +1,7 @@
 /**
  * Installs the selected kernel set (sets.ts) into tfjs-backend-wasm: XNNPACK products for batched
- * and transposed operands (wasm-matmul-kernel.ts), run copies for Slice / Tile / GatherV2
- * (wasm-copy-kernels.ts), and, in the faster sets, the wasm SIMD kernels on the heap
+ * and transposed operands (wasm-matmul-kernel.ts), run copies for Slice / Tile / GatherV2 /
+ * Concat / Pack / Unpack and a clone that shares its buffer (wasm-copy-kernels.ts), and, in the faster sets, the wasm SIMD kernels on the heap
  * (wasm-bag-kernel.ts) and the native addon's products and Adam (native-addon.ts).
  *
  *   xnnpack            XNNPACK products + run copies (the reference every faster set must equal bit for bit)
@@ -11,7 +11,7 @@
  *   sparse-sum-dw      + products with ≤ 8 left rows in one pass over the right matrix
  *   sparse-sum-dw-mix  + the gated mix Σ_i w_i·e_i and its gradients fused (MTL_KERNELS=wasm)
  *   native-gemm        sparse-sum-dw-mix with every product in the native addon
- *   native             native-gemm + Adam's update in the addon (MTL_KERNELS=auto where the addon loads)
+ *   native             native-gemm + Adam's update and the bag's gather-sums in the addon (MTL_KERNELS=auto where the addon loads)
  *
  * The backend calls installKernels() when it starts (lib/backend.ts); tests and the bench, which
  * switch sets inside one process, call it again after switching. The predicates below are read per
