@@ -1,5 +1,6 @@
 // The fast wasm BatchMatMul kernel (lib/kernels/wasm-matmul-kernel.ts): every shape case against
-// a naive host product, gradients included, and no tensors left behind.
+// a naive host product, gradients included, and no tensors left behind; and the copy kernels
+// (lib/kernels/wasm-copy-kernels.ts) against tfjs' cpu kernels, bit for bit.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";

@@ -191,33 +191,13 @@ function pack(args: KernelArgs, original: tf.KernelFunc): tf.TensorInfo {
   return concatRuns(args.backend as WasmBackend, viewed, ax, [...shape.slice(0, ax), inputs.length, ...shape.slice(ax)]);
 }
 
-function unpack(args: KernelArgs, original: tf.KernelFunc): tf.TensorInfo[] {
-  const x = (args.inputs as { value: tf.TensorInfo }).value;
-  if (x === undefined || x.dtype === "string") return original(args as never) as tf.TensorInfo[];
-  const backend = args.backend as WasmBackend;
-  const axis = (args.attrs as unknown as { axis: number }).axis;
-  const ax = axis < 0 ? axis + x.shape.length : axis;
-  const num = x.shape[ax], outShape = x.shape.filter((_, i) => i !== ax);
-  const outer = sizeOf(x.shape.slice(0, ax)), run = sizeOf(x.shape.slice(ax + 1));
-  const outs = Array.from({ length: num }, () => backend.makeOutput(outShape, x.dtype));
-  if (outer * run === 0) return outs;
-  const src = backend.typedArrayFromHeap(x); // after the allocations (growth detaches views)
-  outs.forEach((out, i) => {
-    const dst = backend.typedArrayFromHeap(out);
-    for (let o = 0; o < outer; o++) copyRun(dst, o * run, src, (o * num + i) * run, run);
-  });
-  return outs;
-}
-
-function splitV(args: KernelArgs, original: tf.KernelFunc): tf.TensorInfo[] {
-  const x = (args.inputs as { x: tf.TensorInfo }).x;
-  if (x.dtype === "string") return original(args as never) as tf.TensorInfo[];
-  const backend = args.backend as WasmBackend;
-  const { numOrSizeSplits, axis } = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number };
-  const ax = tf.util.parseAxisParam(axis, x.shape)[0];
-  const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, ax); // checks that they add up
+/**
+ * x cut along `ax` into pieces of `sizes` (which add up to x.shape[ax]), piece i given shape
+ * `shapes[i]`: per outer index, each piece's run in turn.
+ */
+function splitRuns(backend: WasmBackend, x: tf.TensorInfo, ax: number, sizes: readonly number[], shapes: number[][]): tf.TensorInfo[] {
   const outer = sizeOf(x.shape.slice(0, ax)), inner = sizeOf(x.shape.slice(ax + 1)), width = x.shape[ax] * inner;
-  const outs = sizes.map((s) => backend.makeOutput(x.shape.map((d, i) => (i === ax ? s : d)), x.dtype));
+  const outs = shapes.map((shape) => backend.makeOutput(shape, x.dtype));
   if (outer * width === 0) return outs;
   const src = backend.typedArrayFromHeap(x); // after the allocations (growth detaches views)
   let from = 0;
@@ -227,6 +207,24 @@ function splitV(args: KernelArgs, original: tf.KernelFunc): tf.TensorInfo[] {
     from += run;
   });
   return outs;
+}
+
+function unpack(args: KernelArgs, original: tf.KernelFunc): tf.TensorInfo[] {
+  const x = (args.inputs as { value: tf.TensorInfo }).value;
+  if (x.dtype === "string") return original(args as never) as tf.TensorInfo[];
+  const axis = (args.attrs as unknown as { axis: number }).axis;
+  const ax = axis < 0 ? axis + x.shape.length : axis;
+  const num = x.shape[ax], outShape = x.shape.filter((_, i) => i !== ax);
+  return splitRuns(args.backend as WasmBackend, x, ax, new Array<number>(num).fill(1), Array.from({ length: num }, () => outShape));
+}
+
+function splitV(args: KernelArgs, original: tf.KernelFunc): tf.TensorInfo[] {
+  const x = (args.inputs as { x: tf.TensorInfo }).x;
+  if (x.dtype === "string") return original(args as never) as tf.TensorInfo[];
+  const { numOrSizeSplits, axis } = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number };
+  const ax = tf.util.parseAxisParam(axis, x.shape)[0];
+  const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, ax); // checks that they add up
+  return splitRuns(args.backend as WasmBackend, x, ax, sizes, sizes.map((s) => x.shape.map((d, i) => (i === ax ? s : d))));
 }
 
 /**
