@@ -56,13 +56,13 @@ export interface DecideResult {
   rounds: number;
 }
 
-/** The stored runs of the plan's arms (any seed: rounds go past the profile's run count), each key once. */
-export function decideRuns(plan: ResolvedExperiment, records: readonly RunRecord[]): RunRecord[] {
+/** The stored runs of the plan's arms (any seed: rounds go past the profile's run count), each key once; pilot runs only with `pilots`. */
+export function decideRuns(plan: ResolvedExperiment, records: readonly RunRecord[], pilots = false): RunRecord[] {
   const hashes = new Set(plan.arms.map((a) => a.configHash));
   const seen = new Set<string>();
   return records.filter((r) => {
     const k = runKey(r.configHash, r.seed);
-    if (!hashes.has(r.configHash) || seen.has(k)) return false;
+    if (!hashes.has(r.configHash) || seen.has(k) || (r.pilot && !pilots)) return false;
     seen.add(k);
     return true;
   });
@@ -74,7 +74,7 @@ function importProfileRuns(plan: ResolvedExperiment, root: string, store: RunsFi
   if (!fs.existsSync(dir)) return 0;
   let theirs: RunRecord[];
   try {
-    theirs = decideRuns(plan, new RunsFile(dir).read());
+    theirs = decideRuns(plan, new RunsFile(dir).read(), true); // the pilots too: they fix the rates the new seeds train at
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     note(`not reusing the runs of ${dir}: ${e.message}`);

@@ -9,7 +9,7 @@ import { initBackend, type BackendName, type BackendPreference } from "../backen
 import { createModel } from "../models/registry";
 import { startProvenance } from "../provenance";
 import type { DataSource } from "./train/data";
-import { resolveExperiment, type Arm, type Experiment, type ExperimentResult, type ResolveOptions, type ResolvedExperiment, type TrainedGroup } from "./plan/experiment";
+import { checkPilotSeeds, resolveExperiment, type Arm, type Experiment, type ExperimentResult, type ResolveOptions, type ResolvedExperiment, type TrainedGroup } from "./plan/experiment";
 import { silentProgress, type ProgressSink } from "./report/progress";
 import { experimentInModule } from "./plan/experiment-module";
 import { presentLine } from "./store/results-origin";
@@ -20,8 +20,8 @@ import { BadRunsLineError, defaultResultsRoot, readJson, REJECTED_FILE, resultsD
 import { CONFIG_FILE, configFile, type ConfigFile } from "./plan/run-config";
 import { runGroupsInWorkers, workerCount } from "./distributed/group-pool";
 import { runGroup, type ModelFactory } from "./train/run-group";
-import { inShard, planGroups, type Shard } from "./distributed/shard";
-import type { RunRecord } from "./store/run-record";
+import { inShard, pilotSeedsOf, planGroups, type Shard } from "./distributed/shard";
+import { armLearningRate, type RunRecord } from "./store/run-record";
 import { buildSummary, SUMMARY_SCHEMA, type ExperimentSummary } from "./report/summary";
 import { writeReport } from "./report/report";
 import { foreignRecordsLine } from "./train/degenerate";
@@ -51,8 +51,8 @@ export interface RunOptions extends ResolveOptions {
   queue?: string;
 }
 
-function plannedRuns(plan: ResolvedExperiment, records: readonly RunRecord[]): RunRecord[] {
-  const keys = new Set(plan.arms.flatMap((a) => plan.seeds.map((s) => runKey(a.configHash, s))));
+function plannedRuns(plan: ResolvedExperiment, records: readonly RunRecord[], seeds: readonly number[] = plan.seeds): RunRecord[] {
+  const keys = new Set(plan.arms.flatMap((a) => seeds.map((s) => runKey(a.configHash, s))));
   const seen = new Set<string>();
   return records.filter((r) => {
     const k = runKey(r.configHash, r.seed);
@@ -78,48 +78,92 @@ interface PendingGroup {
   arm: Arm;
   seeds: number[];
   missing: number[];
+  /** A reported group's one rate under learningRateChoice "pilot" (absent: the grid). */
+  learningRates?: number[];
 }
 
-/** Trains every planned run missing from the store; returns the runs it trained, group by group (also the rounds of lib/decide, on plans of a few arms and seeds). */
+/**
+ * Trains every planned run missing from the store; returns the runs it trained, group by group
+ * (also the rounds of lib/decide, on plans of a few arms and seeds). Under learningRateChoice
+ * "pilot" the arms' pilot groups train first; each arm's reported groups then train at the rate
+ * its stored pilot runs chose.
+ */
 export async function trainMissing(plan: ResolvedExperiment, store: RunsFile, lock: FolderLock, backend: BackendName, opts: RunOptions): Promise<TrainedGroup[]> {
+  checkPilotSeeds(plan.experiment.id, plan.train, plan.seeds); // lib/decide continues the seeds past the profile's
   const progress = opts.progress ?? silentProgress;
-  const done = new Set(store.read().map((r) => runKey(r.configHash, r.seed)));
-  const total = plan.arms.length * plan.seeds.length;
-  const alreadyDone = plan.arms.reduce((n, a) => n + plan.seeds.filter((s) => done.has(runKey(a.configHash, s))).length, 0);
-  progress.start(`${plan.experiment.id}/${plan.profile}`, total, alreadyDone);
+  const stored = () => new Set(store.read().map((r) => runKey(r.configHash, r.seed)));
+  const done = stored();
   // the whole fixed group is retrained, so a resumed run computes exactly what an uninterrupted one would
-  const pending: PendingGroup[] = planGroups(plan)
+  const groups = planGroups(plan)
     .filter((g) => inShard(g.index, opts.shard))
-    .map(({ arm, seeds }) => ({ arm, seeds, missing: seeds.filter((s) => !done.has(runKey(arm.configHash, s))) }))
-    .filter((g) => g.missing.length > 0);
+    .map((g) => ({ ...g, missing: g.seeds.filter((s) => !done.has(runKey(g.arm.configHash, s))) }));
+  const total = planGroups(plan).reduce((n, g) => n + g.seeds.length, 0);
+  const alreadyDone = planGroups(plan).reduce((n, g) => n + g.keys.filter((k) => done.has(k)).length, 0);
+  progress.start(`${plan.experiment.id}/${plan.profile}`, total, alreadyDone);
+  const missing = groups.filter((g) => g.missing.length > 0);
+  for (const arm of [...new Map(missing.map((g) => [g.arm.conditionName, g.arm])).values()]) {
+    await plan.experiment.preflight?.({ conditionName: arm.conditionName, condition: arm.condition, profile: plan.profile, rows: plan.rows });
+  }
+  const pilots = missing.filter((g) => g.pilot);
+  await trainGroups(plan, pilots, store, lock, backend, opts);
+  const reported: PendingGroup[] = [];
+  const waiting: string[] = [];
+  for (const g of missing.filter((x) => !x.pilot)) {
+    if (plan.train.learningRateChoice !== "pilot") reported.push(g);
+    else {
+      const rate = pilotRate(plan, g.arm, store.read());
+      if (rate === undefined) waiting.push(g.arm.key);
+      else reported.push({ ...g, learningRates: [rate] });
+    }
+  }
+  if (waiting.length) noteSink(opts)(`${[...new Set(waiting)].join(", ")}: ${plan.experiment.id}'s pilot runs of these arms are trained by other shards; once they are merged in, run this shard again to train the reported runs at the rates they chose`);
+  await trainGroups(plan, reported, store, lock, backend, opts);
+  return [...pilots, ...reported].map((g) => ({ arm: g.arm.key, seeds: g.missing }));
+}
+
+/**
+ * The rate an arm's reported runs train at under "pilot", from its stored pilot runs; undefined
+ * while any pilot run is missing. UserError when every rate diverged in every pilot run.
+ */
+function pilotRate(plan: ResolvedExperiment, arm: Arm, records: readonly RunRecord[]): number | undefined {
+  const seeds = pilotSeedsOf(plan);
+  const runs = plannedRuns({ ...plan, arms: [arm] }, records, seeds);
+  if (runs.length < seeds.length) return undefined;
+  const rate = armLearningRate(runs);
+  if (rate === null) {
+    throw new UserError(`${plan.experiment.id} ${arm.key}: every learning rate of [${plan.train.learningRates.join(", ")}] diverged in the pilot (seed${seeds.length > 1 ? "s" : ""} ${seeds.join(", ")}), so there is no rate to train the reported runs at; try lower rates with --set 'train.learningRates=[…]'`);
+  }
+  return rate;
+}
+
+/** Trains `pending` groups one after another, in worker threads or on a queue, storing each group's runs as it finishes. */
+async function trainGroups(plan: ResolvedExperiment, pending: PendingGroup[], store: RunsFile, lock: FolderLock, backend: BackendName, opts: RunOptions): Promise<void> {
+  if (pending.length === 0) return;
+  const progress = opts.progress ?? silentProgress;
   const finished = (g: PendingGroup, records: RunRecord[]) => {
     lock.assertHeld();
     store.append(records.filter((r) => g.missing.includes(r.seed)));
     progress.groupDone(g.arm.key, g.missing, records[0]?.groupWallTimeMs ?? 0);
   };
-  for (const arm of [...new Map(pending.map((g) => [g.arm.conditionName, g.arm])).values()]) {
-    await plan.experiment.preflight?.({ conditionName: arm.conditionName, condition: arm.condition, profile: plan.profile, rows: plan.rows });
-  }
   const workers = workerCount(backend, opts.workers === undefined ? undefined : String(opts.workers));
   // workers load the experiment from its module; experiments without one and model doubles stay here
   const inWorkers = workers > 1 && pending.length > 1 && !opts.createModel && loadableInWorkers(plan.experiment);
   if (opts.queue) {
     if (opts.createModel || !loadableInWorkers(plan.experiment)) throw new UserError(`${plan.experiment.id} cannot train on a queue: workers rebuild an experiment from its module (Experiment.module), without model doubles`);
-    const groups = pending.map((g) => ({ keys: g.seeds.map((s) => runKey(g.arm.configHash, s)), data: { experiment: plan.experiment.id, resolve: plan.resolveOptions, armKey: g.arm.key, configHash: g.arm.configHash, seeds: g.seeds, backend } }));
+    const groups = pending.map((g) => ({ keys: g.seeds.map((s) => runKey(g.arm.configHash, s)), data: { experiment: plan.experiment.id, resolve: plan.resolveOptions, armKey: g.arm.key, configHash: g.arm.configHash, seeds: g.seeds, learningRates: g.learningRates, backend } }));
     const { runGroupsOnQueue } = await import("./distributed/queue"); // bullmq loads only in queue mode
     await runGroupsOnQueue(groups, { url: opts.queue, onGroupStarted: (i) => progress.group(pending[i].arm.key, pending[i].seeds), onProgress: (p) => progress.step(p), note: noteSink(opts) }, (i, records) => finished(pending[i], records));
   } else if (inWorkers) {
-    const jobs = pending.map((g) => ({ experiment: plan.experiment.id, module: plan.experiment.module!, resolve: plan.resolveOptions, armKey: g.arm.key, seeds: g.seeds, backend }));
+    const jobs = pending.map((g) => ({ experiment: plan.experiment.id, module: plan.experiment.module!, resolve: plan.resolveOptions, armKey: g.arm.key, seeds: g.seeds, learningRates: g.learningRates, backend }));
     pending.forEach((g) => progress.group(g.arm.key, g.seeds));
     await runGroupsInWorkers(jobs, workers, (i, records) => finished(pending[i], records), (p) => progress.step(p));
   } else {
     const source = dataSources(plan);
     for (const g of pending) {
       progress.group(g.arm.key, g.seeds);
-      finished(g, await runGroup({ plan, arm: g.arm, seeds: g.seeds, source: await source(g.arm), createModel: opts.createModel ?? createModel, backend, onProgress: (p) => progress.step(p) }));
+      finished(g, await runGroup({ plan, arm: g.arm, seeds: g.seeds, learningRates: g.learningRates, source: await source(g.arm), createModel: opts.createModel ?? createModel, backend, onProgress: (p) => progress.step(p) }));
     }
   }
-  return pending.map((g) => ({ arm: g.arm.key, seeds: g.missing }));
 }
 
 /** A worker rebuilds exactly this experiment only if its module exports this very object. */
@@ -217,12 +261,13 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions = {
     const trained = await trainMissing(plan, store, lock, backend, opts);
     const records = store.read();
     const runs = plannedRuns(plan, records);
-    const foreign = plan.subset ? null : foreignRecordsLine(new Set(runs.map((r) => runKey(r.configHash, r.seed))), records, store.file); // a subset ignores the rest of its profile by design
+    const pilotRuns = plannedRuns(plan, records, pilotSeedsOf(plan));
+    const foreign = plan.subset ? null : foreignRecordsLine(new Set([...runs, ...pilotRuns].map((r) => runKey(r.configHash, r.seed))), records, store.file); // a subset ignores the rest of its profile by design
     if (foreign) note(foreign);
     const summary = buildSummary(plan, runs, backend);
     const reportDir = reportDirOf(plan, dir);
     saveSummary(path.join(reportDir, SUMMARY_FILE), summary);
-    const result: ExperimentResult = { summary, runs, dir, reportDir, computed: trained.reduce((n, g) => n + g.seeds.length, 0), trainedGroups: trained };
+    const result: ExperimentResult = { summary, runs, ...(pilotRuns.length ? { pilotRuns } : {}), dir, reportDir, computed: trained.reduce((n, g) => n + g.seeds.length, 0), trainedGroups: trained };
     const computed = result.computed;
     if (opts.report !== false) await writeReport(plan, result, provenance);
     const stored = summary.complete ? `${summary.runs} runs` : `INCOMPLETE: ${summary.runs} of ${summary.expectedRuns} runs stored`;
@@ -264,7 +309,8 @@ export async function runOrLoad(experiment: Experiment, opts: Omit<RunOptions, "
     const { summary, problem } = readSummary(file);
     if (summary && summary.complete && summary.runs === runs.length) {
       opts.progress?.finish(presentLine(plan, runs.length, dir));
-      return { summary: buildSummary(plan, runs, summary.backend), runs, dir, reportDir, computed: 0 };
+      const pilotRuns = plannedRuns(plan, new RunsFile(dir).read(), pilotSeedsOf(plan));
+      return { summary: buildSummary(plan, runs, summary.backend), runs, ...(pilotRuns.length ? { pilotRuns } : {}), dir, reportDir, computed: 0 };
     }
     if (problem) noteSink(opts)(`${file} ${problem}; rebuilding it from ${path.join(dir, "runs.jsonl")}`);
   }

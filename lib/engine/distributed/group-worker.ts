@@ -18,6 +18,8 @@ export interface GroupJob {
   resolve: ResolveOptions;
   armKey: string;
   seeds: number[];
+  /** A reported group's one rate under learningRateChoice "pilot" (absent: the grid). */
+  learningRates?: number[];
   backend: BackendName;
 }
 
@@ -36,6 +38,7 @@ async function train(job: GroupJob): Promise<void> {
     plan,
     arm,
     seeds: job.seeds,
+    learningRates: job.learningRates,
     source,
     createModel,
     backend: job.backend,

@@ -112,13 +112,15 @@ export async function mergeShards(experiment: Experiment, from: readonly string[
     const out: MergeResult = { dir, added: adding.length, stored: expected - groups.reduce((n, g) => n + g.keys.filter((k) => !stored.has(k)).length, 0), expected, missingGroups };
     if (missingGroups.length === 0) {
       const keys = new Set(groups.flatMap((g) => g.keys));
-      const runs = store.read().filter((r) => keys.has(runKey(r.configHash, r.seed)));
+      const inPlan = store.read().filter((r) => keys.has(runKey(r.configHash, r.seed)));
+      const runs = inPlan.filter((r) => !r.pilot);
+      const pilotRuns = inPlan.filter((r) => r.pilot);
       const backend = runs[0]?.backend ?? "unknown";
       const provenance = startProvenance({ seeds: plan.seeds, extra: { experiment: plan.experiment.id, profile: plan.profile, mergedFrom: folders } });
       const summary = buildSummary(plan, runs, backend);
       const reportDir = reportDirOf(plan, dir);
       writeJsonAtomic(path.join(reportDir, SUMMARY_FILE), summary);
-      const result: ExperimentResult = { summary, runs, dir, reportDir, computed: 0 };
+      const result: ExperimentResult = { summary, runs, ...(pilotRuns.length ? { pilotRuns } : {}), dir, reportDir, computed: 0 };
       if (opts.report !== false) await writeReport(plan, result, provenance);
       out.result = result;
     }

@@ -88,7 +88,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<Runnin
     log(`job ${job.id}: ${data.experiment}/${data.resolve.profile} ${data.armKey} seeds ${data.seeds.join(",")} …`);
     try {
       const module = opts.findExperiment(data.experiment).module!;
-      const records = await lane.train({ experiment: data.experiment, module, resolve: data.resolve, armKey: data.armKey, seeds: data.seeds, backend }, (p) => {
+      const records = await lane.train({ experiment: data.experiment, module, resolve: data.resolve, armKey: data.armKey, seeds: data.seeds, learningRates: data.learningRates, backend }, (p) => {
         if (Date.now() - lastProgress < 1000) return;
         lastProgress = Date.now();
         void job.updateProgress({ ...p }).catch(() => {});

@@ -34,6 +34,8 @@ export interface QueueGroupData {
   /** The arm's config hash as this checkout computes it: a worker whose checkout differs refuses the job. */
   configHash: string;
   seeds: number[];
+  /** A reported group's one rate under learningRateChoice "pilot" (absent: the grid). */
+  learningRates?: number[];
   backend: BackendName;
 }
 

@@ -2,8 +2,9 @@
  * Job arrays (docs/several-machines.md): `--shard K/N` trains a deterministic 1/N of a plan's groups, so a Slurm
  * array (`--array=0-<N−1>`, K = $SLURM_ARRAY_TASK_ID) or a Kubernetes indexed job
  * (K = $JOB_COMPLETION_INDEX) covers the plan exactly once; merge.ts joins the shard folders.
- * Group i of the plan's fixed order (arms in order, each arm's fixed seed groups in order) belongs
- * to shard i mod N, whatever is already stored, so every shard computes the same split.
+ * Group i of the plan's fixed order (arms in order, each arm's fixed seed groups in order; under
+ * learningRateChoice "pilot" every arm's pilot groups first) belongs to shard i mod N, whatever is
+ * already stored, so every shard computes the same split.
  */
 import type { Arm, ResolvedExperiment } from "../plan/experiment";
 import { runKey } from "../store/results-store";
@@ -37,13 +38,20 @@ export interface PlanGroup {
   seeds: number[];
   /** runKey of each seed, in order. */
   keys: string[];
+  /** A group of pilot seeds: it trains the grid to choose its arm's rate (learningRateChoice "pilot"). */
+  pilot: boolean;
 }
 
 /** Every group of the plan, in its fixed order (the order one process trains them in). */
 export function planGroups(plan: ResolvedExperiment): PlanGroup[] {
   let index = 0;
-  return plan.arms.flatMap((arm) => seedGroups(plan.seeds, plan.seedsPerGroup).map((seeds) => ({ index: index++, arm, seeds, keys: seeds.map((s) => runKey(arm.configHash, s)) })));
+  const groups = (seeds: readonly number[], pilot: boolean) =>
+    plan.arms.flatMap((arm) => seedGroups(seeds, plan.seedsPerGroup).map((s) => ({ index: index++, arm, seeds: s, keys: s.map((x) => runKey(arm.configHash, x)), pilot })));
+  return [...groups(pilotSeedsOf(plan), true), ...groups(plan.seeds, false)];
 }
+
+/** The plan's pilot seeds (none unless learningRateChoice is "pilot"). */
+export const pilotSeedsOf = (plan: ResolvedExperiment): number[] => (plan.train.learningRateChoice === "pilot" ? [...(plan.train.pilotSeeds ?? [])] : []);
 
 /** Whether group `index` is this shard's (every group when there is no shard). */
 export const inShard = (index: number, shard: Shard | undefined): boolean => shard === undefined || index % shard.count === shard.index;

@@ -15,7 +15,7 @@ import { profileStatement } from "./profile-statement";
 import type { DataSource } from "../train/data";
 import type { RunRecord } from "../store/run-record";
 import type { ExperimentSummary } from "../report/summary-schema";
-import type { TrainConfig } from "../train/train-config";
+import { checkLearningRateChoice, type TrainConfig } from "../train/train-config";
 import type { GroupTrainer } from "../train/group-trainer";
 
 import { PROFILES, DEFAULT_PROFILE, type ProfileName, type RowCaps } from "./profiles";
@@ -60,6 +60,8 @@ export interface DataContext<C> {
 export interface ExperimentResult {
   summary: ExperimentSummary;
   runs: RunRecord[];
+  /** The pilot runs that chose each arm's learning rate (learningRateChoice "pilot"; absent otherwise): kept, never reported. */
+  pilotRuns?: RunRecord[];
   /** results/<experiment>/<profile>/: runs.jsonl, and the report of the profile. */
   dir: string;
   /** Where summary.json, tables, figures and manifest.json are: `dir`, or dir/subsets/<label>/ for a subset. */
@@ -281,12 +283,20 @@ export function resolveExperiment(exp: Experiment, opts: ResolveOptions = {}): R
   // one order per seed over shared data: a group's replicas read one order, so a group holds one seed
   const seedsPerGroup = spec.seedsPerGroup ?? (train.batchOrder === "per-seed" ? 1 : 8);
   const seeds = Array.from({ length: runs }, (_, i) => (exp.seedOffset ?? 0) + i + 1);
+  checkPilotSeeds(exp.id, train, seeds);
   const resolveOptions: ResolveOptions = { profile, runs: opts.runs, models: opts.models, set: opts.set };
   const subset = subsetOf(profile, runs, spec.runs, models, names);
   const changed = overridden ? `OVERRIDDEN (${overridden.description}), not the profile's result. ` : "";
   const ownStatement = profileStatement({ runs: spec.runs, train: declared.train, rows: declared.rows, conditions: Object.keys(conditions).length, conditionLabel: exp.conditionLabel, note: spec.note });
   const statement = subset ? `${changed}SUBSET (${subset.description}), not the profile's result. The profile: ${ownStatement}` : overridden ? `${changed}The profile: ${ownStatement}` : ownStatement;
   return { experiment: exp, profile, runs, seeds, train, rows, seedsPerGroup, statement, arms, subset, resolveOptions, overrides, overridden };
+}
+
+/** A pilot chooses the rate its arm's reported runs train at, so it must be none of them. */
+export function checkPilotSeeds(experiment: string, train: TrainConfig, seeds: readonly number[]): void {
+  checkLearningRateChoice(train);
+  const shared = (train.pilotSeeds ?? []).filter((s) => seeds.includes(s));
+  if (shared.length) throw new RangeError(`experiment ${experiment}: pilot seed${shared.length > 1 ? "s" : ""} ${shared.join(", ")} ${shared.length > 1 ? "are" : "is"} also reported; train.pilotSeeds must be disjoint from the reported seeds ${seeds[0]}…${seeds[seeds.length - 1]}`);
 }
 
 function subsetOf(profile: ProfileName, runs: number, profileRuns: number, models: string[], allModels: string[]): ResolvedExperiment["subset"] {

@@ -32,6 +32,16 @@ export function profileStatement(f: StatementFacts): string {
   return `${count(f.runs)} runs per ${per}; ${trainingStatement(f.train, per)}; ${rows}.${f.note ? ` ${f.note}` : ""}`;
 }
 
+/** How a grid's rate is chosen, in words. */
+function choiceText(t: TrainConfig, per: string): string {
+  if (t.learningRateChoice === "per-arm") return `one per ${per} chosen on mean validation`;
+  if (t.learningRateChoice === "pilot") {
+    const seeds = t.pilotSeeds ?? [];
+    return `one per ${per} chosen on validation by a pilot (seed${seeds.length > 1 ? "s" : ""} ${seeds.join(", ")}, not reported), the reported runs training at it alone`;
+  }
+  return "chosen per run on validation";
+}
+
 /** The training part of a profile's statement: steps, batch, evaluation, early stopping, learning rates and how they are chosen (per `per`, e.g. "model and group"). */
 export function trainingStatement(t: TrainConfig, per: string): string {
   const patience = t.patience !== undefined && Number.isFinite(t.patience) ? `, early stop after ${count(t.patience)} evaluations without improvement` : "";
@@ -40,6 +50,6 @@ export function trainingStatement(t: TrainConfig, per: string): string {
   const lr =
     rates.length === 1
       ? `learning rate ${rates[0]}`
-      : `learning rates {${rates.join(", ")}}, ${t.learningRateChoice === "per-arm" ? `one per ${per} chosen on mean validation` : "chosen per run on validation"}`;
+      : `learning rates {${rates.join(", ")}}, ${choiceText(t, per)}`;
   return `${steps}; ${lr}`;
 }

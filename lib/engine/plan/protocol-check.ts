@@ -3,7 +3,8 @@
  * runs.jsonl alone (docs/protocol.md):
  * - converged: the best checkpoint comes before the last evaluation in most runs (early stopping
  *   acted, rather than the step cap ending a run that was still improving);
- * - tuned: each arm chose its learning rate from at least two values;
+ * - tuned: each arm chose its learning rate from at least two values (under learningRateChoice
+ *   "pilot", the values its pilot runs tried; the pilot runs are otherwise not counted);
  * - seed varies the order: different seeds of an arm saw different minibatch orders, so intervals
  *   on absolute means cover order variance;
  * - selected on validation: the chosen learning rate's selection value is the run's validation
@@ -37,13 +38,16 @@ function metricOf(m: Metrics | undefined, sel: RunRecord["selection"]): number |
   return m?.[sel.task]?.[sel.metric];
 }
 
-export function checkProtocol(records: readonly RunRecord[]): ProtocolCheck {
+export function checkProtocol(all: readonly RunRecord[]): ProtocolCheck {
+  const records = all.filter((r) => !r.pilot);
+  const pilots = new Map<string, RunRecord[]>();
+  for (const r of all) if (r.pilot) pilots.set(r.arm, [...(pilots.get(r.arm) ?? []), r]);
   const ok = records.filter((r) => r.status === "ok");
   const withCurves = ok.filter((r) => r.bestStep !== null && r.curves?.steps?.length);
   const before = withCurves.filter((r) => r.bestStep! < r.curves.steps[r.curves.steps.length - 1]).length;
   const byArm = new Map<string, RunRecord[]>();
   for (const r of ok) byArm.set(r.arm, [...(byArm.get(r.arm) ?? []), r]);
-  const rates = [...byArm.values()].map((rs) => Math.min(...rs.map((r) => r.learningRateTrials.length)));
+  const rates = [...byArm].map(([arm, rs]) => Math.min(...(pilots.get(arm) ?? rs).map((r) => r.learningRateTrials.length)));
   const multiSeed = [...byArm.values()].filter((rs) => new Set(rs.map((r) => r.seed)).size > 1);
   const varying = multiSeed.filter((rs) => new Set(rs.map((r) => r.derivedSeeds.batchOrder)).size > 1).length;
   let selected: ProtocolCheck["selectedOnValidation"] = { count: 0, of: 0, onTest: 0 };

@@ -65,7 +65,9 @@ export function summaryTable(summary: ExperimentSummary): Table {
       ...(missing.length ? [`No row (every run diverged): ${missing.join("; ")}.`] : []),
       ...(summary.profileStatement.train.learningRateChoice === "per-arm"
         ? [`Learning rate: one per row's model and condition, from {${summary.profileStatement.train.learningRates.join(", ")}}, the best mean validation ${summary.selection.task} ${summary.selection.metric} over its runs; every run is reported at that rate.`]
-        : []),
+        : summary.profileStatement.train.learningRateChoice === "pilot"
+          ? [`Learning rate: one per row's model and condition, from {${summary.profileStatement.train.learningRates.join(", ")}}, the best validation ${summary.selection.task} ${summary.selection.metric} of its pilot run (seed ${(summary.profileStatement.train.pilotSeeds ?? []).join(", ")}, stored in runs.jsonl, not reported); the reported runs trained at that rate alone.`]
+          : []),
     ],
   });
 }
@@ -288,6 +290,7 @@ export async function writeReport(plan: ResolvedExperiment, result: ExperimentRe
     configHashes: Object.fromEntries(plan.arms.map((a) => [a.key, a.configHash])),
     runs: summary.runs,
     studyWallTimeMs: summary.wallTimeMs,
+    ...(result.pilotRuns?.length ? { pilotRuns: result.pilotRuns.length, pilotWallTimeMs: result.pilotRuns.reduce((a, r) => a + r.wallTimeMs, 0) } : {}),
     data: runs[0]?.data,
     files: [path.relative(dir, path.join(result.dir, RUNS_FILE)), SUMMARY_FILE, ...files],
     ...(Object.keys(figs.keys).length ? { figureInputs: figs.keys } : {}),

@@ -29,7 +29,7 @@ export interface LearningRateTrial {
   /** Best validation value of the selection metric (null if none). */
   selectionValue: number | null;
   bestStep: number | null;
-  // The trial's whole outcome, stored only with learningRateChoice "per-arm" (the arm's rate is chosen after all its runs):
+  // The trial's whole outcome, stored only with learningRateChoice "per-arm" (the arm's rate is chosen after all its runs) and on pilot runs:
   stepsTrained?: number;
   metrics?: { validation: TaskMetrics; test: TaskMetrics } | null;
   undefinedMetrics?: { validation?: UndefinedMetrics; test?: UndefinedMetrics };
@@ -48,6 +48,11 @@ export interface RunRecord {
   configHash: string;
   /** The run's master seed (1..runs); paired across models. */
   seed: number;
+  /**
+   * Set on a run of `train.pilotSeeds` (learningRateChoice "pilot"): it trained every rate of the
+   * grid to choose the arm's rate, keeps every rate's outcome, and is never reported.
+   */
+  pilot?: true;
   /** Seeds derived from it, as used. */
   derivedSeeds: { init: number; batchOrder: number };
   config: { model: ModelConfig; train: TrainConfig; rows: RowCaps; condition: unknown };

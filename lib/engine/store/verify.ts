@@ -18,6 +18,7 @@ import type { RunRecord } from "./run-record";
 import { runExperiment, type RunOptions } from "../runner";
 import { buildSummary } from "../report/summary";
 import { toMarkdown } from "../../tables";
+import { pilotSeedsOf } from "../distributed/shard";
 
 /** Fields that differ between two computations of the same run without the run differing. */
 // the checksum covers the timing fields too, so it differs whenever they do; the other fields are compared one by one
@@ -96,7 +97,7 @@ export async function verifyExperiment(experiment: Experiment, opts: VerifyOptio
   const scanned = new RunsFile(dir).scan();
   const stored = new Map(scanned.records.map((r) => [runKey(r.configHash, r.seed), r]));
   const lineOf = new Map(scanned.records.map((r, i) => [runKey(r.configHash, r.seed), scanned.lines[i]]));
-  const wanted = full.arms.flatMap((a) => full.seeds.map((s) => runKey(a.configHash, s)));
+  const wanted = full.arms.flatMap((a) => [...pilotSeedsOf(full), ...full.seeds].map((s) => runKey(a.configHash, s)));
   const missing = wanted.filter((k) => !stored.has(k));
   if (missing.length === wanted.length) throw new UserError(`${experiment.id}/${profile}: no stored runs in ${dir} to verify; run \`npm run reproduce -- ${experiment.id} --profile ${profile}\` first`);
   if (opts.sample !== undefined && (!Number.isInteger(opts.sample) || opts.sample < 1)) throw new RangeError(`--verify takes a whole number of runs per cell ≥ 1, got ${opts.sample}`);
@@ -121,7 +122,7 @@ function compare(full: ResolvedExperiment, stored: RunRecord[], again: Experimen
   const largest: Record<string, number> = {};
   let checked = 0;
   const added: string[] = [];
-  for (const r of again.runs) {
+  for (const r of [...(again.pilotRuns ?? []), ...again.runs]) {
     const s = byKey.get(runKey(r.configHash, r.seed));
     if (!s) continue;
     checked++;

@@ -4,7 +4,8 @@
  * learning rate of a seed starts from the same weights and sees the same batches; the learning
  * rate with the best validation selection metric becomes the run's result (MMoE §5.1's grid).
  * Groups are fixed chunks of the seed list, so a resumed study recomputes a group exactly as the
- * interrupted one would have.
+ * interrupted one would have. Under learningRateChoice "pilot" only the pilot seeds' groups train
+ * the grid; a group of reported seeds trains the one rate its arm's pilot chose (`learningRates`).
  */
 import type { InputSpec, MtlModel, ParameterCount, TaskSpec } from "../../models/types";
 import type { ModelConfig } from "../../models/config";
@@ -83,13 +84,35 @@ export interface GroupRequest {
   source: DataSource;
   createModel: ModelFactory;
   backend: string;
+  /** The rates this group trains: the grid (default), or under "pilot" a reported group's one rate. */
+  learningRates?: number[];
   onProgress?: (p: TrainingProgress) => void;
+}
+
+/** Whether `seeds` are pilot seeds of the plan (learningRateChoice "pilot"). */
+export function isPilotGroup(plan: ResolvedExperiment, seeds: readonly number[]): boolean {
+  const pilots = plan.train.learningRateChoice === "pilot" ? (plan.train.pilotSeeds ?? []) : [];
+  return seeds.length > 0 && seeds.every((s) => pilots.includes(s));
+}
+
+/** The rates a group trains, checked: a reported group under "pilot" trains exactly one rate of the grid. */
+function groupRates(plan: ResolvedExperiment, seeds: readonly number[], rates: number[] | undefined): number[] {
+  const grid = plan.train.learningRates;
+  if (plan.train.learningRateChoice !== "pilot" || isPilotGroup(plan, seeds)) {
+    if (rates && rates.join() !== grid.join()) throw new Error(`runGroup: seeds ${seeds.join(",")} train the whole grid [${grid.join(", ")}], not [${rates.join(", ")}]`);
+    return grid;
+  }
+  if (!rates || rates.length !== 1 || !grid.includes(rates[0])) {
+    throw new Error(`runGroup: reported seeds ${seeds.join(",")} under learningRateChoice "pilot" train the one rate of the grid [${grid.join(", ")}] their arm's pilot chose; got ${JSON.stringify(rates)}`);
+  }
+  return rates;
 }
 
 /** Trains the group and returns one RunRecord per seed. */
 export async function runGroup(req: GroupRequest): Promise<RunRecord[]> {
   const { plan, arm, seeds, source } = req;
-  const lrs = plan.train.learningRates;
+  const lrs = groupRates(plan, seeds, req.learningRates);
+  const pilot = isPilotGroup(plan, seeds);
   const data = groupData(source, seeds, lrs.length, arm, plan);
   const { tasks, input } = data.datasets[0];
   checkDeclaredTasks(plan, arm, tasks);
@@ -116,11 +139,12 @@ export async function runGroup(req: GroupRequest): Promise<RunRecord[]> {
     condition: arm.conditionName,
     configHash: arm.configHash,
     seed,
+    ...(pilot ? { pilot: true as const } : {}),
     derivedSeeds: { init: initSeedOf(seed), batchOrder: data.layout === "shared" ? data.orderSeeds[0] : batchOrderSeedOf(seed) },
     config: { model: arm.modelConfig, train: plan.train, rows: plan.rows, condition: arm.condition },
     backend: req.backend,
     selection,
-    ...outcomeFields(outcomes.slice(i * lrs.length, (i + 1) * lrs.length), selection.metric, plan.train.learningRateChoice === "per-arm"),
+    ...outcomeFields(outcomes.slice(i * lrs.length, (i + 1) * lrs.length), selection.metric, plan.train.learningRateChoice === "per-arm" || pilot),
     parameters: { perReplica: parameters.perReplica, groups: parameters.groups },
     data: data.datasets[data.layout === "shared" ? 0 : i].info,
     wallTimeMs: Math.round(groupWallTimeMs / seeds.length),

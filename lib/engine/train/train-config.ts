@@ -22,8 +22,16 @@ export interface TrainConfig {
    * "per-arm": every run trains every rate and one rate per arm (model × condition) is chosen
    * on the mean validation selection metric over its runs, as MMoE §5.1 grid-searches per model;
    * runs keep every rate's outcome and are reported at the arm's rate (see applyArmLearningRates).
+   * "pilot": only the `pilotSeeds` train every rate; the arm's rate is chosen on their mean
+   * validation selection metric, and the reported seeds train at that rate alone. The choice
+   * never sees a reported run, and the grid costs its rates once per arm instead of once per run.
    */
-  learningRateChoice?: "per-run" | "per-arm";
+  learningRateChoice?: "per-run" | "per-arm" | "pilot";
+  /**
+   * The seeds that choose the arm's rate under learningRateChoice "pilot": never reported, and
+   * disjoint from every seed the experiment reports (checked when the plan resolves).
+   */
+  pilotSeeds?: number[];
   /** Early stopping and learning-rate selection: the main task's validation metric.
    *  Default: the first task, AUC for binary tasks, loss (MSE) for regression tasks.
    *  `{ task: "all", metric: "loss" }` selects on the validation objective instead: the task
@@ -90,7 +98,8 @@ export const TRAIN_FIELDS: Record<string, { type: string; check(v: unknown): boo
   evalEvery: { type: "a positive integer", check: isPosInt },
   patience: { type: "a positive integer", check: isPosInt },
   learningRates: { type: "a non-empty list of positive numbers, e.g. [0.001,0.01]", check: (v) => isNumberList(v, isPosNumber) },
-  learningRateChoice: { type: '"per-run" or "per-arm"', check: (v) => v === "per-run" || v === "per-arm" },
+  learningRateChoice: { type: '"per-run", "per-arm" or "pilot"', check: (v) => v === "per-run" || v === "per-arm" || v === "pilot" },
+  pilotSeeds: { type: "a non-empty list of positive integers, e.g. [1001]", check: (v) => isNumberList(v, isPosInt) },
   "selection.task": { type: "a task name", check: (v) => typeof v === "string" && v !== "" },
   "selection.metric": { type: "a metric name (auc, loss, logloss, ne, mse, pearson)", check: (v) => typeof v === "string" && v !== "" },
   taskWeights: { type: "a non-empty list of non-negative numbers", check: (v) => isNumberList(v, (x) => typeof x === "number" && Number.isFinite(x) && x >= 0) },
@@ -117,7 +126,7 @@ export const TRAIN_DEFAULTS = {
  * default written out gives the same key, and a changed default a new one). Selection and task
  * weights depend on the tasks: without them they stay as written.
  */
-export function withTrainDefaults(cfg: TrainConfig, tasks?: readonly TaskSpec[]): Required<Omit<TrainConfig, "selection" | "taskWeights" | "batchOrder">> & Pick<TrainConfig, "selection" | "taskWeights" | "batchOrder"> {
+export function withTrainDefaults(cfg: TrainConfig, tasks?: readonly TaskSpec[]): Required<Omit<TrainConfig, "selection" | "taskWeights" | "batchOrder" | "pilotSeeds">> & Pick<TrainConfig, "selection" | "taskWeights" | "batchOrder" | "pilotSeeds"> {
   return {
     steps: cfg.steps,
     batchSize: cfg.batchSize,
@@ -133,7 +142,22 @@ export function withTrainDefaults(cfg: TrainConfig, tasks?: readonly TaskSpec[])
     adam: { ...DEFAULT_ADAM, ...cfg.adam },
     // absent stays absent: the run keys of experiments that never set it are unchanged
     batchOrder: cfg.batchOrder,
+    ...(cfg.pilotSeeds ? { pilotSeeds: [...cfg.pilotSeeds] } : {}),
   };
+}
+
+/** The choice of rate is one the engine knows, and a pilot has seeds and a grid to choose from. */
+export function checkLearningRateChoice(cfg: Pick<TrainConfig, "learningRateChoice" | "pilotSeeds" | "learningRates">): void {
+  const choice = cfg.learningRateChoice ?? TRAIN_DEFAULTS.learningRateChoice;
+  if (choice !== "per-run" && choice !== "per-arm" && choice !== "pilot") {
+    throw new RangeError(`train.learningRateChoice must be "per-run", "per-arm" or "pilot", got ${JSON.stringify(choice)}`);
+  }
+  if (choice === "pilot" && !(cfg.pilotSeeds && cfg.pilotSeeds.length > 0 && cfg.pilotSeeds.every((s) => Number.isInteger(s) && s > 0))) {
+    throw new RangeError(`train.learningRateChoice "pilot" needs train.pilotSeeds, a non-empty list of positive integers (seeds kept apart from the reported ones, e.g. [1001]), got ${JSON.stringify(cfg.pilotSeeds)}`);
+  }
+  if (choice !== "pilot" && cfg.pilotSeeds !== undefined) {
+    throw new RangeError(`train.pilotSeeds is used only with train.learningRateChoice "pilot", which this plan does not set (it is ${JSON.stringify(choice)})`);
+  }
 }
 
 export function resolveTrainConfig(written: TrainConfig, tasks: readonly TaskSpec[]): ResolvedTrainConfig {
@@ -156,9 +180,7 @@ export function resolveTrainConfig(written: TrainConfig, tasks: readonly TaskSpe
   if (cfg.learningRates.length === 0 || cfg.learningRates.some((lr) => !(lr > 0))) {
     throw new RangeError(`train.learningRates must be a non-empty list of positive numbers, got [${cfg.learningRates.join(", ")}]`);
   }
-  if (cfg.learningRateChoice !== "per-run" && cfg.learningRateChoice !== "per-arm") {
-    throw new RangeError(`train.learningRateChoice must be "per-run" or "per-arm", got ${JSON.stringify(cfg.learningRateChoice)}`);
-  }
+  checkLearningRateChoice(cfg);
   const patience = cfg.patience;
   if (!(patience >= 1)) throw new RangeError(`train.patience must be ≥ 1 (or omitted for no early stopping), got ${patience}`);
   return {

@@ -233,7 +233,7 @@ export function trainingNote(runs: readonly RunRecord[]): string {
   const tasks = [...new Set(runs.map((x) => x.selection.task))];
   const sel = r.selection.task === "all" ? "the validation objective (the sum of the task losses)" : `validation ${r.selection.metric.toUpperCase()} of ${tasks.length > 1 ? `the main task (${tasks.join(", ")})` : r.selection.task}`;
   const early = stoppedEarly(runs);
-  const rates = t.learningRates.length > 1 ? `a learning rate from {${t.learningRates.map(rateText).join(", ")}} ${t.learningRateChoice === "per-arm" ? "per arm, on the arm's mean" : "per run, on its"} ${sel}` : `one learning rate (${rateText(t.learningRates[0])})`;
+  const rates = t.learningRates.length > 1 ? `a learning rate from {${t.learningRates.map(rateText).join(", ")}} ${t.learningRateChoice === "per-arm" ? "per arm, on the arm's mean" : t.learningRateChoice === "pilot" ? `per arm, on a pilot run's (seed ${(t.pilotSeeds ?? []).join(", ")}, kept apart from the reported seeds)` : "per run, on its"} ${sel}` : `one learning rate (${rateText(t.learningRates[0])})`;
   return [
     `Training: batches of ${t.batchSize}, at most ${ep(t.steps)}, validation every ${ep(t.evalEvery)}`,
     t.patience !== undefined ? `early stopping after ${t.patience} evaluations (${ep(t.patience * t.evalEvery)}) without a better ${sel}` : "no early stopping",

@@ -125,12 +125,11 @@ export const funnelDcn = defineExperiment({
     },
     quick: {
       runs: 3,
-      train: { learningRates: [1e-3, 3e-3] },
-      note: "Every run trained to convergence on every row of the full files; the learning rate from {1e-3, 3e-3} (the paper profile adds 1e-2), to fit two cores.",
+      note: "Every run trained to convergence on every row of the full files; the learning rate per model from {1e-3, 3e-3, 1e-2} on a pilot seed's validation income AUC.",
     },
     paper: {
       runs: 100,
-      note: "Every run trained to convergence on every row of the full files; the learning rate per model from {1e-3, 3e-3, 1e-2} on validation income AUC.",
+      note: "Every run trained to convergence on every row of the full files; the learning rate per model from {1e-3, 3e-3, 1e-2} on a pilot seed's validation income AUC.",
     },
   },
   tasks: () => censusGroupTasks(FUNNEL_CENSUS_GROUP),
