@@ -8,8 +8,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { before, test } from "node:test";
 import {
-  armLearningRate, defineExperiment, initBackend, planGroups, resolveExperiment, runAtLearningRate, runExperiment, RunsFile, verifyExperiment,
-  type ModelConfig, type RunRecord, type TrainConfig,
+  armLearningRate, defineExperiment, estimatePaperProfile, initBackend, planGroups, resolveExperiment, runAtLearningRate, runExperiment, runKey, RunsFile, shardRunKeys, verifyExperiment,
+  type ExperimentResult, type ModelConfig, type RunRecord, type TrainConfig,
 } from "mtl-lab";
 import { checkProtocol } from "mtl-lab/dist/engine/plan/protocol-check";
 import { toyData } from "./engine-helpers";
@@ -94,19 +94,38 @@ test("pilot: an interrupted study resumes at the stored pilot's rate without ret
 
 test("pilot: the plan's groups start with every arm's pilot; seeds must be apart; a pilot needs its seeds; a grid of only diverging rates stops with the fix", async () => {
   const plan = resolveExperiment(pilotExperiment(), { profile: "smoke" });
-  assert.deepEqual(planGroups(plan).map((g) => [g.arm.key, g.seeds[0], g.pilot]), [
-    ["shared-bottom", 900, true], ["wide", 900, true],
-    ["shared-bottom", 1, false], ["shared-bottom", 2, false], ["shared-bottom", 3, false],
-    ["wide", 1, false], ["wide", 2, false], ["wide", 3, false],
+  // a shard takes whole arms, so each arm's reported groups find their pilot in the same folder
+  assert.deepEqual(planGroups(plan).map((g) => [g.arm.key, g.seeds[0], g.pilot, g.shardKey]), [
+    ["shared-bottom", 900, true, 0], ["wide", 900, true, 1],
+    ["shared-bottom", 1, false, 0], ["shared-bottom", 2, false, 0], ["shared-bottom", 3, false, 0],
+    ["wide", 1, false, 1], ["wide", 2, false, 1], ["wide", 3, false, 1],
   ]);
+  assert.deepEqual(shardRunKeys(plan, { index: 1, count: 2 }), [900, 1, 2, 3].map((s) => runKey(plan.arms[1].configHash, s)));
+  const root = out();
+  const shard = await runExperiment(pilotExperiment(), { profile: "smoke", out: root, report: false, backend: "wasm", workers: 1, shard: { index: 0, count: 2 } });
+  assert.equal(shard.computed, 4);
+  assert.deepEqual(new RunsFile(path.join(root, "toy-pilot", "smoke")).read().map((r) => [r.arm, r.seed]), [["shared-bottom", 900], ["shared-bottom", 1], ["shared-bottom", 2], ["shared-bottom", 3]]);
   assert.throws(() => resolveExperiment(pilotExperiment({ pilotSeeds: [2] }), { profile: "smoke" }), /pilot seed 2 is also reported; train.pilotSeeds must be disjoint from the reported seeds 1…3/);
   assert.throws(() => resolveExperiment(pilotExperiment({ pilotSeeds: undefined }), { profile: "smoke" }), /learningRateChoice "pilot" needs train.pilotSeeds/);
   assert.throws(() => resolveExperiment(pilotExperiment({ learningRateChoice: "per-arm" }), { profile: "smoke" }), /train.pilotSeeds is used only with train.learningRateChoice "pilot"/);
-  const root = out();
   await assert.rejects(
     runExperiment(pilotExperiment({ learningRates: [1e9, 1e10] }, "toy-pilot-diverged"), { profile: "smoke", out: root, report: false, backend: "wasm", workers: 1, models: ["wide"] }),
     /toy-pilot-diverged wide: every learning rate of \[1000000000, 10000000000\] diverged in the pilot \(seed 900\).*--set 'train.learningRates=/,
   );
   const kept = new RunsFile(path.join(root, "toy-pilot-diverged", "smoke")).read();
   assert.deepEqual(kept.map((r) => [r.seed, r.pilot, r.status]), [[900, true, "diverged"]], "the pilot's outcome is kept");
+});
+
+test("pilot: the paper profile's estimate counts the pilot's grid once per arm and the pilot's measured time", () => {
+  const base = pilotExperiment();
+  const exp = { ...base, profiles: { ...base.profiles, paper: { ...base.profiles.paper, runs: 6, train: { steps: 80 } } } };
+  const quick = resolveExperiment(exp, { profile: "smoke" });
+  const result = { summary: { profile: "smoke", backend: "wasm", wallTimeMs: 60_000, profileStatement: { runs: 3, train: quick.train } }, pilotRuns: [{ wallTimeMs: 30_000 }] } as unknown as ExperimentResult;
+  const e = estimatePaperProfile(exp, result);
+  // (6 runs + 1 pilot × 3 rates) × 80 steps against (3 + 1 × 3) × 40
+  assert.equal(e.factor, 3);
+  assert.equal(e.measuredMinutes, 1.5);
+  assert.match(e.sentence, /the paper profile does 3× the work \(6 runs at one learning rate and 1 pilot run × 3 rates per arm, up to 80 steps each\), about 0\.1 h here/);
+  const perArm = { ...exp, train: { ...exp.train, learningRateChoice: "per-arm" as const, pilotSeeds: undefined } };
+  assert.equal(estimatePaperProfile(perArm, { ...result, summary: { ...result.summary, profileStatement: { runs: 3, train: perArm.train } } } as ExperimentResult).factor, 4);
 });

@@ -45,3 +45,15 @@ test("a learning rate chosen on the test metric is caught (planted: its selectio
   assert.deepEqual(c.selectedOnValidation, { count: 1, of: 2, onTest: 1 });
   assert.deepEqual(c.failures, ["1 run(s) selected on the test metric"]);
 });
+
+test("pilot runs: their grid is the arm's search, a pilot that chose on test is caught, and they are not counted as reported runs", () => {
+  const pilot = (arm: string, o: Parameters<typeof run>[2] = {}) => ({ ...run(arm, 1_000_000, { rates: [1e-3, 3e-3, 1e-2], ...o }), pilot: true }) as RunRecord;
+  const reported = [run("a", 1, { rates: [1e-3] }), run("a", 2, { rates: [1e-3] })];
+  const c = checkProtocol([pilot("a"), ...reported]);
+  assert.equal(c.runs, 2);
+  assert.equal(c.fewestLearningRates, 3);
+  assert.deepEqual(c.failures, []);
+  assert.deepEqual(checkProtocol(reported).failures, ["an arm tried 1 learning rate"]);
+  const onTest = checkProtocol([pilot("a", { selectionValue: 0.93 }), ...reported]);
+  assert.deepEqual(onTest.failures, ["1 run(s) selected on the test metric"]);
+});

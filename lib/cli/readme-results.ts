@@ -90,15 +90,15 @@ export function verdictCounts(file: string): Record<"supported" | "contradicted"
   return counts;
 }
 
-/** Stored runs and the sum of their run groups' training time (each record carries its share). */
+/** Stored reported runs and the sum of every run group's training time, the pilots' included (each record carries its share). */
 function runsAndTime(root: string, exp: string): { runs: number; ms: number; backends: Set<string> } {
   const file = path.join(root, "results", exp, PROFILE, "runs.jsonl");
   const out = { runs: 0, ms: 0, backends: new Set<string>() };
   if (!fs.existsSync(file)) return out;
   for (const line of fs.readFileSync(file, "utf8").split("\n")) {
     if (!line.trim()) continue;
-    const r = JSON.parse(line) as { wallTimeMs?: number; backend?: string };
-    out.runs++;
+    const r = JSON.parse(line) as { wallTimeMs?: number; backend?: string; pilot?: true };
+    if (!r.pilot) out.runs++;
     out.ms += r.wallTimeMs ?? 0;
     if (r.backend) out.backends.add(r.backend);
   }

@@ -91,11 +91,10 @@ interface PendingGroup {
 export async function trainMissing(plan: ResolvedExperiment, store: RunsFile, lock: FolderLock, backend: BackendName, opts: RunOptions): Promise<TrainedGroup[]> {
   checkPilotSeeds(plan.experiment.id, plan.train, plan.seeds); // lib/decide continues the seeds past the profile's
   const progress = opts.progress ?? silentProgress;
-  const stored = () => new Set(store.read().map((r) => runKey(r.configHash, r.seed)));
-  const done = stored();
+  const done = new Set(store.read().map((r) => runKey(r.configHash, r.seed)));
   // the whole fixed group is retrained, so a resumed run computes exactly what an uninterrupted one would
   const groups = planGroups(plan)
-    .filter((g) => inShard(g.index, opts.shard))
+    .filter((g) => inShard(g.shardKey, opts.shard))
     .map((g) => ({ ...g, missing: g.seeds.filter((s) => !done.has(runKey(g.arm.configHash, s))) }));
   const total = planGroups(plan).reduce((n, g) => n + g.seeds.length, 0);
   const alreadyDone = planGroups(plan).reduce((n, g) => n + g.keys.filter((k) => done.has(k)).length, 0);
@@ -106,29 +105,18 @@ export async function trainMissing(plan: ResolvedExperiment, store: RunsFile, lo
   }
   const pilots = missing.filter((g) => g.pilot);
   await trainGroups(plan, pilots, store, lock, backend, opts);
-  const reported: PendingGroup[] = [];
-  const waiting: string[] = [];
-  for (const g of missing.filter((x) => !x.pilot)) {
-    if (plan.train.learningRateChoice !== "pilot") reported.push(g);
-    else {
-      const rate = pilotRate(plan, g.arm, store.read());
-      if (rate === undefined) waiting.push(g.arm.key);
-      else reported.push({ ...g, learningRates: [rate] });
-    }
-  }
-  if (waiting.length) noteSink(opts)(`${[...new Set(waiting)].join(", ")}: ${plan.experiment.id}'s pilot runs of these arms are trained by other shards; once they are merged in, run this shard again to train the reported runs at the rates they chose`);
+  // a shard holds whole arms under "pilot" (shard.ts), so every arm here has its pilot stored by now
+  const records = store.read();
+  const reported = missing.filter((g) => !g.pilot).map((g) => (plan.train.learningRateChoice === "pilot" ? { ...g, learningRates: [pilotRate(plan, g.arm, records)] } : g));
   await trainGroups(plan, reported, store, lock, backend, opts);
   return [...pilots, ...reported].map((g) => ({ arm: g.arm.key, seeds: g.missing }));
 }
 
-/**
- * The rate an arm's reported runs train at under "pilot", from its stored pilot runs; undefined
- * while any pilot run is missing. UserError when every rate diverged in every pilot run.
- */
-function pilotRate(plan: ResolvedExperiment, arm: Arm, records: readonly RunRecord[]): number | undefined {
+/** The rate an arm's reported runs train at under "pilot", from its stored pilot runs; UserError when every rate diverged in every pilot run. */
+function pilotRate(plan: ResolvedExperiment, arm: Arm, records: readonly RunRecord[]): number {
   const seeds = pilotSeedsOf(plan);
   const runs = plannedRuns({ ...plan, arms: [arm] }, records, seeds);
-  if (runs.length < seeds.length) return undefined;
+  if (runs.length < seeds.length) throw new Error(`${plan.experiment.id} ${arm.key}: ${seeds.length - runs.length} pilot run(s) missing after the pilots trained`);
   const rate = armLearningRate(runs);
   if (rate === null) {
     throw new UserError(`${plan.experiment.id} ${arm.key}: every learning rate of [${plan.train.learningRates.join(", ")}] diverged in the pilot (seed${seeds.length > 1 ? "s" : ""} ${seeds.join(", ")}), so there is no rate to train the reported runs at; try lower rates with --set 'train.learningRates=[…]'`);

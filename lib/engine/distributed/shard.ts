@@ -4,7 +4,8 @@
  * (K = $JOB_COMPLETION_INDEX) covers the plan exactly once; merge.ts joins the shard folders.
  * Group i of the plan's fixed order (arms in order, each arm's fixed seed groups in order; under
  * learningRateChoice "pilot" every arm's pilot groups first) belongs to shard i mod N, whatever is
- * already stored, so every shard computes the same split.
+ * already stored, so every shard computes the same split. Under "pilot" an arm's reported groups
+ * need its pilot, so the unit is the arm: arm a's groups, pilot and reported, go to shard a mod N.
  */
 import type { Arm, ResolvedExperiment } from "../plan/experiment";
 import { runKey } from "../store/results-store";
@@ -40,14 +41,16 @@ export interface PlanGroup {
   keys: string[];
   /** A group of pilot seeds: it trains the grid to choose its arm's rate (learningRateChoice "pilot"). */
   pilot: boolean;
+  /** What `--shard` divides: the group's index, or under "pilot" its arm's index. */
+  shardKey: number;
 }
 
 /** Every group of the plan, in its fixed order (the order one process trains them in). */
 export function planGroups(plan: ResolvedExperiment): PlanGroup[] {
-  let index = 0;
+  const byArm = pilotSeedsOf(plan).length > 0;
   const groups = (seeds: readonly number[], pilot: boolean) =>
-    plan.arms.flatMap((arm) => seedGroups(seeds, plan.seedsPerGroup).map((s) => ({ index: index++, arm, seeds: s, keys: s.map((x) => runKey(arm.configHash, x)), pilot })));
-  return [...groups(pilotSeedsOf(plan), true), ...groups(plan.seeds, false)];
+    plan.arms.flatMap((arm, a) => seedGroups(seeds, plan.seedsPerGroup).map((s) => ({ arm, armIndex: a, seeds: s, keys: s.map((x) => runKey(arm.configHash, x)), pilot })));
+  return [...groups(pilotSeedsOf(plan), true), ...groups(plan.seeds, false)].map(({ armIndex, ...g }, index) => ({ ...g, index, shardKey: byArm ? armIndex : index }));
 }
 
 /** The plan's pilot seeds (none unless learningRateChoice is "pilot"). */
@@ -58,5 +61,5 @@ export const inShard = (index: number, shard: Shard | undefined): boolean => sha
 
 /** The run keys a shard must store. */
 export function shardRunKeys(plan: ResolvedExperiment, shard: Shard | undefined): string[] {
-  return planGroups(plan).filter((g) => inShard(g.index, shard)).flatMap((g) => g.keys);
+  return planGroups(plan).filter((g) => inShard(g.shardKey, shard)).flatMap((g) => g.keys);
 }

@@ -51,7 +51,8 @@ export function checkProtocol(all: readonly RunRecord[]): ProtocolCheck {
   const multiSeed = [...byArm.values()].filter((rs) => new Set(rs.map((r) => r.seed)).size > 1);
   const varying = multiSeed.filter((rs) => new Set(rs.map((r) => r.derivedSeeds.batchOrder)).size > 1).length;
   let selected: ProtocolCheck["selectedOnValidation"] = { count: 0, of: 0, onTest: 0 };
-  for (const r of ok) {
+  // the pilot runs too: theirs is the choice the reported runs train at
+  for (const r of all.filter((x) => x.status === "ok")) {
     const chosen = r.learningRateTrials.find((t) => t.learningRate === r.learningRate);
     const validation = metricOf(r.metrics?.validation as Metrics | undefined, r.selection);
     if (!chosen || chosen.selectionValue === null || validation === undefined) continue;

@@ -8,6 +8,7 @@ import { DEFAULT_PROFILE, PROFILES, resolveExperiment, type Experiment, type Exp
 import { UserError } from "../../errors";
 import { terminalProgress } from "./progress";
 import { runOrLoad } from "../runner";
+import type { TrainConfig } from "../train/train-config";
 
 export interface LoadOptions {
   /** smoke | quick | paper (default MTL_PROFILE, else quick). */
@@ -42,18 +43,31 @@ export function loadExperiment(experiment: Experiment, opts: LoadOptions = {}): 
   return runOrLoad(experiment, { profile, set, backend, out: opts.out, progress: opts.progress === false ? undefined : terminalProgress(process.stdout) });
 }
 
+/** Runs × rates one arm trains: every run the whole grid, or under "pilot" the pilot seeds the grid and every reported run one rate. */
+function replicaRuns(runs: number, t: TrainConfig): number {
+  return t.learningRateChoice === "pilot" ? runs + (t.pilotSeeds?.length ?? 0) * t.learningRates.length : runs * t.learningRates.length;
+}
+
+/** The work of one arm in words, as replicaRuns counts it. */
+function workText(runs: number, t: TrainConfig): string {
+  const steps = `${t.steps.toLocaleString("en-US")} steps`;
+  if (t.learningRateChoice !== "pilot") return `${runs} runs × ${t.learningRates.length} learning rate(s) × ${steps} per arm`;
+  const pilots = t.pilotSeeds?.length ?? 0;
+  return `${runs} runs at one learning rate and ${pilots} pilot run${pilots === 1 ? "" : "s"} × ${t.learningRates.length} rates per arm, up to ${steps} each`;
+}
+
 /**
- * Wall time the paper profile would take on this machine, scaled from the measured run time by
- * runs × learning rates × steps (rough: larger replica groups are somewhat cheaper per run, and
- * evaluation and data generation scale differently).
+ * Wall time the paper profile would take on this machine, scaled from the measured run time (the
+ * pilot runs' included) by runs × learning rates × steps (rough: larger replica groups are
+ * somewhat cheaper per run, and evaluation and data generation scale differently).
  */
 export function estimatePaperProfile(experiment: Experiment, result: ExperimentResult): { hours: number; factor: number; measuredMinutes: number; sentence: string } {
   const paper = resolveExperiment(experiment, { profile: "paper" });
   const st = result.summary.profileStatement;
-  const work = (runs: number, lrs: number, steps: number) => runs * lrs * steps;
-  const factor = work(paper.runs, paper.train.learningRates.length, paper.train.steps) / work(st.runs, st.train.learningRates.length, st.train.steps);
-  const measuredMinutes = result.summary.wallTimeMs / 60_000;
+  const factor = (replicaRuns(paper.runs, paper.train) * paper.train.steps) / (replicaRuns(st.runs, st.train) * st.train.steps);
+  const pilotMs = (result.pilotRuns ?? []).reduce((a, r) => a + r.wallTimeMs, 0);
+  const measuredMinutes = (result.summary.wallTimeMs + pilotMs) / 60_000;
   const hours = (measuredMinutes * factor) / 60;
-  const sentence = `The ${result.summary.profile} profile trained in ${measuredMinutes.toFixed(1)} min on ${result.summary.backend}; the paper profile does ${factor.toFixed(0)}× the work (${paper.runs} runs × ${paper.train.learningRates.length} learning rate(s) × ${paper.train.steps.toLocaleString("en-US")} steps per arm), about ${hours.toFixed(1)} h here.`;
+  const sentence = `The ${result.summary.profile} profile trained in ${measuredMinutes.toFixed(1)} min on ${result.summary.backend}; the paper profile does ${factor.toFixed(0)}× the work (${workText(paper.runs, paper.train)}), about ${hours.toFixed(1)} h here.`;
   return { hours, factor, measuredMinutes, sentence };
 }
