@@ -116,4 +116,6 @@ test("how far a validation curve had flattened: the gain over the two epochs bef
   assert.ok(Math.abs(gainBeforeBest(r)! - (0.95 - 0.93)) < 1e-12);
   assert.equal(stoppedEarly([r, searched("mmoe-8x16", 2, 0.95, 0.94, { stop: "step cap" })]), "1 of 2");
   assert.match(trainingNote([r]), /batches of 1024, at most 15\.08 epochs, validation every 0\.34 epochs; early stopping after 6 evaluations \(2\.01 epochs\).*per arm.*each seed its own minibatch order.*ended 1 of 1 runs/);
+  const piloted = { ...r, config: { ...r.config, train: { ...r.config.train, learningRateChoice: "pilot", pilotSeeds: [1_000_000] } } } as RunRecord;
+  assert.match(trainingNote([piloted]), /a learning rate from \{1e-3, 3e-3, 1e-2\} per arm, on the validation AUC of income of a pilot run \(seed 1000000\) kept apart from the reported runs, which train at that rate alone;/);
 });

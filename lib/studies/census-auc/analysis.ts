@@ -231,9 +231,9 @@ export function trainingNote(runs: readonly RunRecord[]): string {
     return `${n} epoch${n === 1 ? "" : "s"}`;
   };
   const tasks = [...new Set(runs.map((x) => x.selection.task))];
-  const sel = r.selection.task === "all" ? "the validation objective (the sum of the task losses)" : `validation ${r.selection.metric.toUpperCase()} of ${tasks.length > 1 ? `the main task (${tasks.join(", ")})` : r.selection.task}`;
+  const sel = r.selection.task === "all" ? "validation objective (the sum of the task losses)" : `validation ${r.selection.metric.toUpperCase()} of ${tasks.length > 1 ? `the main task (${tasks.join(", ")})` : r.selection.task}`;
   const early = stoppedEarly(runs);
-  const rates = t.learningRates.length > 1 ? `a learning rate from {${t.learningRates.map(rateText).join(", ")}} ${t.learningRateChoice === "per-arm" ? "per arm, on the arm's mean" : t.learningRateChoice === "pilot" ? `per arm, on a pilot run's (seed ${(t.pilotSeeds ?? []).join(", ")}, kept apart from the reported seeds)` : "per run, on its"} ${sel}` : `one learning rate (${rateText(t.learningRates[0])})`;
+  const rates = t.learningRates.length > 1 ? `a learning rate from {${t.learningRates.map(rateText).join(", ")}} ${t.learningRateChoice === "per-arm" ? `per arm, on the arm's mean ${sel}` : t.learningRateChoice === "pilot" ? `per arm, on the ${sel} of a pilot run (seed ${(t.pilotSeeds ?? []).join(", ")}) kept apart from the reported runs, which train at that rate alone` : `per run, on its ${sel}`}` : `one learning rate (${rateText(t.learningRates[0])})`;
   return [
     `Training: batches of ${t.batchSize}, at most ${ep(t.steps)}, validation every ${ep(t.evalEvery)}`,
     t.patience !== undefined ? `early stopping after ${t.patience} evaluations (${ep(t.patience * t.evalEvery)}) without a better ${sel}` : "no early stopping",
