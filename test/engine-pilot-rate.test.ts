@@ -107,7 +107,10 @@ test("pilot: the plan's groups start with every arm's pilot; seeds must be apart
   assert.deepEqual(new RunsFile(path.join(root, "toy-pilot", "smoke")).read().map((r) => [r.arm, r.seed]), [["shared-bottom", 900], ["shared-bottom", 1], ["shared-bottom", 2], ["shared-bottom", 3]]);
   assert.throws(() => resolveExperiment(pilotExperiment({ pilotSeeds: [2] }), { profile: "smoke" }), /pilot seed 2 is also reported; train.pilotSeeds must be disjoint from the reported seeds 1…3/);
   assert.throws(() => resolveExperiment(pilotExperiment({ pilotSeeds: undefined }), { profile: "smoke" }), /learningRateChoice "pilot" needs train.pilotSeeds/);
-  assert.throws(() => resolveExperiment(pilotExperiment({ learningRateChoice: "per-arm" }), { profile: "smoke" }), /train.pilotSeeds is used only with train.learningRateChoice "pilot"/);
+  // another choice ignores the pilot seeds, in the plan and in the run key
+  const perArm = resolveExperiment(pilotExperiment({ learningRateChoice: "per-arm" }), { profile: "smoke" });
+  assert.equal(perArm.arms[0].configHash, resolveExperiment(pilotExperiment({ learningRateChoice: "per-arm", pilotSeeds: undefined }), { profile: "smoke" }).arms[0].configHash);
+  assert.ok(planGroups(perArm).every((g) => !g.pilot));
   await assert.rejects(
     runExperiment(pilotExperiment({ learningRates: [1e9, 1e10] }, "toy-pilot-diverged"), { profile: "smoke", out: root, report: false, backend: "wasm", workers: 1, models: ["wide"] }),
     /toy-pilot-diverged wide: every learning rate of \[1000000000, 10000000000\] diverged in the pilot \(seed 900\).*--set 'train.learningRates=/,

@@ -116,6 +116,8 @@ test("--set values the experiment cannot train are refused before any folder is 
   refusedBeforeWork(REPRODUCE, [...base, "data.p=5"], {}, /--set data\.p=5: condition p=[^:]+: p\[0\] \(task 2\) must be in \[-1, 1\], got 5/);
   refusedBeforeWork(REPRODUCE, [...base, "rows.train=1e12"], {}, /rows\.train must be a whole number from 1 to 10000000, got 1000000000000/);
   refusedBeforeWork(REPRODUCE, [...base, "train.steps=1e9"], {}, /train\.steps must be at most 10000000/);
+  refusedBeforeWork(REPRODUCE, [...base, 'train.learningRateChoice="pilot"'], {}, /train\.learningRateChoice "pilot" needs train\.pilotSeeds/);
+  refusedBeforeWork(REPRODUCE, [...base, 'train.learningRateChoice="pilot"', "--set", "train.pilotSeeds=[10001]"], {}, /pilot seed 10001 is also reported; train\.pilotSeeds must be disjoint from the reported seeds 10001…10002/);
 });
 
 test("bad environment variables are refused by reproduce and worker before any work: exit 2, one line, the valid values", () => {

@@ -124,7 +124,8 @@ function validateSelection(args: ReproduceArgs): ReproduceArgs {
     try {
       resolveExperiment(getExperiment(id), { profile: args.profile, set: args.set });
     } catch (e) {
-      if (!(e instanceof OverrideError)) throw e;
+      // a RangeError here is a setting the plan refuses as a whole (pilot seeds among the reported ones)
+      if (!(e instanceof OverrideError || e instanceof RangeError)) throw e;
       throw new SettingError(`${id}: ${e.message}`);
     }
   }

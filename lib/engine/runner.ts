@@ -89,7 +89,7 @@ interface PendingGroup {
  * its stored pilot runs chose.
  */
 export async function trainMissing(plan: ResolvedExperiment, store: RunsFile, lock: FolderLock, backend: BackendName, opts: RunOptions): Promise<TrainedGroup[]> {
-  checkPilotSeeds(plan.experiment.id, plan.train, plan.seeds); // lib/decide continues the seeds past the profile's
+  checkPilotSeeds(plan.train, plan.seeds); // lib/decide continues the seeds past the profile's
   const progress = opts.progress ?? silentProgress;
   const done = new Set(store.read().map((r) => runKey(r.configHash, r.seed)));
   // the whole fixed group is retrained, so a resumed run computes exactly what an uninterrupted one would

@@ -283,7 +283,7 @@ export function resolveExperiment(exp: Experiment, opts: ResolveOptions = {}): R
   // one order per seed over shared data: a group's replicas read one order, so a group holds one seed
   const seedsPerGroup = spec.seedsPerGroup ?? (train.batchOrder === "per-seed" ? 1 : 8);
   const seeds = Array.from({ length: runs }, (_, i) => (exp.seedOffset ?? 0) + i + 1);
-  checkPilotSeeds(exp.id, train, seeds);
+  checkPilotSeeds(train, seeds);
   const resolveOptions: ResolveOptions = { profile, runs: opts.runs, models: opts.models, set: opts.set };
   const subset = subsetOf(profile, runs, spec.runs, models, names);
   const changed = overridden ? `OVERRIDDEN (${overridden.description}), not the profile's result. ` : "";
@@ -293,10 +293,10 @@ export function resolveExperiment(exp: Experiment, opts: ResolveOptions = {}): R
 }
 
 /** A pilot chooses the rate its arm's reported runs train at, so it must be none of them. */
-export function checkPilotSeeds(experiment: string, train: TrainConfig, seeds: readonly number[]): void {
+export function checkPilotSeeds(train: TrainConfig, seeds: readonly number[]): void {
   checkLearningRateChoice(train);
-  const shared = (train.pilotSeeds ?? []).filter((s) => seeds.includes(s));
-  if (shared.length) throw new RangeError(`experiment ${experiment}: pilot seed${shared.length > 1 ? "s" : ""} ${shared.join(", ")} ${shared.length > 1 ? "are" : "is"} also reported; train.pilotSeeds must be disjoint from the reported seeds ${seeds[0]}…${seeds[seeds.length - 1]}`);
+  const shared = train.learningRateChoice === "pilot" ? (train.pilotSeeds ?? []).filter((s) => seeds.includes(s)) : [];
+  if (shared.length) throw new RangeError(`pilot seed${shared.length > 1 ? "s" : ""} ${shared.join(", ")} ${shared.length > 1 ? "are" : "is"} also reported; train.pilotSeeds must be disjoint from the reported seeds ${seeds[0]}…${seeds[seeds.length - 1]}`);
 }
 
 function subsetOf(profile: ProfileName, runs: number, profileRuns: number, models: string[], allModels: string[]): ResolvedExperiment["subset"] {

@@ -29,7 +29,9 @@ export interface TrainConfig {
   learningRateChoice?: "per-run" | "per-arm" | "pilot";
   /**
    * The seeds that choose the arm's rate under learningRateChoice "pilot": never reported, and
-   * disjoint from every seed the experiment reports (checked when the plan resolves).
+   * disjoint from every seed the experiment reports (checked when the plan resolves). Ignored,
+   * and left out of the run key, under any other choice (so `--set train.learningRateChoice=…`
+   * on a piloted experiment needs nothing else).
    */
   pilotSeeds?: number[];
   /** Early stopping and learning-rate selection: the main task's validation metric.
@@ -142,7 +144,7 @@ export function withTrainDefaults(cfg: TrainConfig, tasks?: readonly TaskSpec[])
     adam: { ...DEFAULT_ADAM, ...cfg.adam },
     // absent stays absent: the run keys of experiments that never set it are unchanged
     batchOrder: cfg.batchOrder,
-    ...(cfg.pilotSeeds ? { pilotSeeds: [...cfg.pilotSeeds] } : {}),
+    ...(cfg.learningRateChoice === "pilot" && cfg.pilotSeeds ? { pilotSeeds: [...cfg.pilotSeeds] } : {}),
   };
 }
 
@@ -154,9 +156,6 @@ export function checkLearningRateChoice(cfg: Pick<TrainConfig, "learningRateChoi
   }
   if (choice === "pilot" && !(cfg.pilotSeeds && cfg.pilotSeeds.length > 0 && cfg.pilotSeeds.every((s) => Number.isInteger(s) && s > 0))) {
     throw new RangeError(`train.learningRateChoice "pilot" needs train.pilotSeeds, a non-empty list of positive integers (seeds kept apart from the reported ones, e.g. [1001]), got ${JSON.stringify(cfg.pilotSeeds)}`);
-  }
-  if (choice !== "pilot" && cfg.pilotSeeds !== undefined) {
-    throw new RangeError(`train.pilotSeeds is used only with train.learningRateChoice "pilot", which this plan does not set (it is ${JSON.stringify(choice)})`);
   }
 }
 
