@@ -303,17 +303,21 @@ describe("smoke profile end to end (CLI, --out in a temp dir)", { skip: censusDi
   const CLI = path.join(__dirname, "..", "..", "lib", "dist", "cli", "reproduce.js");
   const dir = path.join(out, "adatt-ablation", "smoke");
   let runs: RunRecord[] = [];
+  let pilots: RunRecord[] = [];
 
   before(() => {
     const r = spawnSync(process.execPath, [CLI, "adatt-ablation", "--profile", "smoke", "--backend", "wasm", "--out", out], { encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
-    runs = fs.readFileSync(path.join(dir, "runs.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as RunRecord);
+    const stored = fs.readFileSync(path.join(dir, "runs.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as RunRecord);
+    runs = stored.filter((r) => !r.pilot);
+    pilots = stored.filter((r) => r.pilot);
   });
 
   test("32 runs, both groups, every model; the test metrics the tables need", () => {
     const summary = JSON.parse(fs.readFileSync(path.join(dir, "summary.json"), "utf8")) as ExperimentSummary;
     assert.equal(summary.complete, true);
     assert.equal(runs.length, 32);
+    assert.equal(pilots.length, 16, "one pilot run per arm chose its learning rate");
     assert.deepEqual([...new Set(runs.map((r) => r.condition))], ["census", "synthetic"]);
     for (const r of runs) {
       const tasks = r.condition === "census" ? CENSUS_TASKS : SYN_TASKS;

@@ -246,7 +246,9 @@ describe("smoke profile end to end (CLI, --out in a temp dir)", () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-funnel-"));
   const CLI = path.join(__dirname, "..", "..", "lib", "dist", "cli", "reproduce.js");
   const dir = (id: string) => path.join(out, id, "smoke");
-  const readRuns = (id: string): RunRecord[] => fs.readFileSync(path.join(dir(id), "runs.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as RunRecord);
+  const stored = (id: string): RunRecord[] => fs.readFileSync(path.join(dir(id), "runs.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as RunRecord);
+  /** The reported runs (a census experiment also stores one pilot run per arm). */
+  const readRuns = (id: string): RunRecord[] => stored(id).filter((r) => !r.pilot);
   const noCensus = censusAvailable();
 
   before(() => {
@@ -278,6 +280,7 @@ describe("smoke profile end to end (CLI, --out in a temp dir)", () => {
   test("funnel-dcn: 8 census runs with the stated parameter counts", { skip: noCensus ?? false }, () => {
     const runs = readRuns("funnel-dcn");
     assert.equal(runs.length, 8);
+    assert.equal(stored("funnel-dcn").filter((r) => r.pilot).length, 4, "one pilot run per model chose its learning rate");
     const p = (m: string) => runs.find((r) => r.model === m)!.parameters.perReplica;
     assert.ok(Math.abs(p("dcn-mmoe") - p("mmoe")) / p("mmoe") <= 0.03);
     assert.ok(p("dcn-shared-bottom") - p("shared-bottom") < 0 && p("dcn-shared-bottom") - p("shared-bottom") > -100);

@@ -341,7 +341,9 @@ describe("smoke profile end to end (CLI, --out in a temp dir)", () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-seesaw-"));
   const CLI = path.join(__dirname, "..", "..", "lib", "dist", "cli", "reproduce.js");
   const dir = (id: string) => path.join(out, id, "smoke");
-  const readRuns = (id: string): RunRecord[] => fs.readFileSync(path.join(dir(id), "runs.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as RunRecord);
+  const stored = (id: string): RunRecord[] => fs.readFileSync(path.join(dir(id), "runs.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as RunRecord);
+  /** The reported runs (seesaw-census also stores one pilot run per arm). */
+  const readRuns = (id: string): RunRecord[] => stored(id).filter((r) => !r.pilot);
   const noCensus = censusAvailable();
 
   before(() => {
@@ -354,6 +356,7 @@ describe("smoke profile end to end (CLI, --out in a temp dir)", () => {
       const runs = readRuns(id);
       // Single-Task as two one-task runs per seed (each task's own checkpoint)
       assert.equal(runs.length, 24);
+      assert.equal(stored(id).filter((r) => r.pilot).length, id === "seesaw-census" ? 12 : 0, "one pilot run per census arm");
       assert.ok(runs.every((r) => r.status === "ok"), "no smoke run diverged");
       const testRows = id === "seesaw-census" ? 2000 : 500;
       for (const m of ["mmoe", "ml-mmoe", "cgc", "ple", "adatt"]) {
