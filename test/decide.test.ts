@@ -238,3 +238,12 @@ test("bad --budget values: one line naming the forms, exit 2, no folder made", (
     assert.deepEqual(fs.readdirSync(out), []);
   }
 });
+
+test("--decide judges reported runs only: a profile's pilot runs are imported (they fix the new seeds' rate) but never judged", async () => {
+  const { decideRuns } = await import("mtl-lab/dist/decide/decide");
+  const plan = { arms: [{ configHash: "abc" }] } as unknown as Parameters<typeof decideRuns>[0];
+  const pilot = { ...fakeRunRecord(1_000_000), pilot: true } as RunRecord;
+  const records = [fakeRunRecord(1), pilot, fakeRunRecord(2), { ...fakeRunRecord(3), configHash: "other" }];
+  assert.deepEqual(decideRuns(plan, records).map((r) => r.seed), [1, 2]);
+  assert.deepEqual(decideRuns(plan, records, true).map((r) => r.seed), [1, 1_000_000, 2]);
+});
