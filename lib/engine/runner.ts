@@ -9,7 +9,7 @@ import { initBackend, type BackendName, type BackendPreference } from "../backen
 import { createModel } from "../models/registry";
 import { startProvenance } from "../provenance";
 import type { DataSource } from "./train/data";
-import { checkPilotSeeds, resolveExperiment, type Arm, type Experiment, type ExperimentResult, type ResolveOptions, type ResolvedExperiment, type TrainedGroup } from "./plan/experiment";
+import { checkPilotSeeds, pilotSeedsOf, resolveExperiment, type Arm, type Experiment, type ExperimentResult, type ResolveOptions, type ResolvedExperiment, type TrainedGroup } from "./plan/experiment";
 import { silentProgress, type ProgressSink } from "./report/progress";
 import { experimentInModule } from "./plan/experiment-module";
 import { presentLine } from "./store/results-origin";
@@ -20,7 +20,7 @@ import { BadRunsLineError, defaultResultsRoot, readJson, REJECTED_FILE, resultsD
 import { CONFIG_FILE, configFile, type ConfigFile } from "./plan/run-config";
 import { runGroupsInWorkers, workerCount } from "./distributed/group-pool";
 import { runGroup, type ModelFactory } from "./train/run-group";
-import { inShard, pilotSeedsOf, planGroups, type Shard } from "./distributed/shard";
+import { inShard, planGroups, type Shard } from "./distributed/shard";
 import { armLearningRate, type RunRecord } from "./store/run-record";
 import { buildSummary, SUMMARY_SCHEMA, type ExperimentSummary } from "./report/summary";
 import { writeReport } from "./report/report";
@@ -93,11 +93,10 @@ export async function trainMissing(plan: ResolvedExperiment, store: RunsFile, lo
   const progress = opts.progress ?? silentProgress;
   const done = new Set(store.read().map((r) => runKey(r.configHash, r.seed)));
   // the whole fixed group is retrained, so a resumed run computes exactly what an uninterrupted one would
-  const groups = planGroups(plan)
-    .filter((g) => inShard(g.shardKey, opts.shard))
-    .map((g) => ({ ...g, missing: g.seeds.filter((s) => !done.has(runKey(g.arm.configHash, s))) }));
-  const total = planGroups(plan).reduce((n, g) => n + g.seeds.length, 0);
-  const alreadyDone = planGroups(plan).reduce((n, g) => n + g.keys.filter((k) => done.has(k)).length, 0);
+  const all = planGroups(plan);
+  const groups = all.filter((g) => inShard(g.shardKey, opts.shard)).map((g) => ({ ...g, missing: g.seeds.filter((s) => !done.has(runKey(g.arm.configHash, s))) }));
+  const total = all.reduce((n, g) => n + g.seeds.length, 0);
+  const alreadyDone = all.reduce((n, g) => n + g.keys.filter((k) => done.has(k)).length, 0);
   progress.start(`${plan.experiment.id}/${plan.profile}`, total, alreadyDone);
   const missing = groups.filter((g) => g.missing.length > 0);
   for (const arm of [...new Map(missing.map((g) => [g.arm.conditionName, g.arm])).values()]) {

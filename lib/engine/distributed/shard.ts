@@ -7,7 +7,7 @@
  * already stored, so every shard computes the same split. Under "pilot" an arm's reported groups
  * need its pilot, so the unit is the arm: arm a's groups, pilot and reported, go to shard a mod N.
  */
-import type { Arm, ResolvedExperiment } from "../plan/experiment";
+import { pilotSeedsOf, type Arm, type ResolvedExperiment } from "../plan/experiment";
 import { runKey } from "../store/results-store";
 import { seedGroups } from "../train/run-group";
 
@@ -52,9 +52,6 @@ export function planGroups(plan: ResolvedExperiment): PlanGroup[] {
     plan.arms.flatMap((arm, a) => seedGroups(seeds, plan.seedsPerGroup).map((s) => ({ arm, armIndex: a, seeds: s, keys: s.map((x) => runKey(arm.configHash, x)), pilot })));
   return [...groups(pilotSeedsOf(plan), true), ...groups(plan.seeds, false)].map(({ armIndex, ...g }, index) => ({ ...g, index, shardKey: byArm ? armIndex : index }));
 }
-
-/** The plan's pilot seeds (none unless learningRateChoice is "pilot"). */
-export const pilotSeedsOf = (plan: ResolvedExperiment): number[] => (plan.train.learningRateChoice === "pilot" ? [...(plan.train.pilotSeeds ?? [])] : []);
 
 /** Whether group `index` is this shard's (every group when there is no shard). */
 export const inShard = (index: number, shard: Shard | undefined): boolean => shard === undefined || index % shard.count === shard.index;

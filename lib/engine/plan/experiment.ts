@@ -292,10 +292,13 @@ export function resolveExperiment(exp: Experiment, opts: ResolveOptions = {}): R
   return { experiment: exp, profile, runs, seeds, train, rows, seedsPerGroup, statement, arms, subset, resolveOptions, overrides, overridden };
 }
 
+/** The plan's pilot seeds (none unless learningRateChoice is "pilot"). */
+export const pilotSeedsOf = (plan: Pick<ResolvedExperiment, "train">): number[] => (plan.train.learningRateChoice === "pilot" ? [...(plan.train.pilotSeeds ?? [])] : []);
+
 /** A pilot chooses the rate its arm's reported runs train at, so it must be none of them. */
 export function checkPilotSeeds(train: TrainConfig, seeds: readonly number[]): void {
   checkLearningRateChoice(train);
-  const shared = train.learningRateChoice === "pilot" ? (train.pilotSeeds ?? []).filter((s) => seeds.includes(s)) : [];
+  const shared = pilotSeedsOf({ train }).filter((s) => seeds.includes(s));
   if (shared.length) throw new RangeError(`pilot seed${shared.length > 1 ? "s" : ""} ${shared.join(", ")} ${shared.length > 1 ? "are" : "is"} also reported; train.pilotSeeds must be disjoint from the reported seeds ${seeds[0]}…${seeds[seeds.length - 1]}`);
 }
 

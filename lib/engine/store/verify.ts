@@ -11,14 +11,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { UserError } from "../../errors";
 import { canonicalJson } from "./config-hash";
-import { resolveExperiment, type Experiment, type ExperimentResult, type ProfileName, type ResolvedExperiment } from "../plan/experiment";
+import { pilotSeedsOf, resolveExperiment, type Experiment, type ExperimentResult, type ProfileName, type ResolvedExperiment } from "../plan/experiment";
 import { reportTables } from "../report/report";
 import { defaultResultsRoot, resultsDir, runKey, RunsFile, type BadLine } from "./results-store";
 import type { RunRecord } from "./run-record";
 import { runExperiment, type RunOptions } from "../runner";
 import { buildSummary } from "../report/summary";
 import { toMarkdown } from "../../tables";
-import { pilotSeedsOf } from "../distributed/shard";
 
 /** Fields that differ between two computations of the same run without the run differing. */
 // the checksum covers the timing fields too, so it differs whenever they do; the other fields are compared one by one

@@ -11,7 +11,7 @@ import type { InputSpec, MtlModel, ParameterCount, TaskSpec } from "../../models
 import type { ModelConfig } from "../../models/config";
 import { deriveSeed } from "../../seeds";
 import { checkDataSet, headRows, type DataSet, type DataSource } from "./data";
-import type { Arm, ResolvedExperiment, RowCaps } from "../plan/experiment";
+import { pilotSeedsOf, type Arm, type ResolvedExperiment, type RowCaps } from "../plan/experiment";
 import type { GroupTrainer } from "./group-trainer";
 import { outcomeFields, RUN_SCHEMA, type RunRecord } from "../store/run-record";
 import { resolveTrainConfig } from "./train-config";
@@ -90,8 +90,8 @@ export interface GroupRequest {
 }
 
 /** Whether `seeds` are pilot seeds of the plan (learningRateChoice "pilot"). */
-export function isPilotGroup(plan: ResolvedExperiment, seeds: readonly number[]): boolean {
-  const pilots = plan.train.learningRateChoice === "pilot" ? (plan.train.pilotSeeds ?? []) : [];
+function isPilotGroup(plan: ResolvedExperiment, seeds: readonly number[]): boolean {
+  const pilots = pilotSeedsOf(plan);
   return seeds.length > 0 && seeds.every((s) => pilots.includes(s));
 }
 
