@@ -9,7 +9,7 @@ import { nativeAdamActive, nativeAdamStep, type AdamStepScalars } from "./wasm-a
 import { embeddingBag, fusedMix } from "./wasm-bag-kernel";
 
 export type { AdamStepScalars } from "./wasm-adam-kernel";
-export { dataBmm, dataMatMul } from "./products";
+export { dataBmm } from "./products";
 
 /**
  * Embedding bag: Σ_c table[:, idx[b, c], :] → [R, B, U]; flatIdx int32 [B·nCat], already offset

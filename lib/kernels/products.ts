@@ -19,28 +19,21 @@ const onWasm = () => tf.getBackend() === "wasm";
  */
 function plainBatched(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   const [G, M, K] = a.shape, N = b.shape[2];
-  if (G === 1) return tf.matMul(a.reshape([M, K]), b.reshape([K, N])).reshape([1, M, N]);
-  return tf.matMul(a, b);
+  if (G === 1 && b.shape[0] === 1) return tf.matMul(a.reshape([M, K]), b.reshape([K, N])).reshape([1, M, N]);
+  return tf.matMul(a, b); // a batch of one broadcasts
 }
 
-/** x [R, B, D] (per-replica data, no gradient) @ w [R, D, N] → [R, B, N]; dW = xᵀ·dy, xᵀ materialised. */
+/**
+ * x [R, B, D] (per-replica data, no gradient), or [1, B, D] shared by every replica, @ w [R, D, N]
+ * → [R, B, N]; dW = xᵀ·dy, xᵀ materialised. Shared data comes out replica-major without the
+ * transposes of one [B, D] @ [D, R·N] product, and every output is the same sum.
+ */
 export function dataBmm(x: tf.Tensor3D, w: tf.Tensor3D): tf.Tensor3D {
   if (!onWasm()) return tf.matMul(x, w);
   const op = tf.customGrad((wt, save) => {
-    const xt = x.transpose([0, 2, 1]); // [R, D, B]
+    const xt = x.transpose([0, 2, 1]); // [R or 1, D, B]
     (save as tf.GradSaveFunc)([xt]);
     return { value: plainBatched(x, wt as tf.Tensor3D), gradFunc: (dy: tf.Tensor, [xts]: tf.Tensor[]) => plainBatched(xts as tf.Tensor3D, dy as tf.Tensor3D) };
   });
   return op(w) as tf.Tensor3D;
-}
-
-/** x [B, D] (data, no gradient) @ w [D, N] → [B, N]; dW = xᵀ·dy with xᵀ materialised. */
-export function dataMatMul(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
-  if (!onWasm()) return tf.matMul(x, w);
-  const op = tf.customGrad((wt, save) => {
-    const xt = x.transpose(); // [D, B]
-    (save as tf.GradSaveFunc)([xt]);
-    return { value: tf.matMul(x, wt as tf.Tensor2D), gradFunc: (dy: tf.Tensor, [xts]: tf.Tensor[]) => tf.matMul(xts as tf.Tensor2D, dy as tf.Tensor2D) };
-  });
-  return op(w) as tf.Tensor2D;
 }

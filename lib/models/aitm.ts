@@ -74,7 +74,7 @@ export class AITM extends ModelBase {
     const passed = this.info[t - 1].apply(previous); // [R, 1, B, H]
     const u = tf.concat([passed, q], 2) as tf.Tensor4D; // [R, 1, 2B, H]: the two inputs share h_1, h_2, h_3
     const y = this.attention[t - 1].apply(u); // [R, 1, 2B, 3H]
-    const [query, key, value] = [0, 1, 2].map((k) => this.attention[t - 1].block(y, k).reshape([R, 2, B, H]));
+    const [query, key, value] = this.attention[t - 1].blocksOf(y, [[0, 1], [1, 1], [2, 1]]).map((b) => b.reshape([R, 2, B, H]));
     const w = tf.softmax(query.mul(key).sum(3).div(Math.sqrt(H)).transpose([0, 2, 1])).transpose([0, 2, 1]) as tf.Tensor3D; // [R, 2, B]
     const z = w.expandDims(3).mul(value).sum(1, true) as tf.Tensor4D; // [R, 1, B, H]
     return { z, w };

@@ -5,7 +5,7 @@
  * Groups (experts, tasks) share one batched matmul: x [R, G, B, I] @ W [R, G, I, O].
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Consumer } from "./input";
+import { type Consumer, splitRanges } from "./input";
 import type { ParamStore } from "./params";
 import { gatedMix } from "../kernels/ops";
 
@@ -38,11 +38,15 @@ export class GroupedDense {
     return y.reshape([R, G, B, this.width]).add((this.bias as tf.Tensor).expandDims(2)) as tf.Tensor4D;
   }
 
-  /** Columns of blocks k .. k+count-1 (same offsets in every group): [R, G, B, Σu]. */
+  /** Columns of blocks k .. k+count-1 (same offsets in every group), for each [k, count]: [R, G, B, Σu] each. */
+  blocksOf(y: tf.Tensor4D, groups: readonly (readonly [number, number])[]): tf.Tensor4D[] {
+    const offset = (k: number) => this.blocks[0].slice(0, k).reduce((a, c) => a + c.units, 0);
+    return splitRanges(y, groups.map(([k, count]) => [offset(k), offset(k + count) - offset(k)] as const));
+  }
+
+  /** Columns of blocks k .. k+count-1 alone (see `blocksOf`). */
   block(y: tf.Tensor4D, k: number, count = 1): tf.Tensor4D {
-    const start = this.blocks[0].slice(0, k).reduce((a, c) => a + c.units, 0);
-    const width = this.blocks[0].slice(k, k + count).reduce((a, c) => a + c.units, 0);
-    return y.slice([0, 0, 0, start], [-1, -1, -1, width]);
+    return this.blocksOf(y, [[k, count]])[0];
   }
 }
 

@@ -38,8 +38,9 @@ export class Customized extends ModelBase {
   apply(batch: Batch): tf.Tensor3D {
     const h = this.encoder.apply(batch); // [R, B, U]
     const T = this.tasks.length;
-    const s = this.shared.fromColumns(this.encoder.slice(h, "shared/")); // [R, 1, B, Hs]
-    const own = this.own.fromColumns(this.encoder.slice(h, "bottom/")); // [R, T, B, Ht]
+    const [shared, bottoms] = this.encoder.slices(h, ["shared/", "bottom/"]);
+    const s = this.shared.fromColumns(shared); // [R, 1, B, Hs]
+    const own = this.own.fromColumns(bottoms); // [R, T, B, Ht]
     return this.towers.apply(tf.concat([s.tile([1, T, 1, 1]), own], 3) as tf.Tensor4D); // [R, B, T]
   }
 }

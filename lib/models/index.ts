@@ -7,7 +7,7 @@ export {
   glorotUniform, heUniform, uniform, orthonormalColumns, denseInit, GLOROT_INIT, TORCH_DEFAULT_INIT, INIT_SCHEMES,
   type DenseInit, type InitScheme,
 } from "./init";
-export { inputWidth } from "./input";
+export { inputWidth, splitRanges } from "./input";
 export { SharedBottom, sharedBottomWidthForBudget, mmoePaperWeightCount } from "./shared-bottom";
 export { SingleTask } from "./single-task";
 export { MMoE } from "./mmoe";

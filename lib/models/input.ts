@@ -9,7 +9,7 @@
  * ([R, B, Dn]): one batched matmul. The lookup-and-sum is the kernels' embedding bag.
  */
 import * as tf from "@tensorflow/tfjs";
-import { dataBmm, dataMatMul, embeddingBagSum } from "../kernels/ops";
+import { dataBmm, embeddingBagSum } from "../kernels/ops";
 import type { ParamStore } from "./params";
 import type { Batch, InputSpec } from "./types";
 
@@ -59,9 +59,7 @@ export function readInput(
   // without `affine` the bias comes first (the summation order every stored result was computed in)
   let h: tf.Tensor3D = affine ? tf.zeros([R, 1, U]) : (bias.expandDims(1) as tf.Tensor3D); // [R, 1, U]
   if (wNum !== null && input.numeric > 0) {
-    const xw = shared
-      ? dataMatMul(x.as2D(B, input.numeric), wNum.transpose([1, 0, 2]).reshape([input.numeric, R * U])).reshape([B, R, U]).transpose([1, 0, 2]) // [R, B, U]
-      : dataBmm(x as tf.Tensor3D, wNum); // [R, B, U]
+    const xw = dataBmm((shared ? x.expandDims(0) : x) as tf.Tensor3D, wNum); // [R, B, U]
     h = h.add(xw);
   }
   if (wCat !== null && offsets !== null) {
@@ -114,15 +112,22 @@ export class InputLayer {
     return readInput(batch, this.input, this.offsets, this.wNum as tf.Tensor3D | null, this.wCat as tf.Tensor3D | null, this.bias as tf.Tensor2D);
   }
 
-  /** The columns of consumers from .. from+count-1 (in registration order): [R, B, Σu]. */
-  columns(h: tf.Tensor3D, from: number, count: number): tf.Tensor3D {
-    const [start] = this.cols.get(this.consumers[from].name)!;
-    const width = this.consumers.slice(from, from + count).reduce((a, c) => a + c.units, 0);
-    return h.slice([0, 0, start], [-1, -1, width]);
+  /** The columns of consumers from .. from+count-1 (in registration order), for each [from, count]: [R, B, Σu] each. */
+  columns(h: tf.Tensor3D, groups: readonly (readonly [number, number])[]): tf.Tensor3D[] {
+    return splitRanges(h, groups.map(([from, count]) => [this.cols.get(this.consumers[from].name)![0], this.consumers.slice(from, from + count).reduce((a, c) => a + c.units, 0)] as const));
   }
 
-  /** The columns of consumer `prefix` or of all consumers under `prefix/` (must be contiguous). */
+  /** The columns of consumer `prefix` or of all consumers under `prefix/` (must be contiguous), for each prefix. */
+  slices(h: tf.Tensor3D, prefixes: readonly string[]): tf.Tensor3D[] {
+    return splitRanges(h, prefixes.map((prefix) => this.range(prefix)));
+  }
+
+  /** One prefix's columns (see `slices`). */
   slice(h: tf.Tensor3D, prefix: string): tf.Tensor3D {
+    return this.slices(h, [prefix])[0];
+  }
+
+  private range(prefix: string): readonly [number, number] {
     const dir = prefix.endsWith("/") ? prefix : `${prefix}/`;
     const hits = this.consumers.filter((c) => c.name === prefix || c.name.startsWith(dir));
     if (hits.length === 0) throw new Error(`no input consumer named ${prefix}*`);
@@ -130,6 +135,35 @@ export class InputLayer {
     const width = hits.reduce((a, c) => a + c.units, 0);
     const [lastStart, lastUnits] = this.cols.get(hits[hits.length - 1].name)!;
     if (lastStart + lastUnits - start !== width) throw new Error(`input consumers ${prefix}* are not contiguous`);
-    return h.slice([0, 0, start], [-1, -1, width]);
+    return [start, width];
   }
+}
+
+/**
+ * The column ranges [start, width] of x's last axis, as ONE tf.split (ranges must not overlap;
+ * columns no range asks for become pieces nobody reads). Why not one slice per range: each
+ * slice's gradient is a zero-padded full-width tensor, and the gradients of x add them up, so k
+ * slices cost k pads and k − 1 full-width adds in every backward pass; a split's gradient is one
+ * concatenation of the pieces' gradients. Same values: adding zeros leaves every float as it is.
+ */
+export function splitRanges<T extends tf.Tensor>(x: T, ranges: readonly (readonly [number, number])[]): T[] {
+  const axis = x.rank - 1, W = x.shape[axis];
+  if (ranges.length === 1 && ranges[0][0] === 0 && ranges[0][1] === W) return [x];
+  const order = ranges.map((r, i) => i).sort((a, b) => ranges[a][0] - ranges[b][0]);
+  const sizes: number[] = [];
+  const pieceOf = new Array<number>(ranges.length);
+  let at = 0;
+  for (const i of order) {
+    const [start, width] = ranges[i];
+    if (start < at || start + width > W) throw new Error(`column ranges overlap or leave the ${W} columns: [${ranges.map((r) => r.join("+")).join(", ")}]`);
+    if (start > at) sizes.push(start - at);
+    pieceOf[i] = sizes.length;
+    sizes.push(width);
+    at = start + width;
+  }
+  if (at < W) sizes.push(W - at);
+  const pieces = tf.split(x, sizes, axis) as T[];
+  const read = new Set(pieceOf);
+  pieces.forEach((p, i) => read.has(i) || p.dispose()); // a gradient needs only their shapes
+  return ranges.map((r, i) => pieces[pieceOf[i]]);
 }

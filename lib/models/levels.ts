@@ -57,20 +57,25 @@ export class ExtractionLevel {
     if (this.encoder !== null) {
       const h = this.encoder.apply(x as Batch); // [R, B, U]
       const N = this.bank.size;
-      let k = N;
-      const gateLogits = this.modules.map((m) => (m.gate > 0 ? this.encoder!.columns(h, k++, 1) : null));
-      return { experts: this.bank.fromColumns(this.encoder.columns(h, 0, N)), gateLogits };
+      const gated = this.modules.filter((m) => m.gate > 0).length;
+      const [experts, ...gates] = this.encoder.columns(h, [[0, N], ...Array.from({ length: gated }, (_, g) => [N + g, 1] as const)]);
+      let k = 0;
+      const gateLogits = this.modules.map((m) => (m.gate > 0 ? gates[k++] : null));
+      return { experts: this.bank.fromColumns(experts), gateLogits };
     }
     const f = x as tf.Tensor4D;
     const firstLayers: tf.Tensor4D[] = [];
     const gateLogits: (tf.Tensor3D | null)[] = [];
-    for (const { from, count, dense } of this.runs) {
+    // the runs' module inputs as one split (see splitRanges: one concatenation in the backward pass)
+    const counts = this.runs.map((r) => r.count), used = counts.reduce((a, c) => a + c, 0);
+    const modulesIn = used === f.shape[1] && counts.length === 1 ? [f] : (tf.split(f, used < f.shape[1] ? [...counts, f.shape[1] - used] : counts, 1) as tf.Tensor4D[]);
+    for (const [run, { from, count, dense }] of this.runs.entries()) {
       const m = this.modules[from];
-      const y = dense.apply(f.slice([0, from, 0, 0], [-1, count, -1, -1])); // [R, G, B, U]
-      firstLayers.push(groupExperts(dense.block(y, 0, m.experts), m.experts)); // [R, G·m, B, H1]
-      for (let g = 0; g < count; g++) {
-        gateLogits.push(m.gate > 0 ? (dense.block(y, m.experts).slice([0, g, 0, 0], [-1, 1, -1, -1]).squeeze([1]) as tf.Tensor3D) : null);
-      }
+      const y = dense.apply(modulesIn[run]); // [R, G, B, U]
+      const [experts, gates] = dense.blocksOf(y, m.gate > 0 ? [[0, m.experts], [m.experts, 1]] : [[0, m.experts]]);
+      firstLayers.push(groupExperts(experts, m.experts)); // [R, G·m, B, H1]
+      const perModule = m.gate > 0 ? (count === 1 ? [gates.squeeze([1]) as tf.Tensor3D] : (tf.unstack(gates, 1) as tf.Tensor3D[])) : null;
+      for (let g = 0; g < count; g++) gateLogits.push(perModule ? perModule[g] : null);
     }
     const e = firstLayers.length === 1 ? firstLayers[0] : (tf.concat(firstLayers, 1) as tf.Tensor4D);
     return { experts: this.bank.deepen(e), gateLogits };

@@ -46,8 +46,9 @@ export class MLMMoE extends ModelBase {
 
   private forward(batch: Batch): { f: tf.Tensor4D; w: tf.Tensor4D[] } {
     const h = this.encoder.apply(batch); // [R, B, U]
-    const w = this.gateCounts.map((K, l) => softmaxGates(this.encoder.slice(h, `level/${l}/gate/`), K)); // [R, B, K, n]
-    let e = this.banks[0].fromColumns(this.encoder.slice(h, "level/0/expert/")); // [R, n, B, H]
+    const [experts, ...gates] = this.encoder.slices(h, ["level/0/expert/", ...this.gateCounts.map((K, l) => `level/${l}/gate/`)]);
+    const w = this.gateCounts.map((K, l) => softmaxGates(gates[l], K)); // [R, B, K, n]
+    let e = this.banks[0].fromColumns(experts); // [R, n, B, H]
     for (let l = 1; l < this.banks.length; l++) {
       const x = mix(w[l - 1], e); // [R, n, B, H]: one mixture per next-level expert
       e = this.banks[l].deepen(tf.relu(this.inputs[l]!.apply(x))); // [R, n, B, H_l]

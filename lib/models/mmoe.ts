@@ -37,8 +37,9 @@ export class MMoE extends ModelBase {
   /** Gate weights [R, B, K, n] and expert outputs [R, n, B, H]. */
   private forward(batch: Batch): { w: tf.Tensor4D; e: tf.Tensor4D } {
     const h = this.encoder.apply(batch); // [R, B, U]
-    const e = this.experts.fromColumns(this.encoder.slice(h, "expert/")); // [R, n, B, H]
-    const w = softmaxGates(this.encoder.slice(h, "gate/"), this.gateCount); // [R, B, K, n]
+    const [experts, gates] = this.encoder.slices(h, ["expert/", "gate/"]);
+    const e = this.experts.fromColumns(experts); // [R, n, B, H]
+    const w = softmaxGates(gates, this.gateCount); // [R, B, K, n]
     return { w, e };
   }
 

@@ -36,10 +36,10 @@ __attribute__((always_inline)) inline void block(const Operand& a, const float* 
     std::memcpy(&b1, bp + k * NR + 16, 64);
     const float* ak = ai + k * a.cs;
     for (int i = 0; i < mr; i++) {
+      // scalar · vector broadcasts s (one broadcast load); `v16{} + s` cost an add per row and k
       const float s = ak[i * a.rs];
-      const v16 sv = v16{} + s;
-      acc[i][0] = acc[i][0] + sv * b0;
-      acc[i][1] = acc[i][1] + sv * b1;
+      acc[i][0] = acc[i][0] + s * b0;
+      acc[i][1] = acc[i][1] + s * b1;
     }
   }
   for (int i = 0; i < mr; i++) {
