@@ -2,7 +2,7 @@
 // native-gemm and native, what MTL_KERNELS=auto runs where it builds): it built; its products are bit-identical to XNNPACK's
 // for every transpose, broadcast and block tail and read transposes in place (no Transpose
 // kernel); its Adam update is bit-identical to the tfjs ops of kernels/ops.ts, inactive replicas
-// included; it refuses operands outside the heap; without it the wasm kernels run and the native
+// included, and its ReLU gradient to tfjs' own; it refuses operands outside the heap; without it the wasm kernels run and the native
 // sets are refused with the reason. Training with it (every model kind, census AdaTT):
 // test/kernels-bit-identity.test.ts.
 import { test } from "node:test";
@@ -200,6 +200,34 @@ test("native Adam: θ, m and v bit-identical to the tfjs ops of kernels/ops.ts o
     return names;
   });
   assert.deepEqual(kernels, ["MtlAdam"]);
+});
+
+test("native ReLU gradient: bit-identical to tfjs' Step, Cast and Multiply for NaN, ±0, infinities, denormals and long runs; one MtlReluGrad kernel", async () => {
+  await initBackend("wasm");
+  const special = [NaN, -0, 0, 1e-40, -1e-40, 2, -3, Infinity, -Infinity];
+  const rng = new Rng(53);
+  const n = 1000; // past every vector width and its tail
+  const x = new Float32Array(n), dy = new Float32Array(n);
+  rng.fillNormal(x);
+  rng.fillNormal(dy);
+  special.forEach((v, i) => special.forEach((w, j) => { x[i * special.length + j] = v; dy[i * special.length + j] = w; }));
+  const grad = (set: string) => withKernels(set, () => {
+    const [xt, dyt] = [tf.tensor1d(x), tf.tensor1d(dy)];
+    const g = tf.grad((t: tf.Tensor) => tf.relu(t).mul(dyt).sum())(xt);
+    const out = bits(g.dataSync() as Float32Array);
+    tf.dispose([xt, dyt, g]);
+    return out;
+  });
+  const ops = grad("sparse-sum-dw-mix"), native = grad("native");
+  assert.deepEqual(native, ops);
+  assert.ok(ops.some((b) => b === 0x80000000), "a -0 (dy < 0 where x ≤ 0) is among the cases");
+  const kernels = await withKernels("native", async () => {
+    const [xt, dyt] = [tf.tensor1d(x), tf.tensor1d(dy)];
+    const names = (await tf.profile(() => tf.grad((t: tf.Tensor) => tf.relu(t).mul(dyt).sum())(xt))).kernels.map((k) => k.name);
+    tf.dispose([xt, dyt]);
+    return names;
+  });
+  assert.ok(kernels.includes("MtlReluGrad") && !kernels.includes("Step"), kernels.join(" "));
 });
 
 test("a command asked for the native reference set without the addon stops with one line naming the reason and the fix, exit 2 (a setting it cannot use), no stack trace", () => {

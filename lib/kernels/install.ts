@@ -11,7 +11,7 @@
  *   sparse-sum-dw      + products with ≤ 8 left rows in one pass over the right matrix
  *   sparse-sum-dw-mix  + the gated mix Σ_i w_i·e_i and its gradients fused (MTL_KERNELS=wasm)
  *   native-gemm        sparse-sum-dw-mix with every product in the native addon
- *   native             native-gemm + Adam's update and the bag's gather-sums in the addon (MTL_KERNELS=auto where the addon loads)
+ *   native             native-gemm + Adam's update, the bag's gather-sums and ReLU's gradient in the addon (MTL_KERNELS=auto where the addon loads)
  *
  * The backend calls installKernels() when it starts (lib/backend.ts); tests and the bench, which
  * switch sets inside one process, call it again after switching. The predicates below are read per
@@ -24,6 +24,7 @@ import { kernelSet, kernelSetExplicit, usesNativeAddon, type KernelSet } from ".
 import { installWasmAxisSum, installWasmBag, installWasmMix, wasmBagInstalled } from "./wasm-bag-kernel";
 import { installWasmCopyKernels } from "./wasm-copy-kernels";
 import { installWasmMatMul, useNativeProducts, useSmallRowsProduct } from "./wasm-matmul-kernel";
+import { installReluGradient } from "./relu-grad";
 
 let installed = false;
 let sumWrapped = false;
@@ -46,6 +47,7 @@ export function installKernels(): void {
     installWasmCopyKernels();
     useSmallRowsProduct(() => withDw(kernelSet()));
     useNativeProducts(() => usesNativeAddon(kernelSet()));
+    installReluGradient();
     installed = true;
   }
   // the Sum wrapper decides per call (the set may change in one process: tests, the bench's A/B)

@@ -1,7 +1,7 @@
 /**
  * The optional native kernel addon: lib/kernels/native/*.cc, compiled by `npm run build`
  * (lib/cli/build-native.ts) into lib/dist/native/mtl-native.node. Its products (kernel sets
- * native-gemm and native), Adam update and embedding-bag gather-sums (native) work in place in the wasm heap at the CPU's
+ * native-gemm and native), Adam update, embedding-bag gather-sums and ReLU gradient (native) work in place in the wasm heap at the CPU's
  * vector width, bit-identical to the wasm kernels they replace (native/gemm.cc and adam.cc
  * say why), so the addon changes speed, never results.
  *
@@ -30,6 +30,8 @@ export interface NativeAddon {
    */
   gsum(heap: ArrayBuffer, R: number, nOut: number, U: number, nSrc: number, srcOff: number, srcStep: number,
     listOff: number, listLength: number, startsOff: number, outOff: number, outStep: number): void;
+  /** ReLU's gradient over n floats: out = dy · step(x) (heap byte offsets). */
+  reluGrad(heap: ArrayBuffer, n: number, dyOff: number, xOff: number, outOff: number): void;
 }
 
 /** Where the build puts the addon, relative to this file's compiled copy (lib/dist/kernels). */
@@ -65,9 +67,10 @@ function load(): { addon?: NativeAddon; reason: string } {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const addon = require(NATIVE_ADDON_PATH) as Partial<NativeAddon>;
-    loaded = typeof addon.gemm === "function" && typeof addon.adam === "function" && typeof addon.gsum === "function"
+    const missing = (["gemm", "adam", "gsum", "reluGrad"] as const).filter((f) => typeof addon[f] !== "function");
+    loaded = missing.length === 0
       ? { addon: addon as NativeAddon, reason: "loaded" }
-      : { reason: `${NATIVE_ADDON_PATH} lacks gemm, adam or gsum (a stale build: run npm run build)` };
+      : { reason: `${NATIVE_ADDON_PATH} lacks ${missing.join(", ")} (a stale build: run npm run build)` };
   } catch (e) {
     const msg = (e as Error).message.split("\n")[0];
     loaded = { reason: (e as { code?: string }).code === "MODULE_NOT_FOUND" ? `not built (${NATIVE_ADDON_PATH} is missing; npm run build compiles it with g++)` : msg };

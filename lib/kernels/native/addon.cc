@@ -184,6 +184,20 @@ napi_value GatherSum(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// reluGrad(heap, n, dyOff, xOff, outOff): out = dy · step(x) over n floats.
+napi_value ReluGrad(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  Heap heap;
+  int64_t n[4];
+  if (!callArgs(env, info, "reluGrad", 5, argv, &heap) || !ints(env, argv + 1, 4, n)) return nullptr;
+  for (int i = 1; i < 4; i++) {
+    if (!inside(env, heap, n[i], 0, 1, n[0] * 4)) return nullptr;
+  }
+  const auto at = [&](int i) { return reinterpret_cast<float*>(heap.data + n[i]); };
+  mtlReluGrad(at(1), at(2), at(3), n[0]);
+  return nullptr;
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
@@ -194,5 +208,8 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "adam", adam);
   napi_create_function(env, "gsum", NAPI_AUTO_LENGTH, GatherSum, nullptr, &gsum);
   napi_set_named_property(env, exports, "gsum", gsum);
+  napi_value reluGrad;
+  napi_create_function(env, "reluGrad", NAPI_AUTO_LENGTH, ReluGrad, nullptr, &reluGrad);
+  napi_set_named_property(env, exports, "reluGrad", reluGrad);
   return exports;
 }

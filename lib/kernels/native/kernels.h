@@ -20,5 +20,8 @@ struct AdamScalars {
 void mtlAdam(const float* theta, const float* m, const float* v, const float* g,
              float* thetaOut, float* mOut, float* vOut, int64_t n, const AdamScalars& s);
 
+// out = dy · step(x), elementwise: ReLU's gradient (relu-grad.cc).
+void mtlReluGrad(const float* dy, const float* x, float* out, int64_t n);
+
 // One replica: out[o, :] = +0 + Σ_{j = starts[o] .. starts[o+1]-1} src[list[j], :], rows of U floats (gather-sum.cc).
 void mtlGatherSum(const float* src, const int32_t* list, const int32_t* starts, float* out, int64_t nOut, int64_t U);
