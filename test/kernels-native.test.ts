@@ -2,7 +2,7 @@
 // native-gemm and native, what MTL_KERNELS=auto runs where it builds): it built; its products are bit-identical to XNNPACK's
 // for every transpose, broadcast and block tail and read transposes in place (no Transpose
 // kernel); its Adam update is bit-identical to the tfjs ops of kernels/ops.ts, inactive replicas
-// included, and its ReLU gradient to tfjs' own; it refuses operands outside the heap; without it the wasm kernels run and the native
+// included, its ReLU gradient to tfjs' own and its input layer to the unfused ops; it refuses operands outside the heap; without it the wasm kernels run and the native
 // sets are refused with the reason. Training with it (every model kind, census AdaTT):
 // test/kernels-bit-identity.test.ts.
 import { test } from "node:test";
@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { ReplicaAdam, Rng, embeddingBagSum, initBackend, nativeAddon, nativeAddonStatus, projectRoot } from "mtl-lab";
+import { ReplicaAdam, Rng, embeddingBagSum, initBackend, nativeAddon, nativeAddonStatus, projectRoot, sharedInputLayer } from "mtl-lab";
 import { withKernels } from "./models-util";
 
 function rand(shape: number[], rng: Rng): tf.Tensor {
@@ -228,6 +228,35 @@ test("native ReLU gradient: bit-identical to tfjs' Step, Cast and Multiply for N
     return names;
   });
   assert.ok(kernels.includes("MtlReluGrad") && !kernels.includes("Step"), kernels.join(" "));
+});
+
+test("native input layer: (bias + x·W) + bag bit-identical to the unfused ops, values and gradients, for every column tail; one MtlInputLayer kernel", async () => {
+  await initBackend("wasm");
+  const rng = new Rng(59);
+  const R = 3, B = 37, Dn = 5, V = 23, nCat = 4;
+  const flat = tf.tensor1d(Array.from({ length: B * nCat }, (_, j) => (j * 7 + (j % nCat) * 5) % V), "int32");
+  for (const U of [16, 64 + 16 + 3, 2]) { // 4-vector blocks, 1-vector blocks and single columns
+    const x = rand([B, Dn], rng) as tf.Tensor2D, w = rand([R, Dn, U], rng) as tf.Tensor3D, bias = rand([R, U], rng) as tf.Tensor2D, table = rand([R, V, U], rng) as tf.Tensor3D;
+    const dy = rand([R, B, U], rng);
+    const run = (set: string) => withKernels(set, () => {
+      const f = (wv: tf.Tensor, bv: tf.Tensor, tv: tf.Tensor) => sharedInputLayer(x, wv as tf.Tensor3D, bv as tf.Tensor2D, tv as tf.Tensor3D, flat, nCat);
+      const y = f(w, bias, table);
+      const grads = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => f(a, b, c).mul(dy).sum())([w, bias, table]);
+      const out = [y, ...grads].map((t) => bits(t.dataSync() as Float32Array));
+      tf.dispose([y, ...grads]);
+      return out;
+    });
+    assert.deepEqual(run("native"), run("sparse-sum-dw-mix"), `U = ${U}`);
+    tf.dispose([x, w, bias, table, dy]);
+  }
+  const kernels = await withKernels("native", async () => {
+    const x = tf.ones([B, Dn]) as tf.Tensor2D, w = tf.ones([R, Dn, 8]) as tf.Tensor3D, bias = tf.ones([R, 8]) as tf.Tensor2D, table = tf.ones([R, V, 8]) as tf.Tensor3D;
+    const names = (await tf.profile(() => sharedInputLayer(x, w, bias, table, flat, nCat))).kernels.map((k) => k.name);
+    tf.dispose([x, w, bias, table]);
+    return names;
+  });
+  assert.ok(kernels.includes("MtlInputLayer") && !["Add", "BatchMatMul", "MtlEmbeddingBag"].some((k) => kernels.includes(k)), kernels.join(" "));
+  flat.dispose();
 });
 
 test("a command asked for the native reference set without the addon stops with one line naming the reason and the fix, exit 2 (a setting it cannot use), no stack trace", () => {

@@ -1,7 +1,7 @@
 /**
  * The optional native kernel addon: lib/kernels/native/*.cc, compiled by `npm run build`
  * (lib/cli/build-native.ts) into lib/dist/native/mtl-native.node. Its products (kernel sets
- * native-gemm and native), Adam update, embedding-bag gather-sums and ReLU gradient (native) work in place in the wasm heap at the CPU's
+ * native-gemm and native), Adam update, embedding-bag gather-sums, ReLU gradient and input layer (native) work in place in the wasm heap at the CPU's
  * vector width, bit-identical to the wasm kernels they replace (native/gemm.cc and adam.cc
  * say why), so the addon changes speed, never results.
  *
@@ -32,6 +32,12 @@ export interface NativeAddon {
     listOff: number, listLength: number, startsOff: number, outOff: number, outStep: number): void;
   /** ReLU's gradient over n floats: out = dy · step(x) (heap byte offsets). */
   reluGrad(heap: ArrayBuffer, n: number, dyOff: number, xOff: number, outOff: number): void;
+  /**
+   * The input layer for shared data, R replicas: out_r[b, :] = (bias_r + x[b, :] · w_r) + Σ_c table_r[idx[b, c], :];
+   * x float32 [B, Dn], w [R, Dn, U], bias [R, U], table [R, V, U], idx int32 [B, nCat], out [R, B, U] (heap byte offsets).
+   */
+  inputLayer(heap: ArrayBuffer, R: number, B: number, Dn: number, U: number, V: number, nCat: number,
+    xOff: number, wOff: number, biasOff: number, tableOff: number, idxOff: number, outOff: number): void;
 }
 
 /** Where the build puts the addon, relative to this file's compiled copy (lib/dist/kernels). */
@@ -67,7 +73,7 @@ function load(): { addon?: NativeAddon; reason: string } {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const addon = require(NATIVE_ADDON_PATH) as Partial<NativeAddon>;
-    const missing = (["gemm", "adam", "gsum", "reluGrad"] as const).filter((f) => typeof addon[f] !== "function");
+    const missing = (["gemm", "adam", "gsum", "reluGrad", "inputLayer"] as const).filter((f) => typeof addon[f] !== "function");
     loaded = missing.length === 0
       ? { addon: addon as NativeAddon, reason: "loaded" }
       : { reason: `${NATIVE_ADDON_PATH} lacks ${missing.join(", ")} (a stale build: run npm run build)` };

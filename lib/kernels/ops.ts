@@ -7,6 +7,8 @@ import * as tf from "@tensorflow/tfjs";
 import { fusedMixActive, sparseBagActive } from "./install";
 import { nativeAdamActive, nativeAdamStep, type AdamStepScalars } from "./wasm-adam-kernel";
 import { embeddingBag, fusedMix } from "./wasm-bag-kernel";
+import { nativeInputLayer, nativeInputLayerActive } from "./input-layer-kernel";
+import { dataBmm } from "./products";
 
 export type { AdamStepScalars } from "./wasm-adam-kernel";
 export { dataBmm } from "./products";
@@ -28,6 +30,17 @@ export function embeddingBagSum(table: tf.Tensor3D, flatIdx: tf.Tensor1D, B: num
   const where = tf.concat([rows, flatIdx.reshape([B * nCat, 1])], 1) as tf.Tensor2D; // [B·nCat, 2]
   const counts = tf.scatterND(where, tf.ones([B * nCat]), [B, V]) as tf.Tensor2D; // duplicates add up
   return tf.matMul(counts.expandDims(0), table) as tf.Tensor3D; // [1, B, V] @ [R, V, U], broadcast
+}
+
+/**
+ * The input layer on shared data, (bias + x·wNum) + bag(table): x [B, Dn], wNum [R, Dn, U],
+ * bias [R, U], table [R, V, U], flatIdx int32 [B·nCat] → [R, B, U]. The native kernel computes the
+ * same floats in one pass; the ops write and read the [R, B, U] intermediates four times more.
+ */
+export function sharedInputLayer(x: tf.Tensor2D, wNum: tf.Tensor3D, bias: tf.Tensor2D, table: tf.Tensor3D, flatIdx: tf.Tensor1D, nCat: number): tf.Tensor3D {
+  if (nativeInputLayerActive()) return nativeInputLayer(x, wNum, bias, table, flatIdx, nCat);
+  const B = x.shape[0];
+  return bias.expandDims(1).add(dataBmm(x.expandDims(0) as tf.Tensor3D, wNum)).add(embeddingBagSum(table, flatIdx, B, nCat)) as tf.Tensor3D;
 }
 
 /** Gated mix f_k = Σ_i w[·, k, i] · e_i: weights [R, B, K, n], experts [R, n, B, H] → [R, K, B, H]. */

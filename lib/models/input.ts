@@ -9,7 +9,7 @@
  * ([R, B, Dn]): one batched matmul. The lookup-and-sum is the kernels' embedding bag.
  */
 import * as tf from "@tensorflow/tfjs";
-import { dataBmm, embeddingBagSum } from "../kernels/ops";
+import { dataBmm, embeddingBagSum, sharedInputLayer } from "../kernels/ops";
 import type { ParamStore } from "./params";
 import type { Batch, InputSpec } from "./types";
 
@@ -56,20 +56,24 @@ export function readInput(
   if (!shared && x.shape[0] !== R) throw new Error(`per-replica batch.numeric has ${x.shape[0]} replicas, the model has ${R}`);
   const B = x.shape[shared ? 0 : 1] as number;
   const affine = batch.affine;
+  let flat: tf.Tensor1D | null = null; // [B·nCat]: every row's categorical columns as table rows
+  if (wCat !== null && offsets !== null) {
+    const c = batch.categorical;
+    if (c === undefined || c.rank !== 2 || c.shape[0] !== B || c.shape[1] !== input.categorical.length) {
+      throw new Error(`batch.categorical must be int32 [${B}, ${input.categorical.length}], got ${c ? `[${c.shape}]` : "none"}`);
+    }
+    flat = c.add(offsets).reshape([B * input.categorical.length]) as tf.Tensor1D;
+  }
+  if (!affine && shared && wNum !== null && input.numeric > 0 && wCat !== null && flat !== null) {
+    return sharedInputLayer(x.as2D(B, input.numeric), wNum, bias, wCat, flat, input.categorical.length); // the same sums as below
+  }
   // without `affine` the bias comes first (the summation order every stored result was computed in)
   let h: tf.Tensor3D = affine ? tf.zeros([R, 1, U]) : (bias.expandDims(1) as tf.Tensor3D); // [R, 1, U]
   if (wNum !== null && input.numeric > 0) {
     const xw = dataBmm((shared ? x.expandDims(0) : x) as tf.Tensor3D, wNum); // [R, B, U]
     h = h.add(xw);
   }
-  if (wCat !== null && offsets !== null) {
-    const c = batch.categorical;
-    if (c === undefined || c.rank !== 2 || c.shape[0] !== B || c.shape[1] !== input.categorical.length) {
-      throw new Error(`batch.categorical must be int32 [${B}, ${input.categorical.length}], got ${c ? `[${c.shape}]` : "none"}`);
-    }
-    const flat = c.add(offsets).reshape([B * input.categorical.length]) as tf.Tensor1D; // [B·nCat]
-    h = h.add(embeddingBagSum(wCat, flat, B, input.categorical.length)); // [R, B, U]
-  }
+  if (wCat !== null && flat !== null) h = h.add(embeddingBagSum(wCat, flat, B, input.categorical.length)); // [R, B, U]
   if (affine) {
     // x' = scale·x + shift: x'·W + b = scale ⊙ (x·W) + shift·W + b (shift·W: [R, 1, D] @ [R, D, U], small)
     const W = wNum !== null && wCat !== null ? tf.concat([wNum, wCat], 1) : (wNum ?? wCat)!; // [R, D, U]

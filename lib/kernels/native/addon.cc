@@ -198,6 +198,34 @@ napi_value ReluGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// inputLayer(heap, R, B, Dn, U, V, nCat, xOff, wOff, biasOff, tableOff, idxOff, outOff): per replica r,
+// out_r[b, :] = (bias_r + x[b, :] · w_r) + Σ_c table_r[idx[b, c], :]; x [B, Dn] and idx int32
+// [B, nCat] are shared, w_r [Dn, U], bias_r [U], table_r [V, U], out_r [B, U] follow each other.
+napi_value InputLayer(napi_env env, napi_callback_info info) {
+  napi_value argv[13];
+  Heap heap;
+  int64_t n[12];
+  if (!callArgs(env, info, "inputLayer", 13, argv, &heap) || !ints(env, argv + 1, 12, n)) return nullptr;
+  const int64_t R = n[0], B = n[1], Dn = n[2], U = n[3], V = n[4], nCat = n[5];
+  if (!inside(env, heap, n[6], 0, 1, B * Dn * 4) || !inside(env, heap, n[7], 0, 1, R * Dn * U * 4) ||
+      !inside(env, heap, n[8], 0, 1, R * U * 4) || !inside(env, heap, n[9], 0, 1, R * V * U * 4) ||
+      !inside(env, heap, n[10], 0, 1, B * nCat * 4) || !inside(env, heap, n[11], 0, 1, R * B * U * 4)) {
+    return nullptr;
+  }
+  const int32_t* idx = reinterpret_cast<const int32_t*>(heap.data + n[10]);
+  for (int64_t j = 0; j < B * nCat; j++) {
+    if (idx[j] < 0 || idx[j] >= V) {
+      napi_throw_range_error(env, nullptr, "inputLayer: an index is not a table row");
+      return nullptr;
+    }
+  }
+  const auto at = [&](int i, int64_t r, int64_t size) { return reinterpret_cast<float*>(heap.data + n[i] + r * size * 4); };
+  for (int64_t r = 0; r < R; r++) {
+    mtlInputLayer(at(6, 0, 0), at(7, r, Dn * U), at(8, r, U), at(9, r, V * U), idx, at(11, r, B * U), B, Dn, U, nCat);
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
@@ -211,5 +239,8 @@ NAPI_MODULE_INIT() {
   napi_value reluGrad;
   napi_create_function(env, "reluGrad", NAPI_AUTO_LENGTH, ReluGrad, nullptr, &reluGrad);
   napi_set_named_property(env, exports, "reluGrad", reluGrad);
+  napi_value inputLayer;
+  napi_create_function(env, "inputLayer", NAPI_AUTO_LENGTH, InputLayer, nullptr, &inputLayer);
+  napi_set_named_property(env, exports, "inputLayer", inputLayer);
   return exports;
 }

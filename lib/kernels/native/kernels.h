@@ -20,6 +20,10 @@ struct AdamScalars {
 void mtlAdam(const float* theta, const float* m, const float* v, const float* g,
              float* thetaOut, float* mOut, float* vOut, int64_t n, const AdamScalars& s);
 
+// One replica's input layer for shared data: out[b, :] = (bias + x[b, :] · w) + Σ_c table[idx[b, c], :] (input-layer.cc).
+void mtlInputLayer(const float* x, const float* w, const float* bias, const float* table, const int32_t* idx,
+                   float* out, int64_t B, int64_t Dn, int64_t U, int64_t nCat);
+
 // out = dy · step(x), elementwise: ReLU's gradient (relu-grad.cc).
 void mtlReluGrad(const float* dy, const float* x, float* out, int64_t n);
 
