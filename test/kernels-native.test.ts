@@ -2,7 +2,8 @@
 // native-gemm and native, what MTL_KERNELS=auto runs where it builds): it built; its products are bit-identical to XNNPACK's
 // for every transpose, broadcast and block tail and read transposes in place (no Transpose
 // kernel); its Adam update is bit-identical to the tfjs ops of kernels/ops.ts, inactive replicas
-// included, its ReLU gradient to tfjs' own and its input layer to the unfused ops; it refuses operands outside the heap; without it the wasm kernels run and the native
+// included, its ReLU gradient to tfjs' own, its input layer to the unfused ops and its mix
+// weight gradient to the wasm module; it refuses operands outside the heap; without it the wasm kernels run and the native
 // sets are refused with the reason. Training with it (every model kind, census AdaTT):
 // test/kernels-bit-identity.test.ts.
 import { test } from "node:test";
@@ -12,7 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { ReplicaAdam, Rng, embeddingBagSum, initBackend, nativeAddon, nativeAddonStatus, projectRoot, sharedInputLayer } from "mtl-lab";
+import { ReplicaAdam, Rng, embeddingBagSum, gatedMix, initBackend, nativeAddon, nativeAddonStatus, projectRoot, sharedInputLayer } from "mtl-lab";
 import { withKernels } from "./models-util";
 
 function rand(shape: number[], rng: Rng): tf.Tensor {
@@ -123,6 +124,23 @@ test("native gather-sums (embedding bag, its gradient, axis sums) are bit-identi
   assert.throws(() => gsum(1, 2), /gsum: a list entry is not a source row/);
   assert.throws(() => gsum(2, 1), /gsum: the starts must ascend within the list/);
   assert.throws(() => gsum(100, 2), /outside the heap/);
+});
+
+test("native gated-mix weight gradient: bit-identical to the wasm module's for the fixed and the general expert counts and every row tail", async () => {
+  await initBackend("wasm");
+  const rng = new Rng(61);
+  // [K gates, n experts, B rows, H]: census AdaTT-sp (3 × 6) and MMoE (2 × 8) take fixed-size code, the rest the general one
+  for (const [K, n, B, H] of [[3, 6, 40, 19], [2, 8, 16, 5], [1, 3, 7, 33], [4, 5, 17, 1]]) {
+    const R = 2;
+    const w = rand([R, B, K, n], rng) as tf.Tensor4D, e = rand([R, n, B, H], rng) as tf.Tensor4D, dy = rand([R, K, B, H], rng);
+    const run = (set: string) => withKernels(set, () => tf.tidy(() => {
+      tf.fill([R * B * K * n * 4], NaN).dispose(); // outputs land on NaN memory: an unwritten element shows
+      const dw = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(gatedMix(t as tf.Tensor4D, e), dy)))(w);
+      return bits(dw.dataSync() as Float32Array);
+    }));
+    assert.deepEqual(run("native"), run("sparse-sum-dw-mix"), `K ${K}, n ${n}, B ${B}, H ${H}`);
+    tf.dispose([w, e, dy]);
+  }
 });
 
 test("the addon refuses a heap that is not an ArrayBuffer, operands outside it, negative sizes and a wrong argument count", () => {

@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { NATIVE_ADDON_PATH } from "../kernels/native-addon";
 
 const SOURCE_DIR = path.join(__dirname, "..", "..", "kernels", "native");
-const SOURCES = ["addon.cc", "gemm.cc", "adam.cc", "gather-sum.cc", "relu-grad.cc", "input-layer.cc"].map((f) => path.join(SOURCE_DIR, f));
+const SOURCES = ["addon.cc", "gemm.cc", "adam.cc", "gather-sum.cc", "relu-grad.cc", "input-layer.cc", "mix-dots.cc"].map((f) => path.join(SOURCE_DIR, f));
 /**
  * No -march=native: the kernels carry AVX-512, AVX2 and baseline clones and the loader picks
  * one, so a build is portable across x86-64 CPUs. -ffp-contract=off: no fused multiply-add,

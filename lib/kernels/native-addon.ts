@@ -1,7 +1,7 @@
 /**
  * The optional native kernel addon: lib/kernels/native/*.cc, compiled by `npm run build`
  * (lib/cli/build-native.ts) into lib/dist/native/mtl-native.node. Its products (kernel sets
- * native-gemm and native), Adam update, embedding-bag gather-sums, ReLU gradient and input layer (native) work in place in the wasm heap at the CPU's
+ * native-gemm and native), Adam update, embedding-bag gather-sums, ReLU gradient, input layer and gated-mix weight gradient (native) work in place in the wasm heap at the CPU's
  * vector width, bit-identical to the wasm kernels they replace (native/gemm.cc and adam.cc
  * say why), so the addon changes speed, never results.
  *
@@ -38,6 +38,8 @@ export interface NativeAddon {
    */
   inputLayer(heap: ArrayBuffer, R: number, B: number, Dn: number, U: number, V: number, nCat: number,
     xOff: number, wOff: number, biasOff: number, tableOff: number, idxOff: number, outOff: number): void;
+  /** The gated mix's weight gradient: out [R, B, K, n] = Σ_h dy [R, K, B, H] · e [R, n, B, H] (heap byte offsets). */
+  mixDots(heap: ArrayBuffer, R: number, K: number, n: number, B: number, H: number, dyOff: number, eOff: number, outOff: number): void;
 }
 
 /** Where the build puts the addon, relative to this file's compiled copy (lib/dist/kernels). */
@@ -73,7 +75,7 @@ function load(): { addon?: NativeAddon; reason: string } {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const addon = require(NATIVE_ADDON_PATH) as Partial<NativeAddon>;
-    const missing = (["gemm", "adam", "gsum", "reluGrad", "inputLayer"] as const).filter((f) => typeof addon[f] !== "function");
+    const missing = (["gemm", "adam", "gsum", "reluGrad", "inputLayer", "mixDots"] as const).filter((f) => typeof addon[f] !== "function");
     loaded = missing.length === 0
       ? { addon: addon as NativeAddon, reason: "loaded" }
       : { reason: `${NATIVE_ADDON_PATH} lacks ${missing.join(", ")} (a stale build: run npm run build)` };

@@ -574,7 +574,10 @@ function mixGradW(args: KernelArgs): tf.TensorInfo {
   const { dy, e } = args.inputs as { dy: tf.TensorInfo; e: tf.TensorInfo };
   const [R, K, B, H] = dy.shape, n = e.shape[1];
   const out = backend.makeOutput([R, B, K, n], "float32");
-  if (R * B * K * n > 0) mixOf(backend).dots(offsetOf(backend, dy), offsetOf(backend, e), offsetOf(backend, out), R, K, n, B, H);
+  if (R * B * K * n === 0) return out;
+  const addon = kernelSet() === "native" ? nativeAddon() : undefined; // the same sums at the CPU's vector width (native/mix-dots.cc)
+  if (addon) addon.mixDots(backend.wasm.HEAPU8.buffer as ArrayBuffer, R, K, n, B, H, offsetOf(backend, dy), offsetOf(backend, e), offsetOf(backend, out));
+  else mixOf(backend).dots(offsetOf(backend, dy), offsetOf(backend, e), offsetOf(backend, out), R, K, n, B, H);
   return out;
 }
 

@@ -226,6 +226,22 @@ napi_value InputLayer(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// mixDots(heap, R, K, n, B, H, dyOff, eOff, outOff): out [R, B, K, n] = Σ_h dy [R, K, B, H] · e [R, n, B, H].
+napi_value MixDots(napi_env env, napi_callback_info info) {
+  napi_value argv[9];
+  Heap heap;
+  int64_t n[8];
+  if (!callArgs(env, info, "mixDots", 9, argv, &heap) || !ints(env, argv + 1, 8, n)) return nullptr;
+  const int64_t R = n[0], K = n[1], N = n[2], B = n[3], H = n[4];
+  if (!inside(env, heap, n[5], 0, 1, R * K * B * H * 4) || !inside(env, heap, n[6], 0, 1, R * N * B * H * 4) ||
+      !inside(env, heap, n[7], 0, 1, R * B * K * N * 4)) {
+    return nullptr;
+  }
+  const auto at = [&](int i) { return reinterpret_cast<float*>(heap.data + n[i]); };
+  if (R * B * K * N > 0) mtlMixDots(at(5), at(6), at(7), R, K, N, B, H);
+  return nullptr;
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
@@ -242,5 +258,8 @@ NAPI_MODULE_INIT() {
   napi_value inputLayer;
   napi_create_function(env, "inputLayer", NAPI_AUTO_LENGTH, InputLayer, nullptr, &inputLayer);
   napi_set_named_property(env, exports, "inputLayer", inputLayer);
+  napi_value mixDots;
+  napi_create_function(env, "mixDots", NAPI_AUTO_LENGTH, MixDots, nullptr, &mixDots);
+  napi_set_named_property(env, exports, "mixDots", mixDots);
   return exports;
 }

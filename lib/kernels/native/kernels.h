@@ -24,6 +24,9 @@ void mtlAdam(const float* theta, const float* m, const float* v, const float* g,
 void mtlInputLayer(const float* x, const float* w, const float* bias, const float* table, const int32_t* idx,
                    float* out, int64_t B, int64_t Dn, int64_t U, int64_t nCat);
 
+// The gated mix's weight gradient, R replicas: out[r, b, k, i] = +0 + Σ_h dy[r, k, b, h] · e[r, i, b, h] (mix-dots.cc).
+void mtlMixDots(const float* dy, const float* e, float* out, int64_t R, int64_t K, int64_t N, int64_t B, int64_t H);
+
 // out = dy · step(x), elementwise: ReLU's gradient (relu-grad.cc).
 void mtlReluGrad(const float* dy, const float* x, float* out, int64_t n);
 
