@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { configLabel, fastest, referenceConfigs, referenceEnv, shareReplicas } from "mtl-lab/dist/bench/reference-configs";
+import { OPENBLAS, configLabel, fastest, referenceBlas, referenceConfigs, referenceEnv, shareReplicas } from "mtl-lab/dist/bench/reference-configs";
 import { productFlopsPerStep, WORKLOADS } from "mtl-lab/dist/bench/workloads";
 
 test("the PyTorch configurations: every allocator whose library exists, with the BLAS core variables as given and unset", () => {
@@ -12,15 +12,25 @@ test("the PyTorch configurations: every allocator whose library exists, with the
     "tcmalloc, BLAS env as given", "tcmalloc, BLAS core auto",
   ]);
   assert.deepEqual(referenceConfigs({ PATH: "/usr/bin" }, () => false).map(configLabel), ["glibc, BLAS env as given"], "nothing to unset, no allocator library: one configuration");
-  const unset = referenceEnv(all[3], 1, { ...env, LD_PRELOAD: "/x.so" });
+  const unset = referenceEnv(all[3], 1, { ...env, LD_PRELOAD: "/x.so" }, () => false);
   assert.equal(unset.OPENBLAS_CORETYPE, undefined);
   assert.equal(unset.OPENBLAS_L2_SIZE, undefined);
   assert.equal(unset.LD_PRELOAD, "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2:/x.so");
   assert.equal(unset.OPENBLAS_NUM_THREADS, "1");
-  const given = referenceEnv(all[0], 2, env);
+  const given = referenceEnv(all[0], 2, env, () => false);
   assert.equal(given.OPENBLAS_CORETYPE, "Haswell");
   assert.equal(given.LD_PRELOAD, undefined);
   assert.equal(given.OMP_NUM_THREADS, "2");
+  assert.equal(given.LD_LIBRARY_PATH, undefined);
+});
+
+test("the reference loads OpenBLAS whatever the system's libblas.so.3 is, and says which BLAS it ran on", () => {
+  const withOpenBlas = referenceEnv(referenceConfigs({}, () => false)[0], 1, { LD_LIBRARY_PATH: "/opt/lib" }, (f) => f === OPENBLAS.file);
+  assert.equal(withOpenBlas.LD_LIBRARY_PATH, `${OPENBLAS.dir}:/opt/lib`);
+  assert.equal(referenceBlas((f) => f === OPENBLAS.file), "OpenBLAS (libopenblas0-pthread)");
+  assert.match(referenceBlas(() => false, () => "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3"), /^the reference BLAS \(\/usr\/lib\/x86_64-linux-gnu\/blas\/libblas.so.3\), unoptimized/);
+  assert.equal(referenceBlas(() => false, () => "/usr/lib/x86_64-linux-gnu/blis-openmp/libblas.so.3"), "the system's /usr/lib/x86_64-linux-gnu/blis-openmp/libblas.so.3");
+  assert.equal(referenceBlas(() => false, () => { throw new Error("ENOENT"); }), "no libblas.so.3 found");
 });
 
 test("the fastest cell wins; replicas are shared as evenly as the workers allow", () => {

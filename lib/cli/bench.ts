@@ -25,7 +25,7 @@ import { cpuLine, describeCpu } from "../system/cpu";
 import { intOption, parseCli, pathOption, runCli, UsageError } from "./args";
 import type { CellResult, CellSpec } from "../bench/measure";
 import { productFlopsPerStep, WORKLOAD_NAMES, WORKLOADS, type WorkloadName } from "../bench/workloads";
-import { ALLOCATOR_LIBRARIES, configLabel, fastest, referenceConfigs, referenceEnv, shareReplicas } from "../bench/reference-configs";
+import { ALLOCATOR_LIBRARIES, OPENBLAS, configLabel, fastest, referenceBlas, referenceConfigs, referenceEnv, shareReplicas } from "../bench/reference-configs";
 import { speedTable, targetsTable, type SpeedFields } from "../bench/speed-table";
 import { defaultKernelSet, KERNEL_SETS, kernelSet, type KernelSet } from "../kernels/sets";
 
@@ -224,8 +224,9 @@ async function runReference(o: Options, threads: number[], censusFile: string | 
   let version = torchVersion();
   if (version === null && aptInstall(TORCH_PACKAGES)) version = torchVersion();
   if (version === null) throw new UserError(`PyTorch is not importable by ${PYTHON}: the bench's reference needs it. Install as root: ${aptCommand(TORCH_PACKAGES)}; or pass --no-reference to measure without ratios`);
-  const missing = Object.values(ALLOCATOR_LIBRARIES).filter((l) => !fs.existsSync(l.file)).map((l) => l.package);
+  const missing = [...Object.values(ALLOCATOR_LIBRARIES), OPENBLAS].filter((l) => !fs.existsSync(l.file)).map((l) => l.package);
   if (missing.length && !aptInstall(missing)) console.log(`reference: ${missing.join(", ")} not installed (as root: ${aptCommand(missing)}); PyTorch is measured without them`);
+  const blas = referenceBlas();
   const configs = referenceConfigs();
   const common = ["--seconds", String(o.seconds), "--repeats", String(o.repeats), ...(censusFile ? ["--census", censusFile] : [])];
   const tried: TorchResult[] = [];
@@ -256,7 +257,7 @@ async function runReference(o: Options, threads: number[], censusFile: string | 
   }
   const results = o.workloads.flatMap((w) => o.replicas.flatMap((R) => threads.map((t) => fastest(tried.filter((r) => r.workload === w && r.replicas === R && r.threads === t))!)));
   const best = peaks.reduce((a, b) => (b.gflops > a.gflops ? b : a));
-  return { available: true, note: `PyTorch ${version} CPU, best of ${configs.map(configLabel).join("; ")} per cell, each in a fresh process; threads ${threads.join(", ")} (and ${threads.filter((t) => t > 1).join(", ") || "no"} one-thread processes sharing the replicas)`, torchVersion: version, results, tried, sgemmPeak: best };
+  return { available: true, note: `PyTorch ${version} CPU on ${blas}, best of ${configs.map(configLabel).join("; ")} per cell, each in a fresh process; threads ${threads.join(", ")} (and ${threads.filter((t) => t > 1).join(", ") || "no"} one-thread processes sharing the replicas)`, torchVersion: version, results, tried, sgemmPeak: best };
 }
 
 /** Writes the census inputs the reference reads (raw float32/int32, shapes in a JSON header). */
