@@ -47,6 +47,9 @@ const CASES: [number[], number[], boolean, boolean][] = [
   [[512, 7], [7, 1024], false, false],
   [[2, 512, 128], [2, 512, 64], true, false], // a weight gradient: xᵀ·dy
   [[6, 512, 64], [6, 32, 64], false, true], // an input gradient: dy·Wᵀ
+  [[24, 40, 32], [24, 32, 1], false, false], // one output column (a tower's output layer), run as a row
+  [[3, 40, 33], [3, 40, 1], true, false], // its weight gradient
+  [[3, 9, 17], [3, 1, 17], false, true],
 ];
 
 test("native products are bit-identical to XNNPACK's: every transpose, broadcast and block tail", async () => {

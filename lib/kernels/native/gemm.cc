@@ -60,6 +60,14 @@ __attribute__((always_inline)) inline void block(const Operand& a, const float* 
 
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void mtlGemm(const Operand& a, const Operand& b, float* c, int64_t M, int64_t N, int64_t K) {
+  if (N == 1 && M > 1) {
+    // one column (every tower's output layer): 31 of a block's 32 lanes would idle, so compute the
+    // row op(B)ᵀ · op(A)ᵀ instead, whose lanes run across the M outputs. Each output is the same
+    // sum, +0 then + b[k]·a[i, k] for k ascending (a product is the same float either way round),
+    // and a 1 × M row is laid out as the M × 1 column.
+    mtlGemm(Operand{b.p, b.cs, b.rs}, Operand{a.p, a.cs, a.rs}, c, 1, M, K);
+    return;
+  }
   thread_local std::vector<float> pack;
   if (pack.size() < static_cast<size_t>(K * NR)) pack.resize(K * NR);
   float* bp = pack.data();
