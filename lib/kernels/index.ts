@@ -4,6 +4,6 @@ export {
   type KernelSet, type KernelChoice,
 } from "./sets";
 export { installKernels, kernelsInstalled, sparseBagActive, fusedMixActive } from "./install";
-export { embeddingBagSum, gatedMix, adamUpdate, dataBmm, sharedInputLayer, type AdamStepScalars } from "./ops";
+export { embeddingBagSum, gatedMix, adamUpdate, dataBmm, groupsShareInput, sharedInputLayer, type AdamStepScalars } from "./ops";
 export { smallRowsCalls } from "./wasm-bag-kernel";
 export { NATIVE_ADDON_PATH, nativeAddon, nativeAddonStatus, nativeDisabled, type NativeAddon, type NativeAddonStatus } from "./native-addon";

@@ -25,6 +25,7 @@ import { installWasmAxisSum, installWasmBag, installWasmMix, wasmBagInstalled } 
 import { installWasmCopyKernels } from "./wasm-copy-kernels";
 import { installWasmMatMul, useNativeProducts, useSmallRowsProduct } from "./wasm-matmul-kernel";
 import { installReluGradient } from "./relu-grad";
+import { useBroadcastingProduct } from "./products";
 
 let installed = false;
 let sumWrapped = false;
@@ -48,6 +49,7 @@ export function installKernels(): void {
     useSmallRowsProduct(() => withDw(kernelSet()));
     useNativeProducts(() => usesNativeAddon(kernelSet()));
     installReluGradient();
+    useBroadcastingProduct(() => tf.getBackend() === "wasm");
     installed = true;
   }
   // the Sum wrapper decides per call (the set may change in one process: tests, the bench's A/B)

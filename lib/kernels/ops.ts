@@ -11,7 +11,7 @@ import { nativeInputLayer, nativeInputLayerActive } from "./input-layer-kernel";
 import { dataBmm } from "./products";
 
 export type { AdamStepScalars } from "./wasm-adam-kernel";
-export { dataBmm } from "./products";
+export { dataBmm, groupsShareInput } from "./products";
 
 /**
  * Embedding bag: Σ_c table[:, idx[b, c], :] → [R, B, U]; flatIdx int32 [B·nCat], already offset

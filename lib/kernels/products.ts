@@ -12,6 +12,14 @@ import * as tf from "@tensorflow/tfjs";
 
 const onWasm = () => tf.getBackend() === "wasm";
 
+/** True once this project's wasm kernels are installed (install.ts), whose product broadcasts any batch axis. */
+let kernelsInstalled: () => boolean = () => false;
+
+/** Set by install.ts when it installs its product. */
+export function useBroadcastingProduct(installed: () => boolean): void {
+  kernelsInstalled = installed;
+}
+
 /**
  * a [G, M, K] @ b [G, K, N] → [G, M, N] without transposes; G = 1 takes the fast 2-D path.
  * (Splitting G > 1 into 2-D products would be faster per product, but slicing a batch apart
@@ -36,4 +44,28 @@ export function dataBmm(x: tf.Tensor3D, w: tf.Tensor3D): tf.Tensor3D {
     return { value: plainBatched(x, wt as tf.Tensor3D), gradFunc: (dy: tf.Tensor, [xts]: tf.Tensor[]) => plainBatched(xts as tf.Tensor3D, dy as tf.Tensor3D) };
   });
   return op(w) as tf.Tensor3D;
+}
+
+/**
+ * x [R, 1, B, I], read by every one of G groups, @ w [R, G, I, U] → [R, G, B, U], without copying
+ * x per group. Only this project's wasm product broadcasts an inner batch axis correctly (tfjs'
+ * kernels flatten the batch axes first and pair the wrong matrices), and tfjs 4.22's BatchMatMul
+ * gradient does not sum over a broadcast axis (it fails on the shape). So elsewhere x is tiled as
+ * before, and here the gradient is written out: dx = Σ_g dy_g · w_gᵀ, the groups added in order
+ * from +0 as the tile's gradient adds them, and dW = xᵀ · dy_g per group.
+ */
+export function groupsShareInput(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
+  const [R, , B, I] = x.shape, [, G, , U] = w.shape;
+  if (!onWasm() || !kernelsInstalled()) return tf.matMul(x.tile([1, G, 1, 1]).reshape([R * G, B, I]), w.reshape([R * G, I, U])).reshape([R, G, B, U]);
+  const op = tf.customGrad((xv, wv, save) => {
+    (save as tf.GradSaveFunc)([xv as tf.Tensor, wv as tf.Tensor]);
+    return {
+      value: tf.matMul(xv as tf.Tensor4D, wv as tf.Tensor4D),
+      gradFunc: (dy: tf.Tensor, [xs, ws]: tf.Tensor[]) => [
+        tf.matMul(dy as tf.Tensor4D, ws as tf.Tensor4D, false, true).sum(1, true),
+        tf.matMul(xs as tf.Tensor4D, dy as tf.Tensor4D, true, false),
+      ],
+    };
+  });
+  return op(x, w) as tf.Tensor4D;
 }

@@ -14,7 +14,7 @@
  * shared bottom (the calibrator still applies when α > 0).
  */
 import * as tf from "@tensorflow/tfjs";
-import { DenseStack, ExpertBank, GroupedDense, broadcastTasks } from "./blocks";
+import { DenseStack, ExpertBank, GroupedDense, sharedByTasks } from "./blocks";
 import { InputLayer } from "./input";
 import { ModelBase, times } from "./params";
 import type { Batch, InputSpec, TaskSpec } from "./types";
@@ -83,7 +83,7 @@ export class AITM extends ModelBase {
   apply(batch: Batch): tf.Tensor3D {
     const T = this.tasks.length;
     const f = this.bottom.fromColumns(this.encoder.apply(batch)).squeeze([1]) as tf.Tensor3D; // [R, B, H0]
-    const q = this.towers.apply(broadcastTasks(f, T)); // [R, T, B, H]
+    const q = this.towers.apply(sharedByTasks(f)); // [R, T, B, H]
     let z = q;
     if (this.transfer && T > 1) {
       const zs: tf.Tensor4D[] = [q.slice([0, 0, 0, 0], [-1, 1, -1, -1])];

@@ -7,7 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type Consumer, splitRanges } from "./input";
 import type { ParamStore } from "./params";
-import { gatedMix } from "../kernels/ops";
+import { gatedMix, groupsShareInput } from "../kernels/ops";
 
 /**
  * G parallel dense layers, one batched matmul: [R, G, B, I] → [R, G, B, U]. Each group's
@@ -32,9 +32,12 @@ export class GroupedDense {
     ); // [R, G, U]
   }
 
+  /** x [R, G, B, I], or [R, 1, B, I] read by every group (its gradient sums the groups', as a tile's would) → [R, G, B, U]. */
   apply(x: tf.Tensor4D): tf.Tensor4D {
-    const [R, G, B, I] = x.shape;
-    const y = tf.matMul(x.reshape([R * G, B, I]), (this.kernel as tf.Tensor).reshape([R * G, I, this.width])); // [R·G, B, U]
+    const [R, Gx, B, I] = x.shape, G = this.blocks.length;
+    const y = Gx === 1 && G > 1
+      ? groupsShareInput(x, this.kernel as tf.Tensor as tf.Tensor4D) // [R, 1, B, I] @ [R, G, I, U]: no copy of x per group
+      : tf.matMul(x.reshape([R * G, B, I]), (this.kernel as tf.Tensor).reshape([R * G, I, this.width])); // [R·G, B, U]
     return y.reshape([R, G, B, this.width]).add((this.bias as tf.Tensor).expandDims(2)) as tf.Tensor4D;
   }
 
@@ -79,18 +82,18 @@ export class DenseStack {
   }
 }
 
-/** Per-task towers h_k: MLP + one linear output (logit or value). [R, T, B, H] → [R, B, T]. */
+/** Per-task towers h_k: MLP + one linear output (logit or value). [R, T, B, H], or [R, 1, B, H] shared by every tower, → [R, B, T]. */
 export class Towers {
   private readonly stack: DenseStack;
 
   /** `first`: index of the first task served (models with towers of two input widths use two Towers). */
-  constructor(p: ParamStore, tasks: number, inputDim: number, towerUnits: readonly number[], first = 0) {
+  constructor(p: ParamStore, private readonly tasks: number, inputDim: number, towerUnits: readonly number[], first = 0) {
     const names = Array.from({ length: tasks }, (_, t) => `tower/${t + first}`);
     this.stack = new DenseStack(p, first === 0 ? "towers" : `towers/from/${first}`, names, inputDim, [...towerUnits, 1], "towers", true);
   }
 
   apply(x: tf.Tensor4D): tf.Tensor3D {
-    const [R, T, B] = x.shape;
+    const [R, , B] = x.shape, T = this.tasks;
     return this.stack.apply(x).reshape([R, T, B]).transpose([0, 2, 1]) as tf.Tensor3D; // [R, B, T]
   }
 }
@@ -118,9 +121,13 @@ export function mix(w: tf.Tensor4D, e: tf.Tensor4D): tf.Tensor4D {
   return gatedMix(w, e);
 }
 
-/** [R, B, H] → [R, T, B, H]: the same representation for every task's tower. */
-export function broadcastTasks(h: tf.Tensor3D, T: number): tf.Tensor4D {
-  return h.expandDims(1).tile([1, T, 1, 1]) as tf.Tensor4D;
+/**
+ * [R, B, H] → [R, 1, B, H]: one representation that every task's tower reads. Towers (GroupedDense)
+ * broadcast it over the tasks instead of tiling it: the same products, and its gradient is the
+ * tasks' summed in task order from +0, as the tile's gradient adds them.
+ */
+export function sharedByTasks(h: tf.Tensor3D): tf.Tensor4D {
+  return h.expandDims(1) as tf.Tensor4D;
 }
 
 /**

@@ -19,7 +19,7 @@
  * `attention(batch)` returns a [R, B, L] for inspection against a generator's truth.
  */
 import * as tf from "@tensorflow/tfjs";
-import { GroupedDense, Towers, broadcastTasks } from "./blocks";
+import { GroupedDense, Towers, sharedByTasks } from "./blocks";
 import { uniform } from "./init";
 import { embeddingBagSum } from "../kernels/ops";
 import { InputLayer } from "./input";
@@ -160,6 +160,6 @@ export class DUPN extends ModelBase {
   }
 
   apply(batch: Batch): tf.Tensor3D {
-    return this.towers.apply(broadcastTasks(this.representation(batch), this.tasks.length));
+    return this.towers.apply(sharedByTasks(this.representation(batch)));
   }
 }

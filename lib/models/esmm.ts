@@ -18,7 +18,7 @@
  * without a conditional task is trained on the rows that reached step t − 1 instead.
  */
 import * as tf from "@tensorflow/tfjs";
-import { ExpertBank, Towers, broadcastTasks } from "./blocks";
+import { ExpertBank, Towers, sharedByTasks } from "./blocks";
 import { InputLayer } from "./input";
 import { ModelBase } from "./params";
 import type { Batch, InputSpec, TaskSpec } from "./types";
@@ -71,7 +71,7 @@ export class ESMM extends ModelBase {
   /** Conditional logits a_t of every step: [R, B, S]. */
   conditionalLogits(batch: Batch): tf.Tensor3D {
     const f = this.bottom.fromColumns(this.encoder.apply(batch)).squeeze([1]) as tf.Tensor3D; // [R, B, H]
-    return this.towers.apply(broadcastTasks(f, this.steps)); // [R, B, S]
+    return this.towers.apply(sharedByTasks(f)); // [R, B, S]
   }
 
   apply(batch: Batch): tf.Tensor3D {

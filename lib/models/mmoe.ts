@@ -45,9 +45,8 @@ export class MMoE extends ModelBase {
 
   apply(batch: Batch): tf.Tensor3D {
     const { w, e } = this.forward(batch);
-    const f = mix(w, e); // [R, K, B, H]
-    const T = this.tasks.length;
-    return this.towers.apply(this.gateCount === T ? f : (f.tile([1, T, 1, 1]) as tf.Tensor4D)); // [R, B, T]
+    const f = mix(w, e); // [R, K, B, H]; OMoE's one mixture (K = 1) is read by every tower
+    return this.towers.apply(f); // [R, B, T]
   }
 
   /** Task k's gate at level 0 (OMoE: the one gate, reported for every task). */

@@ -5,7 +5,7 @@
  * to match MMoE's parameter count (113 units for d = 100; see `sharedBottomWidthForBudget`).
  */
 import type * as tf from "@tensorflow/tfjs";
-import { ExpertBank, Towers, broadcastTasks } from "./blocks";
+import { ExpertBank, Towers } from "./blocks";
 import { InputLayer } from "./input";
 import { ModelBase } from "./params";
 import type { Batch, InputSpec, TaskSpec } from "./types";
@@ -32,7 +32,7 @@ export class SharedBottom extends ModelBase {
 
   apply(batch: Batch): tf.Tensor3D {
     const f = this.bottom.fromColumns(this.encoder.apply(batch)); // [R, 1, B, H]
-    return this.towers.apply(broadcastTasks(f.squeeze([1]) as tf.Tensor3D, this.tasks.length)); // [R, B, T]
+    return this.towers.apply(f); // f [R, 1, B, H] is read by every tower → [R, B, T]
   }
 }
 

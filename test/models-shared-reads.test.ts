@@ -1,10 +1,12 @@
-// splitRanges (lib/models/input.ts): the column ranges of a layer's output taken by one tf.split
-// instead of one slice each. Its pieces, and the gradient it sends back, must equal the slices'
-// bit for bit on every backend the stored results come from, or every stored run would change.
+// Two ways the models read one tensor several times without copying it per reader, each against
+// the copies it replaced: splitRanges (lib/models/input.ts) takes a layer's column ranges by one
+// tf.split instead of one slice each; groupsShareInput (lib/kernels/products.ts) lets every tower
+// read one representation instead of a tile of it. Values and the gradients sent back must equal
+// the old way's bit for bit, or every stored run would change.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { Rng, initBackend, installKernels, splitRanges } from "mtl-lab";
+import { Rng, groupsShareInput, initBackend, installKernels, splitRanges } from "mtl-lab";
 
 function rand(shape: number[], seed: number): tf.Tensor {
   const rng = new Rng(seed);
@@ -52,3 +54,25 @@ test("splitRanges: one range over every column is the tensor itself; overlapping
   assert.throws(() => splitRanges(x, [[6, 3]]), /column ranges overlap or leave the 8 columns/);
   x.dispose();
 });
+
+for (const backend of ["wasm", "cpu"] as const) {
+  test(`groupsShareInput on ${backend}: values and both gradients equal a tile per group, bit for bit`, async () => {
+    await initBackend(backend);
+    installKernels();
+    const before = tf.memory().numTensors;
+    const [R, G, B, I, U] = [2, 3, 9, 5, 4];
+    const x = rand([R, 1, B, I], 3), w = rand([R, G, I, U], 4), dy = rand([R, G, B, U], 5);
+    const tiled = (xv: tf.Tensor, wv: tf.Tensor) => tf.matMul(xv.tile([1, G, 1, 1]).reshape([R * G, B, I]), wv.reshape([R * G, I, U])).reshape([R, G, B, U]);
+    const shared = (xv: tf.Tensor, wv: tf.Tensor) => groupsShareInput(xv as tf.Tensor4D, wv as tf.Tensor4D);
+    const run = (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => {
+      const y = tf.tidy(() => f(x, w));
+      const grads = tf.tidy(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => f(a, b).mul(dy).sum())([x, w]));
+      const out = [y, ...grads].map((t) => [t.shape.join(), Array.from(t.dataSync())]);
+      tf.dispose([y, ...grads]);
+      return out;
+    };
+    assert.deepEqual(run(shared), run(tiled));
+    tf.dispose([x, w, dy]);
+    assert.equal(tf.memory().numTensors, before);
+  });
+}
