@@ -16,7 +16,7 @@ struct AdamScalars {
   float beta1, oneMinusBeta1, beta2, oneMinusBeta2, c1, c2, epsilon, lr;
 };
 
-// One replica's slice of one variable, n elements: the next θ, m and v (adam.cc).
+// One replica's slice of one variable, n elements: the next θ, m and v (adam.cc), in buffers apart from the inputs.
 void mtlAdam(const float* theta, const float* m, const float* v, const float* g,
              float* thetaOut, float* mOut, float* vOut, int64_t n, const AdamScalars& s);
 
