@@ -46,13 +46,12 @@ export function nativeInputLayerActive(): boolean {
 export function nativeInputLayer(x: tf.Tensor2D, wNum: tf.Tensor3D, bias: tf.Tensor2D, table: tf.Tensor3D, flatIdx: tf.Tensor1D, nCat: number): tf.Tensor3D {
   const [B, Dn] = x.shape, V = table.shape[1];
   const op = tf.customGrad((w, b, t, save) => {
-    const xt = x.reshape([1, B, Dn]).transpose([0, 2, 1]); // [1, Dn, B], as the unfused product's gradient has it
-    (save as tf.GradSaveFunc)([xt, flatIdx]);
+    (save as tf.GradSaveFunc)([x.reshape([1, B, Dn]), flatIdx]);
     const value = tf.engine().runKernel(INPUT_KERNEL, { x, w: w as tf.Tensor, bias: b as tf.Tensor, table: t as tf.Tensor, indices: flatIdx }, { nCat } as unknown as tf.NamedAttrMap) as tf.Tensor3D;
     return {
       value,
-      gradFunc: (dy: tf.Tensor, [xts, idx]: tf.Tensor[]) => [
-        tf.matMul(xts as tf.Tensor3D, dy as tf.Tensor3D), // [R, Dn, U]
+      gradFunc: (dy: tf.Tensor, [xs, idx]: tf.Tensor[]) => [
+        tf.matMul(xs as tf.Tensor3D, dy as tf.Tensor3D, true, false), // [R, Dn, U], xᵀ read in place as the unfused product's gradient does
         dy.sum(1), // the bias's broadcast over the batch
         tf.engine().runKernel(BAG_GRAD_KERNEL, { dy, indices: idx }, { nCat, V } as unknown as tf.NamedAttrMap) as tf.Tensor,
       ],

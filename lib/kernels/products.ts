@@ -33,11 +33,19 @@ function plainBatched(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
 
 /**
  * x [R, B, D] (per-replica data, no gradient), or [1, B, D] shared by every replica, @ w [R, D, N]
- * → [R, B, N]; dW = xᵀ·dy, xᵀ materialised. Shared data comes out replica-major without the
+ * → [R, B, N]; dW = xᵀ·dy (xᵀ materialised for tfjs' own kernels). Shared data comes out replica-major without the
  * transposes of one [B, D] @ [D, R·N] product, and every output is the same sum.
  */
 export function dataBmm(x: tf.Tensor3D, w: tf.Tensor3D): tf.Tensor3D {
   if (!onWasm()) return tf.matMul(x, w);
+  if (kernelsInstalled()) {
+    // this project's product reads xᵀ in place (natively) or transposes it itself: no copy of x in every forward pass
+    const op = tf.customGrad((wt, save) => {
+      (save as tf.GradSaveFunc)([x]);
+      return { value: plainBatched(x, wt as tf.Tensor3D), gradFunc: (dy: tf.Tensor, [xs]: tf.Tensor[]) => tf.matMul(xs as tf.Tensor3D, dy as tf.Tensor3D, true, false) };
+    });
+    return op(w) as tf.Tensor3D;
+  }
   const op = tf.customGrad((wt, save) => {
     const xt = x.transpose([0, 2, 1]); // [R or 1, D, B]
     (save as tf.GradSaveFunc)([xt]);
