@@ -64,6 +64,17 @@ bool inside(napi_env env, const Heap& heap, int64_t off, int64_t step, int64_t c
   return true;
 }
 
+// True when each of `count` int32 row indices lies in [0, limit); else false, with `message` thrown.
+bool rowsWithin(napi_env env, const int32_t* rows, int64_t count, int64_t limit, const char* message) {
+  for (int64_t j = 0; j < count; j++) {
+    if (rows[j] < 0 || rows[j] >= limit) {
+      napi_throw_range_error(env, nullptr, message);
+      return false;
+    }
+  }
+  return true;
+}
+
 // Reads a call's `count` arguments, the first being the heap; false (a JS error thrown) otherwise.
 bool callArgs(napi_env env, napi_callback_info info, const char* name, size_t count, napi_value* argv, Heap* heap) {
   size_t argc = count;
@@ -170,12 +181,7 @@ napi_value GatherSum(napi_env env, napi_callback_info info) {
       return nullptr;
     }
   }
-  for (int64_t j = 0; j < listLength; j++) {
-    if (list[j] < 0 || list[j] >= nSrc) {
-      napi_throw_range_error(env, nullptr, "gsum: a list entry is not a source row");
-      return nullptr;
-    }
-  }
+  if (!rowsWithin(env, list, listLength, nSrc, "gsum: a list entry is not a source row")) return nullptr;
   for (int64_t r = 0; r < R; r++) {
     const float* src = reinterpret_cast<const float*>(heap.data + srcOff + r * srcStep);
     float* out = reinterpret_cast<float*>(heap.data + outOff + r * outStep);
@@ -213,12 +219,7 @@ napi_value InputLayer(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   const int32_t* idx = reinterpret_cast<const int32_t*>(heap.data + n[10]);
-  for (int64_t j = 0; j < B * nCat; j++) {
-    if (idx[j] < 0 || idx[j] >= V) {
-      napi_throw_range_error(env, nullptr, "inputLayer: an index is not a table row");
-      return nullptr;
-    }
-  }
+  if (!rowsWithin(env, idx, B * nCat, V, "inputLayer: an index is not a table row")) return nullptr;
   const auto at = [&](int i, int64_t r, int64_t size) { return reinterpret_cast<float*>(heap.data + n[i] + r * size * 4); };
   for (int64_t r = 0; r < R; r++) {
     mtlInputLayer(at(6, 0, 0), at(7, r, Dn * U), at(8, r, U), at(9, r, V * U), idx, at(11, r, B * U), B, Dn, U, nCat);
