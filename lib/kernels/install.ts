@@ -11,7 +11,8 @@
  *   sparse-sum-dw      + products with ≤ 8 left rows in one pass over the right matrix
  *   sparse-sum-dw-mix  + the gated mix Σ_i w_i·e_i and its gradients fused (MTL_KERNELS=wasm)
  *   native-gemm        sparse-sum-dw-mix with every product in the native addon
- *   native             native-gemm + Adam's update, the bag's gather-sums and ReLU's gradient in the addon (MTL_KERNELS=auto where the addon loads)
+ *   native             native-gemm + Adam's update, the bag's gather-sums, the input layer, ReLU's gradient and the mix's
+ *                      weight gradient in the addon (MTL_KERNELS=auto where the addon loads)
  *
  * The backend calls installKernels() when it starts (lib/backend.ts); tests and the bench, which
  * switch sets inside one process, call it again after switching. The predicates below are read per
