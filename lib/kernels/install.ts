@@ -50,7 +50,7 @@ export function installKernels(): void {
     useSmallRowsProduct(() => withDw(kernelSet()));
     useNativeProducts(() => usesNativeAddon(kernelSet()));
     installReluGradient();
-    useBroadcastingProduct(() => tf.getBackend() === "wasm");
+    useBroadcastingProduct();
     installed = true;
   }
   // the Sum wrapper decides per call (the set may change in one process: tests, the bench's A/B)

@@ -12,12 +12,12 @@ import * as tf from "@tensorflow/tfjs";
 
 const onWasm = () => tf.getBackend() === "wasm";
 
-/** True once this project's wasm kernels are installed (install.ts), whose product broadcasts any batch axis. */
-let kernelsInstalled: () => boolean = () => false;
+/** True once install.ts has installed this project's wasm product, which broadcasts any batch axis and reads transposes itself. */
+let productInstalled = false;
 
-/** Set by install.ts when it installs its product. */
-export function useBroadcastingProduct(installed: () => boolean): void {
-  kernelsInstalled = installed;
+/** Called by install.ts when it installs its product. */
+export function useBroadcastingProduct(): void {
+  productInstalled = true;
 }
 
 /**
@@ -38,7 +38,7 @@ function plainBatched(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
  */
 export function dataBmm(x: tf.Tensor3D, w: tf.Tensor3D): tf.Tensor3D {
   if (!onWasm()) return tf.matMul(x, w);
-  if (kernelsInstalled()) {
+  if (productInstalled) {
     // this project's product reads xᵀ in place (natively) or transposes it itself: no copy of x in every forward pass
     const op = tf.customGrad((wt, save) => {
       (save as tf.GradSaveFunc)([x]);
@@ -64,7 +64,7 @@ export function dataBmm(x: tf.Tensor3D, w: tf.Tensor3D): tf.Tensor3D {
  */
 export function groupsShareInput(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
   const [R, , B, I] = x.shape, [, G, , U] = w.shape;
-  if (!onWasm() || !kernelsInstalled()) return tf.matMul(x.tile([1, G, 1, 1]).reshape([R * G, B, I]), w.reshape([R * G, I, U])).reshape([R, G, B, U]);
+  if (!onWasm() || !productInstalled) return tf.matMul(x.tile([1, G, 1, 1]).reshape([R * G, B, I]), w.reshape([R * G, I, U])).reshape([R, G, B, U]);
   const op = tf.customGrad((xv, wv, save) => {
     (save as tf.GradSaveFunc)([xv as tf.Tensor, wv as tf.Tensor]);
     return {

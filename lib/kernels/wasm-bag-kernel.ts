@@ -175,6 +175,9 @@ function gsumOf(backend: WasmBackend): GatherSum | null {
   return fn;
 }
 
+/** The native addon where kernel set "native" runs its kernels instead of this file's wasm modules. */
+const addonOfSet = () => (kernelSet() === "native" ? nativeAddon() : undefined);
+
 /**
  * One gather-sum (see bagModule): in the native addon under kernel set "native" (the same float
  * adds at the CPU's vector width, lib/kernels/native/gather-sum.cc), else the wasm module. Byte
@@ -182,7 +185,7 @@ function gsumOf(backend: WasmBackend): GatherSum | null {
  */
 function gatherSum(backend: WasmBackend, t: { src: tf.TensorInfo; list: tf.TensorInfo; starts: tf.TensorInfo; out: tf.TensorInfo }, R: number, nOut: number, U: number, nSrc: number, listLength: number, srcStride: number, outStride: number): void {
   const [src, list, starts, out] = [t.src, t.list, t.starts, t.out].map((x) => offsetOf(backend, x));
-  const addon = kernelSet() === "native" ? nativeAddon() : undefined;
+  const addon = addonOfSet();
   if (addon) addon.gsum(backend.wasm.HEAPU8.buffer as ArrayBuffer, R, nOut, U, nSrc, src, srcStride, list, listLength, starts, out, outStride);
   else gsumOf(backend)!(src, list, starts, out, R, nOut, U, srcStride, outStride);
 }
@@ -575,7 +578,7 @@ function mixGradW(args: KernelArgs): tf.TensorInfo {
   const [R, K, B, H] = dy.shape, n = e.shape[1];
   const out = backend.makeOutput([R, B, K, n], "float32");
   if (R * B * K * n === 0) return out;
-  const addon = kernelSet() === "native" ? nativeAddon() : undefined; // the same sums at the CPU's vector width (native/mix-dots.cc)
+  const addon = addonOfSet(); // the same sums at the CPU's vector width (native/mix-dots.cc)
   if (addon) addon.mixDots(backend.wasm.HEAPU8.buffer as ArrayBuffer, R, K, n, B, H, offsetOf(backend, dy), offsetOf(backend, e), offsetOf(backend, out));
   else mixOf(backend).dots(offsetOf(backend, dy), offsetOf(backend, e), offsetOf(backend, out), R, K, n, B, H);
   return out;

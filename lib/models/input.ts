@@ -144,14 +144,14 @@ export class InputLayer {
 }
 
 /**
- * The column ranges [start, width] of x's last axis, as ONE tf.split (ranges must not overlap;
- * columns no range asks for become pieces nobody reads). Why not one slice per range: each
+ * The ranges [start, width] of one axis of x (the last by default), as ONE tf.split (ranges must
+ * not overlap; columns no range asks for become pieces nobody reads). Why not one slice per range: each
  * slice's gradient is a zero-padded full-width tensor, and the gradients of x add them up, so k
  * slices cost k pads and k − 1 full-width adds in every backward pass; a split's gradient is one
  * concatenation of the pieces' gradients. Same values: adding zeros leaves every float as it is.
  */
-export function splitRanges<T extends tf.Tensor>(x: T, ranges: readonly (readonly [number, number])[]): T[] {
-  const axis = x.rank - 1, W = x.shape[axis];
+export function splitRanges<T extends tf.Tensor>(x: T, ranges: readonly (readonly [number, number])[], axis = x.rank - 1): T[] {
+  const W = x.shape[axis];
   if (ranges.length === 1 && ranges[0][0] === 0 && ranges[0][1] === W) return [x];
   const order = ranges.map((r, i) => i).sort((a, b) => ranges[a][0] - ranges[b][0]);
   const sizes: number[] = [];

@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { ExpertBank, GroupedDense, groupExperts } from "./blocks";
-import { type Consumer, InputLayer } from "./input";
+import { type Consumer, InputLayer, splitRanges } from "./input";
 import type { ParamStore } from "./params";
 import type { Batch, InputSpec } from "./types";
 
@@ -66,9 +66,7 @@ export class ExtractionLevel {
     const f = x as tf.Tensor4D;
     const firstLayers: tf.Tensor4D[] = [];
     const gateLogits: (tf.Tensor3D | null)[] = [];
-    // the runs' module inputs as one split (see splitRanges: one concatenation in the backward pass)
-    const counts = this.runs.map((r) => r.count), used = counts.reduce((a, c) => a + c, 0);
-    const modulesIn = used === f.shape[1] && counts.length === 1 ? [f] : (tf.split(f, used < f.shape[1] ? [...counts, f.shape[1] - used] : counts, 1) as tf.Tensor4D[]);
+    const modulesIn = splitRanges(f, this.runs.map((r) => [r.from, r.count] as const), 1); // each run's modules
     for (const [run, { from, count, dense }] of this.runs.entries()) {
       const m = this.modules[from];
       const y = dense.apply(modulesIn[run]); // [R, G, B, U]
